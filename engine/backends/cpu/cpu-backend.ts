@@ -1,0 +1,245 @@
+/** The CPU backend: plain loops over typed arrays, the reference every other device is held to. */
+import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../../core/dtype';
+import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
+import type { Backend, Storage, View } from '../backend';
+import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
+import { forEachStrided, viewOffsets } from './strided';
+
+export class CpuStorage implements Storage {
+  readonly device = 'cpu' as const;
+  /** Set while the values are still arriving from another device; kernels wait for it. */
+  pending: Promise<void> | null = null;
+  constructor(readonly data: TypedArray, readonly dtype: DType) {}
+  get length(): number {
+    return this.data.length;
+  }
+  get bytes(): number {
+    return this.data.length * cpuBytesPerElement(this.dtype);
+  }
+}
+
+/**
+ * Runs a kernel now, or, when a storage it touches is still arriving from another device, once
+ * it has arrived; the storages it touches then wait for the kernel in turn (a queue per storage).
+ */
+function launch(views: readonly View[], kernel: () => void): void {
+  const storages = views.map((v) => v.storage as CpuStorage);
+  const waits = storages.flatMap((s) => (s.pending ? [s.pending] : []));
+  if (waits.length === 0) return kernel();
+  const done = Promise.all(waits).then(kernel);
+  for (const s of storages) s.pending = done;
+}
+
+function dataOf(view: View): TypedArray {
+  return (view.storage as CpuStorage).data;
+}
+
+/** Rounds a double to what `dtype` can hold, as each node of a kernel would. */
+function coerce(dtype: DType): (x: number) => number {
+  switch (dtype) {
+    case 'float32':
+    case 'float16':
+      return Math.fround;
+    case 'int32':
+      return (x) => (Number.isFinite(x) ? Math.trunc(x) | 0 : 0);
+    case 'bool':
+      return (x) => (x ? 1 : 0);
+  }
+}
+
+type Scalar = (inputs: Float64Array) => number;
+
+/** Turns an expression tree into nested closures (no eval): the CPU's "code generation". */
+function compileExpr(e: Expr): Scalar {
+  const round = coerce(e.dtype);
+  switch (e.kind) {
+    case 'input': {
+      const i = e.index;
+      return (v) => v[i];
+    }
+    case 'const': {
+      const c = round(e.value);
+      return () => c;
+    }
+    case 'unary': {
+      const f = CPU_UNARY[e.op];
+      const x = compileExpr(e.x);
+      return (v) => round(f(x(v)));
+    }
+    case 'binary': {
+      const f = CPU_BINARY[e.op];
+      const a = compileExpr(e.a);
+      const b = compileExpr(e.b);
+      return (v) => round(f(a(v), b(v)));
+    }
+    case 'where': {
+      const c = compileExpr(e.cond);
+      const a = compileExpr(e.a);
+      const b = compileExpr(e.b);
+      return (v) => (c(v) ? a(v) : b(v));
+    }
+    case 'cast': {
+      const x = compileExpr(e.x);
+      return (v) => round(x(v));
+    }
+  }
+}
+
+export class CpuBackend implements Backend {
+  readonly device = 'cpu' as const;
+  kernelCount = 0;
+  private live = 0;
+
+  allocate(length: number, dtype: DType): Storage {
+    const s = new CpuStorage(allocArray(dtype, length), dtype);
+    this.live += s.bytes;
+    return s;
+  }
+
+  zeros(length: number, dtype: DType): Storage {
+    return this.allocate(length, dtype);
+  }
+
+  upload(data: TypedArray, dtype: DType): Storage {
+    const s = new CpuStorage(data.slice(), dtype);
+    this.live += s.bytes;
+    return s;
+  }
+
+  release(storage: Storage): void {
+    this.live -= storage.bytes;
+  }
+
+  memory() {
+    return { liveBytes: this.live, pooledBytes: 0 };
+  }
+
+  async read(view: View): Promise<TypedArray> {
+    await (view.storage as CpuStorage).pending;
+    const src = dataOf(view);
+    const out = allocArray(view.dtype, view.shape.reduce((a, b) => a * b, 1));
+    forEachStrided(view.shape, [view], (i, o) => {
+      out[i] = src[o[0]];
+    });
+    return out;
+  }
+
+  elementwise(expr: Expr, inputs: readonly View[], out: View): void {
+    this.kernelCount++;
+    launch([...inputs, out], () => {
+      const f = compileExpr(expr);
+      const srcs = inputs.map(dataOf);
+      const dst = dataOf(out);
+      const vals = new Float64Array(inputs.length);
+      forEachStrided(out.shape, [out, ...inputs], (_, o) => {
+        for (let k = 0; k < srcs.length; k++) vals[k] = srcs[k][o[k + 1]];
+        dst[o[0]] = f(vals);
+      });
+    });
+  }
+
+  reduce(op: ReduceOp, input: View, keptDims: number, out: View): void {
+    this.kernelCount++;
+    launch([input, out], () => {
+      const { init, step } = CPU_REDUCE[op];
+      const src = dataOf(input);
+      const dst = dataOf(out);
+      const round = coerce(out.dtype);
+      const inner = { shape: input.shape.slice(keptDims), strides: input.strides.slice(keptDims), offset: 0 };
+      const innerOffsets = viewOffsets(inner);
+      const outer = { shape: input.shape.slice(0, keptDims), strides: input.strides.slice(0, keptDims), offset: input.offset };
+      forEachStrided(outer.shape, [outer, out], (_, o) => {
+        let acc = init;
+        for (let j = 0; j < innerOffsets.length; j++) acc = round(step(acc, src[o[0] + innerOffsets[j]]));
+        dst[o[1]] = acc;
+      });
+    });
+  }
+
+  argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
+    this.kernelCount++;
+    launch([input, values, indices], () => {
+      const better = CPU_ARG_BETTER[op];
+      const src = dataOf(input);
+      const rank = input.shape.length;
+      const n = input.shape[rank - 1];
+      const stride = input.strides[rank - 1];
+      const outer = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
+      const vals = dataOf(values);
+      const idxs = dataOf(indices);
+      forEachStrided(outer.shape, [outer, values, indices], (_, o) => {
+        let best = src[o[0]];
+        let bestIndex = 0;
+        for (let j = 1; j < n; j++) {
+          const x = src[o[0] + j * stride];
+          if (better(x, best)) {
+            best = x;
+            bestIndex = j;
+          }
+        }
+        vals[o[1]] = best;
+        idxs[o[2]] = bestIndex;
+      });
+    });
+  }
+
+  cumsum(input: View, out: View): void {
+    this.kernelCount++;
+    launch([input, out], () => {
+      const src = dataOf(input);
+      const dst = dataOf(out);
+      const round = coerce(out.dtype);
+      const rank = input.shape.length;
+      const n = input.shape[rank - 1];
+      const si = input.strides[rank - 1];
+      const so = out.strides[rank - 1];
+      const outerIn = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
+      const outerOut = { shape: out.shape.slice(0, -1), strides: out.strides.slice(0, -1), offset: out.offset };
+      forEachStrided(outerIn.shape, [outerIn, outerOut], (_, o) => {
+        let acc = 0;
+        for (let j = 0; j < n; j++) {
+          acc = round(acc + src[o[0] + j * si]);
+          dst[o[1] + j * so] = acc;
+        }
+      });
+    });
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    this.kernelCount++;
+    launch([a, b, out], () => {
+      const rank = out.shape.length;
+      const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
+      const [sam, sak, sbk, sbn] = [a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1]];
+      const A = dataOf(a);
+      const B = dataOf(b);
+      const C = dataOf(out);
+      const batch = (v: View) => ({ shape: v.shape.slice(0, -2), strides: v.strides.slice(0, -2), offset: v.offset });
+      forEachStrided(out.shape.slice(0, -2), [batch(a), batch(b), batch(out)], (_, o) => {
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            for (let p = 0; p < k; p++) acc += A[o[0] + i * sam + p * sak] * B[o[1] + p * sbk + j * sbn];
+            C[o[2] + i * n + j] = acc;
+          }
+        }
+      });
+    });
+  }
+
+  gather(input: View, dim: number, index: View, out: View): void {
+    this.kernelCount++;
+    launch([input, index, out], () => {
+      const src = dataOf(input);
+      const idx = dataOf(index);
+      const dst = dataOf(out);
+      const size = input.shape[dim];
+      const dimStride = input.strides[dim];
+      const base = { offset: input.offset, strides: input.strides.map((s, d) => (d === dim ? 0 : s)) };
+      forEachStrided(out.shape, [out, index, base], (_, o) => {
+        const j = idx[o[1]];
+        dst[o[0]] = src[o[2] + (j < 0 ? j + size : j) * dimStride];
+      });
+    });
+  }
+}

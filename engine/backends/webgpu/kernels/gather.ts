@@ -1,0 +1,37 @@
+/**
+ * gather along one dim: out[i] = src[base(i) + index[i] * dimStride]. Out-of-range indices read
+ * nothing and give 0 (the front end validates indices it can see).
+ * Metadata: [n, srcOffset, indexOffset, dimSize, dimStride, shape[rank], srcStrides[rank], indexStrides[rank]]
+ * where srcStrides has 0 at `dim`.
+ */
+import type { DType } from '../../../core/dtype';
+import { ENTRY_ARGS, LINEAR_ID, metaDecl, storageType, WORKGROUP } from '../wgsl-common';
+
+export function gatherSource(dtype: DType, rank: number): string {
+  const at = (k: number) => 5 + k * rank;
+  return `${metaDecl(5 + 3 * rank)}
+@group(0) @binding(1) var<storage, read> src: array<${storageType(dtype)}>;
+@group(0) @binding(2) var<storage, read> index: array<i32>;
+@group(0) @binding(3) var<storage, read_write> out: array<${storageType(dtype)}>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(${ENTRY_ARGS}) {
+  let i = ${LINEAR_ID};
+  if (i >= md(0u)) { return; }
+  var so = mdi(1u);
+  var io = mdi(2u);
+  var rem = i;
+  for (var d = ${rank - 1}; d >= 0; d--) {
+    let size = md(${at(0)}u + u32(d));
+    let c = i32(rem % size);
+    rem = rem / size;
+    so += c * mdi(${at(1)}u + u32(d));
+    io += c * mdi(${at(2)}u + u32(d));
+  }
+  let size = mdi(3u);
+  var j = index[u32(io)];
+  if (j < 0) { j += size; }
+  if (j < 0 || j >= size) { out[i] = ${storageType(dtype)}(0); return; }
+  out[i] = src[u32(so + j * mdi(4u))];
+}
+`;
+}

@@ -1,0 +1,175 @@
+/** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
+import { allocArray, type DType, type TypedArray } from '../../core/dtype';
+import { contiguousStrides, isContiguous } from '../../core/shape';
+import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
+import type { Backend, Storage, View } from '../backend';
+import { BufferPool } from './buffer-pool';
+import { Dispatcher, grid1d } from './dispatcher';
+import { elementwiseSource, planElementwise } from './kernels/elementwise';
+import { gatherSource } from './kernels/gather';
+import { matmulSource, TILE } from './kernels/matmul';
+import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW } from './kernels/reduce';
+import { WORKGROUP } from './wgsl-common';
+
+export class GpuStorage implements Storage {
+  readonly device = 'webgpu' as const;
+  constructor(readonly buffer: GPUBuffer, readonly length: number, readonly dtype: DType) {}
+  get bytes(): number {
+    return this.buffer.size;
+  }
+}
+
+function bufferOf(view: View): GPUBuffer {
+  return (view.storage as GpuStorage).buffer;
+}
+
+const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export class WebGpuBackend implements Backend {
+  readonly device = 'webgpu' as const;
+  private pool: BufferPool;
+  private dispatcher: Dispatcher;
+
+  constructor(readonly gpu: GPUDevice, readonly adapterInfo: string) {
+    this.pool = new BufferPool(gpu);
+    this.dispatcher = new Dispatcher(gpu);
+  }
+
+  static async create(gpu: GPU): Promise<WebGpuBackend | null> {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return null;
+    const l = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      },
+    });
+    const info = adapter.info;
+    return new WebGpuBackend(device, [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter');
+  }
+
+  get kernelCount(): number {
+    return this.dispatcher.dispatches;
+  }
+
+  memory() {
+    return { liveBytes: this.pool.liveBytes, pooledBytes: this.pool.pooledBytes };
+  }
+
+  allocate(length: number, dtype: DType): GpuStorage {
+    return new GpuStorage(this.pool.acquire(length * 4), length, dtype);
+  }
+
+  zeros(length: number, dtype: DType): Storage {
+    const storage = this.allocate(length, dtype);
+    this.dispatcher.clear(storage.buffer, storage.buffer.size);
+    return storage;
+  }
+
+  upload(data: TypedArray, dtype: DType): Storage {
+    const words = dtype === 'bool' ? Uint32Array.from(data) : data;
+    const storage = new GpuStorage(this.pool.acquire(data.length * 4), data.length, dtype);
+    // A pooled buffer may still be read by recorded work: submit that first to keep the order.
+    this.dispatcher.flush();
+    if (words.length > 0) this.gpu.queue.writeBuffer(storage.buffer, 0, words.buffer, words.byteOffset, words.length * 4);
+    return storage;
+  }
+
+  release(storage: Storage): void {
+    this.pool.release((storage as GpuStorage).buffer);
+  }
+
+  async read(view: View): Promise<TypedArray> {
+    const n = numelOf(view.shape);
+    const out = allocArray(view.dtype, n);
+    if (n === 0) return out;
+    let source = view;
+    let temp: GpuStorage | null = null;
+    if (!isContiguous(view.shape, view.strides)) {
+      temp = this.allocate(n, view.dtype);
+      source = { storage: temp, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0, dtype: view.dtype };
+      this.elementwise({ kind: 'input', index: 0, dtype: view.dtype }, [view], source);
+    }
+    const staging = this.gpu.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.dispatcher.copy(bufferOf(source), source.offset * 4, staging, 0, n * 4);
+    this.dispatcher.flush();
+    if (temp) this.release(temp);
+    await staging.mapAsync(GPUMapMode.READ);
+    const words = staging.getMappedRange();
+    if (view.dtype === 'bool') out.set(new Uint32Array(words));
+    else if (view.dtype === 'int32') out.set(new Int32Array(words));
+    else out.set(new Float32Array(words));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  elementwise(expr: Expr, inputs: readonly View[], out: View): void {
+    const n = numelOf(out.shape);
+    if (n === 0) return;
+    const plan = planElementwise(exprKey(expr), inputs, out);
+    const pipeline = this.dispatcher.pipeline(plan.key, () =>
+      elementwiseSource(expr, plan, inputs.map((v) => v.dtype), out.dtype, out.shape.length),
+    );
+    this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], grid1d(n, WORKGROUP));
+  }
+
+  reduce(op: ReduceOp, input: View, keptDims: number, out: View): void {
+    const rank = input.shape.length;
+    const outputs = numelOf(input.shape.slice(0, keptDims));
+    const inner = numelOf(input.shape.slice(keptDims));
+    if (outputs === 0) return;
+    const longRows = inner > SHORT_ROW;
+    const key = `reduce|${op}|${input.dtype}|${out.dtype}|r${rank}|k${keptDims}|${longRows ? 'wg' : 'th'}`;
+    const pipeline = this.dispatcher.pipeline(key, () => reduceSource(op, input.dtype, out.dtype, rank, keptDims, longRows));
+    const meta = [outputs, inner, input.offset, out.offset, ...input.shape, ...input.strides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP));
+  }
+
+  argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
+    const rank = input.shape.length;
+    const rows = numelOf(input.shape.slice(0, -1));
+    if (rows === 0) return;
+    const pipeline = this.dispatcher.pipeline(`arg|${op}|${input.dtype}|r${rank}`, () => argReduceSource(op, input.dtype, rank));
+    const meta = [rows, input.shape[rank - 1], input.offset, values.offset, indices.offset, ...input.shape.slice(0, -1), ...input.strides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(values), bufferOf(indices)], grid1d(rows, WORKGROUP));
+  }
+
+  cumsum(input: View, out: View): void {
+    const rank = input.shape.length;
+    const rows = numelOf(input.shape.slice(0, -1));
+    if (rows === 0 || input.shape[rank - 1] === 0) return;
+    const pipeline = this.dispatcher.pipeline(`cumsum|${input.dtype}|${out.dtype}|r${rank}`, () => cumsumSource(input.dtype, out.dtype, rank));
+    const meta = [rows, input.shape[rank - 1], input.offset, out.offset, ...input.shape.slice(0, -1), ...input.strides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP));
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    const rank = out.shape.length;
+    const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
+    const batch = out.shape.slice(0, -2);
+    const batches = numelOf(batch);
+    if (m === 0 || n === 0 || batches === 0) return;
+    if (k === 0) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
+    const pipeline = this.dispatcher.pipeline(`matmul|b${batch.length}`, () => matmulSource(batch.length));
+    const meta = [
+      m, n, k, a.offset, b.offset, out.offset,
+      a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1],
+      ...batch, ...a.strides.slice(0, -2), ...b.strides.slice(0, -2),
+    ];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(a), bufferOf(b), bufferOf(out)], [Math.ceil(n / TILE), Math.ceil(m / TILE), batches]);
+  }
+
+  gather(input: View, dim: number, index: View, out: View): void {
+    const n = numelOf(out.shape);
+    if (n === 0) return;
+    const rank = out.shape.length;
+    const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}`, () => gatherSource(input.dtype, rank));
+    const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : s));
+    const meta = [n, input.offset, index.offset, input.shape[dim], input.strides[dim], ...out.shape, ...srcStrides, ...index.strides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP));
+  }
+}

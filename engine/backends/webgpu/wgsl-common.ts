@@ -1,0 +1,135 @@
+/** WGSL building blocks shared by every generated kernel: types, loads, stores, constants. */
+import type { DType } from '../../core/dtype';
+
+export const WORKGROUP = 256;
+
+/** The WGSL element type of a storage buffer holding `dtype` (bool is stored as u32). */
+export function storageType(dtype: DType): string {
+  switch (dtype) {
+    case 'float32':
+    case 'float16':
+      return 'f32';
+    case 'int32':
+      return 'i32';
+    case 'bool':
+      return 'u32';
+  }
+}
+
+/** The WGSL type a value of `dtype` has inside a kernel. */
+export function valueType(dtype: DType): string {
+  return dtype === 'bool' ? 'bool' : storageType(dtype);
+}
+
+export function load(buffer: string, index: string, dtype: DType): string {
+  return dtype === 'bool' ? `(${buffer}[${index}] != 0u)` : `${buffer}[${index}]`;
+}
+
+export function storeValue(value: string, dtype: DType): string {
+  return dtype === 'bool' ? `select(0u, 1u, ${value})` : value;
+}
+
+/** A literal of `dtype`; non-finite floats come from runtime bit patterns (WGSL forbids them in constants). */
+export function literal(value: number, dtype: DType): string {
+  switch (dtype) {
+    case 'bool':
+      return value ? 'true' : 'false';
+    case 'int32': {
+      const v = Math.trunc(value) | 0;
+      return v === -2147483648 ? 'i32(-2147483647 - 1)' : `i32(${v})`;
+    }
+    case 'float32':
+    case 'float16': {
+      if (Number.isNaN(value)) return 'wick_nan()';
+      if (value === Infinity) return 'wick_inf()';
+      if (value === -Infinity) return '(-wick_inf())';
+      const text = String(Math.fround(value));
+      return `f32(${/[.e]/.test(text) ? text : text + '.0'})`;
+    }
+  }
+}
+
+/** Convert a value expression between dtypes with PyTorch's cast semantics. */
+export function convert(value: string, from: DType, to: DType): string {
+  if (from === to || valueType(from) === valueType(to)) return value;
+  if (to === 'bool') return `(${value} != ${literal(0, from)})`;
+  if (from === 'bool') return `select(${literal(0, to)}, ${literal(1, to)}, ${value})`;
+  return `${valueType(to)}(${value})`;
+}
+
+/** Helpers every kernel may call; unused functions cost nothing at run time. */
+export const PRELUDE = /* wgsl */ `
+var<private> wick_nan_bits: u32 = 0x7fc00000u;
+var<private> wick_inf_bits: u32 = 0x7f800000u;
+fn wick_nan() -> f32 { return bitcast<f32>(wick_nan_bits); }
+fn wick_inf() -> f32 { return bitcast<f32>(wick_inf_bits); }
+fn wick_erf(x: f32) -> f32 {
+  let a = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let y = 1.0 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
+  return select(y, -y, x < 0.0);
+}
+fn wick_log(x: f32) -> f32 {
+  if (x < 0.0 || x != x) { return wick_nan(); }
+  if (x == 0.0) { return -wick_inf(); }
+  return log(x);
+}
+fn wick_sqrt(x: f32) -> f32 { return select(sqrt(x), wick_nan(), x < 0.0); }
+fn wick_log1p(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  return wick_log(u) * x / (u - 1.0);
+}
+fn wick_expm1(x: f32) -> f32 {
+  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
+  return exp(x) - 1.0;
+}
+// sin and cos with Cody–Waite range reduction and Cephes polynomials (builtins may be coarse).
+fn wick_sincos(x: f32, cosine: bool) -> f32 {
+  let j = round(x * 0.63661977236758134);
+  let y = ((x - j * 1.5703125) - j * 4.837512969970703125e-4) - j * 7.54978995489188216e-8;
+  let z = y * y;
+  let s = y + y * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  let c = 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+  let q = (i32(j) + select(0, 1, cosine)) & 3;
+  if (q == 0) { return s; }
+  if (q == 1) { return c; }
+  if (q == 2) { return -s; }
+  return -c;
+}
+fn wick_tanh(x: f32) -> f32 { return tanh(clamp(x, -15.0, 15.0)); }
+fn wick_sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+fn wick_pow(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (a == 0.0) { return select(0.0, wick_inf(), b < 0.0); }
+  let m = exp2(b * log2(abs(a)));
+  if (a > 0.0) { return m; }
+  if (floor(b) != b) { return wick_nan(); }
+  return select(m, -m, fract(b * 0.5) != 0.0);
+}
+fn wick_ipow(a: i32, b: i32) -> i32 {
+  if (b < 0) { return select(0, 1, a == 1); }
+  var r = 1;
+  var base = a;
+  var e = b;
+  loop {
+    if (e == 0) { break; }
+    if ((e & 1) == 1) { r = r * base; }
+    base = base * base;
+    e = e >> 1;
+  }
+  return r;
+}
+`;
+
+/** Metadata words come in a uniform array of vec4<u32>; `md(i)` reads word i. */
+export function metaDecl(words: number): string {
+  const vecs = Math.max(1, Math.ceil(words / 4));
+  return `@group(0) @binding(0) var<uniform> params: array<vec4<u32>, ${vecs}>;
+fn md(i: u32) -> u32 { return params[i >> 2u][i & 3u]; }
+fn mdi(i: u32) -> i32 { return bitcast<i32>(params[i >> 2u][i & 3u]); }`;
+}
+
+/** The linear invocation index of a 1-D launch spread over a 2-D grid of workgroups. */
+export const LINEAR_ID = `(wid.y * nwg.x + wid.x) * ${WORKGROUP}u + lid.x`;
+export const ENTRY_ARGS = `@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>`;

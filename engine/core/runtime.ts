@@ -1,0 +1,48 @@
+/** Which backends exist, which device new tensors land on, and grad mode. */
+import type { Device } from './dtype';
+import type { Backend } from '../backends/backend';
+import { CpuBackend } from '../backends/cpu/cpu-backend';
+import { fail } from './errors';
+
+const backends: Partial<Record<Device, Backend>> = { cpu: new CpuBackend() };
+let defaultDevice: Device = 'cpu';
+
+export function registerBackend(backend: Backend): void {
+  backends[backend.device] = backend;
+}
+
+export function getBackend(device: Device): Backend {
+  const b = backends[device];
+  if (!b) fail('device', `'${device}' is not available: call await torch.init() first (have: ${availableDevices().join(', ')})`);
+  return b;
+}
+
+export function availableDevices(): Device[] {
+  return (Object.keys(backends) as Device[]).filter((d) => backends[d]);
+}
+
+export function getDefaultDevice(): Device {
+  return defaultDevice;
+}
+
+export function setDefaultDevice(device: Device): void {
+  getBackend(device);
+  defaultDevice = device;
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` with gradient recording switched to `enabled`, restoring it afterwards. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const before = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}

@@ -1,0 +1,50 @@
+/** Activation functions, derived from primitive ops. */
+import type { Tensor } from '../tensor';
+import { where } from '../ops/elementwise';
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+export function relu(x: Tensor): Tensor {
+  return x.relu();
+}
+
+export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  if (opts.approximate === 'tanh') {
+    const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
+    return x.mul(0.5).mul(inner.tanh().add(1));
+  }
+  return x.mul(0.5).mul(x.mul(SQRT1_2).erf().add(1));
+}
+
+export function silu(x: Tensor): Tensor {
+  return x.mul(x.sigmoid());
+}
+
+/** log(1 + exp(beta x)) / beta, linear above `threshold` as PyTorch's softplus. */
+export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
+  const beta = opts.beta ?? 1;
+  const threshold = opts.threshold ?? 20;
+  const bx = x.mul(beta);
+  return where(bx.gt(threshold), x, bx.exp().log1p().div(beta));
+}
+
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return where(x.gt(0), x, x.mul(negativeSlope));
+}
+
+export function sigmoid(x: Tensor): Tensor {
+  return x.sigmoid();
+}
+
+export function tanh(x: Tensor): Tensor {
+  return x.tanh();
+}
+
+export function softmax(x: Tensor, dim: number): Tensor {
+  return x.softmax(dim);
+}
+
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return x.logSoftmax(dim);
+}

@@ -1,0 +1,9 @@
+/** Wick's engine: the public face. No DOM, no React: runs in a Worker and in Node. */
+export { torch } from './torch';
+export { Tensor } from './tensor';
+export * as F from './functional/index';
+export { formatTensor } from './format';
+export type { DType, Device } from './core/dtype';
+export { WickError } from './core/errors';
+export * as nn from './nn/index';
+export * as optim from './optim/index';

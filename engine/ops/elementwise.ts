@@ -1,0 +1,111 @@
+/** Elementwise ops: unary, binary (with broadcasting and scalars), where, casts and copies. */
+import { defaultFloat, promoteTypes, promoteWithScalar, scalarDType, type DType } from '../core/dtype';
+import { fail, fmtShape } from '../core/errors';
+import { broadcastShapes, broadcastStrides } from '../core/shape';
+import { record } from '../autograd/graph';
+import type { Tensor } from '../tensor';
+import { assertLive, commonDevice, emptyTensor, viewOf } from './make';
+import { BINARY_RESULT, UNARY_RESULT, type BinaryOp, type Expr, type UnaryOp } from './op-types';
+
+export type Operand = Tensor | number | boolean;
+
+function isTensorOperand(v: Operand): v is Tensor {
+  return typeof v === 'object' && v !== null;
+}
+
+function input(index: number, dtype: DType): Expr {
+  return { kind: 'input', index, dtype };
+}
+
+export function castExpr(x: Expr, dtype: DType): Expr {
+  return x.dtype === dtype ? x : { kind: 'cast', x, dtype };
+}
+
+/** Runs `expr` over `inputs` broadcast to `shape`, into a new tensor of `dtype`. */
+export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[], shape: readonly number[], dtype: DType, device = inputs[0]?.device): Tensor {
+  if (!device) fail(op, 'needs at least one tensor operand');
+  const out = emptyTensor(device, shape, dtype);
+  const views = inputs.map((t) => ({ ...viewOf(t), shape, strides: broadcastStrides(t.shape, t.strides, shape) }));
+  out.backend.elementwise(expr, views, viewOf(out));
+  return out;
+}
+
+/** Writes `src` (broadcast) into the existing view `dst`, converting dtype: PyTorch's copy_. */
+export function copyInto(dst: Tensor, src: Tensor): void {
+  commonDevice('copy_', [dst, src]);
+  broadcastShapes('copy_', dst.shape, src.shape);
+  if (src.shape.length > dst.shape.length) fail('copy_', `source shape ${fmtShape(src.shape)} is larger than destination ${fmtShape(dst.shape)}`);
+  const view = { ...viewOf(src), shape: dst.shape, strides: broadcastStrides(src.shape, src.strides, dst.shape) };
+  dst.backend.elementwise(castExpr(input(0, src.dtype), dst.dtype), [view], viewOf(dst));
+}
+
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  assertLive(op, [x]);
+  const kind = UNARY_RESULT[op];
+  const compute = kind === 'float' ? defaultFloat(x.dtype) : kind === 'bool' ? 'bool' : x.dtype;
+  if (kind === 'same' && x.dtype === 'bool') fail(op, `not supported for bool tensors (cast with .float() first)`);
+  const expr: Expr = { kind: 'unary', op, x: castExpr(input(0, x.dtype), compute), dtype: compute };
+  return record(runElementwise(op, expr, [x], x.shape, compute), op, [x]);
+}
+
+/** The dtype two operands compute in, following PyTorch's promotion with wrapped scalars. */
+export function resultType(a: Operand, b: Operand): DType {
+  const dt = (v: Operand) => (isTensorOperand(v) ? v.dtype : scalarDType(v));
+  const dimmed = (v: Operand) => isTensorOperand(v) && v.shape.length > 0;
+  if (dimmed(a) === dimmed(b) && isTensorOperand(a) === isTensorOperand(b)) return promoteTypes(dt(a), dt(b));
+  if (dimmed(a) || (isTensorOperand(a) && !isTensorOperand(b))) return promoteWithScalar(dt(a), dt(b));
+  return promoteWithScalar(dt(b), dt(a));
+}
+
+/** Lowers operands into expression leaves: tensors become inputs, numbers become constants. */
+function leaves(op: string, operands: readonly Operand[], compute: DType): { exprs: Expr[]; tensors: Tensor[] } {
+  const tensors: Tensor[] = [];
+  const exprs = operands.map((v) => {
+    if (isTensorOperand(v)) {
+      tensors.push(v);
+      return castExpr(input(tensors.length - 1, v.dtype), compute);
+    }
+    if (typeof v !== 'number' && typeof v !== 'boolean') fail(op, `expected a tensor or a number, got ${typeof v}`);
+    return { kind: 'const', value: Number(v), dtype: compute } as Expr;
+  });
+  assertLive(op, tensors);
+  return { exprs, tensors };
+}
+
+export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
+  const promoted = resultType(a, b);
+  const kind = BINARY_RESULT[op];
+  const compute = kind === 'float' ? defaultFloat(promoted) : op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : promoted;
+  const { exprs, tensors } = leaves(op, [a, b], compute);
+  if (tensors.length === 0) fail(op, 'needs at least one tensor operand');
+  const device = commonDevice(op, tensors);
+  const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
+  const outType = kind === 'bool' ? 'bool' : compute;
+  const expr: Expr = { kind: 'binary', op, a: exprs[0], b: exprs[1], dtype: outType };
+  const out = runElementwise(op, expr, tensors, shape, outType, device);
+  return record(out, op, tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
+}
+
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  const compute = resultType(a, b);
+  const { exprs, tensors } = leaves('where', [cond, a, b], compute);
+  exprs[0] = castExpr(input(0, cond.dtype), 'bool');
+  const device = commonDevice('where', tensors);
+  const shape = broadcastShapes('where', ...tensors.map((t) => t.shape));
+  const expr: Expr = { kind: 'where', cond: exprs[0], a: exprs[1], b: exprs[2], dtype: compute };
+  const out = runElementwise('where', expr, tensors, shape, compute, device);
+  return record(out, 'where', tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
+}
+
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  assertLive('to', [x]);
+  const out = runElementwise('to', castExpr(input(0, x.dtype), dtype), [x], x.shape, dtype);
+  return record(out, 'cast', [x], { from: x.dtype });
+}
+
+/** A contiguous copy with the same values (clone / contiguous). */
+export function copy(x: Tensor): Tensor {
+  assertLive('clone', [x]);
+  return record(runElementwise('clone', input(0, x.dtype), [x], x.shape, x.dtype), 'copy', [x]);
+}

@@ -1,0 +1,48 @@
+/** Integer indexing: gather, indexSelect, and masked fills. */
+import { fail, fmtShape } from '../core/errors';
+import { normalizeDim } from '../core/shape';
+import { record } from '../autograd/graph';
+import type { Tensor } from '../tensor';
+import { where } from './elementwise';
+import { assertLive, commonDevice, emptyTensor, viewOf } from './make';
+import { expand, reshape } from './views';
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  assertLive('gather', [x, index]);
+  commonDevice('gather', [x, index]);
+  if (index.dtype !== 'int32') fail('gather', `index must be an int32 tensor, got ${index.dtype}`);
+  const d = normalizeDim('gather', dim, x.ndim);
+  if (index.ndim !== x.ndim) fail('gather', `index ${fmtShape(index.shape)} and input ${fmtShape(x.shape)} must have the same number of dimensions`);
+  index.shape.forEach((s, k) => {
+    if (k !== d && s > x.shape[k]) fail('gather', `index ${fmtShape(index.shape)} is larger than input ${fmtShape(x.shape)} at dimension ${k}`);
+  });
+  checkIndexRange('gather', index, x.shape[d]);
+  const out = emptyTensor(x.device, index.shape, x.dtype);
+  x.backend.gather(viewOf(x), d, viewOf(index), viewOf(out));
+  return record(out, 'gather', [x], { dim: d, index });
+}
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (index.ndim > 1) fail('indexSelect', `index must be 0-D or 1-D, got shape ${fmtShape(index.shape)}`);
+  const d = normalizeDim('indexSelect', dim, x.ndim);
+  const n = index.numel();
+  const shape = x.shape.map((s, k) => (k === d ? n : s));
+  const idxShape = x.shape.map((_, k) => (k === d ? n : 1));
+  return gather(x, d, expand(reshape(index, idxShape), shape));
+}
+
+/** Fills positions where `mask` is true with `value`, as masked_fill does. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  if (mask.dtype !== 'bool') fail('maskedFill', `mask must be a bool tensor, got ${mask.dtype}`);
+  const out = where(mask, value, x);
+  return out.dtype === x.dtype ? out : out.to(x.dtype);
+}
+
+/** Index values can be checked without waiting only where they already live on the CPU. */
+function checkIndexRange(op: string, index: Tensor, size: number): void {
+  if (index.device !== 'cpu') return;
+  const data = index.cpuValues();
+  for (const v of data) {
+    if (v < -size || v >= size) fail(op, `index ${v} is out of bounds for dimension of size ${size}`);
+  }
+}

@@ -1,0 +1,44 @@
+/** Building tensors from storages, and the checks every op shares. */
+import type { Device, DType, TypedArray } from '../core/dtype';
+import { fail } from '../core/errors';
+import { getBackend } from '../core/runtime';
+import { contiguousStrides, numel } from '../core/shape';
+import { StorageRef } from '../core/storage-ref';
+import type { View } from '../backends/backend';
+import { Tensor } from '../tensor';
+
+/** A new contiguous tensor whose values a kernel will write (all zero when `zero`). */
+export function emptyTensor(device: Device, shape: readonly number[], dtype: DType, zero = false): Tensor {
+  const backend = getBackend(device);
+  const n = numel(shape);
+  const ref = new StorageRef(zero ? backend.zeros(n, dtype) : backend.allocate(n, dtype), backend);
+  return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
+}
+
+export function tensorFromData(device: Device, data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  const backend = getBackend(device);
+  const ref = new StorageRef(backend.upload(data, dtype), backend);
+  return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
+}
+
+/** Another window onto `base`'s storage. */
+export function viewTensor(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  return new Tensor(base.storageRef, [...shape], [...strides], offset, base.dtype);
+}
+
+export function viewOf(t: Tensor): View {
+  return { storage: t.storageRef.storage, shape: t.shape, strides: t.strides, offset: t.offset, dtype: t.dtype };
+}
+
+/** The device all tensors share; an op mixing devices is an error naming both. */
+export function commonDevice(op: string, tensors: readonly Tensor[]): Device {
+  const device = tensors[0].device;
+  for (const t of tensors) {
+    if (t.device !== device) fail(op, `expected all tensors on the same device, got '${device}' and '${t.device}' (move one with .to('${device}'))`);
+  }
+  return device;
+}
+
+export function assertLive(op: string, tensors: readonly Tensor[]): void {
+  for (const t of tensors) if (t.disposed) fail(op, 'a tensor was used after dispose()');
+}

@@ -1,0 +1,2 @@
+/** torch.optim: optimizers (filled in by the autograd/nn work). */
+export {};

@@ -1,0 +1,77 @@
+/** The `torch` namespace: devices, creation ops and free functions. */
+import type { Device } from './core/dtype';
+import { availableDevices, getBackend, getDefaultDevice, isGradEnabled, setDefaultDevice, withGradMode } from './core/runtime';
+import { manualSeed } from './core/random';
+import { liveTensorCount } from './core/storage-ref';
+import * as create from './ops/creation';
+import { binary, where, type Operand } from './ops/elementwise';
+import { cat, stack } from './ops/views';
+import { matmul } from './ops/linalg';
+import { initBackends, type InitOptions } from './init';
+import type { Tensor } from './tensor';
+
+type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
+
+export const torch = {
+  init: (opts?: InitOptions): Promise<Device> => initBackends(opts),
+  getDefaultDevice,
+  setDefaultDevice,
+  manualSeed,
+  isGradEnabled,
+  noGrad<T>(fn: () => T): T {
+    return withGradMode(false, fn);
+  },
+  enableGrad<T>(fn: () => T): T {
+    return withGradMode(true, fn);
+  },
+
+  tensor: create.tensor,
+  zeros: (...args: ShapeArgs) => {
+    const { shape, opts } = create.shapeAndOptions(args);
+    return create.full(shape, 0, opts);
+  },
+  ones: (...args: ShapeArgs) => {
+    const { shape, opts } = create.shapeAndOptions(args);
+    return create.full(shape, 1, opts);
+  },
+  full: (shape: readonly number[], value: number | boolean, opts?: create.CreateOptions) => create.full(shape, value, opts),
+  arange: create.arange,
+  linspace: create.linspace,
+  eye: create.eye,
+  rand: (...args: ShapeArgs) => {
+    const { shape, opts } = create.shapeAndOptions(args);
+    return create.rand(shape, opts);
+  },
+  randn: (...args: ShapeArgs) => {
+    const { shape, opts } = create.shapeAndOptions(args);
+    return create.randn(shape, opts);
+  },
+  randint: create.randint,
+  zerosLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
+  onesLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 1, create.likeOptions(x, opts)),
+  fullLike: (x: Tensor, value: number, opts?: create.CreateOptions) => create.full(x.shape, value, create.likeOptions(x, opts)),
+  randnLike: (x: Tensor, opts?: create.CreateOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
+  randLike: (x: Tensor, opts?: create.CreateOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
+
+  cat,
+  concat: cat,
+  stack,
+  where: (cond: Tensor, a: Operand, b: Operand) => where(cond, a, b),
+  maximum: (a: Tensor, b: Operand) => binary('maximum', a, b),
+  minimum: (a: Tensor, b: Operand) => binary('minimum', a, b),
+  matmul,
+
+  /** Kernels dispatched so far on each device. */
+  stats(): { kernels: number } {
+    return { kernels: availableDevices().reduce((n, d) => n + getBackend(d).kernelCount, 0) };
+  },
+
+  memory(): { liveTensors: number; liveBytes: number; pooledBytes: number } {
+    const all = availableDevices().map((d) => getBackend(d).memory());
+    return {
+      liveTensors: liveTensorCount(),
+      liveBytes: all.reduce((n, m) => n + m.liveBytes, 0),
+      pooledBytes: all.reduce((n, m) => n + m.pooledBytes, 0),
+    };
+  },
+};
