@@ -17,9 +17,11 @@ export function transfer(x: Tensor, device: Device): Tensor {
   if (device === 'cpu') {
     const backend = getBackend('cpu');
     const storage = new CpuStorage(allocArray(x.dtype, x.numel()), x.dtype);
-    storage.pending = x.backend.read(viewOf(x)).then((values) => {
+    const arrival: Promise<void> = x.backend.read(viewOf(x)).then((values) => {
       storage.data.set(values);
+      if (storage.pending === arrival) storage.pending = null;
     });
+    storage.pending = arrival;
     out = new Tensor(new StorageRef(storage, backend), [...x.shape], contiguousStrides(x.shape), 0, x.dtype);
   } else {
     if ((x.storageRef.storage as CpuStorage).pending) fail('to', `the CPU tensor's values are still arriving from another device; await x.data() before moving it to '${device}'`);

@@ -26,7 +26,10 @@ function launch(views: readonly View[], kernel: () => void): void {
   const storages = views.map((v) => v.storage as CpuStorage);
   const waits = storages.flatMap((s) => (s.pending ? [s.pending] : []));
   if (waits.length === 0) return kernel();
-  const done = Promise.all(waits).then(kernel);
+  const done: Promise<void> = Promise.all(waits).then(() => {
+    kernel();
+    for (const s of storages) if (s.pending === done) s.pending = null;
+  });
   for (const s of storages) s.pending = done;
 }
 

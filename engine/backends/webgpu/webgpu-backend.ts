@@ -30,7 +30,11 @@ export class WebGpuBackend implements Backend {
   private pool: BufferPool;
   private dispatcher: Dispatcher;
 
-  constructor(readonly gpu: GPUDevice, readonly adapterInfo: string) {
+  /**
+   * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
+   * device down if its instance is garbage-collected.
+   */
+  constructor(readonly gpu: GPUDevice, readonly adapterInfo: string, readonly instance: GPU, readonly adapter: GPUAdapter) {
     this.pool = new BufferPool(gpu);
     this.dispatcher = new Dispatcher(gpu);
   }
@@ -48,7 +52,8 @@ export class WebGpuBackend implements Backend {
       },
     });
     const info = adapter.info;
-    return new WebGpuBackend(device, [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter');
+    const description = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter';
+    return new WebGpuBackend(device, description, gpu, adapter);
   }
 
   get kernelCount(): number {
