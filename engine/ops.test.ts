@@ -83,7 +83,7 @@ describe('views share storage where PyTorch makes views', () => {
     ['expand', (x) => x.narrow(0, 0, 1).expand([4, 3]), true],
     ['narrow', (x) => x.narrow(1, 1, 2), true],
     ['select', (x) => x.select(0, 1), true],
-    ['index', (x) => x.index('::-1' === '' ? '' : ':, ::2'), true],
+    ['index', (x) => x.index(':, ::2'), true],
     ['chunk', (x) => x.chunk(3, 1)[2], true],
     ['reshape of a transposed tensor copies', (x) => x.t().reshape([-1]), false],
     ['flip copies', (x) => x.flip(0), false],
