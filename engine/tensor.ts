@@ -15,7 +15,7 @@ import * as idx from './ops/indexing';
 import { matmul } from './ops/linalg';
 import { indexByString } from './ops/index-string';
 import { transfer } from './ops/transfer';
-import { backwardFrom } from './autograd/backward';
+import { backwardFrom, type BackwardOptions } from './autograd/backward';
 
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
@@ -125,8 +125,8 @@ export class Tensor {
     this.requiresGrad = flag;
     return this;
   }
-  backward(gradient?: Tensor): void {
-    backwardFrom(this, gradient);
+  backward(gradient?: Tensor, opts?: BackwardOptions): void {
+    backwardFrom(this, gradient, opts);
   }
 
   // ---- elementwise ----

@@ -51,6 +51,8 @@ export interface Backend {
   matmul(a: View, b: View, out: View): void;
   /** out[...] = input[..., index[...], ...] along `dim`; out has index's shape. */
   gather(input: View, dim: number, index: View, out: View): void;
+  /** out[..., index[...], ...] += src[...] along `dim` (out already holds its starting values). */
+  scatterAdd(src: View, dim: number, index: View, out: View): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /** Bytes of storage handed out and not released, and bytes idle in the pool. */

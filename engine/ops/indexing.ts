@@ -3,7 +3,8 @@ import { fail, fmtShape } from '../core/errors';
 import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
-import { where } from './elementwise';
+import { isFloating } from '../core/dtype';
+import { copy, where } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, viewOf } from './make';
 import { expand, reshape } from './views';
 
@@ -45,4 +46,20 @@ function checkIndexRange(op: string, index: Tensor, size: number): void {
   for (const v of data) {
     if (v < -size || v >= size) fail(op, `index ${v} is out of bounds for dimension of size ${size}`);
   }
+}
+
+/** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add). */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  assertLive('scatterAdd', [x, index, src]);
+  commonDevice('scatterAdd', [x, index, src]);
+  if (index.dtype !== 'int32') fail('scatterAdd', `index must be an int32 tensor, got ${index.dtype}`);
+  if (!isFloating(x.dtype) || src.dtype !== x.dtype) fail('scatterAdd', `expected floating tensors of one dtype, got ${x.dtype} and ${src.dtype}`);
+  const d = normalizeDim('scatterAdd', dim, x.ndim);
+  if (index.ndim !== x.ndim || index.shape.some((s, k) => s > src.shape[k] || (k !== d && s > x.shape[k]))) {
+    fail('scatterAdd', `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`);
+  }
+  checkIndexRange('scatterAdd', index, x.shape[d]);
+  const out = copy(x);
+  x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
+  return record(out, 'scatterAdd', [x, src], { dim: d, index });
 }

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, viewTensor } from './make';
 
-function asView(op: string, x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, ctx: Record<string, unknown> = {}): Tensor {
+function asView(op: 'view' | 'permute' | 'expand' | 'slice' | 'select', x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, ctx: Record<string, unknown> = {}): Tensor {
   assertLive(op, [x]);
   return record(viewTensor(x, shape, strides, offset), op, [x], ctx);
 }

@@ -230,6 +230,22 @@ export class CpuBackend implements Backend {
     });
   }
 
+  scatterAdd(src: View, dim: number, index: View, out: View): void {
+    this.kernelCount++;
+    launch([src, index, out], () => {
+      const from = dataOf(src);
+      const idx = dataOf(index);
+      const dst = dataOf(out);
+      const size = out.shape[dim];
+      const dimStride = out.strides[dim];
+      const base = { offset: out.offset, strides: out.strides.map((s, d) => (d === dim ? 0 : s)) };
+      forEachStrided(index.shape, [src, index, base], (_, o) => {
+        const j = idx[o[1]];
+        dst[o[2] + (j < 0 ? j + size : j) * dimStride] += from[o[0]];
+      });
+    });
+  }
+
   gather(input: View, dim: number, index: View, out: View): void {
     this.kernelCount++;
     launch([input, index, out], () => {

@@ -6,7 +6,7 @@ import type { Backend, Storage, View } from '../backend';
 import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseSource, planElementwise } from './kernels/elementwise';
-import { gatherSource } from './kernels/gather';
+import { gatherSource, scatterAddSource } from './kernels/gather';
 import { matmulSource, TILE } from './kernels/matmul';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW } from './kernels/reduce';
 import { WORKGROUP } from './wgsl-common';
@@ -166,6 +166,16 @@ export class WebGpuBackend implements Backend {
       ...batch, ...a.strides.slice(0, -2), ...b.strides.slice(0, -2),
     ];
     this.dispatcher.dispatch(pipeline, meta, [bufferOf(a), bufferOf(b), bufferOf(out)], [Math.ceil(n / TILE), Math.ceil(m / TILE), batches]);
+  }
+
+  scatterAdd(src: View, dim: number, index: View, out: View): void {
+    const n = numelOf(index.shape);
+    if (n === 0) return;
+    const rank = index.shape.length;
+    const pipeline = this.dispatcher.pipeline(`scatterAdd|r${rank}`, () => scatterAddSource(rank));
+    const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
+    const meta = [n, src.offset, index.offset, out.offset, out.shape[dim], out.strides[dim], ...index.shape, ...src.strides, ...index.strides, ...outStrides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP));
   }
 
   gather(input: View, dim: number, index: View, out: View): void {

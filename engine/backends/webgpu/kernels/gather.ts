@@ -35,3 +35,46 @@ fn main(${ENTRY_ARGS}) {
 }
 `;
 }
+
+/**
+ * scatter-add along one dim with float atomics built from compare-and-swap on the bits.
+ * Metadata: [n, srcOffset, indexOffset, outOffset, dimSize, dimStride, shape[rank],
+ *            srcStrides[rank], indexStrides[rank], outStrides[rank] (0 at `dim`)].
+ */
+export function scatterAddSource(rank: number): string {
+  const at = (k: number) => 6 + k * rank;
+  return `${metaDecl(6 + 4 * rank)}
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read> index: array<i32>;
+@group(0) @binding(3) var<storage, read_write> out: array<atomic<u32>>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(${ENTRY_ARGS}) {
+  let i = ${LINEAR_ID};
+  if (i >= md(0u)) { return; }
+  var so = mdi(1u);
+  var io = mdi(2u);
+  var oo = mdi(3u);
+  var rem = i;
+  for (var d = ${rank - 1}; d >= 0; d--) {
+    let size = md(${at(0)}u + u32(d));
+    let c = i32(rem % size);
+    rem = rem / size;
+    so += c * mdi(${at(1)}u + u32(d));
+    io += c * mdi(${at(2)}u + u32(d));
+    oo += c * mdi(${at(3)}u + u32(d));
+  }
+  let size = mdi(4u);
+  var j = index[u32(io)];
+  if (j < 0) { j += size; }
+  if (j < 0 || j >= size) { return; }
+  let slot = u32(oo + j * mdi(5u));
+  let value = src[u32(so)];
+  var old = atomicLoad(&out[slot]);
+  loop {
+    let swapped = atomicCompareExchangeWeak(&out[slot], old, bitcast<u32>(bitcast<f32>(old) + value));
+    if (swapped.exchanged) { break; }
+    old = swapped.old_value;
+  }
+}
+`;
+}

@@ -1,0 +1,195 @@
+/**
+ * Gradient rules, one per recorded op (a missing one fails type-checking). A rule gets the
+ * gradient of the node's output and returns one gradient per input (null where none flows).
+ * Rules run with grad mode off and are written with ordinary tensor ops, as in micrograd.
+ */
+import { isFloating } from '../core/dtype';
+import { binary, copyInto } from '../ops/elementwise';
+import { emptyTensor, viewTensor } from '../ops/make';
+import { gather, scatterAdd } from '../ops/indexing';
+import { reduce } from '../ops/reduce';
+import type { BinaryOp, UnaryOp } from '../ops/op-types';
+import type { Tensor } from '../tensor';
+import type { GradNode, GradOp } from './graph';
+
+type Grads = (Tensor | null)[];
+type Rule = (g: Tensor, node: GradNode, out: Tensor) => Grads;
+
+/** Sums a broadcast gradient back down to `shape`. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.ndim - shape.length;
+  const dims = g.shape.flatMap((s, i) => (i < lead || (shape[i - lead] === 1 && s !== 1) ? [i] : []));
+  const summed = dims.length ? reduce('sum', g, dims, true) : g;
+  return lead > 0 || dims.length ? summed.reshape(shape) : summed;
+}
+
+function zerosFor(x: Tensor): Tensor {
+  return emptyTensor(x.device, x.shape, x.dtype, true);
+}
+
+/** A zero tensor shaped like `x` with `g` written into the window `window(zeros)`. */
+function scatterIntoWindow(x: Tensor, g: Tensor, window: (base: Tensor) => Tensor): Tensor {
+  const base = zerosFor(x);
+  copyInto(window(base), g);
+  return base;
+}
+
+const unaryRule = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor | null): Rule => (g, node, out) => [f(g, node.inputs[0], out)];
+
+const UNARY_RULES: { [P in UnaryOp]: Rule } = {
+  neg: unaryRule((g) => g.neg()),
+  abs: unaryRule((g, x) => g.mul(x.sign())),
+  exp: unaryRule((g, _x, out) => g.mul(out)),
+  log: unaryRule((g, x) => g.div(x)),
+  sqrt: unaryRule((g, _x, out) => g.div(out.mul(2))),
+  rsqrt: unaryRule((g, _x, out) => g.mul(out.pow(3)).mul(-0.5)),
+  sin: unaryRule((g, x) => g.mul(x.cos())),
+  cos: unaryRule((g, x) => g.mul(x.sin()).neg()),
+  tanh: unaryRule((g, _x, out) => g.mul(out.square().neg().add(1))),
+  sigmoid: unaryRule((g, _x, out) => g.mul(out).mul(out.neg().add(1))),
+  relu: unaryRule((g, x) => g.mul(x.gt(0))),
+  square: unaryRule((g, x) => g.mul(x).mul(2)),
+  reciprocal: unaryRule((g, _x, out) => g.mul(out.square()).neg()),
+  erf: unaryRule((g, x) => g.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI))),
+  sign: unaryRule((g) => g.mul(0)),
+  floor: unaryRule((g) => g.mul(0)),
+  ceil: unaryRule((g) => g.mul(0)),
+  round: unaryRule((g) => g.mul(0)),
+  expm1: unaryRule((g, _x, out) => g.mul(out.add(1))),
+  log1p: unaryRule((g, x) => g.div(x.add(1))),
+  logicalNot: () => [null],
+};
+
+type Side = Tensor | number;
+
+/** Gradients of a binary op for its left and right operand (scalars get none). */
+const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor) => [Tensor | null, Tensor | null]): Rule => (g, node, out) => {
+  const tensors = [...node.inputs];
+  const a = node.ctx.a === 'tensor' ? tensors.shift()! : (node.ctx.a as number);
+  const b = node.ctx.b === 'tensor' ? tensors.shift()! : (node.ctx.b as number);
+  const [ga, gb] = f(g, a, b, out);
+  const grads: Grads = [];
+  if (typeof a !== 'number') grads.push(ga && isFloating(a.dtype) ? sumToShape(ga, a.shape) : null);
+  if (typeof b !== 'number') grads.push(gb && isFloating(b.dtype) ? sumToShape(gb, b.shape) : null);
+  return grads;
+};
+
+const asTensor = (v: Side, like: Tensor): Tensor => (typeof v === 'number' ? like.mul(0).add(v) : v);
+const noGrad: Rule = (_g, node) => node.inputs.map(() => null);
+
+/** Ties share the gradient equally, as PyTorch's maximum/minimum do. */
+const extremumRule = (pick: 'gt' | 'lt'): Rule =>
+  binaryRule((g, a, b) => {
+    const at = asTensor(a, g);
+    const bt = asTensor(b, g);
+    const tie = at.eq(bt);
+    const half = g.mul(0.5);
+    return [binary('add', g.mul(at[pick](bt)), half.mul(tie)), binary('add', g.mul(bt[pick](at)), half.mul(tie))];
+  });
+
+const BINARY_RULES: { [P in BinaryOp]: Rule } = {
+  add: binaryRule((g) => [g, g]),
+  sub: binaryRule((g) => [g, g.neg()]),
+  mul: binaryRule((g, a, b) => [g.mul(b), g.mul(a)]),
+  div: binaryRule((g, a, b) => [g.div(b), typeof b === 'number' ? null : g.mul(a).div(b.square()).neg()]),
+  pow: binaryRule((g, a, b, out) => [
+    typeof b === 'number' ? g.mul(asTensor(a, g).pow(b - 1)).mul(b) : g.mul(b).mul(asTensor(a, g).pow(b.sub(1))),
+    typeof b === 'number' ? null : g.mul(out).mul(asTensor(a, g).log()),
+  ]),
+  maximum: extremumRule('gt'),
+  minimum: extremumRule('lt'),
+  eq: noGrad, ne: noGrad, lt: noGrad, le: noGrad, gt: noGrad, ge: noGrad, logicalAnd: noGrad, logicalOr: noGrad,
+};
+
+/** max/min over dims: the gradient is shared evenly among the elements equal to the extremum. */
+const extremumReduceRule: Rule = (g, node, out) => {
+  const x = node.inputs[0];
+  const { dims, keepdim } = node.ctx as { dims: number[]; keepdim: boolean };
+  const keep = (t: Tensor) => (keepdim ? t : t.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s))));
+  const mask = x.eq(keep(out)).float();
+  return [mask.div(reduce('sum', mask, dims, true)).mul(keep(g))];
+};
+
+export const GRAD_RULES: { [P in GradOp]: Rule } = {
+  ...UNARY_RULES,
+  ...BINARY_RULES,
+  sum: (g, node) => {
+    const x = node.inputs[0];
+    const { dims, keepdim } = node.ctx as { dims: number[]; keepdim: boolean };
+    const kept = keepdim ? g : g.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s)));
+    return [kept.expand(x.shape).contiguous()];
+  },
+  prod: (g, node, out) => {
+    const x = node.inputs[0];
+    const { dims, keepdim } = node.ctx as { dims: number[]; keepdim: boolean };
+    const keep = (t: Tensor) => (keepdim ? t : t.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s))));
+    return [keep(g).mul(keep(out)).div(x)];
+  },
+  max: extremumReduceRule,
+  min: extremumReduceRule,
+  where: (g, node) => {
+    const [cond, ...operands] = node.inputs;
+    const mask = cond.bool();
+    const side = (t: Tensor, dropWhere: Tensor) => (isFloating(t.dtype) ? sumToShape(g.maskedFill(dropWhere, 0), t.shape) : null);
+    const grads: Grads = [null];
+    let k = 0;
+    if (node.ctx.a === 'tensor') grads.push(side(operands[k++], mask.logicalNot()));
+    if (node.ctx.b === 'tensor') grads.push(side(operands[k++], mask));
+    return grads;
+  },
+  cast: (g, node) => [isFloating(node.inputs[0].dtype) ? g.to(node.inputs[0].dtype) : null],
+  copy: (g) => [g],
+  flip: (g, node) => [g.flip(node.ctx.dims as number[])],
+  cat: (g, node) => g.split(node.ctx.sizes as number[], node.ctx.dim as number),
+  transfer: (g, node) => [g.to(node.inputs[0].device)],
+  view: (g, node) => [g.reshape(node.ctx.inputShape as number[])],
+  permute: (g, node) => {
+    const dims = node.ctx.dims as number[];
+    const inverse = dims.map((_, i) => dims.indexOf(i));
+    return [g.permute(inverse)];
+  },
+  expand: (g, node) => [sumToShape(g, node.ctx.inputShape as number[])],
+  slice: (g, node) => {
+    const { dim, start, step } = node.ctx as { dim: number; start: number; step: number };
+    const x = node.inputs[0];
+    return [scatterIntoWindow(x, g, (base) => {
+      const strides = [...base.strides];
+      strides[dim] *= step;
+      return viewTensor(base, g.shape, strides, start * base.strides[dim]);
+    })];
+  },
+  select: (g, node) => {
+    const { dim, index } = node.ctx as { dim: number; index: number };
+    return [scatterIntoWindow(node.inputs[0], g, (base) => base.select(dim, index))];
+  },
+  pad: (g, node) => {
+    const { starts } = node.ctx as { starts: number[] };
+    let window = g;
+    starts.forEach((s, d) => (window = window.narrow(d, s, node.inputs[0].shape[d])));
+    return [window];
+  },
+  argReduceValues: (g, node) => {
+    const x = node.inputs[0];
+    const { dim, indices } = node.ctx as { dim: number; indices: Tensor };
+    const idx = x.ndim === 0 ? indices : indices.unsqueeze(dim);
+    const src = x.ndim === 0 ? g : g.unsqueeze(dim);
+    if (x.ndim === 0) return [g];
+    return [scatterAdd(zerosFor(x), dim, idx, src)];
+  },
+  cumsum: (g, node) => {
+    const dim = node.ctx.dim as number;
+    return [g.flip(dim).cumsum(dim).flip(dim)];
+  },
+  matmul: (g, node) => {
+    const [a, b] = node.inputs;
+    return [g.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(g)];
+  },
+  gather: (g, node) => {
+    const { dim, index } = node.ctx as { dim: number; index: Tensor };
+    return [scatterAdd(zerosFor(node.inputs[0]), dim, index, g)];
+  },
+  scatterAdd: (g, node) => {
+    const { dim, index } = node.ctx as { dim: number; index: Tensor };
+    return [g, gather(g, dim, index)];
+  },
+};
