@@ -36,8 +36,17 @@ export interface Backend {
   release(storage: Storage): void;
   /** The elements of `view` in row-major order. */
   read(view: View): Promise<TypedArray>;
-  /** out[i] = expr(inputs[0][i], inputs[1][i], ...); every input is already broadcast to out.shape. */
-  elementwise(expr: Expr, inputs: readonly View[], out: View): void;
+  /**
+   * out[i] = expr(inputs[0][i], inputs[1][i], ...); every input is already broadcast to out.shape;
+   * `scalars` are the values of the expression's scalar leaves.
+   */
+  elementwise(expr: Expr, inputs: readonly View[], out: View, scalars?: readonly number[]): void;
+  /**
+   * In-place update of same-shaped contiguous tensors: state[k] = exprs[k](state..., inputs...),
+   * where input index k < state.length reads state[k]'s old value. One kernel for, e.g., an
+   * optimizer's whole update of one parameter, with no buffer bound twice.
+   */
+  update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void;
   /**
    * Reduces the trailing `input.shape.length - keptDims` dims of `input` into the contiguous `out`
    * (shape = the leading kept dims).

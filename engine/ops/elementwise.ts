@@ -22,11 +22,11 @@ export function castExpr(x: Expr, dtype: DType): Expr {
 }
 
 /** Runs `expr` over `inputs` broadcast to `shape`, into a new tensor of `dtype`. */
-export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[], shape: readonly number[], dtype: DType, device = inputs[0]?.device): Tensor {
+export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[], shape: readonly number[], dtype: DType, device = inputs[0]?.device, scalars: readonly number[] = []): Tensor {
   if (!device) fail(op, 'needs at least one tensor operand');
   const out = emptyTensor(device, shape, dtype);
   const views = inputs.map((t) => ({ ...viewOf(t), shape, strides: broadcastStrides(t.shape, t.strides, shape) }));
-  out.backend.elementwise(expr, views, viewOf(out));
+  out.backend.elementwise(expr, views, viewOf(out), scalars);
   return out;
 }
 
@@ -57,43 +57,48 @@ export function resultType(a: Operand, b: Operand): DType {
   return promoteWithScalar(dt(b), dt(a));
 }
 
-/** Lowers operands into expression leaves: tensors become inputs, numbers become constants. */
-function leaves(op: string, operands: readonly Operand[], compute: DType): { exprs: Expr[]; tensors: Tensor[] } {
+/**
+ * Lowers operands into expression leaves: tensors become inputs, numbers become scalars passed at
+ * dispatch time (so `x.mul(lr)` with a new lr reuses the same kernel).
+ */
+function leaves(op: string, operands: readonly Operand[], compute: DType): { exprs: Expr[]; tensors: Tensor[]; scalars: number[] } {
   const tensors: Tensor[] = [];
-  const exprs = operands.map((v) => {
+  const scalars: number[] = [];
+  const exprs = operands.map((v): Expr => {
     if (isTensorOperand(v)) {
       tensors.push(v);
       return castExpr(input(tensors.length - 1, v.dtype), compute);
     }
-    if (typeof v !== 'number' && typeof v !== 'boolean') fail(op, `expected a tensor or a number, got ${typeof v}`);
-    return { kind: 'const', value: Number(v), dtype: compute } as Expr;
+    if (typeof v !== 'number' && typeof v !== 'boolean') fail(op, `expected a tensor or a number, got ${v === null ? 'null' : typeof v}`);
+    scalars.push(Number(v));
+    return { kind: 'scalar', index: scalars.length - 1, dtype: compute };
   });
   assertLive(op, tensors);
-  return { exprs, tensors };
+  return { exprs, tensors, scalars };
 }
 
 export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const promoted = resultType(a, b);
   const kind = BINARY_RESULT[op];
   const compute = kind === 'float' ? defaultFloat(promoted) : op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : promoted;
-  const { exprs, tensors } = leaves(op, [a, b], compute);
+  const { exprs, tensors, scalars } = leaves(op, [a, b], compute);
   if (tensors.length === 0) fail(op, 'needs at least one tensor operand');
   const device = commonDevice(op, tensors);
   const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
   const outType = kind === 'bool' ? 'bool' : compute;
   const expr: Expr = { kind: 'binary', op, a: exprs[0], b: exprs[1], dtype: outType };
-  const out = runElementwise(op, expr, tensors, shape, outType, device);
+  const out = runElementwise(op, expr, tensors, shape, outType, device, scalars);
   return record(out, op, tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
 }
 
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const compute = resultType(a, b);
-  const { exprs, tensors } = leaves('where', [cond, a, b], compute);
+  const { exprs, tensors, scalars } = leaves('where', [cond, a, b], compute);
   exprs[0] = castExpr(input(0, cond.dtype), 'bool');
   const device = commonDevice('where', tensors);
   const shape = broadcastShapes('where', ...tensors.map((t) => t.shape));
   const expr: Expr = { kind: 'where', cond: exprs[0], a: exprs[1], b: exprs[2], dtype: compute };
-  const out = runElementwise('where', expr, tensors, shape, compute, device);
+  const out = runElementwise('where', expr, tensors, shape, compute, device, scalars);
   return record(out, 'where', tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
 }
 

@@ -44,6 +44,8 @@ export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 export type Expr =
   | { kind: 'input'; index: number; dtype: DType }
   | { kind: 'const'; value: number; dtype: DType }
+  /** A number passed at dispatch time (scalars[index]), so new values reuse the same kernel. */
+  | { kind: 'scalar'; index: number; dtype: DType }
   | { kind: 'unary'; op: UnaryOp; x: Expr; dtype: DType }
   | { kind: 'binary'; op: BinaryOp; a: Expr; b: Expr; dtype: DType }
   | { kind: 'where'; cond: Expr; a: Expr; b: Expr; dtype: DType }
@@ -56,6 +58,8 @@ export function exprKey(e: Expr): string {
       return `i${e.index}:${e.dtype}`;
     case 'const':
       return `c${e.value}:${e.dtype}`;
+    case 'scalar':
+      return `s${e.index}:${e.dtype}`;
     case 'unary':
       return `${e.op}(${exprKey(e.x)})`;
     case 'binary':

@@ -53,8 +53,9 @@ function coerce(dtype: DType): (x: number) => number {
 type Scalar = (inputs: Float64Array) => number;
 
 /** Turns an expression tree into nested closures (no eval): the CPU's "code generation". */
-function compileExpr(e: Expr): Scalar {
+function compileExpr(e: Expr, scalars: readonly number[]): Scalar {
   const round = coerce(e.dtype);
+  const sub = (x: Expr) => compileExpr(x, scalars);
   switch (e.kind) {
     case 'input': {
       const i = e.index;
@@ -64,25 +65,29 @@ function compileExpr(e: Expr): Scalar {
       const c = round(e.value);
       return () => c;
     }
+    case 'scalar': {
+      const c = round(scalars[e.index]);
+      return () => c;
+    }
     case 'unary': {
       const f = CPU_UNARY[e.op];
-      const x = compileExpr(e.x);
+      const x = sub(e.x);
       return (v) => round(f(x(v)));
     }
     case 'binary': {
       const f = CPU_BINARY[e.op];
-      const a = compileExpr(e.a);
-      const b = compileExpr(e.b);
+      const a = sub(e.a);
+      const b = sub(e.b);
       return (v) => round(f(a(v), b(v)));
     }
     case 'where': {
-      const c = compileExpr(e.cond);
-      const a = compileExpr(e.a);
-      const b = compileExpr(e.b);
+      const c = sub(e.cond);
+      const a = sub(e.a);
+      const b = sub(e.b);
       return (v) => (c(v) ? a(v) : b(v));
     }
     case 'cast': {
-      const x = compileExpr(e.x);
+      const x = sub(e.x);
       return (v) => round(x(v));
     }
   }
@@ -127,10 +132,10 @@ export class CpuBackend implements Backend {
     return out;
   }
 
-  elementwise(expr: Expr, inputs: readonly View[], out: View): void {
+  elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
     this.kernelCount++;
     launch([...inputs, out], () => {
-      const f = compileExpr(expr);
+      const f = compileExpr(expr, scalars);
       const srcs = inputs.map(dataOf);
       const dst = dataOf(out);
       const vals = new Float64Array(inputs.length);
@@ -138,6 +143,21 @@ export class CpuBackend implements Backend {
         for (let k = 0; k < srcs.length; k++) vals[k] = srcs[k][o[k + 1]];
         dst[o[0]] = f(vals);
       });
+    });
+  }
+
+  update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
+    this.kernelCount++;
+    launch([...state, ...inputs], () => {
+      const fs = exprs.map((e) => compileExpr(e, scalars));
+      const arrays = [...state, ...inputs].map(dataOf);
+      const offsets = [...state, ...inputs].map((v) => v.offset);
+      const vals = new Float64Array(arrays.length);
+      const n = state[0].shape.reduce((a, b) => a * b, 1);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][offsets[k] + i];
+        for (let k = 0; k < state.length; k++) arrays[k][offsets[k] + i] = fs[k](vals);
+      }
     });
   }
 

@@ -5,9 +5,10 @@ import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/o
 import type { Backend, Storage, View } from '../backend';
 import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
-import { elementwiseSource, planElementwise } from './kernels/elementwise';
+import { elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
 import { matmulSource, TILE } from './kernels/matmul';
+import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW } from './kernels/reduce';
 import { WORKGROUP } from './wgsl-common';
 
@@ -112,14 +113,24 @@ export class WebGpuBackend implements Backend {
     return out;
   }
 
-  elementwise(expr: Expr, inputs: readonly View[], out: View): void {
+  elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
     const n = numelOf(out.shape);
     if (n === 0) return;
-    const plan = planElementwise(exprKey(expr), inputs, out);
+    const plan = planElementwise(exprKey(expr), inputs, out, scalars);
     const pipeline = this.dispatcher.pipeline(plan.key, () =>
       elementwiseSource(expr, plan, inputs.map((v) => v.dtype), out.dtype, out.shape.length),
     );
     this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], grid1d(n, WORKGROUP));
+  }
+
+  update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
+    const n = numelOf(state[0].shape);
+    if (n === 0) return;
+    const views = [...state, ...inputs];
+    const key = `update|${exprs.map(exprKey).join(';')}|${views.map((v) => v.dtype[0]).join('')}|${state.length}|${scalars.length}`;
+    const pipeline = this.dispatcher.pipeline(key, () => updateSource(exprs, state.map((v) => v.dtype), inputs.map((v) => v.dtype), scalars.length));
+    const meta = [n, ...views.map((v) => v.offset), ...scalars.map(floatBits)];
+    this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP));
   }
 
   reduce(op: ReduceOp, input: View, keptDims: number, out: View): void {

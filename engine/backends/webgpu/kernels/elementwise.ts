@@ -28,7 +28,7 @@ export interface ElementwisePlan {
 }
 
 /** Decides addressing modes and the metadata words; `key` identifies the kernel source. */
-export function planElementwise(exprKeyText: string, inputs: readonly View[], out: View): ElementwisePlan {
+export function planElementwise(exprKeyText: string, inputs: readonly View[], out: View, scalars: readonly number[]): ElementwisePlan {
   const shape = out.shape;
   const rank = shape.length;
   const n = shape.reduce((a, b) => a * b, 1);
@@ -40,31 +40,53 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
     meta.push(v.offset);
     if (modes[k] === 'strided') meta.push(...v.strides);
   });
+  meta.push(...scalars.map(floatBits));
   const dtypes = inputs.map((v) => v.dtype[0]).join('');
   const key = `ew|${exprKeyText}|r${rank}|${MODE_CODE[outMode]}${out.dtype}|${modes.map((m) => MODE_CODE[m]).join('')}|${dtypes}`;
   return { key, modes, outMode, meta };
 }
 
+const f32Bits = new Float32Array(1);
+const f32Words = new Uint32Array(f32Bits.buffer);
+
+/** A scalar's metadata word: float bits for floats, the integer otherwise. */
+export function floatBits(v: number): number {
+  f32Bits[0] = v;
+  return f32Words[0];
+}
+
+/** Where an expression's leaves come from: value expressions of the inputs, the scalars' first word. */
+export interface ExprLeaves {
+  loads: readonly string[];
+  scalarsAt: number;
+}
+
 /** Emits `let` statements for the expression tree, returning the name holding its value. */
-function emitExpr(expr: Expr, loads: readonly string[], lines: string[]): string {
+export function emitExpr(expr: Expr, leaves: ExprLeaves, lines: string[]): string {
+  const sub = (e: Expr) => emitExpr(e, leaves, lines);
   let value: string;
   switch (expr.kind) {
     case 'input':
-      value = loads[expr.index];
+      value = leaves.loads[expr.index];
       break;
     case 'const':
       return literal(expr.value, expr.dtype);
+    case 'scalar': {
+      const bits = `md(${leaves.scalarsAt + expr.index}u)`;
+      value = expr.dtype === 'bool' ? `(bitcast<f32>(${bits}) != 0.0)` : expr.dtype === 'int32' ? `i32(bitcast<f32>(${bits}))` : `bitcast<f32>(${bits})`;
+      break;
+    }
     case 'unary':
-      value = WGSL_UNARY[expr.op](emitExpr(expr.x, loads, lines), expr.x.dtype);
+      value = WGSL_UNARY[expr.op](sub(expr.x), expr.x.dtype);
       break;
     case 'binary':
-      value = WGSL_BINARY[expr.op](emitExpr(expr.a, loads, lines), emitExpr(expr.b, loads, lines), expr.a.dtype);
+      value = WGSL_BINARY[expr.op](sub(expr.a), sub(expr.b), expr.a.dtype);
       break;
     case 'where':
-      value = `select(${emitExpr(expr.b, loads, lines)}, ${emitExpr(expr.a, loads, lines)}, ${emitExpr(expr.cond, loads, lines)})`;
+      value = `select(${sub(expr.b)}, ${sub(expr.a)}, ${sub(expr.cond)})`;
       break;
     case 'cast':
-      value = convert(emitExpr(expr.x, loads, lines), expr.x.dtype, expr.dtype);
+      value = convert(sub(expr.x), expr.x.dtype, expr.dtype);
       break;
   }
   const name = `v${lines.length}`;
@@ -102,7 +124,7 @@ export function elementwiseSource(expr: Expr, plan: ElementwisePlan, inputDtypes
     return load(`in${k}`, index, inputDtypes[k]);
   });
   const lines: string[] = [];
-  const result = emitExpr(expr, loads, lines);
+  const result = emitExpr(expr, { loads, scalarsAt: w }, lines);
   const outIndex = outMode === 'flat' ? 'md(1u) + i' : 'u32(oo)';
   return `${PRELUDE}
 ${metaDecl(plan.meta.length)}
