@@ -1,2 +1,4 @@
-/** torch.nn: modules and layers (filled in by the autograd/nn work). */
-export {};
+/** torch.nn: modules and layers. */
+export { Module, Parameter } from './module';
+export { Sequential, ModuleList } from './containers';
+export { Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, LayerNorm, Embedding, Dropout, ReLU, GELU, Sigmoid, Tanh, CrossEntropyLoss, MSELoss } from './layers';

@@ -1,0 +1,188 @@
+/** Layers, initialised as PyTorch initialises them, from Wick's seeded generator. */
+import { fail } from '../core/errors';
+import * as create from '../ops/creation';
+import type { Tensor } from '../tensor';
+import * as F from '../functional/index';
+import type { Conv2dOptions } from '../functional/layers';
+import type { LossOptions } from '../functional/losses';
+import { pair } from '../ops/windows';
+import { Module, Parameter } from './module';
+import { pyBool, pyFloat, pyTuple } from './repr';
+
+/** U(-bound, bound): PyTorch's kaiming_uniform_(a=sqrt(5)) gives bound = 1/sqrt(fanIn). */
+function uniform(shape: number[], bound: number): Tensor {
+  return Parameter(create.rand(shape).mul(2 * bound).sub(bound));
+}
+
+export class Linear extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
+    super();
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = uniform([outFeatures, inFeatures], bound);
+    this.bias = opts.bias === false ? null : uniform([outFeatures], bound);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.linear(x, this.weight, this.bias);
+  }
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
+
+export class Conv2d extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | [number, number], opts: Conv2dOptions & { bias?: boolean } = {}) {
+    super();
+    this.kernelSize = pair('Conv2d', 'kernelSize', kernelSize, [1, 1]);
+    this.stride = pair('Conv2d', 'stride', opts.stride, [1, 1]);
+    this.padding = pair('Conv2d', 'padding', opts.padding, [0, 0]);
+    const bound = 1 / Math.sqrt(inChannels * this.kernelSize[0] * this.kernelSize[1]);
+    this.weight = uniform([outChannels, inChannels, ...this.kernelSize], bound);
+    this.bias = opts.bias === false ? null : uniform([outChannels], bound);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+  }
+  override extraRepr(): string {
+    const pad = this.padding.some((p) => p !== 0) ? `, padding=${pyTuple(this.padding)}` : '';
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}${pad}${this.bias ? '' : ', bias=False'}`;
+  }
+}
+
+export class MaxPool2d extends Module {
+  constructor(readonly kernelSize: number, readonly opts: { stride?: number; padding?: number } = {}) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}, dilation=1, ceil_mode=False`;
+  }
+}
+
+export class AvgPool2d extends Module {
+  constructor(readonly kernelSize: number, readonly opts: { stride?: number; padding?: number } = {}) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.avgPool2d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
+  }
+}
+
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return x.flatten(this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+export class LayerNorm extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  constructor(normalizedShape: number | number[], opts: { eps?: number; elementwiseAffine?: boolean } = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.eps = opts.eps ?? 1e-5;
+    const affine = opts.elementwiseAffine ?? true;
+    this.weight = affine ? Parameter(create.full(this.normalizedShape, 1)) : null;
+    this.bias = affine ? Parameter(create.full(this.normalizedShape, 0)) : null;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.weight !== null)}`;
+  }
+}
+
+export class Embedding extends Module {
+  weight: Tensor;
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
+    super();
+    this.weight = Parameter(create.randn([numEmbeddings, embeddingDim]));
+  }
+  override forward(indices: Tensor): Tensor {
+    return F.embedding(indices, this.weight);
+  }
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}`;
+  }
+}
+
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (p < 0 || p > 1) fail('Dropout', `probability must be between 0 and 1, got ${p}`);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.dropout(x, this.p, this.training);
+  }
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+}
+
+export class ReLU extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.relu(x);
+  }
+}
+
+export class GELU extends Module {
+  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.gelu(x, { approximate: this.approximate });
+  }
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+}
+
+export class Sigmoid extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.sigmoid(x);
+  }
+}
+
+export class Tanh extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.tanh(x);
+  }
+}
+
+export class CrossEntropyLoss extends Module {
+  constructor(readonly opts: LossOptions = {}) {
+    super();
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.crossEntropy(input, target, this.opts);
+  }
+}
+
+export class MSELoss extends Module {
+  constructor(readonly opts: LossOptions = {}) {
+    super();
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.mseLoss(input, target, this.opts);
+  }
+}
