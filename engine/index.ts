@@ -7,3 +7,4 @@ export type { DType, Device } from './core/dtype';
 export { WickError } from './core/errors';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
+export { loadDigits, parseDigits, type Digits } from './data/digits';

@@ -9,7 +9,7 @@ export function moduleRepr(m: Module): string {
   const name = m.constructor.name;
   const children = m.namedChildren().map(([k, c]) => [k, String(c)] as const);
   const lines = m.extraRepr() ? m.extraRepr().split('\n') : [];
-  lines.push(...groupRepeats(m, children).map(([k, text]) => `(${k}): ${indent(text, 2)}`));
+  lines.push(...groupRepeats(m, children).map(([k, text]) => `(${k}): ${text}`));
   if (lines.length === 0) return `${name}()`;
   if (children.length === 0 && lines.length === 1) return `${name}(${lines[0]})`;
   return `${name}(\n  ${lines.map((l) => indent(l, 2)).join('\n  ')}\n)`;
@@ -31,9 +31,9 @@ function groupRepeats(m: Module, children: (readonly [string, string])[]): (read
 
 /** Python's repr of a float: `0.5`, `1e-05`, `1.0`. */
 export function pyFloat(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
-  const text = String(v);
-  return text.replace(/e([+-])(\d)$/, 'e$10$2');
+  const abs = Math.abs(v);
+  if (v !== 0 && (abs < 1e-4 || abs >= 1e16)) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 export function pyBool(v: boolean): string {

@@ -1,0 +1,36 @@
+/** The 8x8 handwritten digits shipped in public/data/digits (UCI, CC BY 4.0): a loader that gives tensors. */
+import { fail } from '../core/errors';
+import type { Device } from '../core/dtype';
+import { tensor } from '../ops/creation';
+import type { Tensor } from '../tensor';
+
+export interface Digits {
+  /** [N, 64] pixel values scaled to 0..1. */
+  images: Tensor;
+  /** [N] class labels 0..9, int32. */
+  labels: Tensor;
+}
+
+export const DIGITS_URL = 'data/digits/digits.csv.gz';
+
+/** Parses the CSV (64 pixels 0..16 then the label on each row). */
+export function parseDigits(csv: string, device?: Device): Digits {
+  const rows = csv.trim().split('\n');
+  const pixels = new Float32Array(rows.length * 64);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((line, r) => {
+    const cells = line.split(',').map(Number);
+    if (cells.length !== 65 || cells.some(Number.isNaN)) fail('loadDigits', `row ${r + 1} has ${cells.length} values (expected 64 pixels and a label)`);
+    for (let i = 0; i < 64; i++) pixels[r * 64 + i] = cells[i] / 16;
+    labels[r] = cells[64];
+  });
+  return { images: tensor(pixels, { device }).reshape([rows.length, 64]), labels: tensor(labels, { dtype: 'int32', device }) };
+}
+
+/** Fetches and unzips the shipped file (in a browser page or Worker). */
+export async function loadDigits(url: string = DIGITS_URL, device?: Device): Promise<Digits> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) fail('loadDigits', `could not fetch ${url} (HTTP ${response.status})`);
+  const text = await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+  return parseDigits(text, device);
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    // The webgpu device in CI is SwiftShader: kernels run on the CPU, slowly.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    include: ['engine/**/*.test.ts', 'workers/**/*.test.ts'],
+    exclude: ['e2e/**', 'node_modules/**'],
+    // Sucrase's parser is imported from its ES module sources, which use extensionless
+    // specifiers: let Vite resolve them instead of Node.
+    server: { deps: { inline: ['sucrase'] } },
+  },
+});
