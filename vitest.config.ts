@@ -6,6 +6,8 @@ export default defineConfig({
     // The webgpu device in CI is SwiftShader: kernels run on the CPU, slowly.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // memory.test.ts collects garbage before measuring what is still reachable.
+    execArgv: ['--expose-gc'],
     include: ['engine/**/*.test.ts', 'workers/**/*.test.ts'],
     exclude: ['e2e/**', 'node_modules/**'],
     // Sucrase's parser is imported from its ES module sources, which use extensionless

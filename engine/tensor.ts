@@ -5,7 +5,7 @@ import { viewOffsets } from './backends/cpu/strided';
 import { allocArray, type Device, type DType, type TypedArray } from './core/dtype';
 import { fail } from './core/errors';
 import { isContiguous, parseShapeArgs } from './core/shape';
-import { trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
+import { noteCreated, trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
 import type { GradNode } from './autograd/graph';
 import * as ew from './ops/elementwise';
 import * as red from './ops/reduce';
@@ -34,6 +34,7 @@ export class Tensor {
     readonly dtype: DType,
   ) {
     this.token = trackTensor(this, storageRef);
+    noteCreated(this);
   }
 
   get device(): Device {

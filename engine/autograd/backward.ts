@@ -1,6 +1,7 @@
 /** The backward walk: reverse topological order over the record, accumulating into leaves' .grad. */
 import { fail, fmtShape } from '../core/errors';
 import { withGradMode } from '../core/runtime';
+import { withInternalScope } from '../core/storage-ref';
 import { shapesEqual } from '../core/shape';
 import { full } from '../ops/creation';
 import type { Tensor } from '../tensor';
@@ -38,31 +39,9 @@ export function backwardFrom(root: Tensor, gradient?: Tensor, opts: BackwardOpti
   for (const t of order) {
     if (t.gradFn!.released) fail('backward', 'trying to backward through the graph a second time: the first backward freed it (pass { retainGraph: true } to the first call to keep it)');
   }
-  withGradMode(false, () => {
-    const grads = new Map<Tensor, Tensor>();
-    const start = gradient ? gradient.to(root.dtype) : full(root.shape, 1, { dtype: root.dtype, device: root.device });
-    if (!root.gradFn) return accumulateLeaf(root, start);
-    grads.set(root, start);
-    for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i];
-      const g = grads.get(t);
-      const node = t.gradFn!;
-      if (!g) continue;
-      grads.delete(t);
-      const inputGrads = GRAD_RULES[node.op](g, node, t);
-      node.inputs.forEach((input, k) => {
-        const ig = inputGrads[k];
-        if (!ig || !input.requiresGrad) return;
-        if (!shapesEqual(ig.shape, input.shape)) fail('backward', `internal: the ${node.op} rule gave a gradient of shape ${fmtShape(ig.shape)} for an input of shape ${fmtShape(input.shape)}`);
-        if (input.gradFn) {
-          const prev = grads.get(input);
-          grads.set(input, prev ? prev.add(ig) : ig);
-        } else {
-          accumulateLeaf(input, ig);
-        }
-      });
-    }
-  });
+  const leaves = new Set<Tensor>();
+  // Every tensor the walk makes is internal except the leaves' new .grad values: free the rest now.
+  withInternalScope(() => withGradMode(false, () => walk(root, order, gradient, leaves)), () => [...leaves].map((l) => l.grad!));
   if (!opts.retainGraph) {
     for (const t of order) {
       const node = t.gradFn!;
@@ -73,7 +52,34 @@ export function backwardFrom(root: Tensor, gradient?: Tensor, opts: BackwardOpti
   }
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+function walk(root: Tensor, order: readonly Tensor[], gradient: Tensor | undefined, leaves: Set<Tensor>): void {
+  const grads = new Map<Tensor, Tensor>();
+  const start = gradient ? gradient.to(root.dtype) : full(root.shape, 1, { dtype: root.dtype, device: root.device });
+  if (!root.gradFn) return accumulateLeaf(root, start, leaves);
+  grads.set(root, start);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const t = order[i];
+    const g = grads.get(t);
+    const node = t.gradFn!;
+    if (!g) continue;
+    grads.delete(t);
+    const inputGrads = GRAD_RULES[node.op](g, node, t);
+    node.inputs.forEach((input, k) => {
+      const ig = inputGrads[k];
+      if (!ig || !input.requiresGrad) return;
+      if (!shapesEqual(ig.shape, input.shape)) fail('backward', `internal: the ${node.op} rule gave a gradient of shape ${fmtShape(ig.shape)} for an input of shape ${fmtShape(input.shape)}`);
+      if (input.gradFn) {
+        const prev = grads.get(input);
+        grads.set(input, prev ? prev.add(ig) : ig);
+      } else {
+        accumulateLeaf(input, ig, leaves);
+      }
+    });
+  }
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor, leaves: Set<Tensor>): void {
+  leaves.add(leaf);
   const grad = g.dtype === leaf.dtype ? g : g.to(leaf.dtype);
   leaf.grad = leaf.grad ? leaf.grad.add(grad) : grad.storageRef === leaf.storageRef ? grad.clone() : grad;
 }

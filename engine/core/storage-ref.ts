@@ -46,3 +46,28 @@ export function untrackTensor(token: object, ref: StorageRef): void {
 export function liveTensorCount(): number {
   return liveTensors;
 }
+
+let scope: object[] | null = null;
+
+/** Remembers tensors created while an engine-internal scope is open (see `withInternalScope`). */
+export function noteCreated(t: object): void {
+  scope?.push(t);
+}
+
+/**
+ * Runs `fn` and disposes every tensor it created except those `keep` returns: for work whose
+ * temporaries never reach the user, such as a backward pass, so their memory comes back at once
+ * instead of whenever the garbage collector runs.
+ */
+export function withInternalScope<T extends { dispose(): void }>(fn: () => void, keep: () => Iterable<T>): void {
+  const outer = scope;
+  const created: object[] = [];
+  scope = created;
+  try {
+    fn();
+  } finally {
+    scope = outer;
+  }
+  const kept = new Set<object>(keep());
+  for (const t of created) if (!kept.has(t)) (t as T).dispose();
+}

@@ -13,7 +13,7 @@ class Net extends nn.Module {
   features = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten());
   head = new nn.Sequential(new nn.Linear(64, 32), new nn.GELU(), new nn.Dropout(0.1), new nn.Linear(32, 10));
   norm = new nn.LayerNorm(10);
-  forward(x: Tensor) {
+  override forward(x: Tensor) {
     return this.norm(this.head(this.features(x)));
   }
 }
@@ -71,7 +71,7 @@ describe('nn.Module', () => {
     const a = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 1));
     const b = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 1));
     b.loadStateDict(a.stateDict());
-    expect(await b.at(0).weight.tolist()).toEqual(await a.at(0).weight.tolist());
+    expect(await (b.at(0) as nn.Linear).weight.tolist()).toEqual(await (a.at(0) as nn.Linear).weight.tolist());
     const sd = a.stateDict();
     expect(() => b.loadStateDict({ ...sd, extra: torch.zeros([1]) })).toThrow(/loadStateDict: unexpected keys: extra/);
     const { ['2.bias']: _dropped, ...missing } = sd;

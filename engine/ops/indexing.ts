@@ -4,6 +4,7 @@ import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { isFloating } from '../core/dtype';
+import type { CpuStorage } from '../backends/cpu/cpu-backend';
 import { copy, where } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, viewOf } from './make';
 import { expand, reshape } from './views';
@@ -39,9 +40,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   return out.dtype === x.dtype ? out : out.to(x.dtype);
 }
 
-/** Index values can be checked without waiting only where they already live on the CPU. */
+/** Index values can be checked without waiting only where they already sit in CPU memory. */
 function checkIndexRange(op: string, index: Tensor, size: number): void {
-  if (index.device !== 'cpu') return;
+  if (index.device !== 'cpu' || (index.storageRef.storage as CpuStorage).pending) return;
   const data = index.cpuValues();
   for (const v of data) {
     if (v < -size || v >= size) fail(op, `index ${v} is out of bounds for dimension of size ${size}`);

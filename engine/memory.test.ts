@@ -1,0 +1,54 @@
+/**
+ * A PyTorch-style loop (forward, loss, backward, step; no dispose calls) keeps GPU memory bounded.
+ * Backward frees its own temporaries at once; forward intermediates return to the pool when the
+ * garbage collector finds them unreachable. To measure what is still reachable (a leak) rather
+ * than when the collector last ran, the test collects garbage before each measurement; the loop
+ * itself never frees anything.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from './core/dtype';
+import { nn, optim, torch, F } from './index';
+import { testDevices } from './testing/devices';
+
+let devices: Device[] = ['cpu'];
+beforeAll(async () => {
+  devices = await testDevices();
+}, 60_000);
+
+/** What is still reachable: collect garbage, then let the engine's finalizers run. */
+async function reachableLiveBytes(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it for the test processes)');
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return torch.memory().liveBytes;
+}
+
+describe('memory without manual frees', () => {
+  it('2,000 steps without manual frees keep GPU memory bounded', async () => {
+    if (!devices.includes('webgpu')) return;
+    torch.manualSeed(2);
+    const model = new nn.Sequential(new nn.Linear(16, 32), new nn.ReLU(), new nn.Linear(32, 4)).to('webgpu');
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const x = torch.randn([32, 16], { device: 'webgpu' });
+    const y = torch.randint(0, 4, [32], { device: 'webgpu' });
+    let liveAt100 = 0;
+    let peakLive = 0;
+    let lastLoss = Infinity;
+    for (let step = 1; step <= 2000; step++) {
+      const loss = F.crossEntropy(model(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      // Logging the loss now and then, as a training loop does, lets the engine reclaim memory.
+      if (step % 20 === 0) lastLoss = (await loss.item()) as number;
+      peakLive = Math.max(peakLive, torch.memory().liveBytes);
+      if (step === 100) liveAt100 = await reachableLiveBytes();
+    }
+    const endLive = await reachableLiveBytes();
+    const end = torch.memory();
+    console.log(`memory: live at step 100 ${liveAt100} B, at step 2000 ${endLive} B, peak ${peakLive} B, pooled ${end.pooledBytes} B; last loss ${lastLoss.toFixed(4)}`);
+    expect(endLive).toBeLessThanOrEqual(liveAt100 + 64 * 1024);
+    expect(end.pooledBytes).toBeLessThanOrEqual(1.25 * peakLive);
+  }, 300_000);
+});
