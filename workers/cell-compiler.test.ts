@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { compileCell } from './cell-compiler';
+import { createScope, errorLine, runCompiledCell, type CellScope } from './cell-runner';
+
+/** Runs `cells` in order in one scope; every cell but the last must succeed. */
+async function runCells(cells: string[], scope: CellScope = createScope({})) {
+  let value: unknown;
+  for (const [index, source] of cells.entries()) {
+    const url = `cell-${index}.ts`;
+    try {
+      value = await runCompiledCell(compileCell(source, url), scope);
+    } catch (error) {
+      if (index < cells.length - 1) throw error;
+      return { error, line: errorLine(error, url) };
+    }
+  }
+  return { value };
+}
+
+interface ValueCase {
+  name: string;
+  cells: string[];
+  value: unknown;
+}
+
+const valueCases: ValueCase[] = [
+  { name: 'const and let are visible to later cells', cells: ['const x = 2', 'let y = x * 3', 'y + 1'], value: 7 },
+  { name: 'var is visible to later cells', cells: ['var v = "a"', 'v + "b"'], value: 'ab' },
+  { name: 'destructuring declares each name', cells: ['const { a, b: [c], ...rest } = { a: 1, b: [2], d: 4 }', 'a + c + rest.d'], value: 7 },
+  { name: 'several declarators in one statement', cells: ['let p = 1, q, r = p + 1', '[p, q, r]'], value: [1, undefined, 2] },
+  { name: 're-running a cell redeclares without error', cells: ['const z = 1', 'const z = 2', 'z'], value: 2 },
+  { name: 'let without initializer resets the name', cells: ['let w = 5', 'let w', 'w'], value: undefined },
+  { name: 'functions are hoisted and visible later', cells: ['const r = twice(4)\nfunction twice(n: number) { return 2 * n }', 'r + twice(1)'], value: 10 },
+  { name: 'async functions are visible later', cells: ['async function later() { return 3 }', 'await later()'], value: 3 },
+  { name: 'classes are visible later', cells: ['class P { constructor(public v: number) {} }', 'new P(9).v'], value: 9 },
+  { name: 'closures see later assignments', cells: ['let count = 0\nfunction bump() { return ++count }', 'bump(); bump()', 'count'], value: 2 },
+  { name: 'top-level await', cells: ['const t = await Promise.resolve(4)', 'await Promise.resolve(t * 2)'], value: 8 },
+  { name: 'last expression statement is the value', cells: ['1 + 1;\n"last"'], value: 'last' },
+  { name: 'no value when the last statement declares', cells: ['const only = 1'], value: undefined },
+  { name: 'no value when the last statement is a loop', cells: ['let s = 0\nfor (const i of [1, 2]) s += i'], value: undefined },
+  { name: 'multi-line last expression', cells: ['[1, 2, 3]\n  .map((n) => n * 2)\n  .reduce((a, b) => a + b)'], value: 12 },
+  { name: 'last expression without semicolons after a declaration', cells: ['const k = 3\nk * k'], value: 9 },
+  { name: 'class declaration followed by an array literal', cells: ['class K {}\n[1, 2].length'], value: 2 },
+  { name: 'templates and regular expressions', cells: ['const who = "w"\nconst re = /}{/g;\n`hi ${who} ${"}{".replace(re, "ok")}`'], value: 'hi w ok' },
+  { name: 'types are stripped', cells: ['interface Pt { x: number }\nconst p: Pt = { x: 1 }\np.x as number'], value: 1 },
+  { name: 'enums work across cells', cells: ['enum Color { Red, Green }', 'Color.Green'], value: 1 },
+  { name: 'declarations inside blocks stay local', cells: ['{ const inner = 1 }\nfunction f() { const local = 2; return local }', 'typeof inner + typeof local'], value: 'undefinedundefined' },
+  { name: 'builtins are in scope', cells: ['typeof torch'], value: 'object' },
+  { name: 'a cell may shadow a builtin', cells: ['const torch = 1', 'torch + 1'], value: 2 },
+];
+
+interface ErrorCase {
+  name: string;
+  cells: string[];
+  line: number;
+  message: RegExp;
+}
+
+const errorCases: ErrorCase[] = [
+  { name: 'runtime error', cells: ['const a1 = 1\nconst b1 = null as any\nb1.boom()'], line: 3, message: /null/ },
+  { name: 'error after await', cells: ['await Promise.resolve()\n\nthrow new Error("late")'], line: 3, message: /late/ },
+  { name: 'error inside a function', cells: ['function fail() {\n  throw new RangeError("inner")\n}\nfail()'], line: 2, message: /inner/ },
+  { name: 'syntax error', cells: ['const ok = 1\nconst = 2'], line: 2, message: /Unexpected/ },
+  { name: 'undeclared assignment in strict mode', cells: ['undeclaredName = 1'], line: 1, message: /undeclaredName/ },
+];
+
+describe('compileCell', () => {
+  it.each(valueCases)('$name', async ({ cells, value }) => {
+    const result = await runCells(cells, createScope({ torch: {} }));
+    expect(result).toEqual({ value });
+  });
+
+  it.each(errorCases)('reports the line of a $name', async ({ cells, line, message }) => {
+    const result = await runCells(cells);
+    expect(result.error).toBeInstanceOf(Error);
+    expect((result.error as Error).message).toMatch(message);
+    expect(result.line).toBe(line);
+  });
+
+  it('keeps what earlier cells defined when a cell fails', async () => {
+    const scope = createScope({});
+    await runCells(['const kept = 1'], scope);
+    expect((await runCells(['kept + missing'], scope)).error).toBeInstanceOf(ReferenceError);
+    expect(await runCells(['kept'], scope)).toEqual({ value: 1 });
+  });
+
+  it('keeps line numbers: the compiled body starts on the first line', () => {
+    const { code, declared } = compileCell('const a = 1\nlet b\nfunction c() {}\nclass D {}\na', 'x.ts');
+    expect(declared).toEqual(['a', 'b', 'c', 'D']);
+    expect(code.split('\n')).toHaveLength(7); // five cell lines, the closing line and sourceURL
+  });
+});
