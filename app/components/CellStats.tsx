@@ -1,0 +1,15 @@
+import type { CellStats as Stats } from '../../workers/protocol';
+
+function milliseconds(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+export function CellStats({ stats }: { stats: Stats }) {
+  return (
+    <div className="cell-stats" data-testid="cell-stats">
+      <span>{stats.kernels === 1 ? '1 kernel' : `${stats.kernels} kernels`} dispatched</span>
+      <span>GPU {stats.gpuMs === null ? '—' : milliseconds(stats.gpuMs)}</span>
+      <span>wall {milliseconds(stats.wallMs)}</span>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+// One view per output bundle type. A bundle type without a view fails type-checking here.
+import type { ComponentType } from 'react';
+import type { OutputBundle } from '../../workers/protocol';
+import { ErrorOutput } from './ErrorOutput';
+import { TensorOutput } from './TensorOutput';
+import { TextOutput } from './TextOutput';
+
+type OutputViews = {
+  [T in OutputBundle['type']]: ComponentType<{ output: Extract<OutputBundle, { type: T }> }>;
+};
+
+const views: OutputViews = {
+  text: TextOutput,
+  tensor: TensorOutput,
+  error: ErrorOutput,
+};
+
+export function OutputView({ output }: { output: OutputBundle }) {
+  const View = views[output.type] as ComponentType<{ output: OutputBundle }>;
+  return <View output={output} />;
+}

@@ -1,0 +1,59 @@
+// What running cells produced: per-cell status, outputs and stats. Lives as long as the page;
+// it is not part of the notebook's source.
+import type { StateCreator } from 'zustand';
+import type { CellStats, OutputBundle } from '../../workers/protocol';
+import type { WickState } from './index';
+
+export type CellStatus = 'idle' | 'queued' | 'running' | 'done' | 'error';
+
+export interface CellRuntime {
+  status: CellStatus;
+  outputs: OutputBundle[];
+  executionCount: number | null;
+  stats: CellStats | null;
+}
+
+export const IDLE_CELL: CellRuntime = { status: 'idle', outputs: [], executionCount: null, stats: null };
+
+export interface RuntimeSlice {
+  runtime: Record<string, CellRuntime>;
+  setStatus(ids: string[], status: CellStatus): void;
+  startCell(id: string, executionCount: number): void;
+  appendOutput(id: string, output: OutputBundle): void;
+  finishCell(id: string, ok: boolean, stats: CellStats): void;
+  /** Marks a cell as failed without a kernel report (the kernel was stopped under it). */
+  abortCell(id: string, message: string): void;
+  clearRuntime(): void;
+}
+
+export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> = (set) => {
+  const update = (id: string, change: (cell: CellRuntime) => Partial<CellRuntime>) =>
+    set(({ runtime }) => {
+      const cell = runtime[id] ?? IDLE_CELL;
+      return { runtime: { ...runtime, [id]: { ...cell, ...change(cell) } } };
+    });
+  return {
+    runtime: {},
+    setStatus(ids, status) {
+      for (const id of ids) update(id, () => ({ status }));
+    },
+    startCell(id, executionCount) {
+      update(id, () => ({ status: 'running', outputs: [], executionCount, stats: null }));
+    },
+    appendOutput(id, output) {
+      update(id, (cell) => ({ outputs: [...cell.outputs, output] }));
+    },
+    finishCell(id, ok, stats) {
+      update(id, () => ({ status: ok ? 'done' : 'error', stats }));
+    },
+    abortCell(id, message) {
+      update(id, (cell) => ({
+        status: 'error',
+        outputs: [...cell.outputs, { type: 'error', name: 'Interrupted', message, line: null }],
+      }));
+    },
+    clearRuntime() {
+      set({ runtime: {} });
+    },
+  };
+};

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = 5174;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+/** $CHROMIUM_PATH, else the system Chromium, else Playwright's own download. */
+const executablePath =
+  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+/**
+ * WebGPU in headless Chromium (checked with Chromium 156 on Linux without a GPU):
+ * - `--enable-unsafe-webgpu` is the one flag needed: without it `requestAdapter()` resolves to
+ *   null on Linux. With no GPU, Chromium then picks its bundled SwiftShader (Vulkan on the CPU)
+ *   and gives an adapter in the page and in Workers; `--use-webgpu-adapter=swiftshader`,
+ *   `--enable-features=Vulkan` and `--use-angle=swiftshader` changed nothing there.
+ * - The page must be a secure context, so it is served from 127.0.0.1 (a `data:` URL gets none).
+ */
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  // SwiftShader runs WebGPU on the CPU: slow, so the limits are generous.
+  timeout: 120_000,
+  expect: { timeout: 60_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], launchOptions: { executablePath, args: WEBGPU_ARGS } },
+    },
+  ],
+  // A fresh production build, served with the same cross-origin isolation headers as the dev
+  // server: what users get, and faster and steadier under test than the dev server.
+  webServer: {
+    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: BASE_URL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+  },
+});

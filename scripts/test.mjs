@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: type-check, unit tests, then browser tests (on a production build); stops at the first failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+function section(title) {
+  console.log(`\n${'='.repeat(72)}\n  ${title}\n${'='.repeat(72)}\n`);
+}
+
+function run(title, command, args) {
+  section(title);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`\nFAILED: ${title} (${seconds} s)`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`\nPASSED: ${title} (${seconds} s)`);
+}
+
+/** Dawn (the `webgpu` package) in Node finds a software adapter through Chromium's SwiftShader ICD. */
+function useSwiftShaderInNode() {
+  if (process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD)) return;
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'wick-xdg-'));
+}
+
+/** $CHROMIUM_PATH, else the system Chromium, else Playwright's own (downloaded when missing). */
+async function ensureBrowser() {
+  if (process.env.CHROMIUM_PATH) return `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}`;
+  if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  const { chromium } = await import('@playwright/test');
+  if (!existsSync(chromium.executablePath())) {
+    run("Installing Playwright's Chromium", 'npx', ['--no-install', 'playwright', 'install', 'chromium']);
+  }
+  return chromium.executablePath();
+}
+
+run('Type-check (tsc)', 'npx', ['--no-install', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
+useSwiftShaderInNode();
+run('Unit tests (vitest)', 'npx', ['--no-install', 'vitest', 'run']);
+console.log(`\nBrowser: ${await ensureBrowser()}`);
+run('Browser tests (playwright)', 'npx', ['--no-install', 'playwright', 'test']);
+section('All tests passed');
