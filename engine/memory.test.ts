@@ -52,3 +52,22 @@ describe('memory without manual frees', () => {
     expect(end.pooledBytes).toBeLessThanOrEqual(1.25 * peakLive);
   }, 300_000);
 });
+
+describe('explicit release for those who want it', () => {
+  it('dispose() and torch.scope free at once', () => {
+    for (const d of devices) {
+      const before = torch.memory().liveBytes;
+      const kept = torch.scope(() => {
+        const a = torch.ones([64, 64], { device: d });
+        return a.mul(2).add(1).sum();
+      });
+      const tmp = torch.ones([64, 64], { device: d });
+      tmp.dispose();
+      expect(tmp.disposed).toBe(true);
+      expect(() => tmp.add(1)).toThrow(/add: a tensor was used after dispose\(\)/);
+      expect(kept.numel()).toBe(1);
+      // Only the returned scalar stays (one 256-byte pooled buffer on webgpu).
+      expect(torch.memory().liveBytes - before).toBeLessThanOrEqual(256);
+    }
+  });
+});

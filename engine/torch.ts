@@ -2,13 +2,13 @@
 import type { Device } from './core/dtype';
 import { availableDevices, getBackend, getDefaultDevice, isGradEnabled, setDefaultDevice, withGradMode } from './core/runtime';
 import { manualSeed } from './core/random';
-import { liveTensorCount } from './core/storage-ref';
+import { liveTensorCount, withInternalScope } from './core/storage-ref';
 import * as create from './ops/creation';
 import { binary, where, type Operand } from './ops/elementwise';
 import { cat, stack } from './ops/views';
 import { matmul } from './ops/linalg';
 import { initBackends, type InitOptions } from './init';
-import type { Tensor } from './tensor';
+import { Tensor } from './tensor';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 
@@ -23,6 +23,14 @@ export const torch = {
   },
   enableGrad<T>(fn: () => T): T {
     return withGradMode(true, fn);
+  },
+
+  /**
+   * Runs `fn` and frees, right away, every tensor it created except those it returns (a tensor,
+   * or tensors inside a returned array or object). Optional: memory comes back without it too.
+   */
+  scope<T>(fn: () => T): T {
+    return withInternalScope(fn, (result) => tensorsIn(result));
   },
 
   tensor: create.tensor,
@@ -75,3 +83,9 @@ export const torch = {
     };
   },
 };
+
+function tensorsIn(value: unknown, depth = 0): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (depth > 3 || typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap((v) => tensorsIn(v, depth + 1));
+}

@@ -59,15 +59,17 @@ export function noteCreated(t: object): void {
  * temporaries never reach the user, such as a backward pass, so their memory comes back at once
  * instead of whenever the garbage collector runs.
  */
-export function withInternalScope<T extends { dispose(): void }>(fn: () => void, keep: () => Iterable<T>): void {
+export function withInternalScope<R, T extends { dispose(): void }>(fn: () => R, keep: (result: R) => Iterable<T>): R {
   const outer = scope;
   const created: object[] = [];
   scope = created;
+  let result: R;
   try {
-    fn();
+    result = fn();
   } finally {
     scope = outer;
   }
-  const kept = new Set<object>(keep());
+  const kept = new Set<object>(keep(result));
   for (const t of created) if (!kept.has(t)) (t as T).dispose();
+  return result;
 }
