@@ -19,8 +19,13 @@ beforeAll(async () => {
 async function reachableLiveBytes(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it for the test processes)');
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Finalizers run in tasks after the collection; give them a few turns to settle.
+  let live = -1;
+  for (let i = 0; i < 10 && live !== torch.memory().liveBytes; i++) {
+    live = torch.memory().liveBytes;
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   return torch.memory().liveBytes;
 }
 
