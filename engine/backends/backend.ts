@@ -24,6 +24,18 @@ export interface View {
   readonly dtype: DType;
 }
 
+/** Elementwise work fused into another kernel: `expr` over `leaves` (and `scalars`). */
+export interface Fused {
+  readonly expr: Expr;
+  readonly leaves: readonly View[];
+  readonly scalars: readonly number[];
+}
+
+/** A kernel's source read as one view, with nothing fused into it. */
+export function plainSource(view: View): Fused {
+  return { expr: { kind: 'input', index: 0, dtype: view.dtype }, leaves: [view], scalars: [] };
+}
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -48,16 +60,20 @@ export interface Backend {
    */
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void;
   /**
-   * Reduces the trailing `input.shape.length - keptDims` dims of `input` into the contiguous `out`
-   * (shape = the leading kept dims).
+   * Reduces `source` (its leaves all share one shape) over the trailing dims after the first
+   * `keptDims`, into the contiguous `out` (shape = the kept dims). An epilogue's leaf 0 is the
+   * reduced value and its other leaves are read at the output's index.
    */
-  reduce(op: ReduceOp, input: View, keptDims: number, out: View): void;
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void;
   /** Along the last dim of `input`: the extreme value into `values` and its index into `indices`. */
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void;
   /** Inclusive prefix sum along the last dim of `input` into contiguous `out` of the same shape. */
   cumsum(input: View, out: View): void;
-  /** Batched matmul: a [...batch, M, K] @ b [...batch, K, N] into contiguous out [...batch, M, N]. */
-  matmul(a: View, b: View, out: View): void;
+  /**
+   * Batched matmul: a [...batch, M, K] @ b [...batch, K, N] into contiguous out [...batch, M, N];
+   * an epilogue's leaf 0 is the product and its other leaves are read at the output's index.
+   */
+  matmul(a: View, b: View, out: View, epilogue?: Fused): void;
   /** out[...] = input[..., index[...], ...] along `dim`; out has index's shape. */
   gather(input: View, dim: number, index: View, out: View): void;
   /** out[..., index[...], ...] += src[...] along `dim` (out already holds its starting values). */

@@ -11,7 +11,25 @@ export function registerBackend(backend: Backend): void {
   backends[backend.device] = backend;
 }
 
+/** While tracing (torch.compile), new tensors of every device are made by the tracer. */
+let tracer: Backend | null = null;
+
+export function withTracer<T>(backend: Backend, fn: () => T): T {
+  const outer = tracer;
+  tracer = backend;
+  try {
+    return fn();
+  } finally {
+    tracer = outer;
+  }
+}
+
+export function isTracing(): boolean {
+  return tracer !== null;
+}
+
 export function getBackend(device: Device): Backend {
+  if (tracer) return tracer;
   const b = backends[device];
   if (!b) fail('device', `'${device}' is not available: call await torch.init() first (have: ${availableDevices().join(', ')})`);
   return b;

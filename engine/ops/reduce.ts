@@ -5,6 +5,7 @@ import { contiguousStrides, normalizeDim, normalizeDims, numel } from '../core/s
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { assertLive, emptyTensor, viewOf, viewTensor } from './make';
+import { plainSource } from '../backends/backend';
 import type { ArgReduceOp, ReduceOp } from './op-types';
 import { permute, reshape, unsqueeze } from './views';
 
@@ -24,7 +25,7 @@ export function reduce(op: ReduceOp, x: Tensor, dim: Dims, keepdim = false): Ten
   const out = emptyTensor(x.device, kept.map((i) => x.shape[i]), dtype);
   const order = [...kept, ...dims];
   const input = { ...viewOf(x), shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };
-  x.backend.reduce(op, input, kept.length, viewOf(out));
+  x.backend.reduce(op, plainSource(input), kept.length, viewOf(out));
   const result = keepdim ? viewTensor(out, keptShape(x, dims, true), contiguousStrides(keptShape(x, dims, true)), 0) : out;
   return record(result, op, [x], { dims, keepdim });
 }

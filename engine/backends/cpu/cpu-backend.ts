@@ -1,7 +1,7 @@
 /** The CPU backend: plain loops over typed arrays, the reference every other device is held to. */
 import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
-import type { Backend, Storage, View } from '../backend';
+import type { Backend, Fused, Storage, View } from '../backend';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
 
@@ -161,21 +161,40 @@ export class CpuBackend implements Backend {
     });
   }
 
-  reduce(op: ReduceOp, input: View, keptDims: number, out: View): void {
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void {
     this.kernelCount++;
-    launch([input, out], () => {
+    launch([...source.leaves, out, ...(epilogue?.leaves ?? [])], () => {
       const { init, step } = CPU_REDUCE[op];
-      const src = dataOf(input);
+      const value = compileExpr(source.expr, source.scalars);
+      const arrays = source.leaves.map(dataOf);
       const dst = dataOf(out);
       const round = coerce(out.dtype);
-      const inner = { shape: input.shape.slice(keptDims), strides: input.strides.slice(keptDims), offset: 0 };
-      const innerOffsets = viewOffsets(inner);
-      const outer = { shape: input.shape.slice(0, keptDims), strides: input.strides.slice(0, keptDims), offset: input.offset };
-      forEachStrided(outer.shape, [outer, out], (_, o) => {
+      const shape = source.leaves[0].shape;
+      const inner = shape.slice(keptDims);
+      const innerOffsets = source.leaves.map((v) => viewOffsets({ shape: inner, strides: v.strides.slice(keptDims), offset: 0 }));
+      const outers = source.leaves.map((v) => ({ shape: shape.slice(0, keptDims), strides: v.strides.slice(0, keptDims), offset: v.offset }));
+      const vals = new Float64Array(arrays.length);
+      const count = innerOffsets[0].length;
+      forEachStrided(shape.slice(0, keptDims), [out, ...outers], (_, o) => {
         let acc = init;
-        for (let j = 0; j < innerOffsets.length; j++) acc = round(step(acc, src[o[0] + innerOffsets[j]]));
-        dst[o[1]] = acc;
+        for (let j = 0; j < count; j++) {
+          for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k + 1] + innerOffsets[k][j]];
+          acc = round(step(acc, value(vals)));
+        }
+        dst[o[0]] = acc;
       });
+      if (epilogue) this.applyEpilogue(epilogue, out);
+    });
+  }
+
+  /** out = epilogue(out, leaves...) elementwise, in place. */
+  private applyEpilogue(epilogue: Fused, out: View): void {
+    const f = compileExpr(epilogue.expr, epilogue.scalars);
+    const arrays = [dataOf(out), ...epilogue.leaves.map(dataOf)];
+    const vals = new Float64Array(arrays.length);
+    forEachStrided(out.shape, [out, ...epilogue.leaves], (_, o) => {
+      for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k]];
+      arrays[0][o[0]] = f(vals);
     });
   }
 
@@ -228,9 +247,9 @@ export class CpuBackend implements Backend {
     });
   }
 
-  matmul(a: View, b: View, out: View): void {
+  matmul(a: View, b: View, out: View, epilogue?: Fused): void {
     this.kernelCount++;
-    launch([a, b, out], () => {
+    launch([a, b, out, ...(epilogue?.leaves ?? [])], () => {
       const rank = out.shape.length;
       const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
       const [sam, sak, sbk, sbn] = [a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1]];
@@ -247,6 +266,7 @@ export class CpuBackend implements Backend {
           }
         }
       });
+      if (epilogue) this.applyEpilogue(epilogue, out);
     });
   }
 

@@ -2,14 +2,14 @@
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
-import type { Backend, Storage, View } from '../backend';
+import type { Backend, Fused, Storage, View } from '../backend';
 import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
 import { matmulSource, TILE } from './kernels/matmul';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW } from './kernels/reduce';
+import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { WORKGROUP } from './wgsl-common';
 
 export class GpuStorage implements Storage {
@@ -133,16 +133,25 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP));
   }
 
-  reduce(op: ReduceOp, input: View, keptDims: number, out: View): void {
-    const rank = input.shape.length;
-    const outputs = numelOf(input.shape.slice(0, keptDims));
-    const inner = numelOf(input.shape.slice(keptDims));
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void {
+    const shape = source.leaves[0].shape;
+    const rank = shape.length;
+    const outputs = numelOf(shape.slice(0, keptDims));
+    const inner = numelOf(shape.slice(keptDims));
     if (outputs === 0) return;
-    const longRows = inner > SHORT_ROW;
-    const key = `reduce|${op}|${input.dtype}|${out.dtype}|r${rank}|k${keptDims}|${longRows ? 'wg' : 'th'}`;
-    const pipeline = this.dispatcher.pipeline(key, () => reduceSource(op, input.dtype, out.dtype, rank, keptDims, longRows));
-    const meta = [outputs, inner, input.offset, out.offset, ...input.shape, ...input.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP));
+    const plan: ReducePlan = {
+      op, rank, kept: keptDims, outDtype: out.dtype, longRows: inner > SHORT_ROW,
+      source: { expr: source.expr, dtypes: source.leaves.map((v) => v.dtype), scalars: source.scalars.length },
+      epilogue: epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null,
+    };
+    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}`;
+    const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
+    const meta = [outputs, inner, out.offset, ...shape];
+    for (const v of source.leaves) meta.push(v.offset, ...v.strides);
+    for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
+    meta.push(...source.scalars.map(floatBits), ...(epilogue?.scalars ?? []).map(floatBits));
+    const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out)];
+    this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP));
   }
 
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
@@ -163,20 +172,25 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP));
   }
 
-  matmul(a: View, b: View, out: View): void {
+  matmul(a: View, b: View, out: View, epilogue?: Fused): void {
     const rank = out.shape.length;
     const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
     const batch = out.shape.slice(0, -2);
     const batches = numelOf(batch);
     if (m === 0 || n === 0 || batches === 0) return;
-    if (k === 0) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
-    const pipeline = this.dispatcher.pipeline(`matmul|b${batch.length}`, () => matmulSource(batch.length));
+    if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
+    const plan = epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null;
+    const key = `matmul|b${batch.length}${plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : ''}`;
+    const pipeline = this.dispatcher.pipeline(key, () => matmulSource(batch.length, plan));
     const meta = [
       m, n, k, a.offset, b.offset, out.offset,
       a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1],
       ...batch, ...a.strides.slice(0, -2), ...b.strides.slice(0, -2),
     ];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(a), bufferOf(b), bufferOf(out)], [Math.ceil(n / TILE), Math.ceil(m / TILE), batches]);
+    for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
+    meta.push(...(epilogue?.scalars ?? []).map(floatBits));
+    const buffers = [bufferOf(a), bufferOf(b), bufferOf(out), ...(epilogue?.leaves ?? []).map(bufferOf)];
+    this.dispatcher.dispatch(pipeline, meta, buffers, [Math.ceil(n / TILE), Math.ceil(m / TILE), batches]);
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {

@@ -6,17 +6,59 @@
  * Metadata: [M, N, K, aOffset, bOffset, outOffset, aStrideM, aStrideK, bStrideK, bStrideN,
  *            batchShape[nb], aBatchStrides[nb], bBatchStrides[nb]].
  */
-import { metaDecl } from '../wgsl-common';
+import type { DType } from '../../../core/dtype';
+import type { Expr } from '../../../ops/op-types';
+import { load, metaDecl, PRELUDE, storageType } from '../wgsl-common';
+import { emitExpr } from './elementwise';
+
+/** Elementwise work applied to each product before it is stored (bias, activation). */
+export interface MatmulEpilogue {
+  expr: Expr;
+  dtypes: DType[];
+  scalars: number;
+}
 
 export const TILE = 64;
 const BK = 16;
 
-export function matmulSource(batchRank: number): string {
+export function matmulSource(batchRank: number, epilogue: MatmulEpilogue | null = null): string {
   const base = 10;
-  return `${metaDecl(base + 3 * batchRank)}
+  const leafRank = batchRank + 2;
+  const leafAt = (k: number) => base + 3 * batchRank + k * (1 + leafRank);
+  const scalarsAt = leafAt(epilogue?.dtypes.length ?? 0);
+  const words = scalarsAt + (epilogue?.scalars ?? 0);
+  const leafBindings = (epilogue?.dtypes ?? []).map((dt, k) => `@group(0) @binding(${4 + k}) var<storage, read> e${k}: array<${storageType(dt)}>;`);
+  let storeValue = 'acc[i][j]';
+  let leafBase = '';
+  let epilogueFn = '';
+  if (epilogue) {
+    const n = epilogue.dtypes.length;
+    leafBase = [
+      ...Array.from({ length: n }, (_, k) => `  var eb${k} = mdi(${leafAt(k)}u);`),
+      '  var rb = wid.z;',
+      `  for (var d = ${batchRank - 1}; d >= 0; d--) {`,
+      `    let size = md(${base}u + u32(d));`,
+      '    let c0 = i32(rb % size);',
+      '    rb = rb / size;',
+      ...Array.from({ length: n }, (_, k) => `    eb${k} += c0 * mdi(${leafAt(k) + 1}u + u32(d));`),
+      '  }',
+    ].join('\n');
+    const lines: string[] = [];
+    const loads = ['v', ...epilogue.dtypes.map((dt, k) => load(`e${k}`, `u32(eb${k} + i32(r) * mdi(${leafAt(k) + 1 + batchRank}u) + i32(col) * mdi(${leafAt(k) + 2 + batchRank}u))`, dt))];
+    const result = emitExpr(epilogue.expr, { loads, scalarsAt }, lines);
+    epilogueFn = `fn finish(v: f32, r: u32, col: u32${n ? ', ' + Array.from({ length: n }, (_, k) => `eb${k}: i32`).join(', ') : ''}) -> f32 {
+${lines.join('\n')}
+  return ${result};
+}`;
+    storeValue = `finish(acc[i][j], r, col${n ? ', ' + Array.from({ length: n }, (_, k) => `eb${k}`).join(', ') : ''})`;
+  }
+  return `${PRELUDE}
+${metaDecl(words)}
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
+${leafBindings.join('\n')}
+${epilogueFn}
 var<workgroup> tileA: array<array<f32, ${TILE}>, ${BK}>;
 var<workgroup> tileB: array<array<f32, ${TILE}>, ${BK}>;
 
@@ -72,12 +114,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
   }
+${leafBase}
   for (var i = 0u; i < 4u; i++) {
     let r = row0 + i;
     if (r >= M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let col = col0 + j;
-      if (col < N) { c[cOff + r * N + col] = acc[i][j]; }
+      if (col < N) { c[cOff + r * N + col] = ${storeValue}; }
     }
   }
 }

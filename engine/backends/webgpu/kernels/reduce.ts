@@ -3,7 +3,8 @@
  * Long rows: one workgroup per output, with a tree reduction in workgroup memory.
  */
 import type { DType } from '../../../core/dtype';
-import type { ArgReduceOp, ReduceOp } from '../../../ops/op-types';
+import type { ArgReduceOp, Expr, ReduceOp } from '../../../ops/op-types';
+import { emitExpr } from './elementwise';
 import { convert, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
 
 /** Rows up to this length are reduced by a single invocation. */
@@ -30,35 +31,77 @@ function identity(op: ReduceOp, t: DType): string {
 }
 
 /**
- * Metadata: [outputs, inner, offset, outOffset, shape[rank], strides[rank]]. The first `kept` dims
- * index the output; the rest are reduced.
+ * Metadata: [outputs, inner, outOffset, shape[rank], per source leaf: offset, strides[rank],
+ * per epilogue leaf: offset, strides[kept], source scalars, epilogue scalars]. The first `kept`
+ * dims index the output; the rest are reduced. Leaf values feed `source.expr`; the reduced value
+ * and the epilogue leaves feed `epilogue.expr`.
  */
-export function reduceSource(op: ReduceOp, inDtype: DType, outDtype: DType, rank: number, kept: number, longRows: boolean): string {
-  const acc: DType = outDtype === 'float32' ? 'float32' : 'int32';
-  const metaWords = 4 + 2 * rank;
-  const offsetOf = (outerVar: string, innerVar: string) => `
-  var off = mdi(2u);
-  var ro = ${outerVar};
-  for (var d = ${kept - 1}; d >= 0; d--) {
-    let size = md(4u + u32(d));
-    off += i32(ro % size) * mdi(${4 + rank}u + u32(d));
-    ro = ro / size;
-  }
-  var ri = ${innerVar};
-  for (var d = ${rank - 1}; d >= ${kept}; d--) {
-    let size = md(4u + u32(d));
-    off += i32(ri % size) * mdi(${4 + rank}u + u32(d));
-    ri = ri / size;
+export interface ReducePlan {
+  op: ReduceOp;
+  rank: number;
+  kept: number;
+  source: { expr: Expr; dtypes: DType[]; scalars: number };
+  epilogue: { expr: Expr; dtypes: DType[]; scalars: number } | null;
+  outDtype: DType;
+  longRows: boolean;
+}
+
+export function reduceSource(plan: ReducePlan): string {
+  const { op, rank, kept, source, epilogue, outDtype, longRows } = plan;
+  const acc: DType = source.expr.dtype === 'float32' || source.expr.dtype === 'float16' ? 'float32' : 'int32';
+  const leafAt = (k: number) => 3 + rank + k * (1 + rank);
+  const epiAt = (k: number) => leafAt(source.dtypes.length) + k * (1 + kept);
+  const srcScalarsAt = epiAt(epilogue?.dtypes.length ?? 0);
+  const epiScalarsAt = srcScalarsAt + source.scalars;
+  const metaWords = epiScalarsAt + (epilogue?.scalars ?? 0);
+  const srcBindings = source.dtypes.map((dt, k) => `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${storageType(dt)}>;`);
+  const epiBindings = (epilogue?.dtypes ?? []).map((dt, k) => `@group(0) @binding(${source.dtypes.length + 1 + k}) var<storage, read> epi${k}: array<${storageType(dt)}>;`);
+  const outBinding = `@group(0) @binding(${source.dtypes.length + (epilogue?.dtypes.length ?? 0) + 1}) var<storage, read_write> out: array<${storageType(outDtype)}>;`;
+  // Offsets of every source leaf for output o and reduced index j.
+  const offsets = source.dtypes.map((_, k) => `  var off${k} = mdi(${leafAt(k)}u);`).join('\n');
+  const step = (v: string, from: number, to: number, idx: string) => `
+  var r${v} = ${idx};
+  for (var d = ${to - 1}; d >= ${from}; d--) {
+    let size = md(3u + u32(d));
+    let c = i32(r${v} % size);
+    r${v} = r${v} / size;
+${source.dtypes.map((_, k) => `    off${k} += c * mdi(${leafAt(k) + 1}u + u32(d));`).join('\n')}
   }`;
-  const value = convert(load('src', 'u32(off)', inDtype), inDtype, acc);
+  const lines: string[] = [];
+  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `u32(off${k})`, dt)), scalarsAt: srcScalarsAt }, lines);
+  const element = `fn element(o: u32, j: u32) -> ${valueType(acc)} {
+${offsets}${step('o', 0, kept, 'o')}${step('i', kept, rank, 'j')}
+${lines.join('\n')}
+  return ${convert(value, source.expr.dtype, acc)};
+}`;
+  let finish = convert('acc', acc, outDtype);
+  let epilogueFn = '';
+  if (epilogue) {
+    const epiLines: string[] = [];
+    const epiOffsets = epilogue.dtypes.map((_, k) => `  var e${k} = mdi(${epiAt(k)}u);`).join('\n');
+    const loop = `
+  var re = o;
+  for (var d = ${kept - 1}; d >= 0; d--) {
+    let size = md(3u + u32(d));
+    let c = i32(re % size);
+    re = re / size;
+${epilogue.dtypes.map((_, k) => `    e${k} += c * mdi(${epiAt(k) + 1}u + u32(d));`).join('\n')}
+  }`;
+    const loads = ['acc', ...epilogue.dtypes.map((dt, k) => load(`epi${k}`, `u32(e${k})`, dt))];
+    const result = emitExpr(epilogue.expr, { loads, scalarsAt: epiScalarsAt }, epiLines);
+    epilogueFn = `fn finish(o: u32, acc: ${valueType(acc)}) -> ${valueType(outDtype)} {
+${epiOffsets}${loop}
+${epiLines.join('\n')}
+  return ${result};
+}`;
+    finish = 'finish(o, acc)';
+  }
   const header = `${PRELUDE}
 ${metaDecl(metaWords)}
-@group(0) @binding(1) var<storage, read> src: array<${storageType(inDtype)}>;
-@group(0) @binding(2) var<storage, read_write> out: array<${storageType(outDtype)}>;
-fn element(o: u32, j: u32) -> ${valueType(acc)} {${offsetOf('o', 'j')}
-  return ${value};
-}`;
-  const store = (v: string) => `out[md(3u) + o] = ${storeValue(convert(v, acc, outDtype), outDtype)};`;
+${[...srcBindings, ...epiBindings, outBinding].join('\n')}
+${element}
+${epilogueFn}`;
+  const store = (v: string) => `out[md(2u) + o] = ${storeValue(finish.replace(/\bacc\b/g, v), outDtype)};`;
   if (!longRows) {
     return `${header}
 @compute @workgroup_size(${WORKGROUP})

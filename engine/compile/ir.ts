@@ -1,0 +1,94 @@
+/**
+ * The graph IR of torch.compile: the kernel calls a function makes, over values (storages). It is
+ * the same record whether it comes from tracing or from the eager path: each node is one call of
+ * the backend interface, with its views.
+ */
+import type { DType } from '../core/dtype';
+import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
+
+/** A storage in the graph: an input, a captured tensor (a parameter, say), or a node's result. */
+export interface Value {
+  readonly id: number;
+  readonly length: number;
+  readonly dtype: DType;
+}
+
+/** A strided window onto a value, as a kernel reads or writes it. */
+export interface ValueView {
+  readonly value: Value;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+}
+
+/** Elementwise work fused into a kernel's output: `expr` over leaves, where leaf 0 is the kernel's own result. */
+export interface Epilogue {
+  expr: Expr;
+  /** Views read at the output's index (leaf k + 1). */
+  leaves: ValueView[];
+  dtype: DType;
+}
+
+export type Node =
+  | { kind: 'zeros'; out: Value }
+  | { kind: 'upload'; out: Value; data: ArrayLike<number> }
+  | { kind: 'elementwise'; expr: Expr; inputs: ValueView[]; out: ValueView; scalars: number[]; names: string[] }
+  /** Reduces expr(leaves) over the trailing dims of `shape`; leaves are viewed in that order. */
+  | { kind: 'reduce'; op: ReduceOp; shape: readonly number[]; keptDims: number; expr: Expr; leaves: ValueView[]; scalars: number[]; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; names: string[] }
+  | { kind: 'argReduce'; op: ArgReduceOp; input: ValueView; values: ValueView; indices: ValueView }
+  | { kind: 'cumsum'; input: ValueView; out: ValueView }
+  | { kind: 'matmul'; a: ValueView; b: ValueView; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; names: string[] }
+  | { kind: 'gather'; input: ValueView; dim: number; index: ValueView; out: ValueView }
+  | { kind: 'scatterAdd'; src: ValueView; dim: number; index: ValueView; out: ValueView };
+
+export interface Graph {
+  /** Values bound to the call's tensor arguments, in order. */
+  inputs: Value[];
+  /** Values that belong to tensors made outside the function (parameters), with their storages. */
+  captured: Map<Value, unknown>;
+  nodes: Node[];
+  /** Values the call returns (and, for training, what backward needs). */
+  outputs: Value[];
+}
+
+/** The values a node reads. */
+export function reads(node: Node): Value[] {
+  switch (node.kind) {
+    case 'zeros':
+    case 'upload':
+      return [];
+    case 'elementwise':
+      return [...node.inputs.map((v) => v.value), ...(isPartialWrite(node.out) ? [node.out.value] : [])];
+    case 'reduce':
+      return [...node.leaves.map((v) => v.value), ...(node.epilogue?.leaves ?? []).map((v) => v.value)];
+    case 'argReduce':
+    case 'cumsum':
+      return [node.input.value];
+    case 'matmul':
+      return [node.a.value, node.b.value, ...(node.epilogue?.leaves ?? []).map((v) => v.value)];
+    case 'gather':
+      return [node.input.value, node.index.value];
+    case 'scatterAdd':
+      return [node.src.value, node.index.value, node.out.value];
+  }
+}
+
+/** The values a node writes. */
+export function writes(node: Node): Value[] {
+  switch (node.kind) {
+    case 'zeros':
+    case 'upload':
+      return [node.out];
+    case 'argReduce':
+      return [node.values.value, node.indices.value];
+    default:
+      return [node.out.value];
+  }
+}
+
+/** Whether a write covers only part of its value (a window of a cat or a pad). */
+export function isPartialWrite(v: ValueView): boolean {
+  const n = v.shape.reduce((a, b) => a * b, 1);
+  return n !== v.value.length || v.offset !== 0;
+}

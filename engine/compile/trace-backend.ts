@@ -1,0 +1,115 @@
+/**
+ * The tracer: a backend that runs nothing and records each call as a graph node. While a function
+ * is traced every op makes its tensors here, so the front end (shapes, broadcasting, views,
+ * autograd) is the same code eager mode runs.
+ */
+import { allocArray, type Device, type DType, type TypedArray } from '../core/dtype';
+import { fail } from '../core/errors';
+import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
+import type { Backend, Fused, Storage, View } from '../backends/backend';
+import type { Graph, Value, ValueView } from './ir';
+
+/** A value the traced function makes: it has no memory, only an identity. */
+export class TraceStorage implements Storage, Value {
+  constructor(readonly id: number, readonly device: Device, readonly length: number, readonly dtype: DType) {}
+  get bytes(): number {
+    return 0;
+  }
+}
+
+/** Raised when the traced function reads a value (data-dependent control flow): a graph break. */
+export class GraphBreak extends Error {
+  constructor(readonly reason: string) {
+    super(`graph break: ${reason}`);
+  }
+}
+
+export class TraceBackend implements Backend {
+  kernelCount = 0;
+  readonly graph: Graph = { inputs: [], captured: new Map(), nodes: [], outputs: [] };
+  private nextId = 0;
+  private capturedByStorage = new Map<Storage, Value>();
+
+  constructor(readonly device: Device) {}
+
+  newValue(length: number, dtype: DType): TraceStorage {
+    return new TraceStorage(this.nextId++, this.device, length, dtype);
+  }
+
+  /** The graph value for a storage: itself when traced, else a captured outside tensor. */
+  private valueOf(storage: Storage): Value {
+    if (storage instanceof TraceStorage) return storage;
+    let v = this.capturedByStorage.get(storage);
+    if (!v) {
+      v = this.newValue(storage.length, storage.dtype);
+      this.capturedByStorage.set(storage, v);
+      this.graph.captured.set(v, storage);
+    }
+    return v;
+  }
+
+  view(v: View): ValueView {
+    return { value: this.valueOf(v.storage), shape: [...v.shape], strides: [...v.strides], offset: v.offset, dtype: v.dtype };
+  }
+
+  allocate(length: number, dtype: DType): Storage {
+    return this.newValue(length, dtype);
+  }
+
+  zeros(length: number, dtype: DType): Storage {
+    const out = this.newValue(length, dtype);
+    this.graph.nodes.push({ kind: 'zeros', out });
+    return out;
+  }
+
+  upload(data: TypedArray, dtype: DType): Storage {
+    const out = this.newValue(data.length, dtype);
+    const copy = allocArray(dtype, data.length);
+    copy.set(data);
+    this.graph.nodes.push({ kind: 'upload', out, data: copy });
+    return out;
+  }
+
+  release(): void {}
+
+  async read(): Promise<TypedArray> {
+    throw new GraphBreak('a value was read (await x.data(), x.item() or x.tolist()) inside the compiled function');
+  }
+
+  elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
+    this.graph.nodes.push({ kind: 'elementwise', expr, inputs: inputs.map((v) => this.view(v)), out: this.view(out), scalars: [...scalars], names: [] });
+  }
+
+  update(): void {
+    fail('compile', 'optimizer steps cannot be compiled; call optimizer.step() outside the compiled function');
+  }
+
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View): void {
+    const leaves = source.leaves.map((v) => this.view(v));
+    this.graph.nodes.push({ kind: 'reduce', op, shape: leaves[0].shape, keptDims, expr: source.expr, leaves, scalars: [...source.scalars], out: this.view(out), names: [op] });
+  }
+
+  argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
+    this.graph.nodes.push({ kind: 'argReduce', op, input: this.view(input), values: this.view(values), indices: this.view(indices) });
+  }
+
+  cumsum(input: View, out: View): void {
+    this.graph.nodes.push({ kind: 'cumsum', input: this.view(input), out: this.view(out) });
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    this.graph.nodes.push({ kind: 'matmul', a: this.view(a), b: this.view(b), out: this.view(out), names: ['mm'] });
+  }
+
+  gather(input: View, dim: number, index: View, out: View): void {
+    this.graph.nodes.push({ kind: 'gather', input: this.view(input), dim, index: this.view(index), out: this.view(out) });
+  }
+
+  scatterAdd(src: View, dim: number, index: View, out: View): void {
+    this.graph.nodes.push({ kind: 'scatterAdd', src: this.view(src), dim, index: this.view(index), out: this.view(out) });
+  }
+
+  memory() {
+    return { liveBytes: 0, pooledBytes: 0 };
+  }
+}
