@@ -8,6 +8,7 @@ import { binary, where, type Operand } from './ops/elementwise';
 import { cat, stack } from './ops/views';
 import { matmul } from './ops/linalg';
 import { initBackends, type InitOptions } from './init';
+import { compile } from './compile/compile';
 import { Tensor } from './tensor';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
@@ -68,6 +69,9 @@ export const torch = {
   maximum: (a: Tensor, b: Operand) => binary('maximum', a, b),
   minimum: (a: Tensor, b: Operand) => binary('minimum', a, b),
   matmul,
+
+  /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */
+  compile,
 
   /** Kernels dispatched so far on each device. */
   stats(): { kernels: number } {

@@ -13,7 +13,9 @@ export type GradOp =
   | ReduceOp
   | 'where' | 'cast' | 'copy' | 'flip' | 'cat' | 'transfer'
   | 'view' | 'permute' | 'expand' | 'slice' | 'select'
-  | 'argReduceValues' | 'cumsum' | 'matmul' | 'gather' | 'scatterAdd' | 'pad';
+  | 'argReduceValues' | 'cumsum' | 'matmul' | 'gather' | 'scatterAdd' | 'pad'
+  /** A compiled function: its backward is a compiled graph too (ctx.backward). */
+  | 'compiled';
 
 export interface GradNode {
   readonly op: GradOp;

@@ -188,6 +188,7 @@ export const GRAD_RULES: { [P in GradOp]: Rule } = {
     const { dim, index } = node.ctx as { dim: number; index: Tensor };
     return [scatterAdd(zerosFor(node.inputs[0]), dim, index, g)];
   },
+  compiled: (g, node) => (node.ctx.backward as (g: Tensor) => Grads)(g),
   scatterAdd: (g, node) => {
     const { dim, index } = node.ctx as { dim: number; index: Tensor };
     return [g, gather(g, dim, index)];

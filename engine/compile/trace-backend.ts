@@ -24,16 +24,18 @@ export class GraphBreak extends Error {
   }
 }
 
+/** Value ids are unique across graphs, so a backward graph can name forward values. */
+let nextId = 0;
+
 export class TraceBackend implements Backend {
   kernelCount = 0;
   readonly graph: Graph = { inputs: [], captured: new Map(), nodes: [], outputs: [] };
-  private nextId = 0;
   private capturedByStorage = new Map<Storage, Value>();
 
   constructor(readonly device: Device) {}
 
   newValue(length: number, dtype: DType): TraceStorage {
-    return new TraceStorage(this.nextId++, this.device, length, dtype);
+    return new TraceStorage(nextId++, this.device, length, dtype);
   }
 
   /** The graph value for a storage: itself when traced, else a captured outside tensor. */

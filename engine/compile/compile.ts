@@ -1,0 +1,153 @@
+/**
+ * torch.compile: trace on first call (and whenever a guard breaks), run the passes, and replay
+ * the compiled graph on later calls. Differentiable: the backward is a compiled graph too.
+ */
+import { fail, fmtShape } from '../core/errors';
+import { getBackend, isGradEnabled } from '../core/runtime';
+import { StorageRef } from '../core/storage-ref';
+import { record } from '../autograd/graph';
+import type { Storage } from '../backends/backend';
+import { Module } from '../nn/module';
+import { Tensor } from '../tensor';
+import { GraphRunner } from './execute';
+import type { Graph, Value } from './ir';
+import { optimize, type PassReport } from './passes/index';
+import { GraphBreak } from './trace-backend';
+import { trace, type Skeleton, type Traced } from './trace';
+
+export interface CompiledEntry {
+  key: string;
+  traced: Traced;
+  /** The graphs as traced and after the passes, for display. */
+  before: { forward: Graph; backward: Graph | null };
+  passes: PassReport[];
+  forward: GraphRunner;
+  backward: GraphRunner | null;
+}
+
+export interface CompileStats {
+  graphs: CompiledEntry[];
+  breaks: { reason: string }[];
+}
+
+type Fn = (...args: Tensor[]) => unknown;
+
+function guardKey(args: readonly unknown[]): string {
+  return args
+    .map((a) => (a instanceof Tensor ? `${a.device}:${a.dtype}:${a.shape.join('x')}:${a.strides.join(',')}:${a.offset}:${a.storageRef.storage.length}:${a.requiresGrad ? 'g' : ''}` : `~${typeof a}:${String(a)}`))
+    .join('|') + `|grad=${isGradEnabled()}`;
+}
+
+function cloneGraph(g: Graph): Graph {
+  return { inputs: [...g.inputs], captured: new Map(g.captured), nodes: g.nodes.map((n) => ({ ...n })), outputs: [...g.outputs] };
+}
+
+export class CompiledFunction {
+  readonly cache = new Map<string, CompiledEntry>();
+  readonly breaks: { reason: string }[] = [];
+  private eagerOnly = false;
+
+  constructor(readonly fn: Fn, readonly name: string) {}
+
+  call(args: unknown[]): unknown {
+    const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
+    if (this.eagerOnly || tensors.length === 0) return this.fn(...(args as Tensor[]));
+    const key = guardKey(args);
+    let entry = this.cache.get(key);
+    if (!entry) {
+      try {
+        entry = this.build(key, args, tensors);
+      } catch (e) {
+        if (!(e instanceof GraphBreak)) throw e;
+        this.breaks.push({ reason: e.reason });
+        this.eagerOnly = true;
+        return this.fn(...(args as Tensor[]));
+      }
+      this.cache.set(key, entry);
+    }
+    return this.run(entry, tensors);
+  }
+
+  private build(key: string, args: unknown[], tensors: Tensor[]): CompiledEntry {
+    const device = tensors[0].device;
+    const traced = trace((...proxies: Tensor[]) => {
+      let k = 0;
+      return this.fn(...(args.map((a) => (a instanceof Tensor ? proxies[k++] : a)) as Tensor[]));
+    }, tensors, device);
+    const before = { forward: cloneGraph(traced.forward), backward: traced.backward ? cloneGraph(traced.backward.graph) : null };
+    const passes = [...optimize(traced.forward, 'forward')];
+    if (traced.backward) passes.push(...optimize(traced.backward.graph, 'backward'));
+    const backend = getBackend(device);
+    return {
+      key, traced, before, passes,
+      forward: new GraphRunner(traced.forward, backend),
+      backward: traced.backward ? new GraphRunner(traced.backward.graph, backend) : null,
+    };
+  }
+
+  private run(entry: CompiledEntry, args: Tensor[]): unknown {
+    const { traced } = entry;
+    const storages = entry.forward.run(args.map((t) => t.storageRef.storage));
+    const byValue = new Map<Value, Storage>(traced.forward.outputs.map((v, i) => [v, storages[i]]));
+    const backend = entry.forward.backend;
+    const outs = traced.outputs.map((o) => new Tensor(new StorageRef(byValue.get(o.value)!, backend), o.shape, o.strides, o.offset, o.dtype));
+    const bw = traced.backward;
+    if (bw && entry.backward && isGradEnabled()) {
+      const out = outs[traced.outputs.findIndex((o) => o.requiresGrad)];
+      const leaves = bw.leaves.map((l, i) => (bw.argIndex[i] === null ? l : args[bw.argIndex[i]!]));
+      const runner = entry.backward;
+      const backward = (g: Tensor) => {
+        const grad = g.contiguous();
+        if (grad.shape.join() !== out.shape.join()) fail('compile', `gradient shape ${fmtShape(grad.shape)} does not match output ${fmtShape(out.shape)}`);
+        const results = runner.run([grad.storageRef.storage], byValue);
+        return leaves.map((l, i) => (l.requiresGrad ? new Tensor(new StorageRef(results[i], backend), l.shape, contiguousOf(l.shape), 0, l.dtype) : null));
+      };
+      record(out, 'compiled', leaves, { backward, name: this.name });
+    }
+    return rebuild(traced.skeleton, outs);
+  }
+}
+
+function contiguousOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+function rebuild(s: Skeleton, outs: Tensor[]): unknown {
+  if ('tensor' in s) return outs[s.tensor];
+  if ('array' in s) return s.array.map((x) => rebuild(x, outs));
+  if ('object' in s) return Object.fromEntries(s.object.map(([k, v]) => [k, rebuild(v, outs)]));
+  return s.plain;
+}
+
+const compiledOf = new WeakMap<object, CompiledFunction>();
+
+/** The compiled function behind a compiled function or module, for display and explain. */
+export function compiledInfo(f: unknown): CompiledFunction | undefined {
+  return typeof f === 'function' || (typeof f === 'object' && f !== null) ? compiledOf.get(f as object) : undefined;
+}
+
+export function compile<T extends Fn | Module>(target: T): T {
+  if (target instanceof Module) {
+    const inner = new CompiledFunction((...args) => target.forward(...args), target.constructor.name);
+    const wrapper = Object.create(target) as Module;
+    const forward = (...args: unknown[]) => inner.call(args);
+    Object.defineProperty(wrapper, 'forward', { value: forward });
+    const callable = new Proxy(target, {
+      apply: (_t, _this, args: unknown[]) => inner.call(args),
+      get: (t, prop, receiver) => (prop === 'forward' ? forward : Reflect.get(t, prop, receiver)),
+    });
+    compiledOf.set(callable, inner);
+    return callable as T;
+  }
+  if (typeof target !== 'function') fail('compile', `expected a function or an nn.Module, got ${typeof target}`);
+  const inner = new CompiledFunction(target as Fn, (target as Fn).name || 'fn');
+  const compiled = (...args: unknown[]) => inner.call(args);
+  compiledOf.set(compiled, inner);
+  return compiled as T;
+}

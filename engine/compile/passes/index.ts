@@ -1,0 +1,22 @@
+/** The compiler's passes, in order: each a small function over the graph, tested alone. */
+import type { Graph } from '../ir';
+import { eliminateDeadCode } from './dce';
+
+export interface PassReport {
+  graph: 'forward' | 'backward';
+  pass: string;
+  nodesBefore: number;
+  nodesAfter: number;
+}
+
+export const PASSES: { name: string; run: (g: Graph) => void }[] = [
+  { name: 'dce', run: eliminateDeadCode },
+];
+
+export function optimize(graph: Graph, which: PassReport['graph']): PassReport[] {
+  return PASSES.map(({ name, run }) => {
+    const nodesBefore = graph.nodes.length;
+    run(graph);
+    return { graph: which, pass: name, nodesBefore, nodesAfter: graph.nodes.length };
+  });
+}
