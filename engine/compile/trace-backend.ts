@@ -74,8 +74,14 @@ export class TraceBackend implements Backend {
 
   release(): void {}
 
-  async read(): Promise<TypedArray> {
-    throw new GraphBreak('a value was read (await x.data(), x.item() or x.tolist()) inside the compiled function');
+  /** Set when the function read a value: the trace cannot continue past it. */
+  breakReason: string | null = null;
+
+  read(): Promise<TypedArray> {
+    this.breakReason ??= 'a value was read (await x.data(), x.item() or x.tolist()) inside the compiled function';
+    const failed = Promise.reject(new GraphBreak(this.breakReason));
+    failed.catch(() => undefined);
+    return failed;
   }
 
   elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {

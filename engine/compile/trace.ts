@@ -3,13 +3,12 @@
  * traced by running the ordinary backward walk on the traced outputs.
  */
 import type { Device } from '../core/dtype';
-import { fail } from '../core/errors';
 import { isGradEnabled, withTracer } from '../core/runtime';
 import { StorageRef } from '../core/storage-ref';
 import { Tensor } from '../tensor';
 import { reads, writes, type Graph, type Value } from './ir';
 import { contiguousStrides } from '../core/shape';
-import { TraceBackend, TraceStorage } from './trace-backend';
+import { GraphBreak, TraceBackend, TraceStorage } from './trace-backend';
 
 /** Where an output tensor sits in its value, to rebuild it after a run. */
 export interface OutputSpec {
@@ -72,7 +71,11 @@ export function trace(fn: (...args: Tensor[]) => unknown, args: readonly Tensor[
   const proxies = args.map((a) => traceTensor(fw, a));
   fw.graph.inputs = proxies.map((p) => p.storageRef.storage as TraceStorage);
   const result = withTracer(fw, () => fn(...proxies));
-  if (result instanceof Promise) fail('compile', 'the compiled function returned a promise; compile synchronous functions (reading values inside is a graph break)');
+  if (result instanceof Promise) {
+    result.catch(() => undefined);
+    throw new GraphBreak('the function is async: each await of a value splits the graph, so it runs eagerly');
+  }
+  if (fw.breakReason) throw new GraphBreak(fw.breakReason);
   const tensors: Tensor[] = [];
   const skeleton = skeletonOf(result, tensors);
   const outputs: OutputSpec[] = tensors.map((t) => ({

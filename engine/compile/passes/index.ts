@@ -1,6 +1,10 @@
 /** The compiler's passes, in order: each a small function over the graph, tested alone. */
 import type { Graph } from '../ir';
+import { eliminateCommonSubexpressions } from './cse';
 import { eliminateDeadCode } from './dce';
+import { fuseElementwise } from './fuse-elementwise';
+import { fuseEpilogues } from './fuse-epilogue';
+import { fusePrologues } from './fuse-prologue';
 
 export interface PassReport {
   graph: 'forward' | 'backward';
@@ -10,6 +14,13 @@ export interface PassReport {
 }
 
 export const PASSES: { name: string; run: (g: Graph) => void }[] = [
+  { name: 'dce', run: eliminateDeadCode },
+  { name: 'cse', run: eliminateCommonSubexpressions },
+  { name: 'fuse_pointwise', run: fuseElementwise },
+  { name: 'dce', run: eliminateDeadCode },
+  { name: 'fuse_reduction_prologue', run: fusePrologues },
+  { name: 'fuse_epilogue', run: fuseEpilogues },
+  { name: 'fuse_pointwise', run: fuseElementwise },
   { name: 'dce', run: eliminateDeadCode },
 ];
 

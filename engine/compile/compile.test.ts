@@ -1,0 +1,92 @@
+/** torch.compile: fused kernel counts and results equal to eager, on every device. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../core/dtype';
+import { F, nn, torch, type Tensor } from '../index';
+import { testDevices } from '../testing/devices';
+import { compiledInfo } from './compile';
+
+let devices: Device[] = ['cpu'];
+beforeAll(async () => {
+  devices = await testDevices();
+}, 60_000);
+
+/** Kernels one call dispatches (after a warm-up call that traces). */
+async function kernelsOf(f: () => Tensor): Promise<{ kernels: number; out: Tensor }> {
+  await f().data();
+  const before = torch.stats().kernels;
+  const out = f();
+  await out.data();
+  return { kernels: torch.stats().kernels - before, out };
+}
+
+async function maxDiff(a: Tensor, b: Tensor): Promise<number> {
+  return (await a.sub(b).abs().max().item()) as number;
+}
+
+const cases: { name: string; fn: (...a: Tensor[]) => Tensor; args: (d: Device) => Tensor[]; maxKernels: number }[] = [
+  { name: 'an elementwise chain of six ops', fn: (a) => a.mul(2).add(1).relu().sub(0.5).exp().neg(), args: (d) => [torch.randn([64, 32], { device: d })], maxKernels: 1 },
+  { name: 'gelu(x @ w + b)', fn: (a, w, b) => F.gelu(a.matmul(w).add(b)), args: (d) => [torch.randn([64, 32], { device: d }), torch.randn([32, 16], { device: d }), torch.randn([16], { device: d })], maxKernels: 2 },
+  { name: 'a chain over broadcast and transposed inputs', fn: (a, b) => a.t().mul(b).add(b.exp()).tanh(), args: (d) => [torch.randn([8, 6], { device: d }), torch.randn([6, 1], { device: d })], maxKernels: 1 },
+  { name: 'sum of squares with the mean divide fused', fn: (a) => a.square().mean(-1).sqrt(), args: (d) => [torch.randn([16, 40], { device: d })], maxKernels: 1 },
+];
+
+describe('torch.compile', () => {
+  for (const c of cases) {
+    it(`${c.name}: at most ${c.maxKernels} kernel(s), equal to eager`, async () => {
+      for (const d of devices) {
+        const args = c.args(d);
+        const compiled = torch.compile(c.fn);
+        const { kernels, out } = await kernelsOf(() => compiled(...args));
+        expect(await maxDiff(out, c.fn(...args)), `${c.name} on ${d}`).toBeLessThanOrEqual(1e-5);
+        if (d === 'webgpu') expect(kernels, `${c.name} kernels on ${d}`).toBeLessThanOrEqual(c.maxKernels);
+      }
+    });
+  }
+
+  it('re-traces when a shape changes and caches per guard set', () => {
+    const f = torch.compile((a: Tensor) => a.add(1));
+    f(torch.ones([2]));
+    f(torch.ones([2]));
+    f(torch.ones([3]));
+    expect(compiledInfo(f)!.cache.size).toBe(2);
+  });
+
+  it('is differentiable: gradients equal eager gradients', async () => {
+    for (const d of devices) {
+      const fn = (a: Tensor, w: Tensor) => F.gelu(a.matmul(w)).softmax(-1).mul(a.sum(-1, true)).sum();
+      const grads = async (f: typeof fn) => {
+        const a = torch.randn([4, 5], { device: d }).requiresGrad_();
+        const w = torch.randn([5, 3], { device: d }).requiresGrad_();
+        torch.manualSeed(3);
+        const a2 = torch.randn([4, 5], { device: d }).requiresGrad_();
+        const w2 = torch.randn([5, 3], { device: d }).requiresGrad_();
+        void a;
+        void w;
+        f(a2, w2).backward();
+        return [await a2.grad!.tolist(), await w2.grad!.tolist()];
+      };
+      torch.manualSeed(3);
+      const eager = await grads(fn);
+      torch.manualSeed(3);
+      const compiled = await grads(torch.compile(fn));
+      expect((compiled.flat(3) as number[]).map((v, i) => Math.abs(v - (eager.flat(3) as number[])[i]) < 1e-4)).not.toContain(false);
+    }
+  });
+
+  it('compiles a module, keeping it a module', async () => {
+    for (const d of devices) {
+      const m = new nn.Sequential(new nn.Linear(4, 8), new nn.GELU(), new nn.Linear(8, 2)).to(d);
+      const cm = torch.compile(m);
+      const x = torch.randn([3, 4], { device: d });
+      expect(await maxDiff(cm(x), m(x))).toBeLessThanOrEqual(1e-5);
+      expect(cm.parameters().length).toBe(4);
+    }
+  });
+
+  it('falls back to eager at a graph break and records the reason', async () => {
+    const f = torch.compile(async (a: Tensor) => (Number(await a.sum().item()) > 0 ? a.add(1) : a.sub(1)));
+    const out = await f(torch.ones([2]));
+    expect(await out.tolist()).toEqual([2, 2]);
+    expect(compiledInfo(f)!.breaks[0].reason).toMatch(/async: each await of a value splits the graph/);
+  });
+});
