@@ -58,7 +58,7 @@ export abstract class Optimizer<O extends { lr: number }> {
           if (!p.grad) continue;
           if (p.grad.shape.join() !== p.shape.join()) fail(`${this.constructor.name}.step`, `gradient shape ${fmtShape(p.grad.shape)} does not match parameter shape ${fmtShape(p.shape)}`);
           if (!p.isContiguous()) fail(`${this.constructor.name}.step`, 'parameters must be contiguous');
-          this.updateParameter(p, p.grad.contiguous(), group.options, this.stateOf(p));
+          this.updateParameter(p, p.grad, group.options, this.stateOf(p));
         }
       }
     });

@@ -150,14 +150,13 @@ export class CpuBackend implements Backend {
     this.kernelCount++;
     launch([...state, ...inputs], () => {
       const fs = exprs.map((e) => compileExpr(e, scalars));
-      const arrays = [...state, ...inputs].map(dataOf);
-      const offsets = [...state, ...inputs].map((v) => v.offset);
+      const views = [...state, ...inputs];
+      const arrays = views.map(dataOf);
       const vals = new Float64Array(arrays.length);
-      const n = state[0].shape.reduce((a, b) => a * b, 1);
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][offsets[k] + i];
-        for (let k = 0; k < state.length; k++) arrays[k][offsets[k] + i] = fs[k](vals);
-      }
+      forEachStrided(state[0].shape, views, (_, o) => {
+        for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k]];
+        for (let k = 0; k < state.length; k++) arrays[k][o[k]] = fs[k](vals);
+      });
     });
   }
 

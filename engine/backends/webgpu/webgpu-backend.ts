@@ -124,12 +124,16 @@ export class WebGpuBackend implements Backend {
   }
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
-    const n = numelOf(state[0].shape);
+    const shape = state[0].shape;
+    const n = numelOf(shape);
     if (n === 0) return;
     const views = [...state, ...inputs];
-    const key = `update|${exprs.map(exprKey).join(';')}|${views.map((v) => v.dtype[0]).join('')}|${state.length}|${scalars.length}`;
-    const pipeline = this.dispatcher.pipeline(key, () => updateSource(exprs, state.map((v) => v.dtype), inputs.map((v) => v.dtype), scalars.length));
+    const strided = inputs.map((v) => !isContiguous(v.shape, v.strides));
+    const rank = strided.some(Boolean) ? shape.length : 0;
+    const key = `update|${exprs.map(exprKey).join(';')}|${views.map((v) => v.dtype[0]).join('')}|${state.length}|${scalars.length}|${strided.map(Number).join('')}|r${rank}`;
+    const pipeline = this.dispatcher.pipeline(key, () => updateSource(exprs, state.map((v) => v.dtype), inputs.map((v) => v.dtype), scalars.length, strided, rank));
     const meta = [n, ...views.map((v) => v.offset), ...scalars.map(floatBits)];
+    if (rank) meta.push(...shape, ...inputs.filter((_, k) => strided[k]).flatMap((v) => v.strides));
     this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP));
   }
 
