@@ -8,3 +8,4 @@ export { WickError } from './core/errors';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
 export { loadDigits, parseDigits, type Digits } from './data/digits';
+export { Registry } from './registry';

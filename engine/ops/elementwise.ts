@@ -1,6 +1,7 @@
 /** Elementwise ops: unary, binary (with broadcasting and scalars), where, casts and copies. */
 import { defaultFloat, promoteTypes, promoteWithScalar, scalarDType, type DType } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
+import { checkInterrupt } from '../core/interrupt';
 import { broadcastShapes, broadcastStrides } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
@@ -23,6 +24,7 @@ export function castExpr(x: Expr, dtype: DType): Expr {
 
 /** Runs `expr` over `inputs` broadcast to `shape`, into a new tensor of `dtype`. */
 export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[], shape: readonly number[], dtype: DType, device = inputs[0]?.device, scalars: readonly number[] = []): Tensor {
+  checkInterrupt();
   if (!device) fail(op, 'needs at least one tensor operand');
   const out = emptyTensor(device, shape, dtype);
   const views = inputs.map((t) => ({ ...viewOf(t), shape, strides: broadcastStrides(t.shape, t.strides, shape) }));

@@ -1,6 +1,7 @@
 /** Building tensors from storages, and the checks every op shares. */
 import type { Device, DType, TypedArray } from '../core/dtype';
 import { fail } from '../core/errors';
+import { checkInterrupt } from '../core/interrupt';
 import { getBackend } from '../core/runtime';
 import { contiguousStrides, numel } from '../core/shape';
 import { StorageRef } from '../core/storage-ref';
@@ -9,6 +10,7 @@ import { Tensor } from '../tensor';
 
 /** A new contiguous tensor whose values a kernel will write (all zero when `zero`). */
 export function emptyTensor(device: Device, shape: readonly number[], dtype: DType, zero = false): Tensor {
+  checkInterrupt();
   const backend = getBackend(device);
   const n = numel(shape);
   const ref = new StorageRef(zero ? backend.zeros(n, dtype) : backend.allocate(n, dtype), backend);
