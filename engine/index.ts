@@ -8,4 +8,6 @@ export { WickError } from './core/errors';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
 export { loadDigits, parseDigits, type Digits } from './data/digits';
+export { compiledInfo } from './compile/compile';
+export type { CompiledGraphView, GraphData } from './compile/graph-view';
 export { Registry } from './registry';

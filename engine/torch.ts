@@ -9,6 +9,7 @@ import { cat, stack } from './ops/views';
 import { matmul } from './ops/linalg';
 import { initBackends, type InitOptions } from './init';
 import { compile } from './compile/compile';
+import { explain } from './compile/explain';
 import { Tensor } from './tensor';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
@@ -72,6 +73,9 @@ export const torch = {
 
   /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */
   compile,
+
+  /** Runs `fn` compiled once and reports graphs, graph breaks and their reasons. */
+  explain,
 
   /** Kernels dispatched so far on each device. */
   stats(): { kernels: number } {

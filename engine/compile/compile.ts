@@ -13,6 +13,7 @@ import { GraphRunner } from './execute';
 import type { Graph, Value } from './ir';
 import { optimize, type PassReport } from './passes/index';
 import { GraphBreak } from './trace-backend';
+import { compiledGraphView, type CompiledGraphView } from './graph-view';
 import { trace, type Skeleton, type Traced } from './trace';
 
 export interface CompiledEntry {
@@ -66,6 +67,11 @@ export class CompiledFunction {
       this.cache.set(key, entry);
     }
     return this.run(entry, tensors);
+  }
+
+  /** Every graph compiled so far (one per guard set), for display. */
+  views(): CompiledGraphView[] {
+    return [...this.cache.values()].map((e) => compiledGraphView(this.name, e));
   }
 
   private build(key: string, args: unknown[], tensors: Tensor[]): CompiledEntry {
@@ -140,7 +146,7 @@ export function compile<T extends Fn | Module>(target: T): T {
     Object.defineProperty(wrapper, 'forward', { value: forward });
     const callable = new Proxy(target, {
       apply: (_t, _this, args: unknown[]) => inner.call(args),
-      get: (t, prop, receiver) => (prop === 'forward' ? forward : Reflect.get(t, prop, receiver)),
+      get: (t, prop, receiver) => (prop === 'forward' ? forward : prop === 'graphs' ? inner.views() : Reflect.get(t, prop, receiver)),
     });
     compiledOf.set(callable, inner);
     return callable as T;
@@ -148,6 +154,7 @@ export function compile<T extends Fn | Module>(target: T): T {
   if (typeof target !== 'function') fail('compile', `expected a function or an nn.Module, got ${typeof target}`);
   const inner = new CompiledFunction(target as Fn, (target as Fn).name || 'fn');
   const compiled = (...args: unknown[]) => inner.call(args);
+  Object.defineProperty(compiled, 'graphs', { get: () => inner.views() });
   compiledOf.set(compiled, inner);
   return compiled as T;
 }

@@ -1,0 +1,32 @@
+/** The WGSL each compiled node runs as, for reading (the same generators the WebGPU backend uses). */
+import type { View } from '../backends/backend';
+import { elementwiseSource, planElementwise } from '../backends/webgpu/kernels/elementwise';
+import { matmulSource } from '../backends/webgpu/kernels/matmul';
+import { reduceSource, SHORT_ROW } from '../backends/webgpu/kernels/reduce';
+import { exprKey } from '../ops/op-types';
+import type { Node, ValueView } from './ir';
+
+const asView = (v: ValueView): View => ({ storage: { device: 'webgpu', length: v.value.length, dtype: v.value.dtype, bytes: 0 }, shape: v.shape, strides: v.strides, offset: v.offset, dtype: v.dtype });
+
+export function wgslOf(node: Node): string | null {
+  switch (node.kind) {
+    case 'elementwise': {
+      const plan = planElementwise(exprKey(node.expr), node.inputs.map(asView), asView(node.out), node.scalars);
+      return elementwiseSource(node.expr, plan, node.inputs.map((v) => v.dtype), node.out.dtype, node.out.shape.length);
+    }
+    case 'reduce': {
+      const inner = node.shape.slice(node.keptDims).reduce((a, b) => a * b, 1);
+      return reduceSource({
+        op: node.op, rank: node.shape.length, kept: node.keptDims, outDtype: node.out.dtype, longRows: inner > SHORT_ROW,
+        source: { expr: node.expr, dtypes: node.leaves.map((v) => v.dtype), scalars: node.scalars.length },
+        epilogue: node.epilogue ? { expr: node.epilogue.expr, dtypes: node.epilogue.leaves.map((v) => v.dtype), scalars: node.epilogue.scalars.length } : null,
+      });
+    }
+    case 'matmul': {
+      const e = node.epilogue;
+      return matmulSource(node.out.shape.length - 2, e ? { expr: e.expr, dtypes: e.leaves.map((v) => v.dtype), scalars: e.scalars.length } : null);
+    }
+    default:
+      return null;
+  }
+}

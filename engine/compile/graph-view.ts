@@ -1,0 +1,82 @@
+/** What a compiled function shows: its graphs before and after the passes, and each kernel's WGSL. */
+import type { Graph, Node, Value } from './ir';
+import { reads, writes } from './ir';
+import { kernelName } from './names';
+import { printGraph } from './fx-print';
+import { wgslOf } from './codegen';
+import type { CompiledEntry } from './compile';
+
+export interface GraphNodeView {
+  id: string;
+  label: string;
+  shape: number[];
+  dtype: string;
+  kind: 'input' | 'param' | 'kernel' | 'output';
+  /** For fused kernels (more than one op): the kernel's name, shown in the group colour. */
+  fused: boolean;
+}
+
+export interface GraphData {
+  nodes: GraphNodeView[];
+  edges: { from: string; to: string }[];
+  text: string;
+}
+
+export interface CompiledGraphView {
+  name: string;
+  guard: string;
+  before: GraphData;
+  after: GraphData;
+  backward: GraphData | null;
+  kernels: { name: string; wgsl: string | null }[];
+  passes: { graph: string; pass: string; nodesBefore: number; nodesAfter: number }[];
+}
+
+function shapeOf(node: Node): number[] {
+  if (node.kind === 'zeros' || node.kind === 'upload') return [node.out.length];
+  if (node.kind === 'argReduce') return [...node.values.shape];
+  return [...node.out.shape];
+}
+
+export function graphData(graph: Graph, title: string): GraphData {
+  const nodes: GraphNodeView[] = [];
+  const edges: GraphData['edges'] = [];
+  const producer = new Map<Value, string>();
+  graph.inputs.forEach((v, i) => {
+    producer.set(v, `in${i}`);
+    nodes.push({ id: `in${i}`, label: `arg${i}`, shape: [v.length], dtype: v.dtype, kind: 'input', fused: false });
+  });
+  [...graph.captured.keys()].forEach((v, i) => {
+    producer.set(v, `p${i}`);
+    nodes.push({ id: `p${i}`, label: `param${i}`, shape: [v.length], dtype: v.dtype, kind: 'param', fused: false });
+  });
+  graph.nodes.forEach((node, i) => {
+    const id = `n${i}`;
+    const label = kernelName(node);
+    nodes.push({ id, label, shape: shapeOf(node), dtype: writes(node)[0].dtype, kind: 'kernel', fused: label.startsWith('fused_') });
+    for (const v of new Set(reads(node))) {
+      const from = producer.get(v);
+      if (from && from !== id) edges.push({ from, to: id });
+    }
+    for (const v of writes(node)) producer.set(v, id);
+  });
+  graph.outputs.forEach((v, i) => {
+    nodes.push({ id: `out${i}`, label: `output${i}`, shape: [v.length], dtype: v.dtype, kind: 'output', fused: false });
+    const from = producer.get(v);
+    if (from) edges.push({ from, to: `out${i}` });
+  });
+  return { nodes, edges, text: printGraph(graph, title) };
+}
+
+export function compiledGraphView(name: string, entry: CompiledEntry): CompiledGraphView {
+  const graphs = [entry.traced.forward, ...(entry.traced.backward ? [entry.traced.backward.graph] : [])];
+  return {
+    name,
+    guard: entry.key,
+    before: graphData(entry.before.forward, `${name} (traced)`),
+    after: graphData(entry.traced.forward, `${name} (compiled)`),
+    backward: entry.traced.backward ? graphData(entry.traced.backward.graph, `${name} (backward)`) : null,
+    kernels: graphs.flatMap((g) => g.nodes.filter((n) => n.kind !== 'zeros' && n.kind !== 'upload').map((n) => ({ name: kernelName(n), wgsl: wgslOf(n) }))),
+    passes: entry.passes,
+  };
+}

@@ -1,0 +1,81 @@
+/** Each compiler pass alone, on graphs traced from small functions (no device needed). */
+import { describe, expect, it } from 'vitest';
+import { torch, type Tensor } from '../../index';
+import { trace } from '../trace';
+import { printGraph } from '../fx-print';
+import { kernelName } from '../names';
+import type { Graph } from '../ir';
+import { eliminateDeadCode } from './dce';
+import { eliminateCommonSubexpressions } from './cse';
+import { fuseElementwise } from './fuse-elementwise';
+import { fusePrologues } from './fuse-prologue';
+import { fuseEpilogues } from './fuse-epilogue';
+
+function traced(fn: (...a: Tensor[]) => unknown, ...shapes: number[][]): Graph {
+  return trace(fn, shapes.map((s) => torch.zeros(s, { device: 'cpu' })), 'cpu').forward;
+}
+
+const kernels = (g: Graph) => g.nodes.map(kernelName);
+
+describe('compiler passes', () => {
+  it('dce drops work nothing returns', () => {
+    const g = traced((a) => {
+      a.exp();
+      return a.add(1);
+    }, [4]);
+    expect(kernels(g)).toEqual(['exp', 'add']);
+    eliminateDeadCode(g);
+    expect(kernels(g)).toEqual(['add']);
+  });
+
+  it('cse reuses an identical computation', () => {
+    const g = traced((a) => a.exp().add(a.exp()), [4]);
+    eliminateCommonSubexpressions(g);
+    eliminateDeadCode(g);
+    expect(kernels(g)).toEqual(['exp', 'add']);
+  });
+
+  it('pointwise fusion turns a chain into one kernel named after its ops', () => {
+    const g = traced((a, b) => a.mul(b).add(1).relu(), [3, 4], [4]);
+    fuseElementwise(g);
+    eliminateDeadCode(g);
+    expect(kernels(g)).toEqual(['fused_mul_add_relu']);
+  });
+
+  it('a reduction takes its pointwise prologue and its epilogue', () => {
+    const g = traced((a) => a.square().sum(-1).sqrt(), [3, 5]);
+    fusePrologues(g);
+    fuseEpilogues(g);
+    expect(kernels(g)).toEqual(['fused_square_sum_sqrt']);
+  });
+
+  it('a matmul takes bias and activation as its epilogue', () => {
+    const g = traced((a, w, b) => a.matmul(w).add(b).relu(), [2, 3], [3, 4], [4]);
+    fuseElementwise(g);
+    fuseEpilogues(g);
+    expect(kernels(g)).toEqual(['fused_mm_add_relu']);
+  });
+
+  it('prints as torch.fx prints a graph', () => {
+    const g = traced((a) => a.exp().add(1), [2]);
+    expect(printGraph(g, 'f')).toMatch(/^f\(\):\n {4}%arg0 : .* = placeholder\[target=arg0\]\n {4}%exp_0 : \[2\] float32 = call_kernel\[target=exp\]\(args = \(%arg0\)\)\n {4}%add_1 : \[2\] float32 = call_kernel\[target=add\]\(args = \(%exp_0\)\)\n {4}return \(%add_1\)$/);
+  });
+
+  it('explain reports graphs, kernels and breaks', () => {
+    const ok = torch.explain((a: Tensor) => a.mul(2).add(1), torch.ones([3], { device: 'cpu' }));
+    expect([ok.graphCount, ok.graphBreakCount, ok.kernelCount]).toEqual([1, 0, 1]);
+    expect(String(ok)).toContain('Graph Count: 1');
+    const broken = torch.explain(async (a: Tensor) => ((await a.sum().item()) ? a : a), torch.ones([3], { device: 'cpu' }));
+    expect(broken.graphBreakCount).toBe(1);
+    expect(broken.breakReasons[0].reason).toMatch(/async/);
+  });
+
+  it('exposes graphs and WGSL for display', () => {
+    const f = torch.compile((a: Tensor) => a.mul(2).relu());
+    f(torch.ones([3], { device: 'cpu' }));
+    const [view] = (f as unknown as { graphs: import('../graph-view').CompiledGraphView[] }).graphs;
+    expect(view.before.nodes.filter((n) => n.kind === 'kernel').length).toBe(2);
+    expect(view.after.nodes.filter((n) => n.kind === 'kernel').map((n) => n.label)).toEqual(['fused_mul_relu']);
+    expect(view.kernels[0].wgsl).toContain('@compute');
+  });
+});
