@@ -11,3 +11,4 @@ export { loadDigits, parseDigits, type Digits } from './data/digits';
 export { compiledInfo } from './compile/compile';
 export type { CompiledGraphView, GraphData } from './compile/graph-view';
 export { Registry } from './registry';
+export type { Profile, ProfileKernel, KernelSummary } from './profile/profile';

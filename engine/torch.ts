@@ -10,6 +10,7 @@ import { matmul } from './ops/linalg';
 import { initBackends, type InitOptions } from './init';
 import { compile } from './compile/compile';
 import { explain } from './compile/explain';
+import { profile } from './profile/profile';
 import { Tensor } from './tensor';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
@@ -76,6 +77,9 @@ export const torch = {
 
   /** Runs `fn` compiled once and reports graphs, graph breaks and their reasons. */
   explain,
+
+  /** Profiles the kernels `fn` launches: names, GPU times, FLOPs, bytes; `table()` and `chromeTrace()`. */
+  profile,
 
   /** Kernels dispatched so far on each device. */
   stats(): { kernels: number } {

@@ -70,3 +70,34 @@ export function exprKey(e: Expr): string {
       return `${e.dtype}(${exprKey(e.x)})`;
   }
 }
+
+/** Op names of an expression in evaluation order, without repeats. */
+export function exprOps(e: Expr, out: string[] = []): string[] {
+  switch (e.kind) {
+    case 'input':
+    case 'const':
+    case 'scalar':
+      break;
+    case 'unary':
+      exprOps(e.x, out);
+      out.push(e.op);
+      break;
+    case 'cast':
+      exprOps(e.x, out);
+      out.push(`to_${e.dtype}`);
+      break;
+    case 'binary':
+      exprOps(e.a, out);
+      exprOps(e.b, out);
+      out.push(e.op);
+      break;
+    case 'where':
+      exprOps(e.cond, out);
+      exprOps(e.a, out);
+      exprOps(e.b, out);
+      out.push('where');
+      break;
+  }
+  return out;
+}
+

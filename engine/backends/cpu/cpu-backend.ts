@@ -1,6 +1,8 @@
 /** The CPU backend: plain loops over typed arrays, the reference every other device is held to. */
 import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../../core/dtype';
-import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
+import { exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
+import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
+import { joinOps } from '../../profile/kernel-names';
 import type { Backend, Fused, Storage, View } from '../backend';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -32,6 +34,19 @@ function launch(views: readonly View[], kernel: () => void): void {
   });
   for (const s of storages) s.pending = done;
 }
+
+/** Times a CPU kernel into the profile when one is running. */
+function profiled(info: KernelInfo, kernel: () => void): () => void {
+  if (!isProfiling()) return kernel;
+  const record = recordKernel('cpu', info);
+  return () => {
+    const started = performance.now();
+    kernel();
+    if (record) record.cpuMs = performance.now() - started;
+  };
+}
+
+const count = (v: View) => v.shape.reduce((a, b) => a * b, 1);
 
 function dataOf(view: View): TypedArray {
   return (view.storage as CpuStorage).data;
@@ -134,7 +149,8 @@ export class CpuBackend implements Backend {
 
   elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
     this.kernelCount++;
-    launch([...inputs, out], () => {
+    const ops = exprOps(expr);
+    launch([...inputs, out], profiled({ name: joinOps(ops), flops: count(out) * ops.length, bytes: 4 * count(out) * (inputs.length + 1) }, () => {
       const f = compileExpr(expr, scalars);
       const srcs = inputs.map(dataOf);
       const dst = dataOf(out);
@@ -143,7 +159,7 @@ export class CpuBackend implements Backend {
         for (let k = 0; k < srcs.length; k++) vals[k] = srcs[k][o[k + 1]];
         dst[o[0]] = f(vals);
       });
-    });
+    }));
   }
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
@@ -162,7 +178,8 @@ export class CpuBackend implements Backend {
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void {
     this.kernelCount++;
-    launch([...source.leaves, out, ...(epilogue?.leaves ?? [])], () => {
+    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : [])]);
+    launch([...source.leaves, out, ...(epilogue?.leaves ?? [])], profiled({ name, flops: count(source.leaves[0]), bytes: 4 * (count(source.leaves[0]) * source.leaves.length + count(out)) }, () => {
       const { init, step } = CPU_REDUCE[op];
       const value = compileExpr(source.expr, source.scalars);
       const arrays = source.leaves.map(dataOf);
@@ -183,7 +200,7 @@ export class CpuBackend implements Backend {
         dst[o[0]] = acc;
       });
       if (epilogue) this.applyEpilogue(epilogue, out);
-    });
+    }));
   }
 
   /** out = epilogue(out, leaves...) elementwise, in place. */
@@ -248,7 +265,9 @@ export class CpuBackend implements Backend {
 
   matmul(a: View, b: View, out: View, epilogue?: Fused): void {
     this.kernelCount++;
-    launch([a, b, out, ...(epilogue?.leaves ?? [])], () => {
+    const inner = a.shape[a.shape.length - 1];
+    const info = { name: joinOps(['mm', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: 2 * count(out) * inner, bytes: 4 * (count(a) + count(b) + count(out)) };
+    launch([a, b, out, ...(epilogue?.leaves ?? [])], profiled(info, () => {
       const rank = out.shape.length;
       const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
       const [sam, sak, sbk, sbn] = [a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1]];
@@ -266,7 +285,7 @@ export class CpuBackend implements Backend {
         }
       });
       if (epilogue) this.applyEpilogue(epilogue, out);
-    });
+    }));
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {

@@ -3,6 +3,8 @@
  * the GPU. Each dispatch's metadata words go into one uniform arena (256-byte slots) written once
  * per submit. Pipelines are cached by their WGSL text.
  */
+import { addPending, recordKernel, type KernelInfo, type KernelRecord } from '../../profile/recorder';
+
 const SLOT_BYTES = 256;
 const ARENA_SLOTS = 1024;
 /** Submit after this many dispatches so the GPU starts while JavaScript keeps recording. */
@@ -17,8 +19,10 @@ export class Dispatcher {
   private pipelines = new Map<string, GPUComputePipeline>();
   private sources = new Map<string, string>();
   dispatches = 0;
+  /** Timestamp queries of the current batch while profiling: one begin/end pair per kernel. */
+  private timing: { querySet: GPUQuerySet; records: KernelRecord[] } | null = null;
 
-  constructor(private device: GPUDevice) {
+  constructor(private device: GPUDevice, private readonly hasTimestamps = false) {
     this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
@@ -53,7 +57,8 @@ export class Dispatcher {
     this.pass = null;
   }
 
-  dispatch(pipeline: GPUComputePipeline, meta: readonly number[], buffers: readonly GPUBuffer[], groups: readonly [number, number, number]): void {
+  dispatch(pipeline: GPUComputePipeline, meta: readonly number[], buffers: readonly GPUBuffer[], groups: readonly [number, number, number], info?: KernelInfo): void {
+    const record = info ? recordKernel('webgpu', info) : null;
     if (meta.length > SLOT_BYTES / 4) throw new Error(`kernel metadata of ${meta.length} words exceeds one ${SLOT_BYTES}-byte slot`);
     if (this.slots === ARENA_SLOTS) this.flush();
     const slot = this.slots++;
@@ -62,12 +67,51 @@ export class Dispatcher {
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: slot * SLOT_BYTES, size: SLOT_BYTES } }];
     buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    const pass = this.computePass();
+    const timed = record !== null && this.hasTimestamps;
+    const pass = timed ? this.timedPass(record) : this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    if (timed) this.endPass();
     this.dispatches++;
     if (this.slots >= MAX_BATCH) this.flush();
+  }
+
+  /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
+  private timedPass(record: KernelRecord): GPUComputePassEncoder {
+    this.endPass();
+    if (!this.timing) this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * MAX_BATCH }), records: [] };
+    const i = this.timing.records.length;
+    this.timing.records.push(record);
+    this.pass = this.commandEncoder().beginComputePass({ timestampWrites: { querySet: this.timing.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+    return this.pass;
+  }
+
+  /**
+   * Records the copy of this batch's timestamps; the returned function, called after submit,
+   * reads them back into the kernel records.
+   */
+  private resolveTimings(): (() => void) | null {
+    const timing = this.timing;
+    if (!timing || !this.encoder) return null;
+    this.timing = null;
+    const count = 2 * timing.records.length;
+    const resolved = this.device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const readback = this.device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.encoder.resolveQuerySet(timing.querySet, 0, count, resolved, 0);
+    this.encoder.copyBufferToBuffer(resolved, 0, readback, 0, count * 8);
+    return () => addPending(
+      readback.mapAsync(GPUMapMode.READ).then(() => {
+        const ns = new BigInt64Array(readback.getMappedRange());
+        timing.records.forEach((r, i) => {
+          r.startMs = Number(ns[2 * i]) / 1e6;
+          r.gpuMs = Math.max(0, Number(ns[2 * i + 1] - ns[2 * i]) / 1e6);
+        });
+        readback.unmap();
+        for (const b of [readback, resolved]) b.destroy();
+        timing.querySet.destroy();
+      }),
+    );
   }
 
   clear(buffer: GPUBuffer, bytes: number): void {
@@ -88,10 +132,12 @@ export class Dispatcher {
   flush(): void {
     if (!this.encoder) return;
     this.endPass();
+    const readTimings = this.resolveTimings();
     if (this.slots > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaWords, 0, (this.slots * SLOT_BYTES) / 4);
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.slots = 0;
+    readTimings?.();
   }
 }
 

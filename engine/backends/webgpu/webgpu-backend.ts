@@ -1,7 +1,8 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
-import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
+import { exprKey, exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
+import { joinOps } from '../../profile/kernel-names';
 import type { Backend, Fused, Storage, View } from '../backend';
 import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -37,7 +38,18 @@ export class WebGpuBackend implements Backend {
    */
   constructor(readonly gpu: GPUDevice, readonly adapterInfo: string, readonly instance: GPU, readonly adapter: GPUAdapter) {
     this.pool = new BufferPool(gpu);
-    this.dispatcher = new Dispatcher(gpu);
+    this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'));
+  }
+
+  /** Whether profiles get GPU times (the adapter has timestamp queries). */
+  get hasTimestamps(): boolean {
+    return this.gpu.features.has('timestamp-query');
+  }
+
+  /** Submits recorded work and resolves when the GPU has finished it. */
+  async finish(): Promise<void> {
+    this.dispatcher.flush();
+    await this.gpu.queue.onSubmittedWorkDone();
   }
 
   static async create(gpu: GPU): Promise<WebGpuBackend | null> {
@@ -45,6 +57,7 @@ export class WebGpuBackend implements Backend {
     if (!adapter) return null;
     const l = adapter.limits;
     const device = await adapter.requestDevice({
+      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
@@ -120,7 +133,9 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(plan.key, () =>
       elementwiseSource(expr, plan, inputs.map((v) => v.dtype), out.dtype, out.shape.length),
     );
-    this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], grid1d(n, WORKGROUP));
+    const ops = exprOps(expr);
+    const info = { name: joinOps(ops), flops: n * ops.length, bytes: 4 * n * (inputs.length + 1) };
+    this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], grid1d(n, WORKGROUP), info);
   }
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
@@ -134,7 +149,7 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(key, () => updateSource(exprs, state.map((v) => v.dtype), inputs.map((v) => v.dtype), scalars.length, strided, rank));
     const meta = [n, ...views.map((v) => v.offset), ...scalars.map(floatBits)];
     if (rank) meta.push(...shape, ...inputs.filter((_, k) => strided[k]).flatMap((v) => v.strides));
-    this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP));
+    this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP), { name: `update_${joinOps(exprs.flatMap((e) => exprOps(e)))}`, flops: n * exprs.length * 4, bytes: 4 * n * (views.length + state.length) });
   }
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void {
@@ -155,7 +170,9 @@ export class WebGpuBackend implements Backend {
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
     meta.push(...source.scalars.map(floatBits), ...(epilogue?.scalars ?? []).map(floatBits));
     const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out)];
-    this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP));
+    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : [])]);
+    const info = { name, flops: outputs * inner * (1 + exprOps(source.expr).length), bytes: 4 * (outputs * inner * source.leaves.length + outputs) };
+    this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
   }
 
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
@@ -164,7 +181,8 @@ export class WebGpuBackend implements Backend {
     if (rows === 0) return;
     const pipeline = this.dispatcher.pipeline(`arg|${op}|${input.dtype}|r${rank}`, () => argReduceSource(op, input.dtype, rank));
     const meta = [rows, input.shape[rank - 1], input.offset, values.offset, indices.offset, ...input.shape.slice(0, -1), ...input.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(values), bufferOf(indices)], grid1d(rows, WORKGROUP));
+    const n = rows * input.shape[rank - 1];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(values), bufferOf(indices)], grid1d(rows, WORKGROUP), { name: op, flops: n, bytes: 4 * (n + 2 * rows) });
   }
 
   cumsum(input: View, out: View): void {
@@ -173,7 +191,8 @@ export class WebGpuBackend implements Backend {
     if (rows === 0 || input.shape[rank - 1] === 0) return;
     const pipeline = this.dispatcher.pipeline(`cumsum|${input.dtype}|${out.dtype}|r${rank}`, () => cumsumSource(input.dtype, out.dtype, rank));
     const meta = [rows, input.shape[rank - 1], input.offset, out.offset, ...input.shape.slice(0, -1), ...input.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP));
+    const n = rows * input.shape[rank - 1];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP), { name: 'cumsum', flops: n, bytes: 8 * n });
   }
 
   matmul(a: View, b: View, out: View, epilogue?: Fused): void {
@@ -194,7 +213,8 @@ export class WebGpuBackend implements Backend {
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
     meta.push(...(epilogue?.scalars ?? []).map(floatBits));
     const buffers = [bufferOf(a), bufferOf(b), bufferOf(out), ...(epilogue?.leaves ?? []).map(bufferOf)];
-    this.dispatcher.dispatch(pipeline, meta, buffers, [Math.ceil(n / TILE), Math.ceil(m / TILE), batches]);
+    const info = { name: joinOps(['mm', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: 2 * m * n * k * batches, bytes: 4 * batches * (m * k + k * n + m * n) };
+    this.dispatcher.dispatch(pipeline, meta, buffers, [Math.ceil(n / TILE), Math.ceil(m / TILE), batches], info);
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {
@@ -204,7 +224,7 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(`scatterAdd|r${rank}`, () => scatterAddSource(rank));
     const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
     const meta = [n, src.offset, index.offset, out.offset, out.shape[dim], out.strides[dim], ...index.shape, ...src.strides, ...index.strides, ...outStrides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP));
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), { name: 'scatter_add', flops: n, bytes: 12 * n });
   }
 
   gather(input: View, dim: number, index: View, out: View): void {
@@ -214,6 +234,6 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}`, () => gatherSource(input.dtype, rank));
     const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : s));
     const meta = [n, input.offset, index.offset, input.shape[dim], input.strides[dim], ...out.shape, ...srcStrides, ...index.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP));
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), { name: 'gather', flops: 0, bytes: 12 * n });
   }
 }

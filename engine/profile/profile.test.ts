@@ -1,0 +1,43 @@
+/** torch.profile lists exactly the kernels dispatched, in order, with GPU times within the wall time. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../core/dtype';
+import { torch, F, type Tensor } from '../index';
+import { testDevices } from '../testing/devices';
+
+let devices: Device[] = ['cpu'];
+beforeAll(async () => {
+  devices = await testDevices();
+}, 60_000);
+
+describe('torch.profile', () => {
+  it('lists the kernels of a known sequence in order', async () => {
+    for (const d of devices) {
+      const x = torch.randn([32, 16], { device: d });
+      const w = torch.randn([16, 8], { device: d });
+      const before = torch.stats().kernels;
+      const prof = await torch.profile(() => x.matmul(w).relu().sum(-1).exp());
+      expect(prof.kernels.map((k) => k.name)).toEqual(['mm', 'relu', 'sum', 'exp']);
+      expect(torch.stats().kernels - before).toBe(4);
+      expect(prof.kernels[0].flops).toBe(2 * 32 * 16 * 8);
+      expect(prof.totalMs).toBeLessThanOrEqual(prof.wallMs);
+      if (d === 'webgpu' && prof.hasTimestamps) expect(prof.kernels.every((k) => k.gpuMs !== null && k.gpuMs >= 0)).toBe(true);
+    }
+  });
+
+  it('groups by name in its table and exports a Chrome trace', async () => {
+    for (const d of devices) {
+      const f = torch.compile((a: Tensor) => F.gelu(a.mul(2).add(1)));
+      const a = torch.randn([8, 8], { device: d });
+      const prof = await torch.profile(async () => {
+        for (let i = 0; i < 3; i++) await a.add(1).data();
+        f(a);
+      });
+      const add = prof.summary().find((s) => s.name === 'add')!;
+      expect(add.calls).toBeGreaterThanOrEqual(3);
+      expect(prof.table()).toMatch(/Name\s+Calls/);
+      const trace = JSON.parse(JSON.stringify(prof.chromeTrace()));
+      expect(trace.traceEvents.length).toBe(prof.kernels.length);
+      expect(trace.traceEvents[0]).toMatchObject({ ph: 'X', cat: 'kernel' });
+    }
+  });
+});

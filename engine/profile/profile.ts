@@ -1,0 +1,95 @@
+/**
+ * torch.profile(async () => ...): every kernel launched inside, in order, with its GPU time from
+ * timestamp queries (written at pass boundaries, read back in batches: no wait per kernel),
+ * FLOPs and bytes; `table()` groups by name as torch.profiler's key_averages().table() does.
+ */
+import { availableDevices, getBackend } from '../core/runtime';
+import { collect, type KernelRecord } from './recorder';
+
+export interface ProfileKernel extends KernelRecord {
+  /** GFLOP/s and GB/s over the kernel's GPU time (or CPU time on the CPU). */
+  gflops: number | null;
+  gbps: number | null;
+}
+
+export interface KernelSummary {
+  name: string;
+  calls: number;
+  totalMs: number;
+  avgMs: number;
+  percent: number;
+  flops: number;
+  bytes: number;
+}
+
+export class Profile {
+  readonly kernels: ProfileKernel[];
+
+  constructor(records: KernelRecord[], readonly wallMs: number, readonly hasTimestamps: boolean) {
+    const t0 = Math.min(...records.map((r) => r.startMs ?? Infinity));
+    this.kernels = records.map((r) => {
+      const ms = r.gpuMs ?? r.cpuMs;
+      const rate = (v: number) => (ms && ms > 0 ? v / (ms * 1e6) : null);
+      return { ...r, startMs: r.startMs === null ? null : r.startMs - t0, gflops: rate(r.flops), gbps: rate(r.bytes) };
+    });
+  }
+
+  /** Total kernel time: GPU time where timestamps exist, else CPU kernel time. */
+  get totalMs(): number {
+    return this.kernels.reduce((n, k) => n + (k.gpuMs ?? k.cpuMs ?? 0), 0);
+  }
+
+  summary(): KernelSummary[] {
+    const groups = new Map<string, KernelSummary>();
+    const total = this.totalMs || 1;
+    for (const k of this.kernels) {
+      const ms = k.gpuMs ?? k.cpuMs ?? 0;
+      const g = groups.get(k.name) ?? { name: k.name, calls: 0, totalMs: 0, avgMs: 0, percent: 0, flops: 0, bytes: 0 };
+      g.calls++;
+      g.totalMs += ms;
+      g.flops += k.flops;
+      g.bytes += k.bytes;
+      groups.set(k.name, g);
+    }
+    return [...groups.values()]
+      .map((g) => ({ ...g, avgMs: g.totalMs / g.calls, percent: (100 * g.totalMs) / total }))
+      .sort((a, b) => b.totalMs - a.totalMs);
+  }
+
+  table(): string {
+    const timeLabel = this.hasTimestamps ? 'GPU' : 'CPU/wall';
+    const head = ['Name', 'Calls', `${timeLabel} total`, `${timeLabel} avg`, '%', 'GFLOP/s', 'GB/s'];
+    const rows = this.summary().map((s) => [
+      s.name, String(s.calls), `${s.totalMs.toFixed(3)}ms`, `${s.avgMs.toFixed(3)}ms`, `${s.percent.toFixed(1)}%`,
+      s.totalMs > 0 ? (s.flops / (s.totalMs * 1e6)).toFixed(1) : '-', s.totalMs > 0 ? (s.bytes / (s.totalMs * 1e6)).toFixed(1) : '-',
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = widths.map((w) => '-'.repeat(w)).join('  ');
+    const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    const notes = [`Kernels: ${this.kernels.length}  ${timeLabel} total: ${this.totalMs.toFixed(3)}ms  Wall: ${this.wallMs.toFixed(3)}ms`];
+    if (!this.hasTimestamps) notes.push('This adapter has no timestamp queries: times are CPU kernel times, not GPU times.');
+    return [line, fmt(head), line, ...rows.map(fmt), line, ...notes].join('\n');
+  }
+
+  /** The run as a Chrome trace (chrome://tracing, Perfetto). */
+  chromeTrace(): { traceEvents: object[]; displayTimeUnit: 'ms' } {
+    let cursor = 0;
+    const traceEvents = this.kernels.map((k, i) => {
+      const dur = (k.gpuMs ?? k.cpuMs ?? 0) * 1000;
+      const ts = k.startMs !== null ? k.startMs * 1000 : cursor;
+      cursor = ts + dur;
+      return { name: k.name, cat: 'kernel', ph: 'X', ts, dur, pid: 1, tid: k.device === 'webgpu' ? 1 : 2, args: { index: i, flops: k.flops, bytes: k.bytes } };
+    });
+    return { traceEvents, displayTimeUnit: 'ms' };
+  }
+}
+
+/** Runs `fn`, waits for the GPU to finish its work, and returns the profile. */
+export async function profile(fn: () => unknown): Promise<Profile> {
+  const webgpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean }) : null;
+  const { kernels, wallMs } = await collect(async () => {
+    await fn();
+    await webgpu?.finish?.();
+  });
+  return new Profile(kernels, wallMs, !!webgpu?.hasTimestamps && kernels.some((k) => k.gpuMs !== null));
+}
