@@ -41,7 +41,7 @@ export default defineConfig({
   // A fresh production build, served with the same cross-origin isolation headers as the dev
   // server: what users get, and faster and steadier under test than the dev server.
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `node scripts/engine-dts.mjs && npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: BASE_URL,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
