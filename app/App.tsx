@@ -1,20 +1,28 @@
+import { useEffect } from 'react';
+import { installCommandModeKeys } from './commands/keyboard';
 import { Cell } from './components/Cell';
+import { FileDrop } from './components/FileDrop';
 import { Notice } from './components/Notice';
 import { Toolbar } from './components/Toolbar';
+import { applyTheme } from './theme';
 import { useWick } from './store';
 
 export function App() {
   const cells = useWick((s) => s.cells);
+  const theme = useWick((s) => s.theme);
+  useEffect(installCommandModeKeys, []);
+  useEffect(() => applyTheme(theme), [theme]);
   return (
     <div className="app">
       <Toolbar />
       <main className="notebook" aria-label="Notebook cells">
         <Notice />
-        {cells.map((cell) => (
-          <Cell key={cell.id} cell={cell} />
+        {cells.map((cell, index) => (
+          <Cell key={cell.id} cell={cell} index={index} />
         ))}
         {cells.length === 0 && <p className="empty-notebook">This notebook is empty: add a code or markdown cell.</p>}
       </main>
+      <FileDrop />
     </div>
   );
 }

@@ -2,12 +2,22 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { kernelSession } from './kernel/kernel-session';
-import './styles.css';
+import { startAutosave } from './notebook/autosave';
+import { openInitialNotebook } from './notebook/open-notebook';
+import { useWick } from './store';
+import { savedTheme } from './theme';
+import './styles/index.css';
 
+const theme = savedTheme();
+if (theme) useWick.getState().setTheme(theme);
 kernelSession.start();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// The notebook to show (share link, ?open=, or the autosave) comes first, then the page and autosave.
+void openInitialNotebook().finally(() => {
+  startAutosave();
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+});

@@ -1,59 +1,54 @@
-// What the toolbar buttons and the keyboard do; components call these instead of the store.
+// Commands on the whole notebook and its kernel: run all, interrupt, restart, open, export, share, save, theme.
 import { kernelSession } from '../kernel/kernel-session';
-import { downloadNotebook, readJsonFile } from '../notebook/files';
-import { fromIpynb, toIpynb } from '../notebook/ipynb';
-import { useWick, type CellType } from '../store';
+import { saveNow } from '../notebook/autosave';
+import { downloadNotebook } from '../notebook/files';
+import { toIpynb } from '../notebook/ipynb';
+import { encodeShareLink } from '../notebook/share-link';
+import { useWick } from '../store';
+import type { Command } from './command';
 
-export function runAll(): void {
-  kernelSession.run(useWick.getState().cells.map((c) => c.id));
+const state = () => useWick.getState();
+
+/** The Open button's file chooser; the toolbar registers its hidden file input here. */
+let chooseFile: (() => void) | null = null;
+export function registerFileChooser(open: (() => void) | null): void {
+  chooseFile = open;
 }
 
-/** Runs a cell (markdown cells have nothing to run); `advance` selects the next cell as Jupyter's Shift+Enter. */
-export function runCell(id: string, advance: boolean): void {
-  kernelSession.run([id]);
-  if (advance) selectNextCell(id);
+async function share(): Promise<void> {
+  const { cells, notebookMetadata, setShareLink } = state();
+  const link = await encodeShareLink(`${location.origin}${location.pathname}`, cells, notebookMetadata);
+  setShareLink(link);
+  await navigator.clipboard?.writeText(link).catch(() => undefined);
 }
 
-function selectNextCell(id: string): void {
-  const { cells, select, addCell } = useWick.getState();
-  const next = cells[cells.findIndex((c) => c.id === id) + 1];
-  select(next ? next.id : addCell('code', id), true);
-}
-
-export function addCell(type: CellType): void {
-  const { addCell, select, selectedId } = useWick.getState();
-  select(addCell(type, selectedId), true);
-}
-
-export function deleteCell(id: string): void {
-  const { deleteCell, selectedId, select } = useWick.getState();
-  deleteCell(id);
-  if (selectedId === id) select(null);
-}
-
-export function interrupt(): void {
-  kernelSession.interrupt();
-}
-
-export function restart(): void {
-  kernelSession.restart();
-}
-
-export function exportNotebook(): void {
-  const { notebookName, cells, runtime } = useWick.getState();
-  downloadNotebook(notebookName, toIpynb(cells, runtime));
-}
-
-/** Opens an .ipynb file with a fresh kernel; nothing runs until the user asks. */
-export async function openNotebook(file: File): Promise<void> {
-  const { replaceNotebook, clearRuntime, select, setNotice } = useWick.getState();
-  try {
-    const cells = fromIpynb(await readJsonFile(file));
-    replaceNotebook(file.name, cells);
-    clearRuntime();
-    select(null);
-    kernelSession.restart(null);
-  } catch (error) {
-    setNotice(`Could not open ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+export const NOTEBOOK_COMMANDS: Command[] = [
+  { id: 'run-all', label: 'Run all', group: 'run', run: () => kernelSession.run(state().cells.map((c) => c.id)) },
+  {
+    id: 'interrupt',
+    label: 'Interrupt',
+    group: 'kernel',
+    commandKeys: ['Mod+I', 'I I'],
+    isEnabled: (s) => s.kernel.status === 'busy',
+    run: () => kernelSession.interrupt(),
+  },
+  { id: 'restart', label: 'Restart', group: 'kernel', commandKeys: ['0 0'], run: () => kernelSession.restart() },
+  { id: 'open', label: 'Open', group: 'notebook', commandKeys: ['Mod+O'], run: () => chooseFile?.() },
+  {
+    id: 'export',
+    label: 'Export',
+    group: 'notebook',
+    run: () => {
+      const { notebookName, cells, runtime, notebookMetadata } = state();
+      downloadNotebook(notebookName, toIpynb(cells, runtime, notebookMetadata));
+    },
+  },
+  { id: 'share', label: 'Share', group: 'notebook', run: share },
+  { id: 'save', label: 'Save', group: 'notebook', commandKeys: ['Mod+S'], editKeys: ['Mod+S'], run: saveNow },
+  {
+    id: 'toggle-theme',
+    label: 'Dark theme',
+    group: 'view',
+    run: () => state().setTheme(state().theme === 'dark' ? 'light' : 'dark'),
+  },
+];

@@ -1,8 +1,10 @@
-import { useState } from 'react';
-import { deleteCell, runCell } from '../commands/notebook-commands';
+import { memo, useEffect, useRef } from 'react';
+import { runCell } from '../commands/cell-commands';
+import { runCommand } from '../commands/registry';
 import { CodeEditor } from '../editor/CodeEditor';
 import { OutputView } from '../outputs/registry';
 import { IDLE_CELL, useWick, type AuthoredCell, type CellRuntime } from '../store';
+import { CellActions } from './CellActions';
 import { CellStats } from './CellStats';
 import { MarkdownView } from './MarkdownView';
 
@@ -12,66 +14,100 @@ function prompt({ status, executionCount }: CellRuntime): string {
   return `[${executionCount ?? ' '}]`;
 }
 
-export function Cell({ cell }: { cell: AuthoredCell }) {
+const STATUS_WORDS: Record<CellRuntime['status'], string> = {
+  idle: 'not run',
+  queued: 'queued',
+  running: 'running',
+  done: 'done',
+  error: 'failed',
+};
+
+function errorLineOf(run: CellRuntime): number | null {
+  for (const output of run.outputs) if (output.type === 'error' && output.line !== null) return output.line;
+  return null;
+}
+
+export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; index: number }) {
   const run = useWick((s) => s.runtime[cell.id]) ?? IDLE_CELL;
   const selected = useWick((s) => s.selectedId === cell.id);
+  const mode = useWick((s) => (s.selectedId === cell.id ? s.mode : 'command'));
   const focusRequest = useWick((s) => (s.selectedId === cell.id ? s.focusRequest : 0));
-  const setSource = useWick((s) => s.setSource);
-  const select = useWick((s) => s.select);
-  const [editingMarkdown, setEditingMarkdown] = useState(cell.source === '');
+  const editingMarkdown = useWick((s) => s.editingMarkdown[cell.id] ?? cell.source === '');
+  const section = useRef<HTMLElement>(null);
   const isCode = cell.type === 'code';
+  const showEditor = isCode || editingMarkdown;
+  const editorFocus = mode === 'edit' && showEditor ? focusRequest : 0;
 
-  const onRun = (advance: boolean) => {
-    if (!isCode && cell.source.trim() !== '') setEditingMarkdown(false);
-    runCell(cell.id, advance);
-  };
+  // Command mode keeps the focus on the selected cell, so its keys reach the notebook.
+  useEffect(() => {
+    if (!selected || focusRequest === 0 || mode !== 'command') return;
+    section.current?.focus({ preventScroll: true });
+    section.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected, focusRequest, mode]);
+
+  const { setSource, select, setMode, setEditingMarkdown, enterMode } = useWick.getState();
+  const label = `${isCode ? 'Code' : 'Markdown'} cell ${index + 1}${isCode ? `, ${STATUS_WORDS[run.status]}` : ''}`;
 
   return (
     <section
-      className={`cell ${cell.type}${selected ? ' selected' : ''}`}
+      ref={section}
+      tabIndex={-1}
+      className={`cell ${cell.type}${selected ? ` selected ${mode}` : ''}`}
       data-testid="cell"
       data-cell-type={cell.type}
       data-cell-status={run.status}
       data-selected={selected}
-      aria-label={isCode ? 'Code cell' : 'Markdown cell'}
+      data-mode={selected ? mode : undefined}
+      aria-label={label}
+      aria-current={selected ? 'true' : undefined}
       onMouseDownCapture={() => select(cell.id)}
+      onFocus={(event) => {
+        if (event.target === section.current) select(cell.id);
+      }}
     >
       <div className="cell-prompt" aria-hidden="true">
         {isCode ? prompt(run) : ''}
       </div>
       <div className="cell-main">
-        {isCode || editingMarkdown ? (
+        {showEditor ? (
           <div className="cell-editor" data-testid="cell-editor">
             <CodeEditor
+              key={cell.type}
+              cellId={cell.id}
               value={cell.source}
               language={isCode ? 'typescript' : 'markdown'}
               ariaLabel={isCode ? 'Code cell source' : 'Markdown cell source'}
-              focusRequest={focusRequest}
+              focusRequest={editorFocus}
+              errorLine={isCode ? errorLineOf(run) : null}
               onChange={(source) => setSource(cell.id, source)}
-              onRun={onRun}
-              onFocus={() => select(cell.id)}
+              onFocus={() => {
+                select(cell.id);
+                setMode('edit');
+              }}
+              onBlur={() => setMode('command')}
+              onCommand={(id) => {
+                select(cell.id);
+                runCommand(id);
+              }}
             />
           </div>
         ) : (
-          <MarkdownView source={cell.source} onEdit={() => setEditingMarkdown(true)} />
+          <MarkdownView
+            source={cell.source}
+            onEdit={() => {
+              setEditingMarkdown(cell.id, true);
+              enterMode('edit', cell.id);
+            }}
+          />
         )}
-        <div className="cell-output" data-testid="cell-output">
-          {run.outputs.map((output, index) => (
-            <OutputView key={index} output={output} />
+        <div className="cell-output" data-testid="cell-output" aria-label={`Output of cell ${index + 1}`} aria-live="polite">
+          {run.outputs.map((output, at) => (
+            <OutputView key={at} output={output} />
           ))}
         </div>
         {run.stats && <CellStats stats={run.stats} />}
       </div>
-      <div className="cell-actions">
-        {isCode && (
-          <button type="button" className="icon" aria-label="Run cell" title="Run cell (Shift+Enter)" onClick={() => runCell(cell.id, false)}>
-            ▶
-          </button>
-        )}
-        <button type="button" className="icon" aria-label="Delete cell" title="Delete cell" onClick={() => deleteCell(cell.id)}>
-          ✕
-        </button>
-      </div>
+      <CellActions id={cell.id} isCode={isCode} onRun={() => runCell(cell.id)} />
     </section>
   );
-}
+});

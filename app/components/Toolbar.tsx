@@ -1,28 +1,49 @@
-import { useRef } from 'react';
-import { addCell, exportNotebook, interrupt, openNotebook, restart, runAll } from '../commands/notebook-commands';
+import { useEffect, useRef } from 'react';
+import { registerFileChooser } from '../commands/notebook-commands';
+import { command } from '../commands/registry';
+import { openFile } from '../notebook/open-notebook';
 import { useWick } from '../store';
+import { CommandsMenu } from './CommandsMenu';
 import { KernelStatus } from './KernelStatus';
+import { SaveStatus } from './SaveStatus';
+
+/** A toolbar button for a registry command: its label is the button's accessible name. */
+function CommandButton({ id, title }: { id: string; title?: string }) {
+  const cmd = command(id);
+  const enabled = useWick((s) => (cmd.isEnabled ? cmd.isEnabled(s) : true));
+  return (
+    <button type="button" onClick={() => void cmd.run()} disabled={!enabled} title={title ?? cmd.label}>
+      {cmd.label}
+    </button>
+  );
+}
 
 export function Toolbar() {
   const notebookName = useWick((s) => s.notebookName);
-  const busy = useWick((s) => s.kernel.status === 'busy');
+  const theme = useWick((s) => s.theme);
   const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    registerFileChooser(() => fileInput.current?.click());
+    return () => registerFileChooser(null);
+  }, []);
 
   return (
     <header className="toolbar">
       <div className="brand">
         <span className="brand-name">Wick</span>
         <span className="notebook-name">{notebookName}</span>
+        <SaveStatus />
       </div>
       <div className="toolbar-buttons" role="toolbar" aria-label="Notebook">
-        <button type="button" onClick={runAll}>Run all</button>
-        <button type="button" onClick={interrupt} disabled={!busy}>Interrupt</button>
-        <button type="button" onClick={restart}>Restart</button>
+        <CommandButton id="run-all" />
+        <CommandButton id="interrupt" title="Interrupt (Ctrl+I)" />
+        <CommandButton id="restart" />
         <span className="toolbar-gap" />
-        <button type="button" onClick={() => addCell('code')}>Add code cell</button>
-        <button type="button" onClick={() => addCell('markdown')}>Add markdown cell</button>
+        <CommandButton id="add-code-cell" />
+        <CommandButton id="add-markdown-cell" />
         <span className="toolbar-gap" />
-        <button type="button" onClick={() => fileInput.current?.click()}>Open</button>
+        <CommandButton id="open" />
         <input
           ref={fileInput}
           type="file"
@@ -32,11 +53,23 @@ export function Toolbar() {
           onChange={(event) => {
             const file = event.target.files?.[0];
             event.target.value = '';
-            if (file) void openNotebook(file);
+            if (file) void openFile(file);
           }}
         />
-        <button type="button" onClick={exportNotebook}>Export</button>
-        <button type="button" disabled title="Share links are coming in a later version">Share</button>
+        <CommandButton id="export" title="Export as .ipynb" />
+        <CommandButton id="share" title="Copy a link that holds this notebook" />
+        <span className="toolbar-gap" />
+        <button
+          type="button"
+          className="theme-toggle"
+          aria-label={command('toggle-theme').label}
+          aria-pressed={theme === 'dark'}
+          title={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+          onClick={() => void command('toggle-theme').run()}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+        <CommandsMenu />
       </div>
       <KernelStatus />
     </header>

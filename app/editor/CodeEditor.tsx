@@ -1,24 +1,34 @@
-// A Monaco editor that grows with its content; shows the plain source until Monaco has loaded.
+// A cell's Monaco editor. It grows with its content, and is created only when the cell comes near
+// the screen (or takes the focus): until then a plain <pre> of the source stands in, so a notebook
+// of 50 cells opens fast. The edit-mode keys come from the command registry.
 import { useEffect, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor';
+import { COMMANDS } from '../commands/registry';
 import { loadMonaco } from './load-monaco';
+import { monacoKeybinding } from './keybindings';
 
 export interface CodeEditorProps {
+  /** Names the editor's model, so IntelliSense can tell cells apart. */
+  cellId: string;
   value: string;
   language: 'typescript' | 'markdown';
   ariaLabel: string;
   /** Increments when the editor should take the keyboard focus. */
   focusRequest: number;
+  /** A 1-based line to mark as where an error happened. */
+  errorLine: number | null;
   onChange(value: string): void;
-  /** Shift+Enter (`advance`) or Ctrl/Cmd+Enter. */
-  onRun(advance: boolean): void;
   onFocus(): void;
+  onBlur(): void;
+  /** Runs an edit-mode command (by id) for this cell. */
+  onCommand(id: string): void;
 }
 
 const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
   automaticLayout: true,
   fixedOverflowWidgets: true,
   fontSize: 13.5,
+  lineHeight: 20,
   lineNumbersMinChars: 3,
   minimap: { enabled: false },
   overviewRulerLanes: 0,
@@ -30,40 +40,71 @@ const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
   wordWrap: 'on',
 };
 
+export function modelUri(cellId: string, language: 'typescript' | 'markdown'): string {
+  return `file:///wick/cells/cell-${cellId}.${language === 'typescript' ? 'ts' : 'md'}`;
+}
+
 export function CodeEditor(props: CodeEditorProps) {
+  const outer = useRef<HTMLDivElement>(null);
   const host = useRef<HTMLDivElement>(null);
+  const [wanted, setWanted] = useState(false);
+  /** A click on the stand-in asks for the editor and the focus. */
+  const focusWhenCreated = useRef(false);
   const [editor, setEditor] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef(props);
   latest.current = props;
 
+  // Create the editor once the cell is near the viewport.
   useEffect(() => {
+    const element = outer.current;
+    if (!element || wanted) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setWanted(true), { rootMargin: '400px 0px' });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [wanted]);
+
+  useEffect(() => {
+    if (props.focusRequest > 0) setWanted(true);
+  }, [props.focusRequest]);
+
+  useEffect(() => {
+    if (!wanted) return;
     let created: Monaco.editor.IStandaloneCodeEditor | null = null;
     let cancelled = false;
     void loadMonaco().then((monaco) => {
       if (cancelled || !host.current) return;
-      const { value, language, ariaLabel } = latest.current;
-      created = monaco.editor.create(host.current, { ...OPTIONS, value, language, ariaLabel });
-      const instance = created;
+      const { value, language, ariaLabel, cellId } = latest.current;
+      const uri = monaco.Uri.parse(modelUri(cellId, language));
+      monaco.editor.getModel(uri)?.dispose();
+      const model = monaco.editor.createModel(value, language, uri);
       // Monaco picks CRLF on Windows; cell sources (and .ipynb files) use \n everywhere.
-      instance.getModel()?.setEOL(monaco.editor.EndOfLineSequence.LF);
+      model.setEOL(monaco.editor.EndOfLineSequence.LF);
+      created = monaco.editor.create(host.current, { ...OPTIONS, model, ariaLabel });
+      const instance = created;
       const fitHeight = () => {
         if (host.current) host.current.style.height = `${instance.getContentHeight()}px`;
       };
       instance.onDidContentSizeChange(fitHeight);
       instance.onDidChangeModelContent(() => latest.current.onChange(instance.getValue()));
       instance.onDidFocusEditorText(() => latest.current.onFocus());
-      const { KeyMod, KeyCode } = monaco;
-      instance.addAction({ id: 'wick.run-advance', label: 'Run cell and select next', keybindings: [KeyMod.Shift | KeyCode.Enter], run: () => latest.current.onRun(true) });
-      instance.addAction({ id: 'wick.run', label: 'Run cell', keybindings: [KeyMod.CtrlCmd | KeyCode.Enter], run: () => latest.current.onRun(false) });
+      instance.onDidBlurEditorText(() => latest.current.onBlur());
+      for (const command of COMMANDS) {
+        for (const key of command.editKeys ?? []) {
+          // Escape first closes Monaco's own widgets (suggestions, find, hints).
+          const when = key === 'Escape' ? '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible' : undefined;
+          instance.addCommand(monacoKeybinding(monaco, key), () => latest.current.onCommand(command.id), when);
+        }
+      }
       fitHeight();
       setEditor(instance);
+      if (focusWhenCreated.current) instance.focus();
     });
     return () => {
       cancelled = true;
       created?.getModel()?.dispose();
       created?.dispose();
     };
-  }, []);
+  }, [wanted]);
 
   useEffect(() => {
     if (editor && editor.getValue() !== props.value) editor.setValue(props.value);
@@ -73,10 +114,36 @@ export function CodeEditor(props: CodeEditorProps) {
     if (editor && props.focusRequest > 0) editor.focus();
   }, [editor, props.focusRequest]);
 
+  useErrorLine(editor, props.errorLine);
+
   return (
-    <div className="code-editor">
-      {!editor && <pre className="code-editor-placeholder">{props.value || ' '}</pre>}
+    <div className="code-editor" ref={outer}>
+      {!editor && (
+        <pre className="code-editor-placeholder" onMouseDown={() => {
+            focusWhenCreated.current = true;
+            setWanted(true);
+          }} aria-label={props.ariaLabel}>
+          {props.value || ' '}
+        </pre>
+      )}
       <div ref={host} className="code-editor-host" />
     </div>
   );
+}
+
+/** Highlights the line an error happened on, and shows it. */
+function useErrorLine(editor: Monaco.editor.IStandaloneCodeEditor | null, line: number | null): void {
+  useEffect(() => {
+    if (!editor || line === null) return;
+    const lines = editor.getModel()?.getLineCount() ?? 0;
+    if (line < 1 || line > lines) return;
+    const decorations = editor.createDecorationsCollection([
+      {
+        range: { startLineNumber: line, startColumn: 1, endLineNumber: line, endColumn: 1 },
+        options: { isWholeLine: true, className: 'error-line-highlight', linesDecorationsClassName: 'error-line-gutter', hoverMessage: { value: 'The error happened here' } },
+      },
+    ]);
+    editor.revealLineInCenterIfOutsideViewport(line);
+    return () => decorations.clear();
+  }, [editor, line]);
 }

@@ -1,4 +1,4 @@
-// Moving notebooks between the page and the user's disk.
+// Moving notebooks from the page to the user's disk.
 import type { Ipynb } from './ipynb';
 
 export function downloadNotebook(filename: string, notebook: Ipynb): void {
@@ -7,12 +7,4 @@ export function downloadNotebook(filename: string, notebook: Ipynb): void {
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
-export async function readJsonFile(file: File): Promise<unknown> {
-  try {
-    return JSON.parse(await file.text());
-  } catch {
-    throw new Error(`${file.name} is not valid JSON.`);
-  }
 }

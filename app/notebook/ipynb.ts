@@ -26,6 +26,12 @@ export interface Ipynb {
   cells: IpynbCell[];
 }
 
+export interface OpenedNotebook {
+  cells: AuthoredCell[];
+  /** The file's notebook metadata other than the kernelspec and language, kept for the next export. */
+  metadata: Record<string, unknown>;
+}
+
 export const WICK_METADATA = {
   kernelspec: { name: 'wick', display_name: 'Wick (TypeScript, WebGPU)', language: 'typescript' },
   language_info: { name: 'typescript' },
@@ -36,44 +42,70 @@ function toLines(text: string): string[] {
   return text.split(/(?<=\n)/).filter((line) => line !== '');
 }
 
-function outputToIpynb(output: OutputBundle, executionCount: number | null): IpynbOutput {
+function displayData(text: string, executionCount: number | null, result: boolean): IpynbOutput {
+  const data = { 'text/plain': toLines(text) };
+  return result
+    ? { output_type: 'execute_result', execution_count: executionCount, data, metadata: {} }
+    : { output_type: 'display_data', data, metadata: {} };
+}
+
+/** What an output keeps in a file: its text (rich views are redrawn by running the cell). */
+function outputToIpynb(output: OutputBundle, executionCount: number | null): IpynbOutput | null {
   switch (output.type) {
     case 'text':
       return output.stream === 'result'
-        ? { output_type: 'execute_result', execution_count: executionCount, data: { 'text/plain': toLines(output.text) }, metadata: {} }
+        ? displayData(output.text, executionCount, true)
         : { output_type: 'stream', name: output.stream, text: toLines(`${output.text}\n`) };
     case 'tensor':
-      return { output_type: 'display_data', data: { 'text/plain': toLines(output.text) }, metadata: {} };
+      return displayData(output.text, executionCount, false);
+    case 'plot':
+      return displayData(output.series.map((s) => `${s.name}: [${s.values.join(', ')}]`).join('\n'), executionCount, false);
     case 'error':
       return { output_type: 'error', ename: output.name, evalue: output.message, traceback: [] };
+    default:
+      return 'text' in output && typeof output.text === 'string' ? displayData(output.text, executionCount, false) : null;
   }
 }
 
-export function toIpynb(cells: AuthoredCell[], runtime: Record<string, CellRuntime>): Ipynb {
+export function toIpynb(
+  cells: AuthoredCell[],
+  runtime: Record<string, CellRuntime>,
+  metadata: Record<string, unknown> = {},
+): Ipynb {
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: WICK_METADATA,
+    metadata: { ...metadata, ...WICK_METADATA },
     cells: cells.map((cell): IpynbCell => {
-      const base = { id: cell.id, metadata: {}, source: toLines(cell.source) };
+      const base = { id: cell.id, metadata: cell.metadata ?? {}, source: toLines(cell.source) };
       if (cell.type === 'markdown') return { ...base, cell_type: 'markdown' };
       const run = runtime[cell.id];
       const executionCount = run?.executionCount ?? null;
-      const outputs = (run?.outputs ?? []).map((o) => outputToIpynb(o, executionCount));
+      const outputs = (run?.outputs ?? []).flatMap((o) => outputToIpynb(o, executionCount) ?? []);
       return { ...base, cell_type: 'code', execution_count: executionCount, outputs };
     }),
   };
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** The cells of an .ipynb document (outputs are not read: opening runs nothing). */
-export function fromIpynb(json: unknown): AuthoredCell[] {
+export function fromIpynb(json: unknown): OpenedNotebook {
   const doc = json as Partial<Ipynb> | null;
   if (!doc || typeof doc !== 'object' || doc.nbformat !== 4 || !Array.isArray(doc.cells)) {
     throw new Error('This file is not a Jupyter notebook in nbformat 4.');
   }
-  return doc.cells.map((cell) => ({
-    id: typeof cell.id === 'string' && /^[\w-]{1,64}$/.test(cell.id) ? cell.id : newCellId(),
-    type: cell.cell_type === 'code' ? 'code' : 'markdown',
-    source: Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? ''),
-  }));
+  const seen = new Set<string>();
+  const cells = doc.cells.map((cell): AuthoredCell => {
+    let id = typeof cell.id === 'string' && /^[\w-]{1,64}$/.test(cell.id) ? cell.id : newCellId();
+    if (seen.has(id)) id = newCellId();
+    seen.add(id);
+    const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
+    const metadata = isRecord(cell.metadata) ? cell.metadata : {};
+    return { id, type: cell.cell_type === 'code' ? 'code' : 'markdown', source, metadata };
+  });
+  const { kernelspec: _kernelspec, language_info: _languageInfo, ...metadata } = isRecord(doc.metadata) ? doc.metadata : {};
+  return { cells, metadata };
 }

@@ -2,7 +2,12 @@
 import type { ComponentType } from 'react';
 import type { OutputBundle } from '../../workers/protocol';
 import { ErrorOutput } from './ErrorOutput';
-import { TensorOutput } from './TensorOutput';
+import { GraphOutput } from './GraphOutput';
+import { ModuleOutput } from './ModuleOutput';
+import { PlotOutput } from './PlotOutput';
+import { ProfileOutput } from './ProfileOutput';
+import { ProgressOutput } from './ProgressOutput';
+import { TensorOutput } from './tensor/TensorOutput';
 import { TextOutput } from './TextOutput';
 
 type OutputViews = {
@@ -13,6 +18,11 @@ const views: OutputViews = {
   text: TextOutput,
   tensor: TensorOutput,
   error: ErrorOutput,
+  progress: ProgressOutput,
+  module: ModuleOutput,
+  graph: GraphOutput,
+  profile: ProfileOutput,
+  plot: PlotOutput,
 };
 
 export function OutputView({ output }: { output: OutputBundle }) {

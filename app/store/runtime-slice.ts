@@ -19,11 +19,21 @@ export interface RuntimeSlice {
   runtime: Record<string, CellRuntime>;
   setStatus(ids: string[], status: CellStatus): void;
   startCell(id: string, executionCount: number): void;
+  /** Adds an output; one with the `displayId` of an output the cell has already replaces that one. */
   appendOutput(id: string, output: OutputBundle): void;
   finishCell(id: string, ok: boolean, stats: CellStats): void;
   /** Marks a cell as failed without a kernel report (the kernel was stopped under it). */
   abortCell(id: string, message: string): void;
   clearRuntime(): void;
+  /** Outputs and execution counts saved with the notebook, shown again after a reload (status idle). */
+  restoreRuntime(runtime: Record<string, CellRuntime>): void;
+}
+
+/** When each output reached the page (for the views' render timings). */
+export const outputArrivals = new WeakMap<OutputBundle, number>();
+
+function displayIdOf(output: OutputBundle): string | null {
+  return 'displayId' in output ? output.displayId : null;
 }
 
 export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> = (set) => {
@@ -41,7 +51,13 @@ export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> =
       update(id, () => ({ status: 'running', outputs: [], executionCount, stats: null }));
     },
     appendOutput(id, output) {
-      update(id, (cell) => ({ outputs: [...cell.outputs, output] }));
+      outputArrivals.set(output, performance.now());
+      update(id, (cell) => {
+        const displayId = displayIdOf(output);
+        const at = displayId === null ? -1 : cell.outputs.findIndex((o) => displayIdOf(o) === displayId);
+        if (at < 0) return { outputs: [...cell.outputs, output] };
+        return { outputs: cell.outputs.map((o, i) => (i === at ? output : o)) };
+      });
     },
     finishCell(id, ok, stats) {
       update(id, () => ({ status: ok ? 'done' : 'error', stats }));
@@ -54,6 +70,11 @@ export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> =
     },
     clearRuntime() {
       set({ runtime: {} });
+    },
+    restoreRuntime(saved) {
+      const runtime: Record<string, CellRuntime> = {};
+      for (const [id, cell] of Object.entries(saved)) runtime[id] = { ...cell, status: 'idle' };
+      set({ runtime });
     },
   };
 };

@@ -1,25 +1,72 @@
-// Page state that is neither the notebook nor the kernel: selection, focus, notices.
+// Page state that is neither the notebook nor the kernel: selection, mode, theme, notices.
 import type { StateCreator } from 'zustand';
 import type { WickState } from './index';
 
+/** Jupyter's modes: keys act on cells in command mode, and type into the editor in edit mode. */
+export type Mode = 'command' | 'edit';
+export type Theme = 'light' | 'dark';
+export type SaveState = 'saved' | 'unsaved' | 'saving' | 'failed';
+
 export interface UiSlice {
   selectedId: string | null;
-  /** Bumped when the selected cell's editor should take focus. */
+  mode: Mode;
+  /** Bumped when the selected cell should take the keyboard focus (its editor in edit mode). */
   focusRequest: number;
-  select(id: string | null, focus?: boolean): void;
+  /** Markdown cells showing their source instead of the rendered text. */
+  editingMarkdown: Record<string, boolean>;
+  theme: Theme;
+  saveState: SaveState;
   /** A message above the notebook, e.g. that an interrupt lost the kernel's state. */
   notice: string | null;
+  /** The last share link made, shown until dismissed. */
+  shareLink: string | null;
+  select(id: string | null, focus?: boolean): void;
+  /** Selects `id` (when given) and moves to `mode`, focusing the editor or the cell. */
+  enterMode(mode: Mode, id?: string): void;
+  setEditingMarkdown(id: string, editing: boolean): void;
+  setTheme(theme: Theme): void;
+  setSaveState(state: SaveState): void;
   setNotice(notice: string | null): void;
+  setShareLink(link: string | null): void;
+  /** Records the mode without moving the focus (the focus moved already). */
+  setMode(mode: Mode): void;
+}
+
+export function preferredTheme(): Theme {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => ({
   selectedId: null,
+  mode: 'command',
   focusRequest: 0,
+  editingMarkdown: {},
+  theme: preferredTheme(),
+  saveState: 'saved',
+  notice: null,
+  shareLink: null,
   select(selectedId, focus = false) {
     set(({ focusRequest }) => ({ selectedId, focusRequest: focus ? focusRequest + 1 : focusRequest }));
   },
-  notice: null,
+  enterMode(mode, id) {
+    set(({ focusRequest, selectedId }) => ({ mode, selectedId: id ?? selectedId, focusRequest: focusRequest + 1 }));
+  },
+  setEditingMarkdown(id, editing) {
+    set(({ editingMarkdown }) => ({ editingMarkdown: { ...editingMarkdown, [id]: editing } }));
+  },
+  setTheme(theme) {
+    set({ theme });
+  },
+  setSaveState(saveState) {
+    set({ saveState });
+  },
   setNotice(notice) {
     set({ notice });
+  },
+  setShareLink(shareLink) {
+    set({ shareLink });
+  },
+  setMode(mode) {
+    set({ mode });
   },
 });

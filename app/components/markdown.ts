@@ -1,0 +1,49 @@
+// Markdown to safe HTML: marked (GitHub-flavoured), `$…$` and `$$…$$` math through KaTeX, and
+// DOMPurify over the result, since notebooks come from files and links (no scripts, no handlers).
+import DOMPurify from 'dompurify';
+import katex from 'katex';
+import { Marked, type TokenizerAndRendererExtension } from 'marked';
+
+function math(displayMode: boolean, text: string): string {
+  return katex.renderToString(text, { displayMode, throwOnError: false, output: 'htmlAndMathml', trust: false });
+}
+
+const blockMath: TokenizerAndRendererExtension = {
+  name: 'blockMath',
+  level: 'block',
+  start: (src) => src.indexOf('$$'),
+  tokenizer(src) {
+    const match = /^\$\$([\s\S]+?)\$\$(?:\n|$)/.exec(src);
+    if (match) return { type: 'blockMath', raw: match[0], text: match[1].trim() };
+    return undefined;
+  },
+  renderer: (token) => `<div class="math-block">${math(true, token.text as string)}</div>\n`,
+};
+
+const inlineMath: TokenizerAndRendererExtension = {
+  name: 'inlineMath',
+  level: 'inline',
+  start: (src) => src.indexOf('$'),
+  tokenizer(src) {
+    // `$x$` but not `$ 5 and $ 6`: no space just inside the dollars, like Jupyter.
+    const match = /^\$(?!\s)((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/.exec(src);
+    if (match) return { type: 'inlineMath', raw: match[0], text: match[1] };
+    return undefined;
+  },
+  renderer: (token) => math(false, token.text as string),
+};
+
+const marked = new Marked({ gfm: true, async: false }, { extensions: [blockMath, inlineMath] });
+
+// Links open in a new tab, without handing that tab a way back into the notebook.
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A' && node.getAttribute('href')) {
+    node.setAttribute('target', '_blank');
+    node.setAttribute('rel', 'noopener noreferrer');
+  }
+});
+
+export function renderMarkdown(source: string): string {
+  const html = marked.parse(source, { async: false });
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true, mathMl: true, svg: true }, FORBID_TAGS: ['style', 'form'], FORBID_ATTR: ['srcset'] });
+}

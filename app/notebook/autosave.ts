@@ -1,0 +1,62 @@
+// Autosave: the notebook (and what its cells last showed) goes to IndexedDB shortly after each
+// change, and comes back on the next visit.
+import { get, set } from 'idb-keyval';
+import { useWick, type AuthoredCell, type CellRuntime } from '../store';
+
+const KEY = 'wick:autosave:v1';
+/** A change is saved this long after it (with whatever else changed meanwhile): well within a second. */
+const DELAY_MS = 300;
+
+export interface SavedNotebook {
+  name: string;
+  metadata: Record<string, unknown>;
+  cells: AuthoredCell[];
+  runtime: Record<string, CellRuntime>;
+  savedAt: number;
+}
+
+export function loadSaved(): Promise<SavedNotebook | undefined> {
+  return get<SavedNotebook>(KEY).catch(() => undefined);
+}
+
+/** Outputs worth keeping: those of finished runs (a running cell's are still coming). */
+function settledRuntime(runtime: Record<string, CellRuntime>, cells: AuthoredCell[]): Record<string, CellRuntime> {
+  const kept: Record<string, CellRuntime> = {};
+  for (const { id } of cells) {
+    const cell = runtime[id];
+    if (cell && (cell.status === 'done' || cell.status === 'error' || cell.status === 'idle')) kept[id] = cell;
+  }
+  return kept;
+}
+
+export async function saveNow(): Promise<void> {
+  const { notebookName, notebookMetadata, cells, runtime, setSaveState } = useWick.getState();
+  setSaveState('saving');
+  try {
+    const saved: SavedNotebook = { name: notebookName, metadata: notebookMetadata, cells, runtime: settledRuntime(runtime, cells), savedAt: Date.now() };
+    await set(KEY, saved);
+    setSaveState('saved');
+  } catch {
+    setSaveState('failed');
+  }
+}
+
+/** Saves after every change to the notebook or its outputs. Returns a function that stops it. */
+export function startAutosave(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = useWick.subscribe((now, before) => {
+    const changed =
+      now.cells !== before.cells || now.notebookName !== before.notebookName || now.notebookMetadata !== before.notebookMetadata || now.runtime !== before.runtime;
+    if (!changed) return;
+    if (now.saveState !== 'unsaved') now.setSaveState('unsaved');
+    if (timer !== null) return; // a save is due already, and it will read the latest state
+    timer = setTimeout(() => {
+      timer = null;
+      void saveNow();
+    }, DELAY_MS);
+  });
+  return () => {
+    unsubscribe();
+    if (timer !== null) clearTimeout(timer);
+  };
+}

@@ -1,0 +1,35 @@
+// Share links (API.md §3): `#nb=v1.<payload>`, the payload being base64url (no padding) of
+// deflate-raw of the UTF-8 JSON of the notebook with its outputs emptied.
+import type { AuthoredCell } from '../store';
+import { toIpynb, type Ipynb } from './ipynb';
+
+const PREFIX = '#nb=v1.';
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+export async function encodeShareLink(base: string, cells: AuthoredCell[], metadata: Record<string, unknown>): Promise<string> {
+  const json = JSON.stringify(toIpynb(cells, {}, metadata));
+  const payload = toBase64Url(await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw')));
+  return `${base}${PREFIX}${payload}`;
+}
+
+/** The notebook in a location hash, or null when the hash holds none. */
+export async function decodeShareLink(hash: string): Promise<Ipynb | null> {
+  if (!hash.startsWith(PREFIX)) return null;
+  const bytes = await pipe(fromBase64Url(hash.slice(PREFIX.length)), new DecompressionStream('deflate-raw'));
+  return JSON.parse(new TextDecoder().decode(bytes)) as Ipynb;
+}
