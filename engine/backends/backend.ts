@@ -31,6 +31,15 @@ export interface Fused {
   readonly scalars: readonly number[];
 }
 
+/**
+ * Pointwise work over a reduction's whole domain that reads each row's result (leaf 0) and its
+ * own leaves (shaped like the domain), written to the flat `out`: one kernel for a softmax's or a
+ * layer norm's last steps.
+ */
+export interface PostReduce extends Fused {
+  readonly out: View;
+}
+
 /** A kernel's source read as one view, with nothing fused into it. */
 export function plainSource(view: View): Fused {
   return { expr: { kind: 'input', index: 0, dtype: view.dtype }, leaves: [view], scalars: [] };
@@ -64,7 +73,7 @@ export interface Backend {
    * `keptDims`, into the contiguous `out` (shape = the kept dims). An epilogue's leaf 0 is the
    * reduced value and its other leaves are read at the output's index.
    */
-  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void;
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void;
   /** Along the last dim of `input`: the extreme value into `values` and its index into `indices`. */
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void;
   /** Inclusive prefix sum along the last dim of `input` into contiguous `out` of the same shape. */

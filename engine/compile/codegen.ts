@@ -20,6 +20,7 @@ export function wgslOf(node: Node): string | null {
         op: node.op, rank: node.shape.length, kept: node.keptDims, outDtype: node.out.dtype, longRows: inner > SHORT_ROW,
         source: { expr: node.expr, dtypes: node.leaves.map((v) => v.dtype), scalars: node.scalars.length },
         epilogue: node.epilogue ? { expr: node.epilogue.expr, dtypes: node.epilogue.leaves.map((v) => v.dtype), scalars: node.epilogue.scalars.length } : null,
+        post: node.post ? { expr: node.post.expr, dtypes: node.post.leaves.map((v) => v.dtype), scalars: node.post.scalars.length, outDtype: node.post.out.dtype } : null,
       });
     }
     case 'matmul': {

@@ -77,7 +77,7 @@ export class GraphRunner {
       case 'elementwise':
         return b.elementwise(node.expr, node.inputs.map(view), view(node.out), node.scalars);
       case 'reduce':
-        return b.reduce(node.op, fused(node)!, node.keptDims, view(node.out), fused(node.epilogue));
+        return b.reduce(node.op, fused(node)!, node.keptDims, view(node.out), fused(node.epilogue), node.post && { ...fused(node.post)!, out: view(node.post.out) });
       case 'argReduce':
         return b.argReduce(node.op, view(node.input), view(node.values), view(node.indices));
       case 'cumsum':

@@ -11,7 +11,7 @@ function args(node: Node): ValueView[] {
     case 'elementwise':
       return node.inputs;
     case 'reduce':
-      return [...node.leaves, ...(node.epilogue?.leaves ?? [])];
+      return [...node.leaves, ...(node.epilogue?.leaves ?? []), ...(node.post?.leaves ?? [])];
     case 'argReduce':
     case 'cumsum':
       return [node.input];

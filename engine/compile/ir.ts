@@ -30,12 +30,20 @@ export interface Epilogue {
   dtype: DType;
 }
 
+/** Pointwise work over a reduction's domain reading the row result (leaf 0): see PostReduce. */
+export interface PostNode {
+  expr: Expr;
+  leaves: ValueView[];
+  scalars: number[];
+  out: ValueView;
+}
+
 export type Node =
   | { kind: 'zeros'; out: Value }
   | { kind: 'upload'; out: Value; data: ArrayLike<number> }
   | { kind: 'elementwise'; expr: Expr; inputs: ValueView[]; out: ValueView; scalars: number[]; names: string[] }
   /** Reduces expr(leaves) over the trailing dims of `shape`; leaves are viewed in that order. */
-  | { kind: 'reduce'; op: ReduceOp; shape: readonly number[]; keptDims: number; expr: Expr; leaves: ValueView[]; scalars: number[]; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; names: string[] }
+  | { kind: 'reduce'; op: ReduceOp; shape: readonly number[]; keptDims: number; expr: Expr; leaves: ValueView[]; scalars: number[]; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; post?: PostNode; names: string[] }
   | { kind: 'argReduce'; op: ArgReduceOp; input: ValueView; values: ValueView; indices: ValueView }
   | { kind: 'cumsum'; input: ValueView; out: ValueView }
   | { kind: 'matmul'; a: ValueView; b: ValueView; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; names: string[] }
@@ -61,7 +69,7 @@ export function reads(node: Node): Value[] {
     case 'elementwise':
       return [...node.inputs.map((v) => v.value), ...(isPartialWrite(node.out) ? [node.out.value] : [])];
     case 'reduce':
-      return [...node.leaves.map((v) => v.value), ...(node.epilogue?.leaves ?? []).map((v) => v.value)];
+      return [...node.leaves.map((v) => v.value), ...(node.epilogue?.leaves ?? []).map((v) => v.value), ...(node.post?.leaves ?? []).map((v) => v.value)];
     case 'argReduce':
     case 'cumsum':
       return [node.input.value];
@@ -82,6 +90,8 @@ export function writes(node: Node): Value[] {
       return [node.out];
     case 'argReduce':
       return [node.values.value, node.indices.value];
+    case 'reduce':
+      return node.post ? [node.out.value, node.post.out.value] : [node.out.value];
     default:
       return [node.out.value];
   }

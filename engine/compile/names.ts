@@ -8,7 +8,7 @@ export function kernelName(node: Node): string {
     case 'elementwise':
       return joinOps(exprOps(node.expr));
     case 'reduce':
-      return joinOps([...exprOps(node.expr), node.op, ...(node.epilogue ? exprOps(node.epilogue.expr) : [])]);
+      return joinOps([...exprOps(node.expr), node.op, ...(node.epilogue ? exprOps(node.epilogue.expr) : []), ...(node.post ? exprOps(node.post.expr) : [])]);
     case 'matmul':
       return joinOps(['mm', ...(node.epilogue ? exprOps(node.epilogue.expr) : [])]);
     case 'argReduce':

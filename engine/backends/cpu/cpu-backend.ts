@@ -3,7 +3,7 @@ import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../
 import { exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { joinOps } from '../../profile/kernel-names';
-import type { Backend, Fused, Storage, View } from '../backend';
+import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
 
@@ -176,10 +176,10 @@ export class CpuBackend implements Backend {
     });
   }
 
-  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void {
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
     this.kernelCount++;
     const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : [])]);
-    launch([...source.leaves, out, ...(epilogue?.leaves ?? [])], profiled({ name, flops: count(source.leaves[0]), bytes: 4 * (count(source.leaves[0]) * source.leaves.length + count(out)) }, () => {
+    launch([...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])], profiled({ name, flops: count(source.leaves[0]), bytes: 4 * (count(source.leaves[0]) * source.leaves.length + count(out)) }, () => {
       const { init, step } = CPU_REDUCE[op];
       const value = compileExpr(source.expr, source.scalars);
       const arrays = source.leaves.map(dataOf);
@@ -200,7 +200,24 @@ export class CpuBackend implements Backend {
         dst[o[0]] = acc;
       });
       if (epilogue) this.applyEpilogue(epilogue, out);
+      if (post) this.applyPost(post, out, keptDims);
     }));
+  }
+
+  /** post.out[row, j] = post(rowValue[row], leaves[row, j]...) over the reduced domain. */
+  private applyPost(post: PostReduce, rows: View, keptDims: number): void {
+    const f = compileExpr(post.expr, post.scalars);
+    const rowData = dataOf(rows);
+    const arrays = post.leaves.map(dataOf);
+    const dst = dataOf(post.out);
+    const shape = post.leaves[0]?.shape ?? post.out.shape;
+    const inner = shape.slice(keptDims).reduce((a, b) => a * b, 1);
+    const vals = new Float64Array(arrays.length + 1);
+    forEachStrided(shape, post.leaves, (i, o) => {
+      vals[0] = rowData[rows.offset + Math.floor(i / inner)];
+      for (let k = 0; k < arrays.length; k++) vals[k + 1] = arrays[k][o[k]];
+      dst[post.out.offset + i] = f(vals);
+    });
   }
 
   /** out = epilogue(out, leaves...) elementwise, in place. */

@@ -3,7 +3,7 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { joinOps } from '../../profile/kernel-names';
-import type { Backend, Fused, Storage, View } from '../backend';
+import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
@@ -152,7 +152,7 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP), { name: `update_${joinOps(exprs.flatMap((e) => exprOps(e)))}`, flops: n * exprs.length * 4, bytes: 4 * n * (views.length + state.length) });
   }
 
-  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused): void {
+  reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
     const shape = source.leaves[0].shape;
     const rank = shape.length;
     const outputs = numelOf(shape.slice(0, keptDims));
@@ -162,15 +162,22 @@ export class WebGpuBackend implements Backend {
       op, rank, kept: keptDims, outDtype: out.dtype, longRows: inner > SHORT_ROW,
       source: { expr: source.expr, dtypes: source.leaves.map((v) => v.dtype), scalars: source.scalars.length },
       epilogue: epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null,
+      post: post ? { expr: post.expr, dtypes: post.leaves.map((v) => v.dtype), scalars: post.scalars.length, outDtype: post.out.dtype } : null,
     };
-    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}`;
+    if (post) plan.longRows = true;
+    const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
+    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}`;
     const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
     const meta = [outputs, inner, out.offset, ...shape];
     for (const v of source.leaves) meta.push(v.offset, ...v.strides);
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
     meta.push(...source.scalars.map(floatBits), ...(epilogue?.scalars ?? []).map(floatBits));
-    const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out)];
-    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : [])]);
+    if (post) {
+      for (const v of post.leaves) meta.push(v.offset, ...v.strides);
+      meta.push(post.out.offset, ...post.scalars.map(floatBits));
+    }
+    const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out), ...(post ? [...post.leaves.map(bufferOf), bufferOf(post.out)] : [])];
+    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : []), ...(post ? exprOps(post.expr) : [])]);
     const info = { name, flops: outputs * inner * (1 + exprOps(source.expr).length), bytes: 4 * (outputs * inner * source.leaves.length + outputs) };
     this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
   }

@@ -13,7 +13,7 @@ function nodeKey(n: Node): string | null {
     case 'elementwise':
       return `ew|${exprKey(n.expr)}|${n.inputs.map(viewKey).join(';')}|${n.scalars.join(',')}|${n.out.shape.join('x')}/${n.out.strides.join(',')}`;
     case 'reduce':
-      return n.epilogue ? null : `red|${n.op}|${exprKey(n.expr)}|${n.leaves.map(viewKey).join(';')}|${n.scalars.join(',')}|${n.keptDims}`;
+      return n.epilogue || n.post ? null : `red|${n.op}|${exprKey(n.expr)}|${n.leaves.map(viewKey).join(';')}|${n.scalars.join(',')}|${n.keptDims}`;
     case 'matmul':
       return n.epilogue ? null : `mm|${viewKey(n.a)}|${viewKey(n.b)}`;
     default:
@@ -51,7 +51,7 @@ function renameReads(n: Node, f: (v: ValueView) => ValueView): Node {
     case 'elementwise':
       return { ...n, inputs: n.inputs.map(f) };
     case 'reduce':
-      return { ...n, leaves: n.leaves.map(f), epilogue: n.epilogue && { ...n.epilogue, leaves: n.epilogue.leaves.map(f) } };
+      return { ...n, leaves: n.leaves.map(f), epilogue: n.epilogue && { ...n.epilogue, leaves: n.epilogue.leaves.map(f) }, post: n.post && { ...n.post, leaves: n.post.leaves.map(f) } };
     case 'argReduce':
     case 'cumsum':
       return { ...n, input: f(n.input) };

@@ -3,7 +3,7 @@
  * consumer's expression; its inputs (broadcast or strided) become the consumer's, re-addressed by
  * the consumer's index. Cheap producers read by several consumers are recomputed in each.
  */
-import { composeLeaf, dedupeLeaves, isFlat, mapExpr, readCounts, reshapeLeaf, writerIndex, writtenBetween, type ElementwiseNode } from './fusion-utils';
+import { MAX_BUFFERS, composeLeaf, dedupeLeaves, isFlat, mapExpr, readCounts, reshapeLeaf, writerIndex, writtenBetween, type ElementwiseNode } from './fusion-utils';
 import type { Graph } from '../ir';
 import type { Expr } from '../../ops/op-types';
 
@@ -54,6 +54,7 @@ function fuseOne(graph: Graph, ci: number): number | null {
     const used = new Set<number>();
     mapExpr(merged.expr, (j, leaf) => (used.add(j), leaf));
     const keep = merged.leaves.map((_, j) => j).filter((j) => used.has(j));
+    if (keep.length + 1 > MAX_BUFFERS) continue;
     const renumber = new Map(keep.map((j, n) => [j, n]));
     graph.nodes[ci] = {
       ...consumer,

@@ -3,7 +3,7 @@
  * kernel's store (bias plus activation after a matmul; the divide of a mean after a sum).
  */
 import type { Graph, Node } from '../ir';
-import { dedupeLeaves, isFlat, mapExpr, readCounts, reshapeLeaf, writerIndex, writtenBetween, type ElementwiseNode } from './fusion-utils';
+import { MAX_BUFFERS, dedupeLeaves, isFlat, mapExpr, readCounts, reshapeLeaf, writerIndex, writtenBetween, type ElementwiseNode } from './fusion-utils';
 
 type Host = Extract<Node, { kind: 'matmul' | 'reduce' }>;
 
@@ -27,6 +27,8 @@ function fuseInto(graph: Graph, ci: number): boolean {
     const position = (j: number) => (j < k ? j + 1 : j);
     const expr = mapExpr(consumer.expr, (j, leaf) => (j === k ? { ...leaf, index: 0 } : { ...leaf, index: position(j) }));
     const merged = dedupeLeaves(expr, leaves as NonNullable<(typeof leaves)[number]>[], 1);
+    const hostBuffers = host.kind === 'matmul' ? 3 : host.leaves.length + 1;
+    if (hostBuffers + merged.leaves.length > MAX_BUFFERS) continue;
     const fused: Host = {
       ...host,
       out: { ...host.out, value: consumer.out.value, dtype: consumer.out.dtype },

@@ -5,7 +5,7 @@
  */
 import type { Graph } from '../ir';
 import { contiguousStrides } from '../../core/shape';
-import { isFlat, mapExpr, readCounts, writerIndex, writtenBetween } from './fusion-utils';
+import { MAX_BUFFERS, isFlat, mapExpr, readCounts, writerIndex, writtenBetween } from './fusion-utils';
 
 /** The permutation p with view dim d = layout dim p[d], when `strides` permute a contiguous layout. */
 function permutationOf(shape: readonly number[], strides: readonly number[], layout: readonly number[]): number[] | null {
@@ -32,6 +32,7 @@ export function fusePrologues(graph: Graph): void {
     if (producer.kind !== 'elementwise' || !isFlat(producer.out) || leaf.offset !== 0) continue;
     if ((readCounts(graph).get(leaf.value) ?? 0) > 1) continue;
     if (writtenBetween(graph, pi, ri, producer.inputs.map((v) => v.value))) continue;
+    if (producer.inputs.length + 1 > MAX_BUFFERS) continue;
     const perm = permutationOf(leaf.shape, leaf.strides, producer.out.shape);
     if (!perm) continue;
     graph.nodes[ri] = {

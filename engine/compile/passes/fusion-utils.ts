@@ -101,4 +101,10 @@ export function dedupeLeaves(expr: Expr, leaves: ValueView[], firstLeaf = 0): { 
   return { expr: fixed, leaves: unique };
 }
 
+/**
+ * Storage buffers one fused kernel may bind. WebGPU guarantees 8 per shader stage; staying within
+ * that keeps compiled kernels valid on every adapter.
+ */
+export const MAX_BUFFERS = 8;
+
 export type ElementwiseNode = Extract<Node, { kind: 'elementwise' }>;

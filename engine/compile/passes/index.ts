@@ -5,6 +5,7 @@ import { eliminateDeadCode } from './dce';
 import { fuseElementwise } from './fuse-elementwise';
 import { fuseEpilogues } from './fuse-epilogue';
 import { fusePrologues } from './fuse-prologue';
+import { fuseRows } from './fuse-row';
 
 export interface PassReport {
   graph: 'forward' | 'backward';
@@ -21,6 +22,7 @@ export const PASSES: { name: string; run: (g: Graph) => void }[] = [
   { name: 'fuse_reduction_prologue', run: fusePrologues },
   { name: 'fuse_epilogue', run: fuseEpilogues },
   { name: 'fuse_pointwise', run: fuseElementwise },
+  { name: 'fuse_rows', run: fuseRows },
   { name: 'dce', run: eliminateDeadCode },
 ];
 

@@ -42,30 +42,46 @@ export interface ReducePlan {
   kept: number;
   source: { expr: Expr; dtypes: DType[]; scalars: number };
   epilogue: { expr: Expr; dtypes: DType[]; scalars: number } | null;
+  /**
+   * Pointwise work over the whole reduced domain that reads the row's result (leaf 0) and its own
+   * leaves at (row, j): a softmax's or layer norm's last step, in the same kernel.
+   */
+  post: { expr: Expr; dtypes: DType[]; scalars: number; outDtype: DType } | null;
   outDtype: DType;
   longRows: boolean;
 }
 
 export function reduceSource(plan: ReducePlan): string {
-  const { op, rank, kept, source, epilogue, outDtype, longRows } = plan;
+  const { op, rank, kept, source, epilogue, post, outDtype } = plan;
+  const longRows = plan.longRows || post !== null;
   const acc: DType = source.expr.dtype === 'float32' || source.expr.dtype === 'float16' ? 'float32' : 'int32';
   const leafAt = (k: number) => 3 + rank + k * (1 + rank);
   const epiAt = (k: number) => leafAt(source.dtypes.length) + k * (1 + kept);
   const srcScalarsAt = epiAt(epilogue?.dtypes.length ?? 0);
   const epiScalarsAt = srcScalarsAt + source.scalars;
-  const metaWords = epiScalarsAt + (epilogue?.scalars ?? 0);
+  const postLeafAt = (k: number) => epiScalarsAt + (epilogue?.scalars ?? 0) + k * (1 + rank);
+  const postOutAt = postLeafAt(post?.dtypes.length ?? 0);
+  const postScalarsAt = postOutAt + 1;
+  const metaWords = post ? postScalarsAt + post.scalars : epiScalarsAt + (epilogue?.scalars ?? 0);
   const srcBindings = source.dtypes.map((dt, k) => `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${storageType(dt)}>;`);
   const epiBindings = (epilogue?.dtypes ?? []).map((dt, k) => `@group(0) @binding(${source.dtypes.length + 1 + k}) var<storage, read> epi${k}: array<${storageType(dt)}>;`);
-  const outBinding = `@group(0) @binding(${source.dtypes.length + (epilogue?.dtypes.length ?? 0) + 1}) var<storage, read_write> out: array<${storageType(outDtype)}>;`;
+  const outIndex = source.dtypes.length + (epilogue?.dtypes.length ?? 0) + 1;
+  const outBinding = `@group(0) @binding(${outIndex}) var<storage, read_write> out: array<${storageType(outDtype)}>;`;
+  const postBindings = post
+    ? [
+        ...post.dtypes.map((dt, k) => `@group(0) @binding(${outIndex + 1 + k}) var<storage, read> post${k}: array<${storageType(dt)}>;`),
+        `@group(0) @binding(${outIndex + 1 + post.dtypes.length}) var<storage, read_write> pout: array<${storageType(post.outDtype)}>;`,
+      ]
+    : [];
   // Offsets of every source leaf for output o and reduced index j.
   const offsets = source.dtypes.map((_, k) => `  var off${k} = mdi(${leafAt(k)}u);`).join('\n');
-  const step = (v: string, from: number, to: number, idx: string) => `
+  const step = (v: string, from: number, to: number, idx: string, count = source.dtypes.length, at = leafAt) => `
   var r${v} = ${idx};
   for (var d = ${to - 1}; d >= ${from}; d--) {
     let size = md(3u + u32(d));
     let c = i32(r${v} % size);
     r${v} = r${v} / size;
-${source.dtypes.map((_, k) => `    off${k} += c * mdi(${leafAt(k) + 1}u + u32(d));`).join('\n')}
+${Array.from({ length: count }, (_, k) => `    off${k} += c * mdi(${at(k) + 1}u + u32(d));`).join('\n')}
   }`;
   const lines: string[] = [];
   const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `u32(off${k})`, dt)), scalarsAt: srcScalarsAt }, lines);
@@ -96,11 +112,24 @@ ${epiLines.join('\n')}
 }`;
     finish = 'finish(o, acc)';
   }
+  let postFn = '';
+  if (post) {
+    const postLines: string[] = [];
+    const loads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, `u32(off${k})`, dt))];
+    const result = emitExpr(post.expr, { loads, scalarsAt: postScalarsAt }, postLines);
+    postFn = `fn post(o: u32, j: u32, row: ${valueType(outDtype)}) {
+${post.dtypes.map((_, k) => `  var off${k} = mdi(${postLeafAt(k)}u);`).join('\n')}${step('o', 0, kept, 'o', post.dtypes.length, postLeafAt)}${step('i', kept, rank, 'j', post.dtypes.length, postLeafAt)}
+${postLines.join('\n')}
+  pout[md(${postOutAt}u) + o * md(1u) + j] = ${storeValue(result, post.outDtype)};
+}
+var<workgroup> rowValue: ${valueType(outDtype)};`;
+  }
   const header = `${PRELUDE}
 ${metaDecl(metaWords)}
-${[...srcBindings, ...epiBindings, outBinding].join('\n')}
+${[...srcBindings, ...epiBindings, outBinding, ...postBindings].join('\n')}
 ${element}
-${epilogueFn}`;
+${epilogueFn}
+${postFn}`;
   const store = (v: string) => `out[md(2u) + o] = ${storeValue(finish.replace(/\bacc\b/g, v), outDtype)};`;
   if (!longRows) {
     return `${header}
@@ -130,7 +159,12 @@ fn main(${ENTRY_ARGS}) {
     if (t < s) { partial[t] = ${COMBINE[op]('partial[t]', 'partial[t + s]')}; }
     workgroupBarrier();
   }
-  if (t == 0u && o < md(0u)) { ${store('partial[0]')} }
+  ${post ? `if (t == 0u && o < md(0u)) { rowValue = ${finish.replace(/\bacc\b/g, 'partial[0]')}; out[md(2u) + o] = ${storeValue('rowValue', outDtype)}; }
+  workgroupBarrier();
+  if (o < md(0u)) {
+    let row = rowValue;
+    for (var j = t; j < md(1u); j += ${WORKGROUP}u) { post(o, j, row); }
+  }` : `if (t == 0u && o < md(0u)) { ${store('partial[0]')} }`}
 }
 `;
 }
