@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: Wick's benchmarks on the device Dawn finds (the H100 through Vulkan on the GPU
+ * machine; SwiftShader elsewhere, where numbers only show the benchmark runs). Writes RESULTS.md
+ * with the date, device and command. `--quick` uses small sizes.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { torch } from '../index';
+import { webgpuAdapterInfo } from '../init';
+import { nodeGpu } from '../testing/node-gpu';
+import { markdownTable, type Row } from './harness';
+import { compiledVersusEager, dispatchCost, matmulRates, profilerOverhead } from './wick-bench';
+
+const quick = process.argv.includes('--quick');
+const gpu = await nodeGpu();
+const device = gpu && (await torch.init({ backend: 'webgpu', gpu })) === 'webgpu' ? 'webgpu' : 'cpu';
+const adapter = webgpuAdapterInfo() ?? 'CPU backend';
+console.log(`bench on ${device} (${adapter})${quick ? ', quick sizes' : ''}`);
+const rows: Row[] = [];
+const add = (rs: Row[]) => {
+  for (const r of rs) console.log(`${r.group.padEnd(9)} ${r.name.padEnd(42)} ${r.value}  ${r.note ?? ''}`);
+  rows.push(...rs);
+};
+add(await dispatchCost(device));
+add(await profilerOverhead(device));
+add(await compiledVersusEager(device, quick ? 64 : 4096));
+add(await matmulRates(device, quick ? [128, 256] : [256, 1024, 2048, 4096]));
+const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const doc = `# Benchmark results
+
+- date: ${new Date().toISOString()}
+- device: ${device} (${adapter})
+- command: \`npm run bench${quick ? ' -- --quick' : ''}\`
+
+${markdownTable(rows)}
+
+Peers (TensorFlow.js WebGPU, jax-js) and PyTorch references are not measured yet; see the
+performance issue. Numbers from a software adapter (SwiftShader) say nothing about speed.
+`;
+writeFileSync(out, doc);
+console.log(`written ${out}`);
+process.exit(0);

@@ -1,0 +1,65 @@
+/** Wick's own benchmarks: compiled versus eager, profiler overhead, dispatch cost, matmul rates. */
+import { F, torch, type Tensor } from '../index';
+import { time, type Row } from './harness';
+
+const sync = (t: Tensor) => t.data();
+
+export async function compiledVersusEager(device: 'webgpu' | 'cpu', n: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const x = torch.randn([n, 1024], { device });
+  const w = torch.randn([1024, 1024], { device });
+  const b = torch.randn([1024], { device });
+  const cases: [string, (...a: Tensor[]) => Tensor, Tensor[]][] = [
+    ['elementwise chain (6 ops)', (a) => a.mul(2).add(1).relu().sub(0.5).exp().neg(), [x]],
+    ['gelu(x @ w + b)', (a, ww, bb) => F.gelu(a.matmul(ww).add(bb)), [x, w, b]],
+    ['layer norm from primitives', (a) => { const mu = a.mean(-1, true); const xc = a.sub(mu); return xc.div(xc.square().mean(-1, true).add(1e-5).sqrt()); }, [x]],
+  ];
+  for (const [name, fn, args] of cases) {
+    const compiled = torch.compile(fn);
+    const eager = await time(() => sync(fn(...args)));
+    const fused = await time(() => sync(compiled(...args)));
+    const kernels = async (f: () => Tensor) => (await torch.profile(() => f().data())).kernels.length;
+    rows.push({
+      group: 'compile', name: `${name} [${n}x1024]`,
+      value: `eager ${eager.medianMs.toFixed(2)} ms, compiled ${fused.medianMs.toFixed(2)} ms (${(eager.medianMs / fused.medianMs).toFixed(2)}x)`,
+      note: `kernels ${await kernels(() => fn(...args))} -> ${await kernels(() => compiled(...args))}`,
+    });
+  }
+  return rows;
+}
+
+export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]> {
+  const x = torch.randn([256, 256], { device });
+  const loop = () => {
+    let y = x;
+    for (let i = 0; i < 200; i++) y = i % 2 ? y.mul(0.999) : y.add(0.001);
+    return y.data();
+  };
+  const plain = await time(loop, 7);
+  const profiled = await time(() => torch.profile(loop), 7);
+  const overhead = (profiled.medianMs / plain.medianMs - 1) * 100;
+  return [{ group: 'profile', name: '200-op eager loop [256x256]', value: `plain ${plain.medianMs.toFixed(2)} ms, profiled ${profiled.medianMs.toFixed(2)} ms`, note: `overhead ${overhead.toFixed(1)}% (target < 5%)` }];
+}
+
+export async function dispatchCost(device: 'webgpu' | 'cpu'): Promise<Row[]> {
+  const x = torch.ones([4], { device });
+  await x.add(1).data();
+  const n = 2000;
+  const started = performance.now();
+  let y = x;
+  for (let i = 0; i < n; i++) y = y.add(1);
+  const cpuUs = ((performance.now() - started) * 1000) / n;
+  await y.data();
+  return [{ group: 'dispatch', name: 'CPU time to dispatch a tiny op', value: `${cpuUs.toFixed(1)} µs/op`, note: 'target < 15 µs' }];
+}
+
+export async function matmulRates(device: 'webgpu' | 'cpu', sizes: number[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const s of sizes) {
+    const a = torch.randn([s, s], { device });
+    const b = torch.randn([s, s], { device });
+    const t = await time(() => sync(a.matmul(b)), 5, 2);
+    rows.push({ group: 'matmul', name: `fp32 ${s}^3`, value: `${((2 * s ** 3) / (t.medianMs * 1e6)).toFixed(1)} GFLOP/s`, note: `${t.medianMs.toFixed(2)} ms` });
+  }
+  return rows;
+}
