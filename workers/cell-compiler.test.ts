@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { compileCell } from './cell-compiler';
-import { createScope, errorLine, runCompiledCell, type CellScope } from './cell-runner';
+import { compileCell, type CompiledCell } from './cell-compiler';
+import { createScope, runCompiledCell, type CellScope } from './cell-runner';
+import { errorReport } from './error-report';
 
 /** Runs `cells` in order in one scope; every cell but the last must succeed. */
 async function runCells(cells: string[], scope: CellScope = createScope({})) {
   let value: unknown;
+  const known = new Map<string, CompiledCell>();
   for (const [index, source] of cells.entries()) {
-    const url = `cell-${index}.ts`;
+    let compiled: CompiledCell | null = null;
     try {
-      value = await runCompiledCell(compileCell(source, url), scope);
+      compiled = compileCell(source, `cell-${index}.ts`);
+      known.set(compiled.sourceUrl, compiled);
+      value = await runCompiledCell(compiled, scope);
     } catch (error) {
       if (index < cells.length - 1) throw error;
-      return { error, line: errorLine(error, url) };
+      const report = errorReport(error, compiled, (url) => (known.has(url) ? { compiled: known.get(url)!, label: url } : undefined));
+      if (report.type !== 'error') throw new Error('expected an error report');
+      return { error, line: report.line, column: report.column, stack: report.stack };
     }
   }
   return { value };
@@ -53,15 +59,20 @@ interface ErrorCase {
   name: string;
   cells: string[];
   line: number;
+  column: number | null;
   message: RegExp;
 }
 
 const errorCases: ErrorCase[] = [
-  { name: 'runtime error', cells: ['const a1 = 1\nconst b1 = null as any\nb1.boom()'], line: 3, message: /null/ },
-  { name: 'error after await', cells: ['await Promise.resolve()\n\nthrow new Error("late")'], line: 3, message: /late/ },
-  { name: 'error inside a function', cells: ['function fail() {\n  throw new RangeError("inner")\n}\nfail()'], line: 2, message: /inner/ },
-  { name: 'syntax error', cells: ['const ok = 1\nconst = 2'], line: 2, message: /Unexpected/ },
-  { name: 'undeclared assignment in strict mode', cells: ['undeclaredName = 1'], line: 1, message: /undeclaredName/ },
+  { name: 'runtime error', cells: ['const a1 = 1\nconst b1 = null as any\nb1.boom()'], line: 3, column: 4, message: /null/ },
+  { name: 'error after await', cells: ['await Promise.resolve()\n\nthrow new Error("late")'], line: 3, column: 7, message: /late/ },
+  { name: 'error inside a function', cells: ['function fail() {\n  throw new RangeError("inner")\n}\nfail()'], line: 2, column: 9, message: /inner/ },
+  { name: 'syntax error', cells: ['const ok = 1\nconst = 2'], line: 2, column: 7, message: /Unexpected/ },
+  { name: 'undeclared assignment in strict mode', cells: ['undeclaredName = 1'], line: 1, column: 16, message: /undeclaredName/ },
+  { name: 'error after type annotations on its line', cells: ['const s: string = "a"; const t: { u: number } = (null as any).u'], line: 1, column: 63, message: /null/ },
+  { name: 'error in a loop body after a guard', cells: ['for (let i = 0; i < 2; i++) { if (i) (undefined as any).x }'], line: 1, column: 57, message: /undefined/ },
+  { name: 'error in a class field initializer', cells: ['class Q { f: number = (null as any).g }\nnew Q()'], line: 1, column: 37, message: /null/ },
+  { name: 'error in a generic function', cells: ['function id<T extends object>(x: T): T { return (x as any).a.b }\nid<{}>({})'], line: 1, column: 62, message: /undefined/ },
 ];
 
 describe('compileCell', () => {
@@ -70,11 +81,11 @@ describe('compileCell', () => {
     expect(result).toEqual({ value });
   });
 
-  it.each(errorCases)('reports the line of a $name', async ({ cells, line, message }) => {
+  it.each(errorCases)('reports the line and column of a $name', async ({ cells, line, column, message }) => {
     const result = await runCells(cells);
     expect(result.error).toBeInstanceOf(Error);
     expect((result.error as Error).message).toMatch(message);
-    expect(result.line).toBe(line);
+    expect({ line: result.line, column: result.column }).toEqual({ line, column });
   });
 
   it('keeps what earlier cells defined when a cell fails', async () => {
@@ -88,5 +99,41 @@ describe('compileCell', () => {
     const { code, declared } = compileCell('const a = 1\nlet b\nfunction c() {}\nclass D {}\na', 'x.ts');
     expect(declared).toEqual(['a', 'b', 'c', 'D']);
     expect(code.split('\n')).toHaveLength(7); // five cell lines, the closing line and sourceURL
+  });
+});
+
+describe('loop guards', () => {
+  /** A guard that stops a cell on its 1000th call, as an interrupt would. */
+  function stopAfter(calls: number) {
+    let n = 0;
+    return (): true => {
+      if (++n >= calls) throw new Error('guard stopped the loop');
+      return true;
+    };
+  }
+
+  const endless: [string, string][] = [
+    ['while', 'while (true) {}'],
+    ['while without a block', 'let w = 0\nwhile (true) w++'],
+    ['do-while', 'do {} while (true)'],
+    ['for(;;)', 'for (;;) {}'],
+    ['for with a condition', 'for (let i = 0; i >= 0; i = 1) {}'],
+    ['for-of over an endless iterator', 'const forever = { [Symbol.iterator]: () => ({ next: () => ({ value: 1, done: false }) }) }\nfor (const x of forever) {}'],
+    ['for await over an endless iterator', 'const ticks = { [Symbol.asyncIterator]: () => ({ next: async () => ({ value: 1, done: false }) }) }\nfor await (const t of ticks) {}'],
+    ['labeled nested loops', 'outer: for (;;) { inner: while (true) { continue outer } }'],
+    ['a loop in a function', 'function spin() { while (true) {} }\nspin()'],
+    ['a loop in an arrow function', 'const spin = () => { for (;;) {} }\nspin()'],
+    ['a loop in a class method', 'class S { static spin() { do {} while (1) } }\nS.spin()'],
+    ['a loop in a generator', 'function* g() { while (true) yield 1 }\nfor (const v of g()) {}'],
+  ];
+
+  it.each(endless)('stop %s', async (_name, source) => {
+    const scope = createScope({});
+    await expect(runCompiledCell(compileCell(source, 'loop.ts'), scope, stopAfter(1000))).rejects.toThrow('guard stopped the loop');
+  });
+
+  it('leave keywords used as names alone', async () => {
+    const source = 'const o = { while: 1, for: 2 }\nclass C { while() { return o.while + o.for } }\nnew C().while()';
+    expect(await runCompiledCell(compileCell(source, 'names.ts'), createScope({}), stopAfter(1))).toBe(3);
   });
 });

@@ -1,21 +1,37 @@
 // Turns a TypeScript cell into JavaScript that runs against a persistent scope object.
 //
-// - Types are stripped with Sucrase, which keeps every statement on its original line.
+// Types are stripped with Sucrase. Why Sucrase: it is plain JavaScript (no WebAssembly to fetch and
+// instantiate, so the Worker starts at once and compiles synchronously), small next to the
+// TypeScript compiler or Babel, and among the fastest transpilers (a cell compiles in well under a
+// millisecond). It keeps every statement on its line, writes a token-level source map, and its
+// parser is exported, so the same parse that strips the types finds the top-level statements and
+// the loops to rewrite. esbuild-wasm and swc need a multi-megabyte WebAssembly module and expose no
+// tokens; TypeScript's own transpileModule is several megabytes and slower to start.
+//
+// Then the JavaScript is rewritten:
 // - Top-level `const`/`let`/`var` (destructuring included) and `class` declarations become
 //   assignments, and the code runs inside `with (scope)`, so the names live in the scope: later
 //   cells see them and re-running a cell assigns them again instead of redeclaring.
 // - Top-level function declarations stay hoisted in the cell and are copied into the scope first.
 // - The last statement, when it is an expression statement, becomes the cell's return value.
 // - The body runs in an async function, so top-level `await` works.
-// No newline is added before or inside the body, so a line in the code is the line in the cell.
+// - Every loop calls an interrupt guard (see loop-guards.ts).
+// No newline is added before or inside the body, and every insertion is recorded, so a position
+// in the compiled code maps back to the line and column in the cell (see position-map.ts).
 import { transform } from 'sucrase';
+import { loopGuardEdits } from './loop-guards';
+import { EditedText, LineIndex, SourceMapLines, type Edit, type Position } from './position-map';
 import { parseTopLevelStatements, type TopLevelStatement } from './top-level-statements';
 
 export interface CompiledCell {
-  /** A JavaScript expression evaluating to `async (scope) => cellValue`. */
+  /** A JavaScript expression evaluating to `async (scope, guard) => cellValue`. */
   code: string;
+  /** The name stack traces give this code (set with `//# sourceURL`). */
+  sourceUrl: string;
   /** Top-level names the cell declares; they must exist on the scope before it runs. */
   declared: string[];
+  /** The cell position of a position in `code`, or null inside the wrapper Wick adds. */
+  cellPosition(position: Position): Position | null;
 }
 
 export class CellSyntaxError extends Error {
@@ -23,6 +39,7 @@ export class CellSyntaxError extends Error {
   constructor(
     message: string,
     readonly line: number | null,
+    readonly column: number | null = null,
   ) {
     super(message);
   }
@@ -30,40 +47,75 @@ export class CellSyntaxError extends Error {
 
 /** The scope parameter's name inside compiled code. Cells should not declare it. */
 const SCOPE = '$wick';
-
-interface Edit {
-  at: number;
-  remove: number;
-  insert: string;
-}
+/** The interrupt guard's name inside compiled code. */
+export const GUARD = '__wickGuard';
 
 export function compileCell(source: string, sourceUrl: string): CompiledCell {
-  const { js, statements } = parse(source);
+  const { js, map, statements, tokens } = parse(source);
   const edits: Edit[] = [];
   const hoisted: string[] = [];
   statements.forEach((statement, index) => {
-    const isLast = index === statements.length - 1;
-    edits.push(...rewrite(statement, isLast));
+    edits.push(...rewrite(statement, index === statements.length - 1, js, map));
     if (statement.kind === 'function') hoisted.push(...statement.names.map((n) => `${SCOPE}.${n} = ${n};`));
   });
-  const body = applyEdits(js, edits);
-  const code =
-    `(async function (${SCOPE}) { with (${SCOPE}) { return (async () => { "use strict"; ${hoisted.join(' ')}` +
-    `${body}\n})(); } })\n//# sourceURL=${sourceUrl}`;
-  return { code, declared: [...new Set(statements.flatMap((s) => s.names))] };
+  edits.push(...loopGuardEdits(tokens, GUARD));
+  const prefix = `(async function (${SCOPE}, ${GUARD}) { with (${SCOPE}) { return (async () => { "use strict"; ${hoisted.join(' ')}`;
+  const suffix = `\n})(); } })\n//# sourceURL=${sourceUrl}`;
+  edits.unshift({ at: 0, remove: 0, insert: prefix, wrapper: true });
+  edits.push({ at: js.length, remove: 0, insert: suffix, wrapper: true });
+  const compiled = new EditedText(js, edits);
+  const compiledLines = new LineIndex(compiled.text);
+  const jsLines = new LineIndex(js);
+  return {
+    code: compiled.text,
+    sourceUrl,
+    declared: [...new Set(statements.flatMap((s) => s.names))],
+    cellPosition(position) {
+      const offset = compiled.originalOffset(compiledLines.offset(position));
+      return offset === null ? null : map.original(jsLines.position(offset));
+    },
+  };
 }
 
-function parse(source: string): { js: string; statements: TopLevelStatement[] } {
+interface Parsed {
+  js: string;
+  map: SourceMapLines;
+  statements: TopLevelStatement[];
+  tokens: ReturnType<typeof parseTopLevelStatements>['tokens'];
+}
+
+function parse(source: string): Parsed {
+  let js: string;
+  let map: SourceMapLines;
   try {
-    const js = transform(source, { transforms: ['typescript'], disableESTransforms: true }).code;
-    return { js, statements: parseTopLevelStatements(js) };
+    const result = transform(source, {
+      transforms: ['typescript'],
+      disableESTransforms: true,
+      // Keep imports that look unused, so that the cell says imports are not available.
+      keepUnusedImports: true,
+      sourceMapOptions: { compiledFilename: 'cell.js' },
+      filePath: 'cell.ts',
+    });
+    js = result.code;
+    map = new SourceMapLines(result.sourceMap?.mappings ?? '');
   } catch (error) {
-    const { message, loc } = error as { message: string; loc?: { line: number } };
-    throw new CellSyntaxError(message.replace(/\s*\(\d+:\d+\)$/, ''), loc?.line ?? null);
+    throw syntaxError(error, null);
+  }
+  try {
+    return { js, map, ...parseTopLevelStatements(js) };
+  } catch (error) {
+    throw syntaxError(error, map);
   }
 }
 
-function rewrite(statement: TopLevelStatement, isLast: boolean): Edit[] {
+/** Sucrase's error, with its position (in the code it parsed) mapped to the cell. */
+function syntaxError(error: unknown, map: SourceMapLines | null): CellSyntaxError {
+  const { message, loc } = error as { message: string; loc?: Position };
+  const position = loc ? (map ? map.original(loc) : loc) : null;
+  return new CellSyntaxError(message.replace(/\s*\(\d+:\d+\)$/, ''), position?.line ?? null, position?.column ?? null);
+}
+
+function rewrite(statement: TopLevelStatement, isLast: boolean, js: string, map: SourceMapLines): Edit[] {
   const { start, end } = statement;
   switch (statement.kind) {
     case 'variables':
@@ -87,16 +139,22 @@ function rewrite(statement: TopLevelStatement, isLast: boolean): Edit[] {
             { at: end, remove: 0, insert: ');' },
           ]
         : [];
+    case 'module': {
+      const at = map.original(new LineIndex(js).position(start));
+      throw new CellSyntaxError(
+        'import and export are not available in a cell: torch, nn, F, optim, Tensor, Registry, loadDigits, display and progress are already in scope, and `await import(url)` loads a module',
+        at.line,
+        at.column,
+      );
+    }
     case 'function':
     case 'other':
       return [];
+    default:
+      return assertNever(statement.kind);
   }
 }
 
-function applyEdits(text: string, edits: Edit[]): string {
-  // Apply from the end so earlier offsets stay valid; at equal offsets keep the given order.
-  const ordered = edits.map((edit, order) => ({ edit, order })).sort((a, b) => b.edit.at - a.edit.at || b.order - a.order);
-  let out = text;
-  for (const { edit } of ordered) out = out.slice(0, edit.at) + edit.insert + out.slice(edit.at + edit.remove);
-  return out;
+function assertNever(value: never): never {
+  throw new Error(`Unhandled statement kind: ${String(value)}`);
 }

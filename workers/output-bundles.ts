@@ -1,25 +1,93 @@
-// Cell values turned into the output bundles the page draws.
-import { formatTensor, Tensor } from '../engine';
+// Cell values turned into the output bundles the page draws. Only a tensor needs an async step
+// (reading its values back); everything else is made at once, so it can be posted at once.
+import { compiledInfo, formatTensor, nn, Tensor } from '../engine';
 import { inspect } from './inspect';
-import type { OutputBundle } from './protocol';
+import { moduleBundle } from './module-tree';
+import { plotBundle } from './plot-bundle';
+import type { OutputBundle, ProfileRow } from './protocol';
+import { summarizeTensor } from './tensor-summary';
 
-/** The view of a value shown as a cell's result or through `display(value)`. */
-export async function valueBundle(value: unknown): Promise<OutputBundle> {
-  if (value instanceof Tensor) {
-    return { type: 'tensor', shape: [...value.shape], dtype: value.dtype, device: value.device, text: await formatTensor(value) };
+type Made = OutputBundle | Promise<OutputBundle>;
+
+/** What `display(value)` shows: tensors, modules, compiled graphs, profiles, plots, or text. */
+export function displayBundle(value: unknown): Made {
+  return richBundle(value) ?? plotBundle(value) ?? textResult(value);
+}
+
+/**
+ * What a cell's value shows: as `display`, except that an array of numbers stays text (a cell
+ * ending in `x.shape` wants `[2, 3]`, not a chart); `display(values)` plots it.
+ */
+export function resultBundle(value: unknown): Made {
+  return richBundle(value) ?? textResult(value);
+}
+
+function richBundle(value: unknown): Made | null {
+  if (value instanceof Tensor) return summarizeTensor(value).then((summary) => ({ type: 'tensor', ...summary }));
+  const compiled = compiledInfo(value);
+  if (compiled) {
+    const graphs = compiled.views();
+    if (graphs.length > 0) return { type: 'graph', name: compiled.name, graphs };
   }
+  if (value instanceof nn.Module) return moduleBundle(value);
+  return profileBundle(value);
+}
+
+function textResult(value: unknown): OutputBundle {
   return { type: 'text', stream: 'result', text: inspect(value) };
 }
 
-/** A `console` call: strings as they are, tensors with their values, the rest inspected. */
-export async function logBundle(args: unknown[], stream: 'stdout' | 'stderr'): Promise<OutputBundle> {
-  const parts = await Promise.all(
-    args.map((arg) => (typeof arg === 'string' ? arg : arg instanceof Tensor ? formatTensor(arg) : inspect(arg))),
-  );
-  return { type: 'text', stream, text: parts.join(' ') };
+/** A `torch.profile` result: an object with a `kernels` list of named dispatches and a `table()`. */
+function profileBundle(value: unknown): OutputBundle | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { kernels, table } = value as { kernels?: unknown; table?: unknown };
+  if (!Array.isArray(kernels) || typeof table !== 'function') return null;
+  if (!kernels.every((k) => typeof k === 'object' && k !== null && typeof (k as { name?: unknown }).name === 'string')) return null;
+  const numberOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const rows: ProfileRow[] = kernels.map((k: Record<string, unknown>) => ({
+    name: k.name as string,
+    gpuMs: numberOrNull(k.gpuMs),
+    cpuMs: numberOrNull(k.cpuMs),
+    flops: numberOrNull(k.flops),
+    bytes: numberOrNull(k.bytes),
+  }));
+  const { wallMs, hasTimestamps } = value as { wallMs?: unknown; hasTimestamps?: unknown };
+  const text = String((table as () => unknown).call(value));
+  return { type: 'profile', kernels: rows, text, wallMs: numberOrNull(wallMs), hasTimestamps: hasTimestamps === true };
 }
 
-export function errorBundle(error: unknown, line: number | null): OutputBundle {
-  if (error instanceof Error) return { type: 'error', name: error.name, message: error.message, line };
-  return { type: 'error', name: 'Error', message: `Uncaught ${inspect(error)}`, line };
+/**
+ * A `console` call, as a browser console prints it: strings as they are (with `%s %d %i %f %o %O
+ * %j` filled in from the arguments when the first one is a string), tensors with their values,
+ * the rest inspected.
+ */
+export function logBundle(args: unknown[], stream: 'stdout' | 'stderr'): Made {
+  const parts = substitute(args).map((arg) => (typeof arg === 'string' ? arg : arg instanceof Tensor ? formatTensor(arg) : inspect(arg)));
+  const text = (strings: string[]): OutputBundle => ({ type: 'text', stream, text: strings.join(' ') });
+  return parts.every((p): p is string => typeof p === 'string') ? text(parts) : Promise.all(parts).then(text);
+}
+
+function substitute(args: unknown[]): unknown[] {
+  const [first, ...rest] = args;
+  if (typeof first !== 'string' || !first.includes('%')) return args;
+  let used = 0;
+  const filled = first.replace(/%([sdifoOjc%])/g, (match, spec: string) => {
+    if (spec === '%') return '%';
+    if (used >= rest.length) return match;
+    const arg = rest[used++];
+    switch (spec) {
+      case 'd':
+      case 'i':
+        return typeof arg === 'number' ? String(Math.trunc(arg)) : String(parseInt(String(arg), 10));
+      case 'f':
+        return String(typeof arg === 'number' ? arg : parseFloat(String(arg)));
+      case 's':
+        return typeof arg === 'string' ? arg : inspect(arg);
+      case 'c':
+        return ''; // CSS has no meaning in a text output
+      default:
+        return inspect(arg);
+    }
+  });
+  return [filled, ...rest.slice(used)];
 }

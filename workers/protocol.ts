@@ -1,6 +1,7 @@
 // Messages between the page (app/kernel) and the kernel Worker. Both sides switch over `type`
 // exhaustively, so adding a message here fails type-checking until both handle it.
-import type { Device } from '../engine';
+import type { CompiledGraphView, Device } from '../engine';
+import type { TensorSummary } from './tensor-summary';
 
 export type { Device };
 
@@ -14,16 +15,78 @@ export interface CellStats {
 /** An output the page draws as it is: large values stay in the Worker. */
 export type OutputBundle =
   | { type: 'text'; stream: 'stdout' | 'stderr' | 'result'; text: string }
-  | { type: 'tensor'; shape: number[]; dtype: string; device: Device; text: string }
-  | { type: 'error'; name: string; message: string; line: number | null };
+  | ({ type: 'tensor' } & TensorSummary)
+  /** An error: where it happened in this cell (1-based), and the cell frames of its stack, mapped. */
+  | { type: 'error'; name: string; message: string; line: number | null; column?: number | null; stack?: string[] }
+  /** A live progress bar; like a plot, a later bundle with the same `displayId` replaces it. */
+  | { type: 'progress'; displayId: string; label: string; done: number; total: number | null; elapsedMs: number; state: 'running' | 'done' | 'stopped' }
+  /** An nn.Module: PyTorch's print(model) and the tree it describes. */
+  | { type: 'module'; text: string; tree: ModuleNode }
+  /** A torch.compile'd function or module: its graphs (one per guard set) before and after the passes. */
+  | { type: 'graph'; name: string; graphs: CompiledGraphView[] }
+  /** A torch.profile result: one row per kernel dispatched, and its table() grouped by name. */
+  | { type: 'profile'; kernels: ProfileRow[]; text: string; wallMs: number | null; hasTimestamps: boolean }
+  /** A line chart. An output with the `displayId` of an earlier output of the same run replaces it (a live plot). */
+  | { type: 'plot'; displayId: string; series: PlotSeries[] };
 
-export type PageToWorker = { type: 'run'; cellId: string; source: string };
+export interface PlotSeries {
+  name: string;
+  values: number[];
+}
+
+export interface ModuleNode {
+  /** The field name under the parent ('' for the root). */
+  name: string;
+  /** The class name: `Linear`, `Sequential`, a user's `Net`. */
+  type: string;
+  /** What PyTorch prints in the parentheses: `in_features=64, out_features=10, bias=True`. */
+  extra: string;
+  /** Parameters this module holds itself (not its children's). */
+  parameters: { name: string; shape: number[]; dtype: string; requiresGrad: boolean }[];
+  /** Parameter elements in this module and all below it. */
+  count: number;
+  children: ModuleNode[];
+}
+
+export interface ProfileRow {
+  name: string;
+  /** From timestamp queries, where the adapter has them. */
+  gpuMs: number | null;
+  /** For CPU kernels, which run synchronously. */
+  cpuMs: number | null;
+  flops: number | null;
+  bytes: number | null;
+}
+
+/** A name the kernel knows at the cursor, for the editor's completion list. */
+export interface CompletionItem {
+  label: string;
+  kind: 'variable' | 'function' | 'class' | 'module' | 'property' | 'method';
+  /** A short description: a tensor's shape and dtype, a value's type. */
+  detail: string;
+}
+
+export type PageToWorker =
+  | { type: 'run'; cellId: string; source: string; executionCount?: number }
+  /**
+   * First message after the Worker starts: the shared interrupt flag (where the page is
+   * cross-origin isolated), and the page's URL, which relative URLs in cells resolve against.
+   */
+  | { type: 'configure'; interruptFlag: SharedArrayBuffer | null; baseUrl: string }
+  /** Stop the running cell (the page also raises the shared flag, which loops see without yielding). */
+  | { type: 'interrupt' }
+  /** Names for the editor's completion list at `offset` in `source` (from the kernel's live scope). */
+  | { type: 'complete'; requestId: number; source: string; offset: number };
 
 export type WorkerToPage =
   | { type: 'ready'; device: Device }
   | { type: 'init-failed'; message: string }
+  /** The Worker started running a cell (busy) or has nothing left to run (idle). */
+  | { type: 'status'; status: 'busy' | 'idle'; cellId: string | null }
   | { type: 'output'; cellId: string; output: OutputBundle }
-  | { type: 'finished'; cellId: string; ok: boolean; stats: CellStats };
+  | { type: 'finished'; cellId: string; ok: boolean; stats: CellStats; interrupted?: boolean }
+  /** The answer to a `complete` request: items replace the text from `from` to the cursor. */
+  | { type: 'completions'; requestId: number; from: number; items: CompletionItem[] };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);

@@ -6,7 +6,7 @@ import { isTopLevelDeclaration, match, nextToken, type Token } from 'sucrase/dis
 import { TokenType as tt } from 'sucrase/dist/esm/parser/tokenizer/types';
 import { ContextualKeyword } from 'sucrase/dist/esm/parser/tokenizer/keywords';
 
-export type StatementKind = 'variables' | 'function' | 'class' | 'expression' | 'other';
+export type StatementKind = 'variables' | 'function' | 'class' | 'expression' | 'module' | 'other';
 
 export interface Declarator {
   /** Offset just after the declarator (before its separating comma). */
@@ -31,13 +31,19 @@ export interface TopLevelStatement {
 /** Token types that start a statement which is not an expression statement. */
 const STATEMENT_KEYWORDS = new Set<tt>([
   tt._if, tt._for, tt._while, tt._do, tt._switch, tt._try, tt._throw, tt._return, tt._break,
-  tt._continue, tt.braceL, tt.semi, tt._with, tt._debugger, tt._import, tt._export,
+  tt._continue, tt.braceL, tt.semi, tt._with, tt._debugger,
 ]);
 const OPENERS = new Set<tt>([tt.parenL, tt.bracketL, tt.braceL, tt.dollarBraceL]);
 const CLOSERS = new Set<tt>([tt.parenR, tt.bracketR, tt.braceR]);
 
+export interface ParsedProgram {
+  statements: TopLevelStatement[];
+  /** Every token of the program, nested code included. */
+  tokens: Token[];
+}
+
 /** Parses `js` (plain JavaScript) and returns its top-level statements in source order. */
-export function parseTopLevelStatements(js: string): TopLevelStatement[] {
+export function parseTopLevelStatements(js: string): ParsedProgram {
   initParser(js, false, false, false);
   nextToken();
   const statements: TopLevelStatement[] = [];
@@ -48,7 +54,7 @@ export function parseTopLevelStatements(js: string): TopLevelStatement[] {
     statements.push(describe(js, state.tokens.slice(first)));
   }
   if (state.error) throw augmentError(state.error);
-  return statements;
+  return { statements, tokens: state.tokens };
 }
 
 function describe(js: string, tokens: Token[]): TopLevelStatement {
@@ -76,6 +82,11 @@ function kindOf([first, second]: Token[]): StatementKind {
       return 'function';
     case tt._class:
       return 'class';
+    case tt._import:
+      // `import('m')` and `import.meta` are expressions; `import x from 'm'` is a declaration.
+      return second?.type === tt.parenL || second?.type === tt.dot ? 'expression' : 'module';
+    case tt._export:
+      return 'module';
     case tt.name:
       if (first.contextualKeyword === ContextualKeyword._async && second?.type === tt._function) return 'function';
       if (second?.type === tt.colon) return 'other'; // a labeled statement

@@ -1,13 +1,35 @@
 // Runs cells on the kernel one at a time, and keeps the store's kernel and runtime state true.
-import { assertNever, type WorkerToPage } from '../../workers/protocol';
+//
+// Interrupt: the page raises the shared flag (and sends `interrupt`); guards in loops and the
+// engine's check between ops stop the cell, and what earlier cells defined is kept. Where nothing
+// stops it within INTERRUPT_GRACE_MS (the page is not cross-origin isolated and the cell never
+// awaits, or the cell is stuck where no guard reaches, as in a regular expression that
+// backtracks), the Worker is terminated and a new one started, and the notice says the state
+// was lost. Restart always starts a new Worker: timers, engine state and GPU memory go with it.
+import { assertNever, type CompletionItem, type WorkerToPage } from '../../workers/protocol';
 import { useWick } from '../store';
 import { STARTING_KERNEL } from '../store/kernel-slice';
 import { KernelClient } from './kernel-client';
+
+export const INTERRUPT_GRACE_MS = 2000;
+const COMPLETION_TIMEOUT_MS = 1000;
+
+export interface KernelCompletions {
+  /** Where the completed word starts in the source. */
+  from: number;
+  items: CompletionItem[];
+}
+
+const NO_COMPLETIONS: KernelCompletions = { from: 0, items: [] };
 
 class KernelSession {
   private client: KernelClient | null = null;
   private queue: string[] = [];
   private running: string | null = null;
+  /** Restarts the Worker if an interrupt has not stopped the running cell in time. */
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
+  private requests = 0;
+  private readonly pending = new Map<number, (answer: KernelCompletions) => void>();
 
   start(): void {
     useWick.getState().setKernel(STARTING_KERNEL);
@@ -24,20 +46,52 @@ class KernelSession {
     this.next();
   }
 
-  /** Stops the running cell. For now that means a new Worker: earlier cells' state is lost. */
+  /** Stops the running cell and drops the queued ones, as Jupyter's interrupt does. */
   interrupt(): void {
-    if (this.running === null && this.queue.length === 0) return;
-    this.replaceWorker('Interrupted: the kernel was restarted, so what earlier cells defined is gone.');
+    this.clearQueue();
+    if (this.running === null || this.client === null) return;
+    this.client.interrupt();
+    this.watchdog ??= setTimeout(() => this.restartAfterHang(), INTERRUPT_GRACE_MS);
   }
 
   restart(notice: string | null = 'Kernel restarted: what earlier cells defined is gone.'): void {
-    this.replaceWorker(notice);
+    this.replaceWorker(notice, 'The kernel was restarted while this cell ran.');
   }
 
-  private replaceWorker(notice: string | null): void {
+  /** Names the kernel knows at `offset` in `source` (for the editor); empty while the kernel is busy past a second. */
+  complete(source: string, offset: number): Promise<KernelCompletions> {
+    const client = this.client;
+    if (client === null || useWick.getState().kernel.status === 'starting') return Promise.resolve(NO_COMPLETIONS);
+    const requestId = ++this.requests;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.answer(requestId, NO_COMPLETIONS), COMPLETION_TIMEOUT_MS);
+      this.pending.set(requestId, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      client.complete(requestId, source, offset);
+    });
+  }
+
+  private restartAfterHang(): void {
+    this.watchdog = null;
+    const isolated = this.client?.canInterruptLoops ?? false;
+    const why = isolated
+      ? 'no interrupt check could reach the code it was running (a regular expression that backtracks, say)'
+      : 'this page is not cross-origin isolated, so a loop that never awaits cannot be interrupted in place';
+    this.replaceWorker(
+      `The cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s, so the kernel was restarted and its state was lost: what earlier cells defined is gone. (${why}.)`,
+      `Stopped by restarting the kernel: the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of Interrupt. State was lost.`,
+    );
+  }
+
+  private replaceWorker(notice: string | null, runningCellMessage: string): void {
     const { abortCell, setNotice } = useWick.getState();
+    this.clearWatchdog();
     this.client?.terminate();
-    if (this.running !== null) abortCell(this.running, 'The kernel was stopped while this cell ran.');
+    for (const answer of this.pending.values()) answer(NO_COMPLETIONS);
+    this.pending.clear();
+    if (this.running !== null) abortCell(this.running, runningCellMessage);
     this.running = null;
     this.clearQueue();
     this.start();
@@ -55,19 +109,38 @@ class KernelSession {
         state.setKernel({ status: 'failed', failure: message.message });
         this.clearQueue();
         break;
+      case 'status':
+        // The page moves to busy when it sends a cell; the Worker confirms when it has run them all.
+        if (message.status === 'idle' && this.running === null && this.queue.length === 0) state.setKernel({ status: 'idle' });
+        break;
       case 'output':
         state.appendOutput(message.cellId, message.output);
         break;
       case 'finished':
+        if (message.cellId !== this.running) break;
+        this.clearWatchdog();
         state.finishCell(message.cellId, message.ok, message.stats);
         this.running = null;
         // Like Jupyter: an error stops the cells queued after it.
         if (!message.ok) this.clearQueue();
         this.next();
         break;
+      case 'completions':
+        this.answer(message.requestId, { from: message.from, items: message.items });
+        break;
       default:
         assertNever(message);
     }
+  }
+
+  private answer(requestId: number, answer: KernelCompletions): void {
+    this.pending.get(requestId)?.(answer);
+    this.pending.delete(requestId);
+  }
+
+  private clearWatchdog(): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
   }
 
   private clearQueue(): void {
@@ -89,7 +162,7 @@ class KernelSession {
     this.running = id;
     state.setKernel({ status: 'busy', executions });
     state.startCell(id, executions);
-    this.client?.send({ type: 'run', cellId: id, source: cell.source });
+    this.client?.run(id, cell.source, executions);
   }
 }
 

@@ -1,0 +1,144 @@
+// The kernel: the cells' scope and everything a run needs, apart from the Worker's messaging (so
+// tests drive it in Node). One cell runs at a time; kernel.worker.ts queues them.
+import { F, loadDigits, nn, optim, Registry, Tensor, torch, type Device } from '../engine';
+import { DIGITS_URL } from '../engine/data/digits';
+import { setInterruptCheck } from '../engine/core/interrupt';
+import { compileCell, type CompiledCell } from './cell-compiler';
+import { createScope, runCompiledCell, type CellScope } from './cell-runner';
+import { complete } from './completions';
+import { errorReport, type KnownCell } from './error-report';
+import { InterruptError, InterruptSignal } from './interrupt';
+import { displayBundle, logBundle, resultBundle } from './output-bundles';
+import { OutputStream } from './output-stream';
+import { createProgress } from './progress';
+import type { OutputBundle, WorkerToPage } from './protocol';
+
+/** Compiled cells kept for mapping stack frames in functions they defined. */
+const KNOWN_CELLS = 500;
+
+export interface KernelOptions {
+  post(message: WorkerToPage): void;
+  now?: () => number;
+  /** What relative URLs (`loadDigits()`'s default) resolve against: the page, not the Worker script. */
+  baseUrl?: string;
+}
+
+export class Kernel {
+  readonly signal = new InterruptSignal();
+  readonly scope: CellScope;
+  private readonly post: (message: WorkerToPage) => void;
+  private readonly now: () => number;
+  private readonly outputs: OutputStream;
+  private readonly known = new Map<string, KnownCell>();
+  private compiles = 0;
+  private runs = 0;
+  /** Rejects the running cell's promise: an interrupt that arrives while the cell awaits. */
+  private abandon: ((error: unknown) => void) | null = null;
+  baseUrl: string | undefined;
+
+  constructor(options: KernelOptions) {
+    this.post = options.post;
+    this.now = options.now ?? (() => performance.now());
+    this.baseUrl = options.baseUrl;
+    this.outputs = new OutputStream({
+      post: (cellId, output) => this.post({ type: 'output', cellId, output }),
+      failed: (error) => (error instanceof InterruptError ? null : errorReport(error, null, (url) => this.known.get(url))),
+      now: this.now,
+    });
+    setInterruptCheck(this.signal.check);
+    this.scope = createScope(this.builtins());
+  }
+
+  /** Runs one cell: status, outputs as they come, then `finished` with its stats. */
+  async run(cellId: string, source: string, executionCount?: number): Promise<void> {
+    this.post({ type: 'status', status: 'busy', cellId });
+    this.outputs.begin(cellId);
+    const label = `In [${executionCount ?? ++this.runs}]`;
+    const kernelsBefore = torch.stats().kernels;
+    const started = this.now();
+    let compiled: CompiledCell | null = null;
+    let ok = true;
+    let interrupted = false;
+    this.signal.active = true;
+    try {
+      compiled = compileCell(source, `wick-cell-${++this.compiles}.ts`);
+      this.remember(compiled, label);
+      const value = await this.untilInterrupted(runCompiledCell(compiled, this.scope, this.signal.check));
+      this.signal.active = false;
+      if (value !== undefined) ok = await this.outputs.emit(() => resultBundle(value));
+    } catch (error) {
+      ok = false;
+      interrupted = error instanceof InterruptError;
+      // An abandoned cell may still be awaiting: its guards keep throwing until the next run.
+      if (!interrupted) this.signal.active = false;
+      const current = compiled;
+      void this.outputs.emit(() => errorReport(error, current, (url) => this.known.get(url)));
+    }
+    await this.outputs.drain();
+    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs: null, wallMs: this.now() - started };
+    this.post({ type: 'finished', cellId, ok, stats, ...(interrupted ? { interrupted } : {}) });
+  }
+
+  /** The page asked to stop the running cell (by message; the shared flag needs no call). */
+  interrupt(): void {
+    this.signal.request();
+    this.abandon?.(new InterruptError());
+  }
+
+  /** A new run was asked for: an interrupt requested by message before it is forgotten. */
+  prepareRun(): void {
+    this.signal.reset();
+  }
+
+  complete(requestId: number, source: string, offset: number): void {
+    const { from, items } = complete(this.scope, source, offset);
+    this.post({ type: 'completions', requestId, from, items });
+  }
+
+  /** An error no cell awaited (a timer's, a forgotten promise's): shown under the last cell. */
+  reportUncaught(error: unknown): void {
+    void this.outputs.emit(() => errorReport(error, null, (url) => this.known.get(url)));
+  }
+
+  private untilInterrupted<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.abandon = reject;
+      work.then(resolve, reject).finally(() => {
+        if (this.abandon === reject) this.abandon = null;
+      });
+    });
+  }
+
+  private remember(compiled: CompiledCell, label: string): void {
+    this.known.set(compiled.sourceUrl, { compiled, label });
+    if (this.known.size > KNOWN_CELLS) this.known.delete(this.known.keys().next().value!);
+  }
+
+  private builtins(): Record<string, unknown> {
+    const emit = (make: () => OutputBundle | Promise<OutputBundle>) => void this.outputs.emit(make);
+    const log = (stream: 'stdout' | 'stderr') => (...args: unknown[]) => emit(() => logBundle(args, stream));
+    const cellConsole = Object.assign(Object.create(console) as Console, {
+      log: log('stdout'),
+      info: log('stdout'),
+      debug: log('stdout'),
+      warn: log('stderr'),
+      error: log('stderr'),
+    });
+    return {
+      torch,
+      nn,
+      F,
+      optim,
+      Tensor,
+      Registry,
+      console: cellConsole,
+      /** Shows each value as an output of the running cell. */
+      display: (...values: unknown[]): void => {
+        for (const value of values) emit(() => displayBundle(value));
+      },
+      progress: createProgress((output) => emit(() => output), this.now),
+      /** The digits data set shipped with Wick; a relative URL is the page's, not the Worker's. */
+      loadDigits: (url: string = DIGITS_URL, device?: Device) => loadDigits(this.baseUrl ? new URL(url, this.baseUrl).href : url, device),
+    };
+  }
+}
