@@ -78,6 +78,11 @@ export const torch = {
   /** Runs `fn` compiled once and reports graphs, graph breaks and their reasons. */
   explain,
 
+  /** Resolves when every kernel launched so far has finished (as torch.cuda.synchronize). */
+  async synchronize(): Promise<void> {
+    for (const d of availableDevices()) await (getBackend(d) as { finish?: () => Promise<void> }).finish?.();
+  },
+
   /** Profiles the kernels `fn` launches: names, GPU times, FLOPs, bytes; `table()` and `chromeTrace()`. */
   profile,
 

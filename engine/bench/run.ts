@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Wick's benchmarks on the device Dawn finds (the H100 through Vulkan on the GPU
  * machine; SwiftShader elsewhere, where numbers only show the benchmark runs). Writes RESULTS.md
- * with the date, device and command. `--quick` uses small sizes.
+ * with the date, device and command. `--quick` uses small sizes; `--out FILE` writes elsewhere.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,8 @@ add(await dispatchCost(device));
 add(await profilerOverhead(device));
 add(await compiledVersusEager(device, quick ? 64 : 4096));
 add(await matmulRates(device, quick ? [128, 256] : [256, 1024, 2048, 4096]));
-const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 ? process.argv[outFlag + 1] : fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const doc = `# Benchmark results
 
 - date: ${new Date().toISOString()}
