@@ -25,6 +25,12 @@ export class NotebookPage {
     return this.page.getByRole('toolbar').getByRole('button', { name, exact: true });
   }
 
+  /** Every cell's source, as Export writes it. */
+  async sources(): Promise<string[]> {
+    const { json } = await this.exportNotebook();
+    return json.cells.map((cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source));
+  }
+
   /** Downloads the notebook with Export and returns the parsed file. */
   async exportNotebook(): Promise<{ name: string; json: any }> {
     const download = this.page.waitForEvent('download');
@@ -55,12 +61,14 @@ export class CellView {
   readonly output: Locator;
   readonly tensorOutput: Locator;
   readonly errorOutput: Locator;
+  readonly progressOutput: Locator;
   readonly stats: Locator;
 
   constructor(readonly root: Locator) {
     this.output = root.getByTestId('cell-output');
     this.tensorOutput = this.output.getByTestId('tensor-output');
     this.errorOutput = this.output.getByTestId('error-output');
+    this.progressOutput = this.output.getByTestId('progress-output');
     this.stats = root.getByTestId('cell-stats');
   }
 
@@ -78,13 +86,15 @@ export class CellView {
     await this.root.page().keyboard.press('Shift+Enter');
   }
 
-  /** The numbers in the tensor output's values (after `tensor(`), in print order. */
+  /** The numbers in the tensor output's values (inside `tensor(...)`, not the statistics after it), in print order. */
   async tensorValues(): Promise<number[]> {
     const text = await this.tensorOutput.innerText();
-    return (text.slice(text.indexOf('tensor(')).match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
+    const start = text.indexOf('tensor(');
+    const values = text.slice(start, text.indexOf(')', start));
+    return (values.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
   }
 
-  async expectStatus(status: 'idle' | 'queued' | 'running' | 'done' | 'error'): Promise<void> {
-    await expect(this.root).toHaveAttribute('data-cell-status', status);
+  async expectStatus(status: 'idle' | 'queued' | 'running' | 'done' | 'error', options?: { timeout?: number }): Promise<void> {
+    await expect(this.root).toHaveAttribute('data-cell-status', status, options);
   }
 }
