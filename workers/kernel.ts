@@ -63,7 +63,7 @@ export class Kernel {
     try {
       compiled = compileCell(source, `wick-cell-${++this.compiles}.ts`);
       this.remember(compiled, label);
-      const value = await this.untilInterrupted(runCompiledCell(compiled, this.scope, this.signal.check));
+      const value = await this.untilInterrupted(runCompiledCell(compiled, this.scope, this.signal.guard));
       this.signal.active = false;
       if (value !== undefined) ok = await this.outputs.emit(() => resultBundle(value));
     } catch (error) {
