@@ -15,7 +15,7 @@ const ENTRY = join(ENGINE, 'index.ts');
 export const OUTPUT = join(ROOT, '.generated', 'engine-types.d.ts');
 
 /** The engine's names a cell has in scope, when engine/index.ts exports them. */
-const SCOPE_VALUES = ['torch', 'Registry'];
+const SCOPE_VALUES = ['torch', 'loadDigits'];
 const SCOPE_NAMESPACES = ['nn', 'F', 'optim'];
 const SCOPE_CLASSES = ['Tensor', 'Registry'];
 
@@ -80,7 +80,7 @@ function toAmbientModule(name, text, known) {
 
 function cellScope(exports) {
   const lines = [];
-  for (const name of SCOPE_VALUES) if (exports.has(name) && !SCOPE_CLASSES.includes(name)) lines.push(`    const ${name}: typeof engine.${name};`);
+  for (const name of SCOPE_VALUES) if (exports.has(name)) lines.push(`    const ${name}: typeof engine.${name};`);
   for (const name of SCOPE_NAMESPACES) if (exports.has(name)) lines.push(`    export import ${name} = engine.${name};`);
   for (const name of SCOPE_CLASSES) {
     if (!exports.has(name)) continue;

@@ -30,10 +30,13 @@ export function Toolbar() {
 
   return (
     <header className="toolbar">
-      <div className="brand">
-        <span className="brand-name">Wick</span>
-        <span className="notebook-name">{notebookName}</span>
-        <SaveStatus />
+      <div className="toolbar-top">
+        <div className="brand">
+          <span className="brand-name">Wick</span>
+          <span className="notebook-name">{notebookName}</span>
+          <SaveStatus />
+        </div>
+        <KernelStatus />
       </div>
       <div className="toolbar-buttons" role="toolbar" aria-label="Notebook">
         <CommandButton id="run-all" />
@@ -71,7 +74,6 @@ export function Toolbar() {
         </button>
         <CommandsMenu />
       </div>
-      <KernelStatus />
     </header>
   );
 }

@@ -88,12 +88,18 @@ export function CodeEditor(props: CodeEditorProps) {
       instance.onDidChangeModelContent(() => latest.current.onChange(instance.getValue()));
       instance.onDidFocusEditorText(() => latest.current.onFocus());
       instance.onDidBlurEditorText(() => latest.current.onBlur());
+      // Actions, unlike addCommand's bindings, belong to this editor alone.
       for (const command of COMMANDS) {
-        for (const key of command.editKeys ?? []) {
+        const keys = command.editKeys ?? [];
+        if (keys.length === 0) continue;
+        instance.addAction({
+          id: `wick.${command.id}`,
+          label: command.label,
+          keybindings: keys.map((key) => monacoKeybinding(monaco, key)),
           // Escape first closes Monaco's own widgets (suggestions, find, hints).
-          const when = key === 'Escape' ? '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible' : undefined;
-          instance.addCommand(monacoKeybinding(monaco, key), () => latest.current.onCommand(command.id), when);
-        }
+          precondition: keys.includes('Escape') ? '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible' : undefined,
+          run: () => latest.current.onCommand(command.id),
+        });
       }
       fitHeight();
       setEditor(instance);

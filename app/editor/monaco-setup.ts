@@ -1,22 +1,37 @@
 // Monaco, bundled locally: its editor and TypeScript workers come from this build, not a CDN.
+// The TypeScript service knows the engine's types (generated from engine/ at build time by
+// scripts/engine-dts.mjs) and, through cell-scope-types.ts, what earlier cells declared.
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
+import { startCellScopeTypes } from './cell-scope-types';
 
 self.MonacoEnvironment = {
   getWorker: (_workerId, label) =>
     label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker(),
 };
 
-const { typescriptDefaults, ScriptTarget, ModuleKind } = monaco.typescript;
+const { typescriptDefaults, ScriptTarget, ModuleKind, ModuleResolutionKind } = monaco.typescript;
 typescriptDefaults.setCompilerOptions({
-  target: ScriptTarget.ES2020,
+  target: ScriptTarget.ESNext,
   module: ModuleKind.ESNext,
+  moduleResolution: ModuleResolutionKind.NodeJs,
+  // Every cell is its own module, so cells never see each other's text; what earlier cells
+  // declared reaches a cell as globals (cell-scope-types.ts), as the kernel's scope does.
+  moduleDetection: 3, // ts.ModuleDetectionKind.Force
   strict: true,
   allowNonTsExtensions: true,
 });
-// Each cell is its own model, but cells share one scope that the checker cannot see yet:
-// report syntax errors only, until the engine's types and the cells' scope are fed to it.
+// Cells run in a scope the checker only approximates (redeclaring names on re-run, top-level
+// await): report syntax errors only, and use the types for completions and hovers.
 typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: true });
+// Probe models and imports between them need every model in the TypeScript worker.
+typescriptDefaults.setEagerModelSync(true);
+
+// The generated file is absent when the generator has not run (e.g. plain `vite`): then there are no engine types.
+const generated = import.meta.glob<string>('../../.generated/engine-types.d.ts', { query: '?raw', import: 'default', eager: true });
+for (const text of Object.values(generated)) typescriptDefaults.addExtraLib(text, 'file:///wick/engine-types.d.ts');
+
+startCellScopeTypes(monaco);
 
 export { monaco };
