@@ -114,3 +114,34 @@ test('A cell streams console output in order, a live progress bar, and errors at
   await expect(cell.errorOutput).toContainText('line 6, column 5');
   await expect(cell.stats).toContainText('GPU —');
 });
+
+test('Without cross-origin isolation, Interrupt stops a loop that awaits and restarts the kernel for one that never yields', async ({ page }) => {
+  // Serve the page without COOP/COEP: no SharedArrayBuffer, so only the interrupt message remains.
+  await page.route(/\/(\?.*)?$/, async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    await route.fulfill({ response, headers });
+  });
+  const notebook = new NotebookPage(page);
+  await notebook.open();
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
+
+  const define = await notebook.addCodeCellAtEnd();
+  await define.setSource('let ticks = 0;\nwhile (true) { ticks++; await new Promise((r) => setTimeout(r, 10)); }');
+  await define.runWithKeyboard();
+  await define.expectStatus('running');
+  await notebook.button('Interrupt').click();
+  await define.expectStatus('error', { timeout: 1000 });
+  await expect(define.errorOutput).toContainText('InterruptError');
+
+  const spin = await notebook.addCodeCellAtEnd();
+  await spin.setSource('while (true) {}');
+  await spin.runWithKeyboard();
+  await spin.expectStatus('running');
+  await notebook.button('Interrupt').click();
+  await expect(notebook.notice).toContainText('state was lost', { timeout: 5000 });
+  await expect(notebook.notice).toContainText('not cross-origin isolated');
+  await spin.expectStatus('error');
+});
