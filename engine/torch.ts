@@ -83,6 +83,24 @@ export const torch = {
     for (const d of availableDevices()) await (getBackend(d) as { finish?: () => Promise<void> }).finish?.();
   },
 
+  /**
+   * Starts a cheap GPU stopwatch (two timestamps, no pass per kernel): `stop()` resolves to the
+   * GPU time from start to stop in ms, or null where the adapter has no timestamp queries.
+   */
+  gpuTimer(): { stop(): Promise<number | null> } {
+    const gpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { mark?: () => Promise<number | null>; finish?: () => Promise<void> }) : null;
+    if (!gpu?.mark) return { stop: async () => null };
+    const start = gpu.mark();
+    return {
+      async stop() {
+        const end = gpu.mark!();
+        await gpu.finish?.();
+        const [s, e] = await Promise.all([start, end]);
+        return s === null || e === null ? null : Math.max(0, e - s);
+      },
+    };
+  },
+
   /** Profiles the kernels `fn` launches: names, GPU times, FLOPs, bytes; `table()` and `chromeTrace()`. */
   profile,
 

@@ -56,6 +56,8 @@ export class Kernel {
     const label = `In [${executionCount ?? ++this.runs}]`;
     const kernelsBefore = torch.stats().kernels;
     const started = this.now();
+    // Two GPU timestamps around the cell (no pass per kernel): cheap enough to leave on.
+    const gpuTimer = torch.gpuTimer();
     let compiled: CompiledCell | null = null;
     let ok = true;
     let interrupted = false;
@@ -75,7 +77,8 @@ export class Kernel {
       void this.outputs.emit(() => errorReport(error, current, (url) => this.known.get(url)));
     }
     await this.outputs.drain();
-    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs: null, wallMs: this.now() - started };
+    const gpuMs = await gpuTimer.stop().catch(() => null);
+    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started };
     this.post({ type: 'finished', cellId, ok, stats, ...(interrupted ? { interrupted } : {}) });
   }
 

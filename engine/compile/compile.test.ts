@@ -10,13 +10,14 @@ beforeAll(async () => {
   devices = await testDevices();
 }, 60_000);
 
-/** Kernels one call dispatches (after a warm-up call that traces). */
+/** Kernels one call dispatches, counted with torch.profile (after a warm-up call that traces). */
 async function kernelsOf(f: () => Tensor): Promise<{ kernels: number; out: Tensor }> {
   await f().data();
-  const before = torch.stats().kernels;
-  const out = f();
-  await out.data();
-  return { kernels: torch.stats().kernels - before, out };
+  let out!: Tensor;
+  const prof = await torch.profile(() => {
+    out = f();
+  });
+  return { kernels: prof.kernels.length, out };
 }
 
 async function maxDiff(a: Tensor, b: Tensor): Promise<number> {

@@ -41,3 +41,16 @@ describe('torch.profile', () => {
     }
   });
 });
+
+describe('torch.gpuTimer', () => {
+  it('times GPU work with two timestamps, or says null without them', async () => {
+    for (const d of devices.filter((dev) => dev === 'webgpu')) {
+      const x = torch.randn([64, 64], { device: d });
+      const timer = torch.gpuTimer();
+      x.matmul(x).relu();
+      const ms = await timer.stop();
+      // Dawn's adapters here have timestamp queries; the CPU has no GPU time.
+      if (d === 'webgpu') expect(ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+});

@@ -3,7 +3,13 @@
  * the GPU. Each dispatch's metadata words go into one uniform arena (256-byte slots) written once
  * per submit. Pipelines are cached by their WGSL text.
  */
-import { addPending, recordKernel, type KernelInfo, type KernelRecord } from '../../profile/recorder';
+import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
+
+/** What a timed pass fills in once its timestamps are read back. */
+interface TimedPass {
+  startMs: number | null;
+  gpuMs: number | null;
+}
 
 const SLOT_BYTES = 256;
 const ARENA_SLOTS = 1024;
@@ -19,8 +25,8 @@ export class Dispatcher {
   private pipelines = new Map<string, GPUComputePipeline>();
   private sources = new Map<string, string>();
   dispatches = 0;
-  /** Timestamp queries of the current batch while profiling: one begin/end pair per kernel. */
-  private timing: { querySet: GPUQuerySet; records: KernelRecord[] } | null = null;
+  /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
+  private timing: { querySet: GPUQuerySet; records: TimedPass[]; onRead: (() => void)[] } | null = null;
 
   constructor(private device: GPUDevice, private readonly hasTimestamps = false) {
     this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -77,10 +83,26 @@ export class Dispatcher {
     if (this.slots >= MAX_BATCH) this.flush();
   }
 
-  /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
-  private timedPass(record: KernelRecord): GPUComputePassEncoder {
+  /**
+   * A point on the GPU timeline after everything recorded so far (an empty timed pass): resolves
+   * to its time in ms, or null without timestamp queries. Cheap: no pass per kernel.
+   */
+  mark(): Promise<number | null> {
+    if (!this.hasTimestamps) return Promise.resolve(null);
+    if (this.timing && this.timing.records.length >= 2 * MAX_BATCH - 1) this.flush();
+    const record: TimedPass = { startMs: null, gpuMs: null };
+    this.timedPass(record);
     this.endPass();
-    if (!this.timing) this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * MAX_BATCH }), records: [] };
+    const batch = this.timing!;
+    return new Promise((resolve) => {
+      batch.onRead.push(() => resolve(record.startMs));
+    });
+  }
+
+  /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
+  private timedPass(record: TimedPass): GPUComputePassEncoder {
+    this.endPass();
+    if (!this.timing) this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 4 * MAX_BATCH }), records: [], onRead: [] };
     const i = this.timing.records.length;
     this.timing.records.push(record);
     this.pass = this.commandEncoder().beginComputePass({ timestampWrites: { querySet: this.timing.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
@@ -100,8 +122,9 @@ export class Dispatcher {
     const readback = this.device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.encoder.resolveQuerySet(timing.querySet, 0, count, resolved, 0);
     this.encoder.copyBufferToBuffer(resolved, 0, readback, 0, count * 8);
-    return () => addPending(
-      readback.mapAsync(GPUMapMode.READ).then(() => {
+    const profiled = timing.records.some((r) => 'name' in r);
+    return () => {
+      const read = readback.mapAsync(GPUMapMode.READ).then(() => {
         const ns = new BigInt64Array(readback.getMappedRange());
         timing.records.forEach((r, i) => {
           r.startMs = Number(ns[2 * i]) / 1e6;
@@ -110,8 +133,10 @@ export class Dispatcher {
         readback.unmap();
         for (const b of [readback, resolved]) b.destroy();
         timing.querySet.destroy();
-      }),
-    );
+        for (const done of timing.onRead) done();
+      });
+      if (profiled) addPending(read);
+    };
   }
 
   clear(buffer: GPUBuffer, bytes: number): void {

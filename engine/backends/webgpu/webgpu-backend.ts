@@ -46,6 +46,11 @@ export class WebGpuBackend implements Backend {
     return this.gpu.features.has('timestamp-query');
   }
 
+  /** A point on the GPU timeline after all work recorded so far, in ms (null without timestamps). */
+  mark(): Promise<number | null> {
+    return this.dispatcher.mark();
+  }
+
   /** Submits recorded work and resolves when the GPU has finished it. */
   async finish(): Promise<void> {
     this.dispatcher.flush();
