@@ -3,6 +3,7 @@
  * the compiled graph on later calls. Differentiable: the backward is a compiled graph too.
  */
 import { fail, fmtShape } from '../core/errors';
+import { contiguousStrides } from '../core/shape';
 import { getBackend, isGradEnabled } from '../core/runtime';
 import { StorageRef } from '../core/storage-ref';
 import { record } from '../autograd/graph';
@@ -106,22 +107,12 @@ export class CompiledFunction {
         const grad = g.contiguous();
         if (grad.shape.join() !== out.shape.join()) fail('compile', `gradient shape ${fmtShape(grad.shape)} does not match output ${fmtShape(out.shape)}`);
         const results = runner.run([grad.storageRef.storage], byValue);
-        return leaves.map((l, i) => (l.requiresGrad ? new Tensor(new StorageRef(results[i], backend), l.shape, contiguousOf(l.shape), 0, l.dtype) : null));
+        return leaves.map((l, i) => (l.requiresGrad ? new Tensor(new StorageRef(results[i], backend), l.shape, contiguousStrides(l.shape), 0, l.dtype) : null));
       };
       record(out, 'compiled', leaves, { backward, name: this.name });
     }
     return rebuild(traced.skeleton, outs);
   }
-}
-
-function contiguousOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
 }
 
 function rebuild(s: Skeleton, outs: Tensor[]): unknown {

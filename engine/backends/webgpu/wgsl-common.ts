@@ -133,3 +133,17 @@ fn mdi(i: u32) -> i32 { return bitcast<i32>(params[i >> 2u][i & 3u]); }`;
 /** The linear invocation index of a 1-D launch spread over a 2-D grid of workgroups. */
 export const LINEAR_ID = `(wid.y * nwg.x + wid.x) * ${WORKGROUP}u + lid.x`;
 export const ENTRY_ARGS = `@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>`;
+
+/**
+ * WGSL that walks the flat `index` over `dims` dims (sizes at metadata word `shapeAt`, innermost
+ * last), adding each coordinate times a stride (at `stridesAt`) to every named offset variable.
+ */
+export function decompose(index: string, dims: number, shapeAt: number, offsets: readonly { name: string; stridesAt: number }[], rem = 'rem'): string {
+  return `  var ${rem} = ${index};
+  for (var d = ${dims - 1}; d >= 0; d--) {
+    let size = md(${shapeAt}u + u32(d));
+    let c = i32(${rem} % size);
+    ${rem} = ${rem} / size;
+${offsets.map((o) => `    ${o.name} += c * mdi(${o.stridesAt}u + u32(d));`).join('\n')}
+  }`;
+}

@@ -5,7 +5,7 @@
  * where srcStrides has 0 at `dim`.
  */
 import type { DType } from '../../../core/dtype';
-import { ENTRY_ARGS, LINEAR_ID, metaDecl, storageType, WORKGROUP } from '../wgsl-common';
+import { decompose, ENTRY_ARGS, LINEAR_ID, metaDecl, storageType, WORKGROUP } from '../wgsl-common';
 
 export function gatherSource(dtype: DType, rank: number): string {
   const at = (k: number) => 5 + k * rank;
@@ -19,14 +19,7 @@ fn main(${ENTRY_ARGS}) {
   if (i >= md(0u)) { return; }
   var so = mdi(1u);
   var io = mdi(2u);
-  var rem = i;
-  for (var d = ${rank - 1}; d >= 0; d--) {
-    let size = md(${at(0)}u + u32(d));
-    let c = i32(rem % size);
-    rem = rem / size;
-    so += c * mdi(${at(1)}u + u32(d));
-    io += c * mdi(${at(2)}u + u32(d));
-  }
+${decompose('i', rank, at(0), [{ name: 'so', stridesAt: at(1) }, { name: 'io', stridesAt: at(2) }])}
   let size = mdi(3u);
   var j = index[u32(io)];
   if (j < 0) { j += size; }
@@ -54,15 +47,7 @@ fn main(${ENTRY_ARGS}) {
   var so = mdi(1u);
   var io = mdi(2u);
   var oo = mdi(3u);
-  var rem = i;
-  for (var d = ${rank - 1}; d >= 0; d--) {
-    let size = md(${at(0)}u + u32(d));
-    let c = i32(rem % size);
-    rem = rem / size;
-    so += c * mdi(${at(1)}u + u32(d));
-    io += c * mdi(${at(2)}u + u32(d));
-    oo += c * mdi(${at(3)}u + u32(d));
-  }
+${decompose('i', rank, at(0), [{ name: 'so', stridesAt: at(1) }, { name: 'io', stridesAt: at(2) }, { name: 'oo', stridesAt: at(3) }])}
   let size = mdi(4u);
   var j = index[u32(io)];
   if (j < 0) { j += size; }

@@ -5,7 +5,7 @@
 import type { DType } from '../../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../../ops/op-types';
 import { emitExpr } from './elementwise';
-import { convert, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
+import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
 
 /** Rows up to this length are reduced by a single invocation. */
 export const SHORT_ROW = 64;
@@ -188,12 +188,7 @@ fn main(${ENTRY_ARGS}) {
   let r = ${LINEAR_ID};
   if (r >= md(0u)) { return; }
   var off = mdi(2u);
-  var rem = r;
-  for (var d = ${outer - 1}; d >= 0; d--) {
-    let size = md(5u + u32(d));
-    off += i32(rem % size) * mdi(${5 + outer}u + u32(d));
-    rem = rem / size;
-  }
+${decompose('r', outer, 5, [{ name: 'off', stridesAt: 5 + outer }])}
   let step = mdi(${5 + outer + rank - 1}u);
   var best: ${v} = ${load('src', 'u32(off)', dtype)};
   var bestIndex = 0;
@@ -223,12 +218,7 @@ fn main(${ENTRY_ARGS}) {
   let r = ${LINEAR_ID};
   if (r >= md(0u)) { return; }
   var off = mdi(2u);
-  var rem = r;
-  for (var d = ${outer - 1}; d >= 0; d--) {
-    let size = md(4u + u32(d));
-    off += i32(rem % size) * mdi(${4 + outer}u + u32(d));
-    rem = rem / size;
-  }
+${decompose('r', outer, 4, [{ name: 'off', stridesAt: 4 + outer }])}
   let step = mdi(${4 + outer + rank - 1}u);
   let n = md(1u);
   var acc: ${acc} = ${literal(0, outDtype)};
