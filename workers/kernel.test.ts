@@ -61,6 +61,10 @@ function outputLine(output: OutputBundle): string {
       return `graph ${output.name} (${output.graphs.length})`;
     case 'profile':
       return `profile ${output.kernels.map((k) => k.name).join(' ')}`;
+    case 'autograd-graph':
+      return `autograd ${output.graph.nodes.map((n) => n.label).join(' ')}`;
+    case 'memory':
+      return `memory ${output.liveTensors} tensors`;
   }
 }
 

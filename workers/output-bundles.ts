@@ -1,17 +1,19 @@
 // Cell values turned into the output bundles the page draws. Only a tensor needs an async step
 // (reading its values back); everything else is made at once, so it can be posted at once.
 import { compiledInfo, formatTensor, nn, Tensor } from '../engine';
+import { autogradGraph } from './autograd-graph';
 import { inspect } from './inspect';
 import { moduleBundle } from './module-tree';
 import { plotBundle } from './plot-bundle';
-import type { OutputBundle, ProfileRow } from './protocol';
+import type { ChromeTrace, OutputBundle, ProfileRow } from './protocol';
 import { summarizeTensor } from './tensor-summary';
 
 type Made = OutputBundle | Promise<OutputBundle>;
 
 /** What `display(value)` shows: tensors, modules, compiled graphs, profiles, plots, or text. */
 export function displayBundle(value: unknown): Made {
-  return richBundle(value) ?? plotBundle(value) ?? textResult(value);
+  if (value instanceof Tensor && value.gradFn) return autogradBundle(value);
+  return richBundle(value) ?? memoryBundle(value) ?? plotBundle(value) ?? textResult(value);
 }
 
 /**
@@ -33,6 +35,21 @@ function richBundle(value: unknown): Made | null {
   return profileBundle(value);
 }
 
+/** `display(loss)`: the tensor, and the autograd graph that made it (walked to a bounded size). */
+function autogradBundle(value: Tensor): Promise<OutputBundle> {
+  const walked = autogradGraph(value)!;
+  return summarizeTensor(value).then((summary) => ({ type: 'autograd-graph', tensor: { type: 'tensor', ...summary }, ...walked }));
+}
+
+/** `torch.memory()`'s result: exactly the three counts. */
+function memoryBundle(value: unknown): OutputBundle | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const keys = Object.keys(value).sort().join(',');
+  const { liveTensors, liveBytes, pooledBytes } = value as Record<string, unknown>;
+  if (keys !== 'liveBytes,liveTensors,pooledBytes' || typeof liveTensors !== 'number' || typeof liveBytes !== 'number' || typeof pooledBytes !== 'number') return null;
+  return { type: 'memory', liveTensors, liveBytes, pooledBytes };
+}
+
 function textResult(value: unknown): OutputBundle {
   return { type: 'text', stream: 'result', text: inspect(value) };
 }
@@ -50,10 +67,14 @@ function profileBundle(value: unknown): OutputBundle | null {
     cpuMs: numberOrNull(k.cpuMs),
     flops: numberOrNull(k.flops),
     bytes: numberOrNull(k.bytes),
+    device: typeof k.device === 'string' ? k.device : undefined,
+    startMs: numberOrNull(k.startMs),
   }));
   const { wallMs, hasTimestamps } = value as { wallMs?: unknown; hasTimestamps?: unknown };
   const text = String((table as () => unknown).call(value));
-  return { type: 'profile', kernels: rows, text, wallMs: numberOrNull(wallMs), hasTimestamps: hasTimestamps === true };
+  const { chromeTrace } = value as { chromeTrace?: unknown };
+  const trace = typeof chromeTrace === 'function' ? (chromeTrace.call(value) as ChromeTrace) : null;
+  return { type: 'profile', kernels: rows, text, wallMs: numberOrNull(wallMs), hasTimestamps: hasTimestamps === true, trace };
 }
 
 /**

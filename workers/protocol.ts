@@ -1,6 +1,6 @@
 // Messages between the page (app/kernel) and the kernel Worker. Both sides switch over `type`
 // exhaustively, so adding a message here fails type-checking until both handle it.
-import type { CompiledGraphView, Device } from '../engine';
+import type { CompiledGraphView, Device, GraphData } from '../engine';
 import type { TensorSummary } from './tensor-summary';
 
 export type { Device };
@@ -10,6 +10,8 @@ export interface CellStats {
   kernels: number;
   gpuMs: number | null;
   wallMs: number;
+  /** Bytes held by live tensors after the run (torch.memory().liveBytes). */
+  liveBytes?: number;
 }
 
 /** An output the page draws as it is: large values stay in the Worker. */
@@ -25,7 +27,11 @@ export type OutputBundle =
   /** A torch.compile'd function or module: its graphs (one per guard set) before and after the passes. */
   | { type: 'graph'; name: string; graphs: CompiledGraphView[] }
   /** A torch.profile result: one row per kernel dispatched, and its table() grouped by name. */
-  | { type: 'profile'; kernels: ProfileRow[]; text: string; wallMs: number | null; hasTimestamps: boolean }
+  | { type: 'profile'; kernels: ProfileRow[]; text: string; wallMs: number | null; hasTimestamps: boolean; trace?: ChromeTrace | null }
+  /** A tensor with an autograd history (`display(loss)`): the tensor, and its graph of recorded ops. */
+  | { type: 'autograd-graph'; tensor: Extract<OutputBundle, { type: 'tensor' }>; graph: GraphData; truncated: boolean }
+  /** torch.memory(): bytes held by live tensors and by the allocator's pool. */
+  | { type: 'memory'; liveTensors: number; liveBytes: number; pooledBytes: number }
   /** A line chart. An output with the `displayId` of an earlier output of the same run replaces it (a live plot). */
   | { type: 'plot'; displayId: string; series: PlotSeries[] };
 
@@ -56,6 +62,15 @@ export interface ProfileRow {
   cpuMs: number | null;
   flops: number | null;
   bytes: number | null;
+  /** Where the kernel ran, and when it started (ms from the first kernel), where timestamps exist. */
+  device?: string;
+  startMs?: number | null;
+}
+
+/** A Chrome trace (chrome://tracing, Perfetto): complete events (`ph: 'X'`) with µs times. */
+export interface ChromeTrace {
+  traceEvents: object[];
+  displayTimeUnit: 'ms';
 }
 
 /** A name the kernel knows at the cursor, for the editor's completion list. */

@@ -1,8 +1,10 @@
 // One view per output bundle type. A bundle type without a view fails type-checking here.
 import type { ComponentType } from 'react';
 import type { OutputBundle } from '../../workers/protocol';
+import { AutogradGraphOutput } from './AutogradGraphOutput';
 import { ErrorOutput } from './ErrorOutput';
 import { GraphOutput } from './GraphOutput';
+import { MemoryOutput } from './MemoryOutput';
 import { ModuleOutput } from './ModuleOutput';
 import { PlotOutput } from './PlotOutput';
 import { ProfileOutput } from './ProfileOutput';
@@ -23,6 +25,8 @@ const views: OutputViews = {
   graph: GraphOutput,
   profile: ProfileOutput,
   plot: PlotOutput,
+  'autograd-graph': AutogradGraphOutput,
+  memory: MemoryOutput,
 };
 
 export function OutputView({ output }: { output: OutputBundle }) {

@@ -1,0 +1,62 @@
+// The profile's kernels grouped by name, sortable by any column (click a header; aria-sort tells
+// the order), with a bar for each kernel's share of the time.
+import { useState } from 'react';
+import type { ProfileRow } from '../../../workers/protocol';
+import { groupKernels, sortGroups, type SortDirection, type SortKey } from './kernel-summary';
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'calls', label: 'Calls' },
+  { key: 'totalMs', label: 'Total ms' },
+  { key: 'avgMs', label: 'Avg ms' },
+  { key: 'percent', label: '%' },
+  { key: 'gflops', label: 'GFLOP/s' },
+  { key: 'gbps', label: 'GB/s' },
+];
+
+function fixed(v: number | null, digits: number): string {
+  return v === null ? '—' : v.toFixed(digits);
+}
+
+export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; timeLabel: string }) {
+  const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'totalMs', direction: 'descending' });
+  const rows = sortGroups(groupKernels(kernels), sort.key, sort.direction);
+  const toggle = (key: SortKey) =>
+    setSort((s) => (s.key === key ? { key, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { key, direction: key === 'name' ? 'ascending' : 'descending' }));
+  return (
+    <table className="kernel-table">
+      <caption>
+        {rows.length} kernels, {kernels.length} dispatches; times are {timeLabel}
+      </caption>
+      <thead>
+        <tr>
+          {COLUMNS.map((c) => (
+            <th key={c.key} scope="col" aria-sort={sort.key === c.key ? sort.direction : 'none'}>
+              <button type="button" className="link" onClick={() => toggle(c.key)}>
+                {c.label}
+              </button>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((g) => (
+          <tr key={g.name} data-testid="kernel-row">
+            <td>
+              <code>{g.name}</code>
+            </td>
+            <td>{g.calls}</td>
+            <td>{g.totalMs.toFixed(3)}</td>
+            <td>{g.avgMs.toFixed(3)}</td>
+            <td className="share">
+              <span className="share-bar" style={{ width: `${Math.min(100, g.percent)}%` }} />
+              <span className="share-text">{g.percent.toFixed(1)}</span>
+            </td>
+            <td>{fixed(g.gflops, 1)}</td>
+            <td>{fixed(g.gbps, 1)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { torch } from '../engine';
+import { autogradGraph } from './autograd-graph';
+import { displayBundle, resultBundle } from './output-bundles';
+import type { OutputBundle } from './protocol';
+
+beforeAll(async () => {
+  await torch.init({ backend: 'cpu' });
+});
+
+describe('autograd graph', () => {
+  it('walks gradFn from the result to the leaves, with edges from inputs to ops', () => {
+    const w = torch.randn([3, 3], { requiresGrad: true });
+    const x = torch.ones([3, 3]);
+    const loss = w.mul(x).relu().sum();
+    const { graph, truncated } = autogradGraph(loss)!;
+    expect(truncated).toBe(false);
+    expect(graph.nodes.map((n) => n.label)).toEqual(['SumBackward (result)', 'ReluBackward', 'MulBackward', 'leaf (requiresGrad)', 'constant']);
+    expect(graph.nodes.map((n) => n.kind)).toEqual(['output', 'kernel', 'kernel', 'param', 'input']);
+    expect(graph.edges).toEqual([
+      { from: 't1', to: 't0' },
+      { from: 't2', to: 't1' },
+      { from: 't3', to: 't2' },
+      { from: 't4', to: 't2' },
+    ]);
+  });
+
+  it('stops at the node limit and says so', () => {
+    let y = torch.ones([2], { requiresGrad: true });
+    for (let i = 0; i < 50; i++) y = y.add(1);
+    const { graph, truncated } = autogradGraph(y, 10)!;
+    expect(graph.nodes).toHaveLength(10);
+    expect(truncated).toBe(true);
+  });
+
+  it('display(loss) shows the tensor and its graph; a plain tensor and a cell result keep the tensor view', async () => {
+    const w = torch.ones([2], { requiresGrad: true });
+    const loss = w.mul(w).sum();
+    const shown = (await displayBundle(loss)) as Extract<OutputBundle, { type: 'autograd-graph' }>;
+    expect(shown.type).toBe('autograd-graph');
+    expect(shown.tensor.type).toBe('tensor');
+    expect((await resultBundle(loss)).type).toBe('tensor');
+    expect((await displayBundle(torch.ones([2]))).type).toBe('tensor');
+    expect((await displayBundle(w)).type).toBe('tensor');
+  });
+});
+
+describe('profile and memory bundles', () => {
+  it('sends rows with device and start, and the Chrome trace', async () => {
+    const p = await torch.profile(() => {
+      const x = torch.ones([4, 4]);
+      x.matmul(x).relu();
+    });
+    const bundle = (await displayBundle(p)) as Extract<OutputBundle, { type: 'profile' }>;
+    expect(bundle.type).toBe('profile');
+    expect(bundle.kernels.every((k) => k.device === 'cpu')).toBe(true);
+    const events = bundle.trace!.traceEvents as { ph: string; name: string }[];
+    expect(events.length).toBe(bundle.kernels.length);
+    expect(events.every((e) => e.ph === 'X')).toBe(true);
+  });
+
+  it('shows torch.memory() as a memory card', async () => {
+    const bundle = await displayBundle(torch.memory());
+    expect(bundle.type).toBe('memory');
+    expect((await displayBundle({ liveBytes: 1 })).type).toBe('text');
+  });
+});
