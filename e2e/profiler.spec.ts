@@ -51,4 +51,6 @@ test('display(torch.memory()) shows live and pooled bytes', async ({ page }) => 
   const memory = cell.output.getByTestId('memory-output');
   await expect(memory).toContainText('Live tensors');
   await expect(memory.getByRole('img', { name: /^Live .*, pooled / })).toBeVisible();
+  // The cell's stats say what live tensors hold after it.
+  await expect(cell.stats).toContainText(/live \d/);
 });

@@ -78,7 +78,7 @@ export class Kernel {
     }
     await this.outputs.drain();
     const gpuMs = await gpuTimer.stop().catch(() => null);
-    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started };
+    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started, liveBytes: torch.memory().liveBytes };
     this.post({ type: 'finished', cellId, ok, stats, ...(interrupted ? { interrupted } : {}) });
   }
 
