@@ -6,6 +6,7 @@ import { fuseElementwise } from './fuse-elementwise';
 import { fuseEpilogues } from './fuse-epilogue';
 import { fusePrologues } from './fuse-prologue';
 import { fuseRows } from './fuse-row';
+import { foldConstants } from './fold';
 
 export interface PassReport {
   graph: 'forward' | 'backward';
@@ -23,6 +24,7 @@ export const PASSES: { name: string; run: (g: Graph) => void }[] = [
   { name: 'fuse_epilogue', run: fuseEpilogues },
   { name: 'fuse_pointwise', run: fuseElementwise },
   { name: 'fuse_rows', run: fuseRows },
+  { name: 'fold', run: foldConstants },
   { name: 'dce', run: eliminateDeadCode },
 ];
 

@@ -10,6 +10,8 @@ import { eliminateCommonSubexpressions } from './cse';
 import { fuseElementwise } from './fuse-elementwise';
 import { fusePrologues } from './fuse-prologue';
 import { fuseEpilogues } from './fuse-epilogue';
+import { foldConstants } from './fold';
+import { exprKey } from '../../ops/op-types';
 
 function traced(fn: (...a: Tensor[]) => unknown, ...shapes: number[][]): Graph {
   return trace(fn, shapes.map((s) => torch.zeros(s, { device: 'cpu' })), 'cpu').forward;
@@ -54,6 +56,16 @@ describe('compiler passes', () => {
     fuseElementwise(g);
     fuseEpilogues(g);
     expect(kernels(g)).toEqual(['fused_mm_add_relu']);
+  });
+
+  it('folding bakes the traced numbers in and drops identities', () => {
+    const g = traced((a) => a.mul(1).add(2 * 3).sub(0), [4]);
+    fuseElementwise(g);
+    eliminateDeadCode(g);
+    foldConstants(g);
+    const node = g.nodes[0];
+    expect(node.kind === 'elementwise' && node.scalars).toEqual([]);
+    expect(node.kind === 'elementwise' && exprKey(node.expr)).toBe('add(i0:float32,c6:float32)');
   });
 
   it('prints as torch.fx prints a graph', () => {
