@@ -114,10 +114,20 @@ export function startCellScopeTypes(monaco: typeof Monaco): void {
     }
   };
 
+  update();
+  // Warm the TypeScript worker up (libs, engine types, probes) before the first completion asks.
+  const first = monaco.Uri.parse(probeUri(0));
+  if (monaco.editor.getModel(first)) {
+    void monaco.typescript
+      .getTypeScriptWorker()
+      .then((get) => get(first))
+      .then((worker) => worker.getCompletionsAtPosition(first.toString(), 0))
+      .catch(() => undefined);
+  }
+
   const schedule = () => {
     if (timer === null) timer = setTimeout(update, DELAY_MS);
   };
-  update();
   useWick.subscribe((now, before) => {
     if (now.cells !== before.cells || now.selectedId !== before.selectedId) schedule();
   });
