@@ -50,7 +50,7 @@ function displayData(text: string, executionCount: number | null, result: boolea
 }
 
 /** What an output keeps in a file: its text (rich views are redrawn by running the cell). */
-function outputToIpynb(output: OutputBundle, executionCount: number | null): IpynbOutput | null {
+function outputToIpynb(output: OutputBundle, executionCount: number | null): IpynbOutput {
   switch (output.type) {
     case 'text':
       return output.stream === 'result'
@@ -62,8 +62,16 @@ function outputToIpynb(output: OutputBundle, executionCount: number | null): Ipy
       return displayData(output.series.map((s) => `${s.name}: [${s.values.join(', ')}]`).join('\n'), executionCount, false);
     case 'error':
       return { output_type: 'error', ename: output.name, evalue: output.message, traceback: [] };
+    case 'progress':
+      return displayData(`${output.label ? `${output.label}: ` : ''}${output.done}${output.total === null ? '' : `/${output.total}`}`, executionCount, false);
+    case 'module':
+    case 'profile':
+      return displayData(output.text, executionCount, false);
+    case 'graph':
+      return displayData(output.graphs.map((g) => g.after.text).join('\n') || output.name, executionCount, false);
     default:
-      return 'text' in output && typeof output.text === 'string' ? displayData(output.text, executionCount, false) : null;
+      // Views added later keep at least their text, or their kind.
+      return displayData('text' in output && typeof output.text === 'string' ? output.text : `[${output.type}]`, executionCount, false);
   }
 }
 
@@ -81,7 +89,7 @@ export function toIpynb(
       if (cell.type === 'markdown') return { ...base, cell_type: 'markdown' };
       const run = runtime[cell.id];
       const executionCount = run?.executionCount ?? null;
-      const outputs = (run?.outputs ?? []).flatMap((o) => outputToIpynb(o, executionCount) ?? []);
+      const outputs = (run?.outputs ?? []).map((o) => outputToIpynb(o, executionCount));
       return { ...base, cell_type: 'code', execution_count: executionCount, outputs };
     }),
   };

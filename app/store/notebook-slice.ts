@@ -62,10 +62,10 @@ export const createNotebookSlice: StateCreator<WickState, [], [], NotebookSlice>
     return insertCell(type, afterId === null ? cells.length : cells.findIndex((c) => c.id === afterId) + 1);
   },
   setSource(id, source) {
-    set(({ cells }) => ({ cells: cells.map((c) => (c.id === id && c.source !== source ? { ...c, source } : c)) }));
+    set(({ cells }) => (cells.some((c) => c.id === id && c.source !== source) ? { cells: cells.map((c) => (c.id === id ? { ...c, source } : c)) } : {}));
   },
   setCellType(id, type) {
-    set(({ cells }) => ({ cells: cells.map((c) => (c.id === id && c.type !== type ? { ...c, type } : c)) }));
+    set(({ cells }) => (cells.some((c) => c.id === id && c.type !== type) ? { cells: cells.map((c) => (c.id === id ? { ...c, type } : c)) } : {}));
   },
   moveCell(id, delta) {
     set(({ cells }) => {
