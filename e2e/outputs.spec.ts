@@ -1,0 +1,67 @@
+// Rich outputs: a live loss plot, and tensor views (a 1000x1000 heatmap, N-D slices, stats).
+import { expect, test } from '@playwright/test';
+import { NotebookUi } from './pages/notebook-ui';
+
+test('display(losses) in a training loop draws one live loss curve that grows while the cell runs', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await notebook.open();
+  const cell = await notebook.addCode(`const losses: number[] = [];
+const w = torch.tensor([3], { requiresGrad: true });
+const opt = new optim.SGD([w], { lr: 0.05 });
+for (let step = 0; step < 40; step++) {
+  const loss = w.sub(1).square().sum();
+  opt.zeroGrad();
+  loss.backward();
+  opt.step();
+  losses.push(await loss.item());
+  display(losses);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+}`);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const plot = cell.plotOutput;
+  // Seen part-way through: the same chart, with some of the steps.
+  await expect(plot).toHaveAttribute('data-points', /^([2-9]|[1-2]\d|3[0-8])$/);
+  await cell.expectStatus('done');
+  await expect(plot).toHaveCount(1);
+  await expect(plot).toHaveAttribute('data-points', '40');
+  await expect(plot).toHaveAccessibleName(/Line chart of 40 steps; last: value 0\.0\d/);
+});
+
+test('a 1000x1000 tensor shows its header, elided values, stats and a heatmap within 200 ms of arriving', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await notebook.open();
+  const cell = await notebook.addCode('torch.manualSeed(0);\ntorch.randn([1000, 1000])');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const view = cell.tensorOutput;
+  await expect(view).toContainText('shape [1000, 1000]');
+  await expect(view).toContainText('float32');
+  await expect(view).toContainText('webgpu');
+  await expect(view).toContainText('1,000,000 elements');
+  await expect(view).toContainText('...');
+  await expect(view.getByRole('img', { name: /heatmap of 250×250 cells \(each cell the mean of 4×4 values\)/ })).toBeVisible();
+  await expect(view.getByRole('img', { name: /^Histogram of 32 bins/ })).toBeVisible();
+  const stats = view.getByRole('definition');
+  await expect(stats).toHaveCount(4);
+  const [min, max, mean, std] = (await stats.allInnerTexts()).map(Number);
+  expect(min).toBeLessThan(-4);
+  expect(max).toBeGreaterThan(4);
+  expect(Math.abs(mean)).toBeLessThan(0.01);
+  expect(Math.abs(std - 1)).toBeLessThan(0.01);
+  await expect(view).toHaveAttribute('data-render-ms', /\d/);
+  const renderMs = Number(await view.getAttribute('data-render-ms'));
+  console.log(`1000x1000 tensor view rendered in ${renderMs} ms after its bundle arrived`);
+  expect(renderMs).toBeLessThan(200);
+});
+
+test('an N-D tensor gets a slice picker over its last two dims', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await notebook.open();
+  const cell = await notebook.addCode('torch.arange(0, 24).reshape([2, 3, 4])');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const slice = cell.tensorOutput.getByRole('slider', { name: 'Slice' });
+  await expect(slice).toHaveAttribute('aria-valuetext', '[0, :, :]');
+  await slice.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(slice).toHaveAttribute('aria-valuetext', '[1, :, :]');
+  await expect(cell.tensorOutput.getByRole('img', { name: /^Slice \[1, :, :\]: heatmap of 3×4 cells, from 12 to 23/ })).toBeVisible();
+});
