@@ -7,8 +7,11 @@ import type { OutputBundle, PlotSeries } from '../../workers/protocol';
 import { useWick } from '../store';
 import { shortNumber } from './tensor/format-number';
 
-const COLORS = ['#2f6feb', '#e36209', '#1a7f37', '#8250df', '#cf222e', '#0598bc'];
+const LIGHT_COLORS = ['#2f6feb', '#e36209', '#1a7f37', '#8250df', '#cf222e', '#0598bc'];
+const DARK_COLORS = ['#6ea1ff', '#f0883e', '#56d364', '#bc8cff', '#ff7b72', '#39c5cf'];
 const HEIGHT = 220;
+/** Steps are whole numbers: ticks at 1, 2, 5, 10, 20, 50, … */
+const STEP_INCREMENTS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 function aligned(series: PlotSeries[]): uPlot.AlignedData {
   const length = Math.max(...series.map((s) => s.values.length));
@@ -33,9 +36,9 @@ export function PlotOutput({ output }: { output: Extract<OutputBundle, { type: '
         width: Math.max(200, element.clientWidth),
         height: HEIGHT,
         scales: { x: { time: false } },
-        axes: [{ ...axis, label: 'step' }, { ...axis, values: (_u, ticks) => ticks.map(shortNumber) }],
+        axes: [{ ...axis, label: 'step', incrs: STEP_INCREMENTS }, { ...axis, values: (_u, ticks) => ticks.map(shortNumber) }],
         legend: { show: output.series.length > 1 || output.series[0].name !== 'value' },
-        series: [{ label: 'step' }, ...output.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2, points: { show: false } }))],
+        series: [{ label: 'step' }, ...output.series.map((s, i) => ({ label: s.name, stroke: (theme === 'dark' ? DARK_COLORS : LIGHT_COLORS)[i % LIGHT_COLORS.length], width: 2, points: { show: false } }))],
       },
       aligned(output.series),
       element,
