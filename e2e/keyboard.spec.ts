@@ -124,3 +124,19 @@ test('Ctrl+I interrupts the running cell in command mode', async ({ page }) => {
   await expect(cell.root).not.toHaveAttribute('data-cell-status', 'running');
   await expect(notebook.kernelStatus).toContainText('idle');
 });
+
+test('the Commands menu lists the same commands with their keys, and runs them', async ({ page }) => {
+  await selectInCommandMode(1);
+  await notebook.control('Commands').click();
+  const menu = page.getByRole('menu', { name: 'Commands' });
+  await expect(menu.getByRole('menuitem', { name: /Delete cell\s*D D/ })).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: /Run cell and select below\s*Shift\+Enter/ })).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: /Undo delete cell/ })).toHaveAttribute('aria-disabled', 'true');
+  // Keyboard-only: arrows move through the menu, Enter runs the item.
+  await page.keyboard.press('ArrowDown');
+  await menu.getByRole('menuitem', { name: /^Insert cell below/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeHidden();
+  await expect(notebook.cells).toHaveCount(4);
+  await notebook.cell(2).expectSelected();
+});
