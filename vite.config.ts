@@ -23,7 +23,9 @@ export default defineConfig({
   plugins: [react(), headersFile()],
   server: { headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
-  worker: { format: 'es' },
+  // The engine names modules by their class (PyTorch's print(model), module trees): keep class
+  // names through minification in the Worker, where the engine runs.
+  worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
   // Scan the kernel Worker too, so the dev server pre-bundles its dependencies before the first
   // page load instead of re-bundling (and reloading the page) when the Worker starts.
   optimizeDeps: { entries: ['index.html', 'workers/kernel.worker.ts'] },

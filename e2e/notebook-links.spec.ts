@@ -64,13 +64,26 @@ test('a notebook of 50 cells opens at once and creates editors only near the scr
       ? { id: `md${i}`, cell_type: 'markdown', metadata: {}, source: [`## Part ${i / 5 + 1}`] }
       : { id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: [`const v${i} = torch.ones([${i}]);\nv${i}.sum()`] },
   );
-  const started = Date.now();
-  await notebook.openNotebook('fifty.ipynb', { ...NOTEBOOK, cells });
+  // Time it in the page: from choosing the file to the 50th cell in the document.
+  await page.evaluate(() => {
+    const w = window as unknown as { openStarted: number; openMs: Promise<number> };
+    w.openMs = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelectorAll('[data-testid="cell"]').length !== 50) return;
+        observer.disconnect();
+        resolve(performance.now() - w.openStarted);
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+  });
+  const chooser = page.waitForEvent('filechooser');
+  await notebook.button('Open').click();
+  await page.evaluate(() => ((window as unknown as { openStarted: number }).openStarted = performance.now()));
+  await (await chooser).setFiles({ name: 'fifty.ipynb', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...NOTEBOOK, cells })) });
   await expect(notebook.cells).toHaveCount(50);
-  await expect(notebook.cell(49).root).toBeAttached();
-  const openMs = Date.now() - started;
-  console.log(`50 cells shown in ${openMs} ms`);
-  expect(openMs).toBeLessThan(5_000);
+  const openMs = await page.evaluate(() => (window as unknown as { openMs: Promise<number> }).openMs);
+  console.log(`50 cells in the page ${openMs.toFixed(0)} ms after the file was chosen`);
+  expect(openMs).toBeLessThan(2_000);
 
   const editors = page.getByRole('textbox', { name: 'Code cell source' });
   await expect(editors.first()).toBeAttached();

@@ -65,3 +65,17 @@ test('an N-D tensor gets a slice picker over its last two dims', async ({ page }
   await expect(slice).toHaveAttribute('aria-valuetext', '[1, :, :]');
   await expect(cell.tensorOutput.getByRole('img', { name: /^Slice \[1, :, :\]: heatmap of 3×4 cells, from 12 to 23/ })).toBeVisible();
 });
+
+test('a module shows as a tree of its layers with parameter counts, or as PyTorch prints it', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await notebook.open();
+  const cell = await notebook.addCode('new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2))');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const tree = cell.output.getByRole('tree', { name: 'Module Sequential' });
+  await expect(tree).toBeVisible();
+  await expect(tree.getByRole('treeitem')).toHaveCount(4);
+  await expect(tree.getByRole('treeitem').first()).toContainText('58 params');
+  await expect(tree.getByRole('treeitem', { name: /^0: Linear/ })).toContainText('[8, 4]');
+  await cell.output.getByRole('button', { name: 'Text' }).click();
+  await expect(cell.output).toContainText('(0): Linear(in_features=4, out_features=8, bias=True)');
+});

@@ -30,6 +30,8 @@ function errorLineOf(run: CellRuntime): number | null {
 export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; index: number }) {
   const run = useWick((s) => s.runtime[cell.id]) ?? IDLE_CELL;
   const selected = useWick((s) => s.selectedId === cell.id);
+  // One cell is in the Tab order (the selected one, else the first): Tab reaches the notebook, where command-mode keys work.
+  const tabStop = useWick((s) => (s.selectedId === null || !s.cells.some((c) => c.id === s.selectedId) ? s.cells[0]?.id === cell.id : selected));
   const mode = useWick((s) => (s.selectedId === cell.id ? s.mode : 'command'));
   const focusRequest = useWick((s) => (s.selectedId === cell.id ? s.focusRequest : 0));
   const editingMarkdown = useWick((s) => s.editingMarkdown[cell.id] ?? cell.source === '');
@@ -51,7 +53,7 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
   return (
     <section
       ref={section}
-      tabIndex={-1}
+      tabIndex={tabStop ? 0 : -1}
       className={`cell ${cell.type}${selected ? ` selected ${mode}` : ''}`}
       data-testid="cell"
       data-cell-type={cell.type}
@@ -67,6 +69,7 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
     >
       <div className="cell-prompt" aria-hidden="true">
         {isCode ? prompt(run) : ''}
+        {isCode && run.status !== 'idle' && <span className={`cell-status-mark ${run.status}`} title={STATUS_WORDS[run.status]} />}
       </div>
       <div className="cell-main">
         {showEditor ? (

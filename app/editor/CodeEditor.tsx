@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor';
 import { COMMANDS } from '../commands/registry';
 import { loadMonaco } from './load-monaco';
+import { queueEditorCreation } from './editor-queue';
 import { monacoKeybinding } from './keybindings';
 
 export interface CodeEditorProps {
@@ -71,7 +72,8 @@ export function CodeEditor(props: CodeEditorProps) {
     if (!wanted) return;
     let created: Monaco.editor.IStandaloneCodeEditor | null = null;
     let cancelled = false;
-    void loadMonaco().then((monaco) => {
+    let unqueue = () => {};
+    const create = (monaco: typeof Monaco) => {
       if (cancelled || !host.current) return;
       const { value, language, ariaLabel, cellId } = latest.current;
       const uri = monaco.Uri.parse(modelUri(cellId, language));
@@ -104,9 +106,13 @@ export function CodeEditor(props: CodeEditorProps) {
       fitHeight();
       setEditor(instance);
       if (focusWhenCreated.current) instance.focus();
+    };
+    void loadMonaco().then((monaco) => {
+      if (!cancelled) unqueue = queueEditorCreation(() => create(monaco), focusWhenCreated.current || latest.current.focusRequest > 0);
     });
     return () => {
       cancelled = true;
+      unqueue();
       created?.getModel()?.dispose();
       created?.dispose();
     };

@@ -45,8 +45,10 @@ export async function saveNow(): Promise<void> {
 export function startAutosave(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const unsubscribe = useWick.subscribe((now, before) => {
-    const changed =
-      now.cells !== before.cells || now.notebookName !== before.notebookName || now.notebookMetadata !== before.notebookMetadata || now.runtime !== before.runtime;
+    const authored = now.cells !== before.cells || now.notebookName !== before.notebookName || now.notebookMetadata !== before.notebookMetadata;
+    // Outputs are saved once the kernel settles, not on every live update while a cell runs.
+    const settled = now.runtime !== before.runtime ? now.kernel.status !== 'busy' : now.kernel.status !== before.kernel.status && now.kernel.status === 'idle';
+    const changed = authored || settled;
     if (!changed) return;
     if (now.saveState !== 'unsaved') now.setSaveState('unsaved');
     if (timer !== null) return; // a save is due already, and it will read the latest state
