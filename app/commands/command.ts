@@ -16,4 +16,6 @@ export interface Command {
   hidden?: boolean;
   run(): void | Promise<void>;
   isEnabled?(state: WickState): boolean;
+  /** For on/off commands (the dark theme): whether it is on. */
+  isChecked?(state: WickState): boolean;
 }

@@ -49,6 +49,7 @@ export const NOTEBOOK_COMMANDS: Command[] = [
     id: 'toggle-theme',
     label: 'Dark theme',
     group: 'view',
+    isChecked: (s) => s.theme === 'dark',
     run: () => state().setTheme(state().theme === 'dark' ? 'light' : 'dark'),
   },
 ];

@@ -11,7 +11,7 @@ export function CommandsMenu() {
   const items = COMMANDS.filter((c) => !c.hidden);
 
   useEffect(() => {
-    if (open) menu.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    if (open) menu.current?.querySelector<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])')?.focus();
   }, [open]);
 
   const close = () => {
@@ -20,7 +20,7 @@ export function CommandsMenu() {
   };
 
   const onKeyDown = (event: React.KeyboardEvent) => {
-    const entries = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const entries = [...(menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
     const at = entries.indexOf(document.activeElement as HTMLElement);
     if (event.key === 'Escape') close();
     else if (event.key === 'ArrowDown') entries[(at + 1) % entries.length]?.focus();
@@ -42,7 +42,8 @@ export function CommandsMenu() {
             return (
               <li
                 key={c.id}
-                role="menuitem"
+                role={c.isChecked ? 'menuitemcheckbox' : 'menuitem'}
+                aria-checked={c.isChecked ? c.isChecked(state) : undefined}
                 tabIndex={-1}
                 aria-disabled={!enabled}
                 onClick={() => {
@@ -56,7 +57,10 @@ export function CommandsMenu() {
                   event.currentTarget.click();
                 }}
               >
-                <span>{c.label}</span>
+                <span>
+                  {c.label}
+                  {c.isChecked?.(state) ? ' ✓' : ''}
+                </span>
                 {keys.length > 0 && <kbd>{keys.map(keyLabel).join(' / ')}</kbd>}
               </li>
             );

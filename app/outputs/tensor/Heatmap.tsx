@@ -6,6 +6,8 @@ import { shortNumber } from './format-number';
 
 /** The largest side the heatmap is drawn at, in CSS pixels. */
 const MAX_SIDE = 280;
+/** The largest a single cell is drawn: small matrices stay small. */
+const MAX_CELL = 24;
 
 export function Heatmap({ heatmap, label, onDrawn }: { heatmap: HeatmapData; label: string; onDrawn?(): void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -36,7 +38,7 @@ export function Heatmap({ heatmap, label, onDrawn }: { heatmap: HeatmapData; lab
     onDrawn?.();
   }, [rows, cols, values, scale, onDrawn]);
 
-  const zoom = Math.max(1, Math.floor(MAX_SIDE / Math.max(rows, cols)));
+  const zoom = Math.min(MAX_CELL, Math.max(1, Math.floor(MAX_SIDE / Math.max(rows, cols))));
   const width = Math.min(MAX_SIDE, cols * zoom);
   const height = (rows / cols) * width;
   const blocks = rowStep > 1 || colStep > 1 ? ` (each cell the mean of ${rowStep}×${colStep} values)` : '';

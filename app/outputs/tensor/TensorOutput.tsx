@@ -9,6 +9,9 @@ import { SlicePicker } from './SlicePicker';
 
 type TensorBundle = Extract<OutputBundle, { type: 'tensor' }>;
 
+/** Tensors of at most this many elements show their values only. */
+const SMALL = 8;
+
 /** Marks on the view how long it took from the bundle's arrival to the pixels (for tests and curious users). */
 function useRenderTiming(output: TensorBundle) {
   const root = useRef<HTMLDivElement>(null);
@@ -23,11 +26,13 @@ function useRenderTiming(output: TensorBundle) {
 
 export function TensorOutput({ output }: { output: TensorBundle }) {
   const { root, mark } = useRenderTiming(output);
-  const hasPicture = output.heatmap !== null || output.slices !== null;
+  const numel = output.shape.reduce((a, b) => a * b, 1);
+  // A handful of values reads best as the values alone.
+  const pictured = numel > SMALL;
+  const hasPicture = pictured && (output.heatmap !== null || output.slices !== null);
   useLayoutEffect(() => {
     if (!hasPicture) mark();
   }, [hasPicture, mark]);
-  const numel = output.shape.reduce((a, b) => a * b, 1);
   const name = `Tensor of shape [${output.shape.join(', ')}]`;
 
   return (
@@ -39,7 +44,7 @@ export function TensorOutput({ output }: { output: TensorBundle }) {
         <span className="muted">{numel.toLocaleString('en-US')} elements</span>
       </div>
       <pre className="tensor-values">{output.text}</pre>
-      {(hasPicture || output.stats) && (
+      {pictured && (
         <div className="tensor-views">
           {output.heatmap && <Heatmap heatmap={output.heatmap} label={name} onDrawn={mark} />}
           {output.slices && <SlicePicker slices={output.slices} shape={output.shape} onDrawn={mark} />}
