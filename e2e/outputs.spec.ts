@@ -79,3 +79,14 @@ test('a module shows as a tree of its layers with parameter counts, or as PyTorc
   await cell.output.getByRole('button', { name: 'Text' }).click();
   await expect(cell.output).toContainText('(0): Linear(in_features=4, out_features=8, bias=True)');
 });
+
+test('an error shows its message and marks the cell line it happened on in the editor', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await notebook.open();
+  const cell = await notebook.addCode('const a = torch.ones([2, 3]);\nconst b = a.matmul(torch.ones([2, 3]));\nb');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await cell.expectStatus('error');
+  await expect(cell.errorOutput).toContainText('line 2');
+  await expect(cell.root.getByTestId('cell-editor')).toHaveAttribute('data-error-line', '2');
+  await expect(cell.root).toHaveAccessibleName(/Code cell \d+, failed/);
+});

@@ -73,7 +73,7 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
       </div>
       <div className="cell-main">
         {showEditor ? (
-          <div className="cell-editor" data-testid="cell-editor">
+          <div className="cell-editor" data-testid="cell-editor" data-error-line={isCode ? (errorLineOf(run) ?? undefined) : undefined}>
             <CodeEditor
               key={cell.type}
               cellId={cell.id}
