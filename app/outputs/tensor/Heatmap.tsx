@@ -1,5 +1,5 @@
 // A heatmap of (downsampled) values on a canvas, with a colour legend and the value under the pointer.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Heatmap as HeatmapData } from '../../../workers/tensor-summary';
 import { colorScale, legendGradient } from './colormap';
 import { shortNumber } from './format-number';
@@ -25,14 +25,16 @@ export function Heatmap({ heatmap, label, onDrawn }: { heatmap: HeatmapData; lab
     return colorScale(min === Infinity ? 0 : min, max === -Infinity ? 0 : max);
   }, [values]);
 
-  useEffect(() => {
+  // Drawn in the same task as the commit: the picture appears with the rest of the output.
+  useLayoutEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
     const image = context.createImageData(cols, rows);
+    const pixels = new Uint32Array(image.data.buffer);
+    const gray = 0xff808080;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const [r, g, b] = Number.isNaN(v) ? [128, 128, 128] : scale.color(v);
-      image.data.set([r, g, b, 255], i * 4);
+      pixels[i] = Number.isNaN(v) ? gray : scale.packed(v);
     }
     context.putImageData(image, 0, 0);
     onDrawn?.();

@@ -21,15 +21,38 @@ export interface ColorScale {
   lo: number;
   hi: number;
   color(v: number): Rgb;
+  /** The colour of `v` as one little-endian RGBA word, from a 256-entry table (for ImageData). */
+  packed(v: number): number;
+}
+
+const LEVELS = 256;
+
+/** A 256-entry table of packed RGBA words for `t` in [0, 1]. */
+function packedTable(stops: Rgb[]): Uint32Array {
+  const table = new Uint32Array(LEVELS);
+  for (let i = 0; i < LEVELS; i++) {
+    const [r, g, b] = sample(stops, i / (LEVELS - 1));
+    table[i] = (255 << 24) | (Math.round(b) << 16) | (Math.round(g) << 8) | Math.round(r);
+  }
+  return table;
+}
+
+const VIRIDIS_TABLE = packedTable(VIRIDIS);
+const DIVERGING_TABLE = packedTable(DIVERGING);
+
+function level(t: number): number {
+  return Math.max(0, Math.min(LEVELS - 1, Math.round(t * (LEVELS - 1))));
 }
 
 export function colorScale(min: number, max: number): ColorScale {
   if (min < 0 && max > 0) {
     const bound = Math.max(-min, max);
-    return { diverging: true, lo: -bound, hi: bound, color: (v) => sample(DIVERGING, (v / bound + 1) / 2) };
+    const t = (v: number) => (v / bound + 1) / 2;
+    return { diverging: true, lo: -bound, hi: bound, color: (v) => sample(DIVERGING, t(v)), packed: (v) => DIVERGING_TABLE[level(t(v))] };
   }
   const span = max - min || 1;
-  return { diverging: false, lo: min, hi: max, color: (v) => sample(VIRIDIS, (v - min) / span) };
+  const t = (v: number) => (v - min) / span;
+  return { diverging: false, lo: min, hi: max, color: (v) => sample(VIRIDIS, t(v)), packed: (v) => VIRIDIS_TABLE[level(t(v))] };
 }
 
 /** A CSS gradient of the scale, for its legend. */
