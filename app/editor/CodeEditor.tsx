@@ -39,6 +39,8 @@ const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
   scrollbar: { vertical: 'hidden', alwaysConsumeMouseWheel: false },
   tabSize: 2,
   wordWrap: 'on',
+  // TypeScript knows the names; words from other cells would only repeat them as plain text.
+  wordBasedSuggestions: 'currentDocument',
 };
 
 export function modelUri(cellId: string, language: 'typescript' | 'markdown'): string {
