@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -19,8 +20,24 @@ function headersFile(): Plugin {
   };
 }
 
+/** In dev, regenerates the engine's types for IntelliSense (scripts/engine-dts.mjs) when engine/ changes. */
+function engineTypesOnChange(): Plugin {
+  return {
+    name: 'wick-engine-types',
+    apply: 'serve',
+    configureServer(server) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      server.watcher.on('change', (file) => {
+        if (!/[\\/]engine[\\/]/.test(file) || file.endsWith('.test.ts')) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => spawn(process.execPath, ['scripts/engine-dts.mjs'], { stdio: 'inherit' }), 500);
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), headersFile()],
+  plugins: [react(), headersFile(), engineTypesOnChange()],
   server: { headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
   // The engine names modules by their class (PyTorch's print(model), module trees): keep class
