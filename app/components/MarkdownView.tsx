@@ -1,10 +1,12 @@
-import 'katex/dist/katex.min.css';
 import { useMemo } from 'react';
+import { useKatexLoaded } from './katex-loader';
 import { renderMarkdown } from './markdown';
 
 /** A markdown cell's rendered text; double-click (or Enter in command mode) to edit. */
 export function MarkdownView({ source, onEdit }: { source: string; onEdit(): void }) {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+  const katexLoaded = useKatexLoaded();
+  // Rendered again once KaTeX has loaded, when the first render met math.
+  const { html } = useMemo(() => renderMarkdown(source), [source, katexLoaded]);
   if (source.trim() === '') {
     return (
       <div className="markdown-view empty" data-testid="markdown-view" onDoubleClick={onEdit}>

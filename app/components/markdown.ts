@@ -1,10 +1,23 @@
 // Markdown to safe HTML: marked (GitHub-flavoured), `$…$` and `$$…$$` math through KaTeX, and
 // DOMPurify over the result, since notebooks come from files and links (no scripts, no handlers).
 import DOMPurify from 'dompurify';
-import katex from 'katex';
 import { Marked, type TokenizerAndRendererExtension } from 'marked';
+import { loadedKatex, loadKatex } from './katex-loader';
+
+/** Whether the last render met math before KaTeX had loaded (the caller renders again once it has). */
+let mathPending = false;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 function math(displayMode: boolean, text: string): string {
+  const katex = loadedKatex();
+  if (!katex) {
+    mathPending = true;
+    void loadKatex();
+    return `<span class="math-pending">${escapeHtml(displayMode ? `$$${text}$$` : `$${text}$`)}</span>`;
+  }
   return katex.renderToString(text, { displayMode, throwOnError: false, output: 'htmlAndMathml', trust: false });
 }
 
@@ -43,7 +56,10 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-export function renderMarkdown(source: string): string {
+/** Safe HTML for `source`; `math` says whether it has math that waits for KaTeX to load. */
+export function renderMarkdown(source: string): { html: string; mathPending: boolean } {
+  mathPending = false;
   const html = marked.parse(source, { async: false });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true, mathMl: true, svg: true }, FORBID_TAGS: ['style', 'form'], FORBID_ATTR: ['srcset'] });
+  const safe = DOMPurify.sanitize(html, { USE_PROFILES: { html: true, mathMl: true, svg: true }, FORBID_TAGS: ['style', 'form'], FORBID_ATTR: ['srcset'] });
+  return { html: safe, mathPending };
 }
