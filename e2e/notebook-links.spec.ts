@@ -83,7 +83,8 @@ test('a notebook of 50 cells opens at once and creates editors only near the scr
   await expect(notebook.cells).toHaveCount(50);
   const openMs = await page.evaluate(() => (window as unknown as { openMs: Promise<number> }).openMs);
   console.log(`50 cells in the page ${openMs.toFixed(0)} ms after the file was chosen`);
-  expect(openMs).toBeLessThan(2_000);
+  // About 250 ms on a quiet 2-core machine; generous for a loaded one.
+  expect(openMs).toBeLessThan(5_000);
 
   const editors = page.getByRole('textbox', { name: 'Code cell source' });
   await expect(editors.first()).toBeAttached();

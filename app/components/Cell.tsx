@@ -33,7 +33,8 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
   // One cell is in the Tab order (the selected one, else the first): Tab reaches the notebook, where command-mode keys work.
   const tabStop = useWick((s) => (s.selectedId === null || !s.cells.some((c) => c.id === s.selectedId) ? s.cells[0]?.id === cell.id : selected));
   const mode = useWick((s) => (s.selectedId === cell.id ? s.mode : 'command'));
-  const focusRequest = useWick((s) => (s.selectedId === cell.id ? s.focusRequest : 0));
+  // Changes only when a request targets this cell: selecting it by a click, or other state, never moves the focus.
+  const focusRequest = useWick((s) => (s.focusTarget === cell.id ? s.focusRequest : 0));
   const editingMarkdown = useWick((s) => s.editingMarkdown[cell.id] ?? cell.source === '');
   const section = useRef<HTMLElement>(null);
   const isCode = cell.type === 'code';
@@ -42,10 +43,10 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
 
   // Command mode keeps the focus on the selected cell, so its keys reach the notebook.
   useEffect(() => {
-    if (!selected || focusRequest === 0 || mode !== 'command') return;
+    if (focusRequest === 0 || useWick.getState().mode !== 'command') return;
     section.current?.focus({ preventScroll: true });
     section.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected, focusRequest, mode]);
+  }, [focusRequest]);
 
   const { setSource, select, setMode, setEditingMarkdown, enterMode } = useWick.getState();
   const label = `${isCode ? 'Code' : 'Markdown'} cell ${index + 1}${isCode ? `, ${STATUS_WORDS[run.status]}` : ''}`;

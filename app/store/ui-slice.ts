@@ -10,8 +10,9 @@ export type SaveState = 'saved' | 'unsaved' | 'saving' | 'failed';
 export interface UiSlice {
   selectedId: string | null;
   mode: Mode;
-  /** Bumped when the selected cell should take the keyboard focus (its editor in edit mode). */
+  /** Bumped when `focusTarget` should take the keyboard focus (its editor in edit mode). */
   focusRequest: number;
+  focusTarget: string | null;
   /** Markdown cells showing their source instead of the rendered text. */
   editingMarkdown: Record<string, boolean>;
   theme: Theme;
@@ -40,16 +41,19 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   selectedId: null,
   mode: 'command',
   focusRequest: 0,
+  focusTarget: null,
   editingMarkdown: {},
   theme: preferredTheme(),
   saveState: 'saved',
   notice: null,
   shareLink: null,
   select(selectedId, focus = false) {
-    set(({ focusRequest }) => ({ selectedId, focusRequest: focus ? focusRequest + 1 : focusRequest }));
+    set(({ focusRequest, focusTarget }) =>
+      focus ? { selectedId, focusRequest: focusRequest + 1, focusTarget: selectedId } : { selectedId, focusTarget },
+    );
   },
   enterMode(mode, id) {
-    set(({ focusRequest, selectedId }) => ({ mode, selectedId: id ?? selectedId, focusRequest: focusRequest + 1 }));
+    set(({ focusRequest, selectedId }) => ({ mode, selectedId: id ?? selectedId, focusRequest: focusRequest + 1, focusTarget: id ?? selectedId }));
   },
   setEditingMarkdown(id, editing) {
     set(({ editingMarkdown }) => ({ editingMarkdown: { ...editingMarkdown, [id]: editing } }));
