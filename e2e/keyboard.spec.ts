@@ -140,3 +140,21 @@ test('the Commands menu lists the same commands with their keys, and runs them',
   await expect(notebook.cells).toHaveCount(4);
   await notebook.cell(2).expectSelected();
 });
+
+test('keyboard only: Tab goes from the toolbar to the notebook, where command keys act', async ({ page }) => {
+  await notebook.control('Commands').focus();
+  await page.keyboard.press('Tab');
+  const first = notebook.cell(0);
+  await expect(first.root).toBeFocused();
+  await expect(first.root).toHaveAccessibleName('Markdown cell 1');
+  await page.keyboard.press('J');
+  await notebook.cell(1).expectSelected();
+  await expect(notebook.cell(1).root).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(notebook.cell(1).codeEditor).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(notebook.cell(1).root).toBeFocused();
+  // The cell's own buttons come next in the Tab order.
+  await page.keyboard.press('Tab');
+  await expect(notebook.cell(1).root.getByRole('button', { name: 'Run cell' })).toBeFocused();
+});

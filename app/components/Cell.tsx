@@ -72,6 +72,8 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
         {isCode ? prompt(run) : ''}
         {isCode && run.status !== 'idle' && <span className={`cell-status-mark ${run.status}`} title={STATUS_WORDS[run.status]} />}
       </div>
+      {/* Before the editor in the Tab order: from a cell, Tab reaches its buttons before the editor (which keeps Tab for indenting). */}
+      <CellActions id={cell.id} isCode={isCode} onRun={() => runCell(cell.id)} />
       <div className="cell-main">
         {showEditor ? (
           <div className="cell-editor" data-testid="cell-editor" data-error-line={isCode ? (errorLineOf(run) ?? undefined) : undefined}>
@@ -111,7 +113,6 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
         </div>
         {run.stats && <CellStats stats={run.stats} />}
       </div>
-      <CellActions id={cell.id} isCode={isCode} onRun={() => runCell(cell.id)} />
     </section>
   );
 });
