@@ -32,7 +32,7 @@ export const NOTEBOOK_COMMANDS: Command[] = [
     isEnabled: (s) => s.kernel.status === 'busy',
     run: () => kernelSession.interrupt(),
   },
-  { id: 'restart', label: 'Restart', group: 'kernel', commandKeys: ['0 0'], run: () => kernelSession.restart() },
+  { id: 'restart', label: 'Restart', group: 'kernel', run: () => kernelSession.restart() },
   { id: 'open', label: 'Open', group: 'notebook', commandKeys: ['Mod+O'], run: () => chooseFile?.() },
   {
     id: 'export',
