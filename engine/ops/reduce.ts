@@ -11,8 +11,9 @@ import { permute, reshape, unsqueeze } from './views';
 
 export type Dims = number | readonly number[] | undefined;
 
-function keptShape(x: Tensor, dims: readonly number[], keepdim: boolean): number[] {
-  return keepdim ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s)) : x.shape.filter((_, i) => !dims.includes(i));
+/** The shape a keepdim reduction gives: reduced dims become 1. */
+function keepdimShape(x: Tensor, dims: readonly number[]): number[] {
+  return x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
 }
 
 export function reduce(op: ReduceOp, x: Tensor, dim: Dims, keepdim = false): Tensor {
@@ -26,7 +27,8 @@ export function reduce(op: ReduceOp, x: Tensor, dim: Dims, keepdim = false): Ten
   const order = [...kept, ...dims];
   const input = { ...viewOf(x), shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };
   x.backend.reduce(op, plainSource(input), kept.length, viewOf(out));
-  const result = keepdim ? viewTensor(out, keptShape(x, dims, true), contiguousStrides(keptShape(x, dims, true)), 0) : out;
+  const shape = keepdimShape(x, dims);
+  const result = keepdim ? viewTensor(out, shape, contiguousStrides(shape), 0) : out;
   return record(result, op, [x], { dims, keepdim });
 }
 

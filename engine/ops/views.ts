@@ -1,6 +1,6 @@
 /** Shape ops. Those PyTorch makes views share storage here too; the rest copy. */
 import { fail, fmtShape } from '../core/errors';
-import { broadcastShapes, contiguousStrides, inferShape, normalizeDim, normalizeDims, numel, viewStrides } from '../core/shape';
+import { broadcastShapes, inferShape, normalizeDim, normalizeDims, numel, viewStrides } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
@@ -204,6 +204,3 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
   const out = reshape(expand(reshape(base, interleaved), expanded), padded.map((s, i) => s * sizes[i]));
   return out.isContiguous() && out.storageRef === x.storageRef ? copy(out) : out;
 }
-
-/** Strides of a contiguous tensor of `shape`; exported for callers that build views by hand. */
-export { contiguousStrides };
