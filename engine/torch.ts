@@ -10,6 +10,7 @@ import { matmul } from './ops/linalg';
 import { initBackends, type InitOptions } from './init';
 import { compile } from './compile/compile';
 import { explain } from './compile/explain';
+import { pipelinesSettled } from './compile/prepare';
 import { profile } from './profile/profile';
 import { Tensor } from './tensor';
 
@@ -80,6 +81,7 @@ export const torch = {
 
   /** Resolves when every kernel launched so far has finished (as torch.cuda.synchronize). */
   async synchronize(): Promise<void> {
+    await pipelinesSettled();
     for (const d of availableDevices()) await (getBackend(d) as { finish?: () => Promise<void> }).finish?.();
   },
 

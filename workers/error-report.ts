@@ -49,6 +49,16 @@ export function errorReport(error: unknown, current: CompiledCell | null, known:
   return { type: 'error', name: error.name, message: error.message, line: here?.line ?? null, column: here?.column ?? null, stack };
 }
 
+/** Where in the cells a stack was taken: "line 4" in the running cell, "In [3], line 4" in another. */
+export function cellLocation(stack: string, current: CompiledCell | null, known: (url: string) => KnownCell | undefined): string | null {
+  for (const frame of cellFrames(stack, (url) => known(url) !== undefined)) {
+    const cell = known(frame.sourceUrl)!;
+    const at = cell.compiled.cellPosition(frame);
+    if (at) return cell.compiled === current ? `line ${at.line}` : `${cell.label}, line ${at.line}`;
+  }
+  return null;
+}
+
 /** Names V8 gives the code Wick wraps a cell in are no help to the user. */
 function cleanName(name: string | null): string | null {
   const plain = name?.replace(/ \[as [^\]]*\]$/, '').replace(/^Object\./, '') ?? '';

@@ -3,10 +3,11 @@
 import { F, loadDigits, nn, optim, Registry, Tensor, torch, type Device } from '../engine';
 import { DIGITS_URL } from '../engine/data/digits';
 import { setInterruptCheck } from '../engine/core/interrupt';
+import { setLocator } from '../engine/core/source-location';
 import { compileCell, type CompiledCell } from './cell-compiler';
 import { createScope, runCompiledCell, type CellScope } from './cell-runner';
 import { complete } from './completions';
-import { errorReport, type KnownCell } from './error-report';
+import { cellLocation, errorReport, type KnownCell } from './error-report';
 import { InterruptError, InterruptSignal } from './interrupt';
 import { displayBundle, logBundle, resultBundle } from './output-bundles';
 import { OutputStream } from './output-stream';
@@ -34,6 +35,8 @@ export class Kernel {
   private runs = 0;
   /** Rejects the running cell's promise: an interrupt that arrives while the cell awaits. */
   private abandon: ((error: unknown) => void) | null = null;
+  /** The cell running now, for naming lines in it. */
+  private current: CompiledCell | null = null;
   baseUrl: string | undefined;
 
   constructor(options: KernelOptions) {
@@ -46,6 +49,8 @@ export class Kernel {
       now: this.now,
     });
     setInterruptCheck(this.signal.check);
+    // Graph breaks and profiled kernels name the cell line that made them.
+    setLocator((stack) => cellLocation(stack, this.current, (url) => this.known.get(url)));
     this.scope = createScope(this.builtins());
   }
 
@@ -65,6 +70,7 @@ export class Kernel {
     try {
       compiled = compileCell(source, `wick-cell-${++this.compiles}.ts`);
       this.remember(compiled, label);
+      this.current = compiled;
       const value = await this.untilInterrupted(runCompiledCell(compiled, this.scope, this.signal.guard));
       this.signal.active = false;
       if (value !== undefined) ok = await this.outputs.emit(() => resultBundle(value));

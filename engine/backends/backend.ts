@@ -89,6 +89,11 @@ export interface Backend {
   scatterAdd(src: View, dim: number, index: View, out: View): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
+  /**
+   * Compiles these kernel sources without blocking (where the device can), so their first
+   * dispatch finds them ready. Resolves when all are.
+   */
+  preparePipelines?(kernels: readonly { name: string; wgsl: string }[]): Promise<void>;
   /** Bytes of storage handed out and not released, and bytes idle in the pool. */
   memory(): { liveBytes: number; pooledBytes: number };
 }

@@ -4,6 +4,8 @@ import type { Device } from '../core/dtype';
 import { F, nn, torch, type Tensor } from '../index';
 import { testDevices } from '../testing/devices';
 import { compiledInfo } from './compile';
+import { getBackend } from '../core/runtime';
+import { READ_REASON } from './segments';
 
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {
@@ -13,6 +15,7 @@ beforeAll(async () => {
 /** Kernels one call dispatches, counted with torch.profile (after a warm-up call that traces). */
 async function kernelsOf(f: () => Tensor): Promise<{ kernels: number; out: Tensor }> {
   await f().data();
+  await torch.synchronize();
   let out!: Tensor;
   const prof = await torch.profile(() => {
     out = f();
@@ -45,6 +48,20 @@ describe('torch.compile', () => {
       }
     });
   }
+
+  it('creates pipelines asynchronously: once ready, a compiled call creates none while it runs', async () => {
+    if (!devices.includes('webgpu')) return;
+    const gpu = getBackend('webgpu') as unknown as { blockingPipelineCreations: number };
+    const f = torch.compile((a: Tensor, w: Tensor) => F.gelu(a.matmul(w)).softmax(-1).mul(0.37).sum(-1));
+    const a = torch.randn([8, 24], { device: 'webgpu' });
+    const w = torch.randn([24, 5], { device: 'webgpu' });
+    const first = f(a, w); // runs eagerly while the fused kernels compile
+    await torch.synchronize();
+    const before = gpu.blockingPipelineCreations;
+    const second = f(a, w);
+    expect(gpu.blockingPipelineCreations).toBe(before);
+    expect(await maxDiff(first, second)).toBeLessThanOrEqual(1e-5);
+  });
 
   it('re-traces when a shape changes and caches per guard set', () => {
     const f = torch.compile((a: Tensor) => a.add(1));
@@ -86,10 +103,68 @@ describe('torch.compile', () => {
     }
   });
 
-  it('falls back to eager at a graph break and records the reason', async () => {
-    const f = torch.compile(async (a: Tensor) => (Number(await a.sum().item()) > 0 ? a.add(1) : a.sub(1)));
-    const out = await f(torch.ones([2]));
-    expect(await out.tolist()).toEqual([2, 2]);
-    expect(compiledInfo(f)!.breaks[0].reason).toMatch(/async: each await of a value splits the graph/);
+  it('splits a function at a graph break into compiled graphs, equal to eager', async () => {
+    for (const d of devices) {
+      const fn = async (a: Tensor) => {
+        const b = a.mul(2).add(1).relu();
+        const total = Number(await b.sum().item());
+        return total > 0 ? b.exp().neg().mul(total) : b.neg();
+      };
+      const compiled = torch.compile(fn);
+      const x = torch.randn([8, 16], { device: d });
+      // The first call compiles both graphs; the second learns to keep `b` from graph 1 (graph 2 uses it).
+      await compiled(x);
+      await compiled(x);
+      for (let call = 0; call < 3; call++) {
+        let out!: Tensor;
+        const prof = await torch.profile(async () => {
+          out = await compiled(x);
+        });
+        expect(await maxDiff(out, await fn(x)), `call ${call} on ${d}`).toBeLessThanOrEqual(1e-4);
+        if (d === 'webgpu') expect(prof.kernels.length, `kernels of call ${call}`).toBeLessThanOrEqual(3);
+      }
+      const info = compiledInfo(compiled)!;
+      expect(info.lastCall!.graphs.length).toBe(2);
+      expect(info.lastCall!.breaks.map((b) => b.reason)).toEqual([READ_REASON]);
+    }
+  });
+
+  it('makes a fused-away value again when it is used after the call, and learns to keep it', async () => {
+    for (const d of devices) {
+      const f = torch.compile(async (a: Tensor) => {
+        const h = a.exp().add(1);
+        const y = h.log().sum();
+        await y.item();
+        return { y, h };
+      });
+      const x = torch.randn([5], { device: d });
+      const first = await f(x);
+      expect(await maxDiff(first.h, x.exp().add(1))).toBeLessThanOrEqual(1e-5);
+      const second = await f(x);
+      expect(await maxDiff(second.h, x.exp().add(1))).toBeLessThanOrEqual(1e-5);
+      expect(await maxDiff(second.y, x.exp().add(1).log().sum())).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('differentiates through a function split at a graph break', async () => {
+    for (const d of devices) {
+      const w = torch.randn([4, 3], { device: d }).requiresGrad_();
+      const fn = async (a: Tensor) => {
+        const h = F.gelu(a.matmul(w));
+        const scale = Number(await h.abs().max().item());
+        return h.div(scale).square().sum();
+      };
+      const x = torch.randn([6, 4], { device: d });
+      await (await fn(x)).backward();
+      const eager = (await w.grad!.tolist()) as number[][];
+      w.grad = null;
+      const compiled = torch.compile(fn);
+      for (let call = 0; call < 2; call++) {
+        (await compiled(x)).backward();
+        const got = (await w.grad!.tolist()) as number[][];
+        w.grad = null;
+        expect(got.flat().map((v, i) => Math.abs(v - eager.flat()[i]) < 1e-4), `call ${call} on ${d}`).not.toContain(false);
+      }
+    }
   });
 });

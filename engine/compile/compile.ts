@@ -14,8 +14,10 @@ import { GraphRunner } from './execute';
 import type { Graph, Value } from './ir';
 import { optimize, type PassReport } from './passes/index';
 import { GraphBreak } from './trace-backend';
-import { compiledGraphView, type CompiledGraphView } from './graph-view';
+import { compiledGraphView, segmentGraphView, type CompiledGraphView } from './graph-view';
+import { runSegmented, type SegmentCache, type SegmentedCall } from './segments';
 import { trace, type Skeleton, type Traced } from './trace';
+import { preparePipelines, type Readiness } from './prepare';
 
 export interface CompiledEntry {
   key: string;
@@ -25,12 +27,10 @@ export interface CompiledEntry {
   passes: PassReport[];
   forward: GraphRunner;
   backward: GraphRunner | null;
+  /** Whether its kernels' pipelines are compiled (until then calls run eagerly). */
+  pipelines: Readiness;
 }
 
-export interface CompileStats {
-  graphs: CompiledEntry[];
-  breaks: { reason: string }[];
-}
 
 type Fn = (...args: Tensor[]) => unknown;
 
@@ -44,16 +44,25 @@ function cloneGraph(g: Graph): Graph {
   return { inputs: [...g.inputs], captured: new Map(g.captured), nodes: g.nodes.map((n) => ({ ...n })), outputs: [...g.outputs] };
 }
 
+const isAsync = (f: unknown): boolean => typeof f === 'function' && f.constructor?.name === 'AsyncFunction';
+
 export class CompiledFunction {
   readonly cache = new Map<string, CompiledEntry>();
-  readonly breaks: { reason: string }[] = [];
-  private eagerOnly = false;
+  /** Why the function could not be one graph (it then runs in segments, split at each read). */
+  splitReason: string | null = null;
+  /** Set once the function runs in segments: the segments compiled so far. */
+  segments: SegmentCache | null = null;
+  /** In segments mode, what the last call did: its graphs and the breaks between them. */
+  lastCall: SegmentedCall | null = null;
 
-  constructor(readonly fn: Fn, readonly name: string) {}
+  constructor(readonly fn: Fn, readonly name: string) {
+    if (isAsync(fn)) this.split('the function is async: each await of a tensor\'s value is a graph break');
+  }
 
   call(args: unknown[]): unknown {
     const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
-    if (this.eagerOnly || tensors.length === 0) return this.fn(...(args as Tensor[]));
+    if (tensors.length === 0) return this.fn(...(args as Tensor[]));
+    if (this.segments) return this.callInSegments(args, tensors[0]);
     const key = guardKey(args);
     let entry = this.cache.get(key);
     if (!entry) {
@@ -61,17 +70,27 @@ export class CompiledFunction {
         entry = this.build(key, args, tensors);
       } catch (e) {
         if (!(e instanceof GraphBreak)) throw e;
-        this.breaks.push({ reason: e.reason });
-        this.eagerOnly = true;
-        return this.fn(...(args as Tensor[]));
+        this.split(e.reason);
+        return this.callInSegments(args, tensors[0]);
       }
       this.cache.set(key, entry);
     }
+    if (!entry.pipelines.ready()) return this.fn(...(args as Tensor[]));
     return this.run(entry, tensors);
   }
 
-  /** Every graph compiled so far (one per guard set), for display. */
+  private split(reason: string): void {
+    this.splitReason = reason;
+    this.segments = { compiled: new Map(), needed: new Map() };
+  }
+
+  private callInSegments(args: unknown[], first: Tensor): unknown {
+    return runSegmented(() => this.fn(...(args as Tensor[])), first.device, getBackend(first.device), this.segments!, (call) => (this.lastCall = call));
+  }
+
+  /** Every graph compiled so far (one per guard set, or per segment), for display. */
   views(): CompiledGraphView[] {
+    if (this.segments) return [...this.segments.compiled.values()].map((s, i) => segmentGraphView(`${this.name} [graph ${i + 1}]`, s));
     return [...this.cache.values()].map((e) => compiledGraphView(this.name, e));
   }
 
@@ -89,6 +108,7 @@ export class CompiledFunction {
       key, traced, before, passes,
       forward: new GraphRunner(traced.forward, backend),
       backward: traced.backward ? new GraphRunner(traced.backward.graph, backend) : null,
+      pipelines: preparePipelines(backend, [traced.forward, ...(traced.backward ? [traced.backward.graph] : [])]),
     };
   }
 
@@ -97,7 +117,10 @@ export class CompiledFunction {
     const storages = entry.forward.run(args.map((t) => t.storageRef.storage));
     const byValue = new Map<Value, Storage>(traced.forward.outputs.map((v, i) => [v, storages[i]]));
     const backend = entry.forward.backend;
-    const outs = traced.outputs.map((o) => new Tensor(new StorageRef(byValue.get(o.value)!, backend), o.shape, o.strides, o.offset, o.dtype));
+    // Outputs that view one value share one reference, so its memory goes back to the pool once.
+    const refs = new Map<Value, StorageRef>();
+    const refOf = (v: Value) => refs.get(v) ?? refs.set(v, new StorageRef(byValue.get(v)!, backend)).get(v)!;
+    const outs = traced.outputs.map((o) => new Tensor(refOf(o.value), o.shape, o.strides, o.offset, o.dtype));
     const bw = traced.backward;
     if (bw && entry.backward && isGradEnabled()) {
       const out = outs[traced.outputs.findIndex((o) => o.requiresGrad)];

@@ -5,6 +5,7 @@ import { kernelName } from './names';
 import { printGraph } from './fx-print';
 import { wgslOf } from './codegen';
 import type { CompiledEntry } from './compile';
+import type { CompiledSegment } from './segments';
 
 export interface GraphNodeView {
   id: string;
@@ -78,5 +79,18 @@ export function compiledGraphView(name: string, entry: CompiledEntry): CompiledG
     backward: entry.traced.backward ? graphData(entry.traced.backward.graph, `${name} (backward)`) : null,
     kernels: graphs.flatMap((g) => g.nodes.filter((n) => n.kind !== 'zeros' && n.kind !== 'upload').map((n) => ({ name: kernelName(n), wgsl: wgslOf(n) }))),
     passes: entry.passes,
+  };
+}
+
+/** One segment of a function split at graph breaks. */
+export function segmentGraphView(name: string, segment: CompiledSegment): CompiledGraphView {
+  return {
+    name,
+    guard: segment.key,
+    before: graphData(segment.before, `${name} (traced)`),
+    after: graphData(segment.after, `${name} (compiled)`),
+    backward: null,
+    kernels: segment.after.nodes.filter((n) => n.kind !== 'zeros' && n.kind !== 'upload').map((n) => ({ name: kernelName(n), wgsl: wgslOf(n) })),
+    passes: segment.passes,
   };
 }

@@ -102,3 +102,27 @@ export function isPartialWrite(v: ValueView): boolean {
   const n = v.shape.reduce((a, b) => a * b, 1);
   return n !== v.value.length || v.offset !== 0;
 }
+
+/** The node with every value it reads or writes passed through `value` and every view through `view`. */
+export function mapValues(node: Node, view: (v: ValueView) => ValueView, value: (v: Value) => Value): Node {
+  const fused = <F extends { leaves: ValueView[] }>(f: F | undefined): F | undefined => f && { ...f, leaves: f.leaves.map(view) };
+  switch (node.kind) {
+    case 'zeros':
+    case 'upload':
+      return { ...node, out: value(node.out) };
+    case 'elementwise':
+      return { ...node, inputs: node.inputs.map(view), out: view(node.out) };
+    case 'reduce':
+      return { ...node, leaves: node.leaves.map(view), out: view(node.out), epilogue: fused(node.epilogue), post: node.post && { ...fused(node.post)!, out: view(node.post.out) } };
+    case 'argReduce':
+      return { ...node, input: view(node.input), values: view(node.values), indices: view(node.indices) };
+    case 'cumsum':
+      return { ...node, input: view(node.input), out: view(node.out) };
+    case 'matmul':
+      return { ...node, a: view(node.a), b: view(node.b), out: view(node.out), epilogue: fused(node.epilogue) };
+    case 'gather':
+      return { ...node, input: view(node.input), index: view(node.index), out: view(node.out) };
+    case 'scatterAdd':
+      return { ...node, src: view(node.src), index: view(node.index), out: view(node.out) };
+  }
+}

@@ -29,8 +29,8 @@ let nextId = 0;
 
 export class TraceBackend implements Backend {
   kernelCount = 0;
-  readonly graph: Graph = { inputs: [], captured: new Map(), nodes: [], outputs: [] };
-  private capturedByStorage = new Map<Storage, Value>();
+  graph: Graph = { inputs: [], captured: new Map(), nodes: [], outputs: [] };
+  protected capturedByStorage = new Map<Storage, Value>();
 
   constructor(readonly device: Device) {}
 
@@ -39,7 +39,7 @@ export class TraceBackend implements Backend {
   }
 
   /** The graph value for a storage: itself when traced, else a captured outside tensor. */
-  private valueOf(storage: Storage): Value {
+  protected valueOf(storage: Storage): Value {
     if (storage instanceof TraceStorage) return storage;
     let v = this.capturedByStorage.get(storage);
     if (!v) {
@@ -77,7 +77,7 @@ export class TraceBackend implements Backend {
   /** Set when the function read a value: the trace cannot continue past it. */
   breakReason: string | null = null;
 
-  read(): Promise<TypedArray> {
+  read(_view: View): Promise<TypedArray> {
     this.breakReason ??= 'a value was read (await x.data(), x.item() or x.tolist()) inside the compiled function';
     const failed = Promise.reject(new GraphBreak(this.breakReason));
     failed.catch(() => undefined);

@@ -24,6 +24,18 @@ export function withTracer<T>(backend: Backend, fn: () => T): T {
   }
 }
 
+/**
+ * Makes `backend` the tracer until the returned function is called: for an async compiled
+ * function, whose ops run across awaits (see compile/segments.ts).
+ */
+export function beginTracing(backend: Backend): () => void {
+  const outer = tracer;
+  tracer = backend;
+  return () => {
+    if (tracer === backend) tracer = outer;
+  };
+}
+
 export function isTracing(): boolean {
   return tracer !== null;
 }

@@ -4,16 +4,62 @@
  */
 import type { Backend, Storage } from '../backends/backend';
 
+/**
+ * A backend whose storages are placeholders made real later (a compiled function's segments, see
+ * compile/segments.ts): `resolveDeferred` gives the real storage's reference, or null while the
+ * placeholder must stay one.
+ */
+export interface DeferringBackend extends Backend {
+  readonly deferred: true;
+  resolveDeferred(storage: Storage): StorageRef | null;
+}
+
+/** The reference that owns each real storage, so a deferring backend can keep one alive. */
+const owners = new WeakMap<Storage, StorageRef>();
+
+export function ownerOf(storage: Storage): StorageRef | undefined {
+  return owners.get(storage);
+}
+
 export class StorageRef {
   private refs = 0;
-  constructor(readonly storage: Storage, readonly backend: Backend) {}
+  /** Once a placeholder is made real: the real storage's reference, which this one holds. */
+  private real: StorageRef | null = null;
+
+  constructor(
+    private currentStorage: Storage,
+    private currentBackend: Backend,
+  ) {
+    if (!(currentBackend as Partial<DeferringBackend>).deferred) owners.set(currentStorage, this);
+  }
+
+  get storage(): Storage {
+    if ((this.currentBackend as Partial<DeferringBackend>).deferred) this.settle();
+    return this.currentStorage;
+  }
+
+  get backend(): Backend {
+    if ((this.currentBackend as Partial<DeferringBackend>).deferred) this.settle();
+    return this.currentBackend;
+  }
+
+  private settle(): void {
+    const real = (this.currentBackend as DeferringBackend).resolveDeferred(this.currentStorage);
+    if (!real) return;
+    real.retain();
+    this.real = real;
+    this.currentStorage = real.currentStorage;
+    this.currentBackend = real.currentBackend;
+  }
 
   retain(): void {
     this.refs++;
   }
 
   releaseOne(): void {
-    if (--this.refs === 0) this.backend.release(this.storage);
+    if (--this.refs !== 0) return;
+    if (this.real) this.real.releaseOne();
+    else this.currentBackend.release(this.currentStorage);
   }
 
   get released(): boolean {

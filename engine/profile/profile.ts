@@ -3,6 +3,7 @@
  * timestamp queries (written at pass boundaries, read back in batches: no wait per kernel),
  * FLOPs and bytes; `table()` groups by name as torch.profiler's key_averages().table() does.
  */
+import { pipelinesSettled } from '../compile/prepare';
 import { availableDevices, getBackend } from '../core/runtime';
 import { collect, type KernelRecord } from './recorder';
 
@@ -86,6 +87,8 @@ export class Profile {
 
 /** Runs `fn`, waits for the GPU to finish its work, and returns the profile. */
 export async function profile(fn: () => unknown): Promise<Profile> {
+  // Compiled graphs whose kernels are still being compiled would run eagerly: wait for them.
+  await pipelinesSettled();
   const webgpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean }) : null;
   const { kernels, wallMs } = await collect(async () => {
     await fn();

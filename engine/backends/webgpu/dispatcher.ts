@@ -24,7 +24,10 @@ export class Dispatcher {
   private slots = 0;
   private pipelines = new Map<string, GPUComputePipeline>();
   private sources = new Map<string, string>();
+  private preparing = new Map<string, Promise<void>>();
   dispatches = 0;
+  /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
+  blockingCreations = 0;
   /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
   private timing: { querySet: GPUQuerySet; records: TimedPass[]; onRead: (() => void)[] } | null = null;
 
@@ -44,8 +47,26 @@ export class Dispatcher {
       const module = this.device.createShaderModule({ code, label: key });
       p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
       this.pipelines.set(code, p);
+      this.blockingCreations++;
     }
     return p;
+  }
+
+  /** Creates the pipeline for `code` with createComputePipelineAsync, into the same cache. */
+  prepare(code: string, label: string): Promise<void> {
+    if (this.pipelines.has(code)) return Promise.resolve();
+    let pending = this.preparing.get(code);
+    if (!pending) {
+      const module = this.device.createShaderModule({ code, label });
+      pending = this.device
+        .createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label })
+        .then((p) => {
+          if (!this.pipelines.has(code)) this.pipelines.set(code, p);
+        })
+        .finally(() => this.preparing.delete(code));
+      this.preparing.set(code, pending);
+    }
+    return pending;
   }
 
   private commandEncoder(): GPUCommandEncoder {

@@ -79,6 +79,15 @@ export class WebGpuBackend implements Backend {
     return this.dispatcher.dispatches;
   }
 
+  /** Pipelines that were created at a dispatch, blocking it (a compiled graph's should be none). */
+  get blockingPipelineCreations(): number {
+    return this.dispatcher.blockingCreations;
+  }
+
+  async preparePipelines(kernels: readonly { name: string; wgsl: string }[]): Promise<void> {
+    await Promise.all(kernels.map((k) => this.dispatcher.prepare(k.wgsl, k.name)));
+  }
+
   memory() {
     return { liveBytes: this.pool.liveBytes, pooledBytes: this.pool.pooledBytes };
   }

@@ -1,4 +1,5 @@
 /** Each compiler pass alone, on graphs traced from small functions (no device needed). */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { torch, type Tensor } from '../../index';
 import { trace } from '../trace';
@@ -73,13 +74,19 @@ describe('compiler passes', () => {
     expect(printGraph(g, 'f')).toMatch(/^f\(\):\n {4}%arg0 : .* = placeholder\[target=arg0\]\n {4}%exp_0 : \[2\] float32 = call_kernel\[target=exp\]\(args = \(%arg0\)\)\n {4}%add_1 : \[2\] float32 = call_kernel\[target=add\]\(args = \(%exp_0\)\)\n {4}return \(%add_1\)$/);
   });
 
-  it('explain reports graphs, kernels and breaks', () => {
-    const ok = torch.explain((a: Tensor) => a.mul(2).add(1), torch.ones([3], { device: 'cpu' }));
+  it('explain reports graphs, kernels and breaks', async () => {
+    const ok = await torch.explain((a: Tensor) => a.mul(2).add(1), torch.ones([3], { device: 'cpu' }));
     expect([ok.graphCount, ok.graphBreakCount, ok.kernelCount]).toEqual([1, 0, 1]);
     expect(String(ok)).toContain('Graph Count: 1');
-    const broken = torch.explain(async (a: Tensor) => ((await a.sum().item()) ? a : a), torch.ones([3], { device: 'cpu' }));
-    expect(broken.graphBreakCount).toBe(1);
-    expect(broken.breakReasons[0].reason).toMatch(/async/);
+    const broken = await torch.explain(async (a: Tensor) => {
+      const b = a.mul(2).add(1);
+      return (await b.sum().item()) ? b.exp() : b; // the break: this line
+    }, torch.ones([3], { device: 'cpu' }));
+    expect([broken.graphCount, broken.graphBreakCount]).toEqual([2, 1]);
+    expect(broken.breakReasons[0].reason).toMatch(/a value was read/);
+    const line = readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.includes('the break: this line')) + 1;
+    expect(broken.breakReasons[0].location).toBe(`passes.test.ts:${line}`);
+    expect(String(broken)).toContain(`Break Reason 1: a value was read (await x.item(), x.data() or x.tolist()) (at passes.test.ts:${line})`);
   });
 
   it('exposes graphs and WGSL for display', () => {
