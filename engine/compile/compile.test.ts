@@ -32,6 +32,7 @@ const cases: { name: string; fn: (...a: Tensor[]) => Tensor; args: (d: Device) =
   { name: 'gelu(x @ w + b)', fn: (a, w, b) => F.gelu(a.matmul(w).add(b)), args: (d) => [torch.randn([64, 32], { device: d }), torch.randn([32, 16], { device: d }), torch.randn([16], { device: d })], maxKernels: 2 },
   { name: 'a chain over broadcast and transposed inputs', fn: (a, b) => a.t().mul(b).add(b.exp()).tanh(), args: (d) => [torch.randn([8, 6], { device: d }), torch.randn([6, 1], { device: d })], maxKernels: 1 },
   { name: 'a layer norm written from primitives', fn: (a) => { const mu = a.mean(-1, true); const xc = a.sub(mu); return xc.div(xc.square().mean(-1, true).add(1e-5).sqrt()); }, args: (d) => [torch.randn([16, 100], { device: d })], maxKernels: 2 },
+  { name: 'a layout copy read by a matmul', fn: (a, b) => a.t().contiguous().matmul(b), args: (d) => [torch.randn([7, 5], { device: d }), torch.randn([7, 3], { device: d })], maxKernels: 1 },
   { name: 'softmax', fn: (a) => a.softmax(-1), args: (d) => [torch.randn([16, 70], { device: d })], maxKernels: 2 },
   { name: 'sum of squares with the mean divide fused', fn: (a) => a.square().mean(-1).sqrt(), args: (d) => [torch.randn([16, 40], { device: d })], maxKernels: 1 },
 ];

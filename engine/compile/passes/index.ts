@@ -7,6 +7,7 @@ import { fuseEpilogues } from './fuse-epilogue';
 import { fusePrologues } from './fuse-prologue';
 import { fuseRows } from './fuse-row';
 import { foldConstants } from './fold';
+import { simplifyViews } from './simplify-views';
 
 export interface PassReport {
   graph: 'forward' | 'backward';
@@ -18,6 +19,8 @@ export interface PassReport {
 export const PASSES: { name: string; run: (g: Graph) => void }[] = [
   { name: 'dce', run: eliminateDeadCode },
   { name: 'cse', run: eliminateCommonSubexpressions },
+  { name: 'simplify_views', run: simplifyViews },
+  { name: 'dce', run: eliminateDeadCode },
   { name: 'fuse_pointwise', run: fuseElementwise },
   { name: 'dce', run: eliminateDeadCode },
   { name: 'fuse_reduction_prologue', run: fusePrologues },

@@ -12,6 +12,7 @@ import { fuseElementwise } from './fuse-elementwise';
 import { fusePrologues } from './fuse-prologue';
 import { fuseEpilogues } from './fuse-epilogue';
 import { foldConstants } from './fold';
+import { simplifyViews } from './simplify-views';
 import { exprKey } from '../../ops/op-types';
 
 function traced(fn: (...a: Tensor[]) => unknown, ...shapes: number[][]): Graph {
@@ -36,6 +37,21 @@ describe('compiler passes', () => {
     eliminateCommonSubexpressions(g);
     eliminateDeadCode(g);
     expect(kernels(g)).toEqual(['exp', 'add']);
+  });
+
+  it('view simplification drops a layout copy whose readers can read the source view', () => {
+    const g = traced((a, b) => a.t().contiguous().matmul(b), [3, 2], [3, 4]);
+    expect(kernels(g)).toEqual(['copy', 'mm']);
+    simplifyViews(g);
+    eliminateDeadCode(g);
+    expect(kernels(g)).toEqual(['mm']);
+    const mm = g.nodes[0];
+    expect(mm.kind === 'matmul' && [mm.a.shape, mm.a.strides]).toEqual([[2, 3], [1, 2]]);
+    // A copy read in another layout (here a slice of it) stays.
+    const kept = traced((a) => a.t().contiguous().narrow(0, 0, 1).exp(), [3, 2]);
+    simplifyViews(kept);
+    eliminateDeadCode(kept);
+    expect(kernels(kept)).toEqual(['copy', 'exp']);
   });
 
   it('pointwise fusion turns a chain into one kernel named after its ops', () => {
