@@ -17,17 +17,19 @@ export interface KnownCell {
 export interface CellFrame extends Position {
   fn: string | null;
   sourceUrl: string;
+  /** The frame's line in `stack.split('\n')`. */
+  index: number;
 }
 
 /** Frames of a stack that are in compiled cells (`//# sourceURL=` names), top first. V8 and Firefox formats. */
 export function cellFrames(stack: string, isCell: (url: string) => boolean): CellFrame[] {
   const frames: CellFrame[] = [];
-  for (const line of stack.split('\n')) {
+  stack.split('\n').forEach((line, index) => {
     const match = /([\w.-]+\.ts):(\d+):(\d+)\)?\s*$/.exec(line);
-    if (!match || !isCell(match[1])) continue;
+    if (!match || !isCell(match[1])) return;
     const name = /^\s*at (?:async )?(.+?) \(/.exec(line)?.[1] ?? /^([^@\s]*)@/.exec(line)?.[1] ?? null;
-    frames.push({ fn: cleanName(name), sourceUrl: match[1], line: Number(match[2]), column: Number(match[3]) });
-  }
+    frames.push({ fn: cleanName(name), sourceUrl: match[1], line: Number(match[2]), column: Number(match[3]), index });
+  });
   return frames;
 }
 
@@ -50,11 +52,11 @@ export function errorReport(error: unknown, current: CompiledCell | null, known:
 }
 
 /** Where in the cells a stack was taken: "line 4" in the running cell, "In [3], line 4" in another. */
-export function cellLocation(stack: string, current: CompiledCell | null, known: (url: string) => KnownCell | undefined): string | null {
+export function cellLocation(stack: string, current: CompiledCell | null, known: (url: string) => KnownCell | undefined): { location: string; index: number } | null {
   for (const frame of cellFrames(stack, (url) => known(url) !== undefined)) {
     const cell = known(frame.sourceUrl)!;
     const at = cell.compiled.cellPosition(frame);
-    if (at) return cell.compiled === current ? `line ${at.line}` : `${cell.label}, line ${at.line}`;
+    if (at) return { location: cell.compiled === current ? `line ${at.line}` : `${cell.label}, line ${at.line}`, index: frame.index };
   }
   return null;
 }

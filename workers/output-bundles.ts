@@ -69,6 +69,8 @@ function profileBundle(value: unknown): OutputBundle | null {
     bytes: numberOrNull(k.bytes),
     device: typeof k.device === 'string' ? k.device : undefined,
     startMs: numberOrNull(k.startMs),
+    op: typeof k.op === 'string' ? k.op : undefined,
+    line: typeof k.line === 'string' ? k.line : null,
   }));
   const { wallMs, hasTimestamps } = value as { wallMs?: unknown; hasTimestamps?: unknown };
   const text = String((table as () => unknown).call(value));

@@ -65,6 +65,9 @@ export interface ProfileRow {
   /** Where the kernel ran, and when it started (ms from the first kernel), where timestamps exist. */
   device?: string;
   startMs?: number | null;
+  /** The op it ran (a compiled kernel's fused ops), and the cell line that launched it. */
+  op?: string;
+  line?: string | null;
 }
 
 /** A Chrome trace (chrome://tracing, Perfetto): complete events (`ph: 'X'`) with µs times. */

@@ -5,6 +5,8 @@
 import type { Backend, Fused, Storage, View } from '../backends/backend';
 import type { Graph, Node, Value, ValueView } from './ir';
 import { reads, writes } from './ir';
+import { setKernelGroup } from '../profile/recorder';
+import { kernelOps } from './names';
 
 /** When each value is last read or written, so intermediates are freed as early as possible. */
 export function lastUses(graph: Graph): Map<Value, number> {
@@ -43,7 +45,12 @@ export class GraphRunner {
     };
     const view = (v: ValueView): View => ({ storage: storageOf(v.value), shape: v.shape, strides: v.strides, offset: v.offset, dtype: v.dtype });
     this.graph.nodes.forEach((node, i) => {
-      this.runNode(node, view, bound, owned);
+      setKernelGroup(kernelOps(node).join('+'));
+      try {
+        this.runNode(node, view, bound, owned);
+      } finally {
+        setKernelGroup(null);
+      }
       for (const v of [...reads(node), ...writes(node)]) {
         if (this.last.get(v) === i && owned.has(v) && !keep.has(v)) {
           this.backend.release(bound.get(v)!);

@@ -1,19 +1,23 @@
-/** The kernel name of a compiled graph node. */
+/** The kernel name of a compiled graph node, and the traced ops fused into it. */
 import { exprOps } from '../ops/op-types';
 import { joinOps } from '../profile/kernel-names';
 import type { Node } from './ir';
 
-export function kernelName(node: Node): string {
+export function kernelOps(node: Node): string[] {
   switch (node.kind) {
     case 'elementwise':
-      return joinOps(exprOps(node.expr));
+      return exprOps(node.expr);
     case 'reduce':
-      return joinOps([...exprOps(node.expr), node.op, ...(node.epilogue ? exprOps(node.epilogue.expr) : []), ...(node.post ? exprOps(node.post.expr) : [])]);
+      return [...exprOps(node.expr), node.op, ...(node.epilogue ? exprOps(node.epilogue.expr) : []), ...(node.post ? exprOps(node.post.expr) : [])];
     case 'matmul':
-      return joinOps(['mm', ...(node.epilogue ? exprOps(node.epilogue.expr) : [])]);
+      return ['mm', ...(node.epilogue ? exprOps(node.epilogue.expr) : [])];
     case 'argReduce':
-      return node.op;
+      return [node.op];
     default:
-      return node.kind;
+      return [node.kind];
   }
+}
+
+export function kernelName(node: Node): string {
+  return node.kind === 'argReduce' ? node.op : node.kind === 'elementwise' || node.kind === 'reduce' || node.kind === 'matmul' ? joinOps(kernelOps(node)) : node.kind;
 }

@@ -1,4 +1,5 @@
 /** torch.profile lists exactly the kernels dispatched, in order, with GPU times within the wall time. */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../core/dtype';
 import { torch, F, type Tensor } from '../index';
@@ -21,6 +22,25 @@ describe('torch.profile', () => {
       expect(prof.kernels[0].flops).toBe(2 * 32 * 16 * 8);
       expect(prof.totalMs).toBeLessThanOrEqual(prof.wallMs);
       if (d === 'webgpu' && prof.hasTimestamps) expect(prof.kernels.every((k) => k.gpuMs !== null && k.gpuMs >= 0)).toBe(true);
+    }
+  });
+
+  it('names the op and the line that launched each kernel', async () => {
+    const line = (marker: string) => `profile.test.ts:${readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1}`;
+    for (const d of devices) {
+      const x = torch.randn([4, 6], { device: d });
+      const f = torch.compile((a: Tensor) => a.mul(2).add(1).relu());
+      f(x);
+      await torch.synchronize();
+      const prof = await torch.profile(() => {
+        x.softmax(-1); // softmax here
+        f(x); // compiled here
+      });
+      const kernels = prof.kernels.map((k) => [k.op, k.line]);
+      expect(kernels.slice(0, -1).every(([op, at]) => op === 'Tensor.softmax' && at === line('softmax here')), JSON.stringify(kernels)).toBe(true);
+      expect(kernels[kernels.length - 1]).toEqual(['mul+add+relu', line('compiled here')]);
+      const args = prof.chromeTrace().traceEvents.map((e) => (e as { args: { op: string } }).args.op);
+      expect(args[args.length - 1]).toBe('mul+add+relu');
     }
   });
 

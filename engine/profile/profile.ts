@@ -6,11 +6,54 @@
 import { pipelinesSettled } from '../compile/prepare';
 import { availableDevices, getBackend } from '../core/runtime';
 import { collect, type KernelRecord } from './recorder';
+import { siteOf } from '../core/source-location';
 
-export interface ProfileKernel extends KernelRecord {
+/** One kernel of a profile. Where it came from is read from its stack only when asked. */
+export class ProfileKernel {
+  readonly name: string;
+  readonly device: KernelRecord['device'];
+  readonly flops: number;
+  readonly bytes: number;
+  readonly gpuMs: number | null;
+  readonly cpuMs: number | null;
+  /** Start relative to the profile's first kernel on the GPU timeline (ms), when timestamps exist. */
+  readonly startMs: number | null;
   /** GFLOP/s and GB/s over the kernel's GPU time (or CPU time on the CPU). */
-  gflops: number | null;
-  gbps: number | null;
+  readonly gflops: number | null;
+  readonly gbps: number | null;
+  readonly #group: string | null;
+  readonly #site: Error;
+  #where: { location: string | null; call: string | null } | null = null;
+
+  constructor(r: KernelRecord, t0: number) {
+    this.name = r.name;
+    this.device = r.device;
+    this.flops = r.flops;
+    this.bytes = r.bytes;
+    this.gpuMs = r.gpuMs;
+    this.cpuMs = r.cpuMs;
+    this.startMs = r.startMs === null ? null : r.startMs - t0;
+    const ms = r.gpuMs ?? r.cpuMs;
+    const rate = (v: number) => (ms && ms > 0 ? v / (ms * 1e6) : null);
+    this.gflops = rate(r.flops);
+    this.gbps = rate(r.bytes);
+    this.#group = r.group;
+    this.#site = r.site;
+  }
+
+  private get where(): { location: string | null; call: string | null } {
+    return (this.#where ??= siteOf(this.#site.stack ?? ''));
+  }
+
+  /** The op it ran: a compiled kernel's fused group (`mul+add+relu`), else the engine call the user made (`softmax`). */
+  get op(): string {
+    return this.#group ?? this.where.call ?? this.name;
+  }
+
+  /** The user's line that launched it ("line 4" in a cell), or null. */
+  get line(): string | null {
+    return this.where.location;
+  }
 }
 
 export interface KernelSummary {
@@ -28,11 +71,7 @@ export class Profile {
 
   constructor(records: KernelRecord[], readonly wallMs: number, readonly hasTimestamps: boolean) {
     const t0 = Math.min(...records.map((r) => r.startMs ?? Infinity));
-    this.kernels = records.map((r) => {
-      const ms = r.gpuMs ?? r.cpuMs;
-      const rate = (v: number) => (ms && ms > 0 ? v / (ms * 1e6) : null);
-      return { ...r, startMs: r.startMs === null ? null : r.startMs - t0, gflops: rate(r.flops), gbps: rate(r.bytes) };
-    });
+    this.kernels = records.map((r) => new ProfileKernel(r, t0));
   }
 
   /** Total kernel time: GPU time where timestamps exist, else CPU kernel time. */
@@ -79,7 +118,7 @@ export class Profile {
       const dur = (k.gpuMs ?? k.cpuMs ?? 0) * 1000;
       const ts = k.startMs !== null ? k.startMs * 1000 : cursor;
       cursor = ts + dur;
-      return { name: k.name, cat: 'kernel', ph: 'X', ts, dur, pid: 1, tid: k.device === 'webgpu' ? 1 : 2, args: { index: i, flops: k.flops, bytes: k.bytes } };
+      return { name: k.name, cat: 'kernel', ph: 'X', ts, dur, pid: 1, tid: k.device === 'webgpu' ? 1 : 2, args: { index: i, op: k.op, line: k.line, flops: k.flops, bytes: k.bytes } };
     });
     return { traceEvents, displayTimeUnit: 'ms' };
   }

@@ -3,6 +3,7 @@
  * (name, FLOPs, bytes moved); the WebGPU backend adds GPU times from timestamp queries later.
  */
 import type { Device } from '../core/dtype';
+import { captureSite } from '../core/source-location';
 
 export interface KernelRecord {
   name: string;
@@ -15,6 +16,10 @@ export interface KernelRecord {
   cpuMs: number | null;
   /** Start on the GPU timeline relative to the first kernel (ms), when timestamps exist. */
   startMs: number | null;
+  /** For a compiled graph's kernel: the traced ops fused into it (`mul+add+relu`). */
+  group: string | null;
+  /** Where it was launched: the stack, read only when someone asks (see Profile). */
+  site: Error;
 }
 
 export interface KernelInfo {
@@ -24,6 +29,12 @@ export interface KernelInfo {
 }
 
 let active: KernelRecord[] | null = null;
+let group: string | null = null;
+
+/** The fused group whose kernel runs next (set by a compiled graph around each node). */
+export function setKernelGroup(ops: string | null): void {
+  group = ops;
+}
 const pending: Promise<void>[] = [];
 
 export function isProfiling(): boolean {
@@ -33,7 +44,7 @@ export function isProfiling(): boolean {
 /** Records a kernel; returns its record so the backend can fill in times later. */
 export function recordKernel(device: Device, info: KernelInfo): KernelRecord | null {
   if (!active) return null;
-  const rec: KernelRecord = { ...info, device, gpuMs: null, cpuMs: null, startMs: null };
+  const rec: KernelRecord = { ...info, device, gpuMs: null, cpuMs: null, startMs: null, group, site: captureSite() };
   active.push(rec);
   return rec;
 }

@@ -37,6 +37,7 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
               </button>
             </th>
           ))}
+          <th scope="col">From</th>
         </tr>
       </thead>
       <tbody>
@@ -54,6 +55,10 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
             </td>
             <td>{fixed(g.gflops, 1)}</td>
             <td>{fixed(g.gbps, 1)}</td>
+            <td className="kernel-from" title={g.from.join('\n')}>
+              {g.from.slice(0, 2).join('; ')}
+              {g.from.length > 2 ? ` (+${g.from.length - 2})` : ''}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -10,6 +10,8 @@ export interface KernelGroup {
   percent: number;
   gflops: number | null;
   gbps: number | null;
+  /** Where its dispatches came from: op and cell line, the most frequent first. */
+  from: string[];
 }
 
 export type SortKey = 'name' | 'calls' | 'totalMs' | 'avgMs' | 'percent' | 'gflops' | 'gbps';
@@ -21,9 +23,11 @@ export function kernelMs(k: ProfileRow): number {
 }
 
 export function groupKernels(rows: ProfileRow[]): KernelGroup[] {
-  const groups = new Map<string, { calls: number; ms: number; flops: number; bytes: number }>();
+  const groups = new Map<string, { calls: number; ms: number; flops: number; bytes: number; from: Map<string, number> }>();
   for (const k of rows) {
-    const g = groups.get(k.name) ?? { calls: 0, ms: 0, flops: 0, bytes: 0 };
+    const g = groups.get(k.name) ?? { calls: 0, ms: 0, flops: 0, bytes: 0, from: new Map<string, number>() };
+    const from = [k.op && k.op !== k.name ? k.op : null, k.line].filter(Boolean).join(' at ');
+    if (from) g.from.set(from, (g.from.get(from) ?? 0) + 1);
     g.calls++;
     g.ms += kernelMs(k);
     g.flops += k.flops ?? 0;
@@ -40,6 +44,7 @@ export function groupKernels(rows: ProfileRow[]): KernelGroup[] {
     percent: total > 0 ? (100 * g.ms) / total : 0,
     gflops: rate(g.flops, g.ms),
     gbps: rate(g.bytes, g.ms),
+    from: [...g.from].sort((a, b) => b[1] - a[1]).map(([f]) => f),
   }));
 }
 
