@@ -132,7 +132,7 @@ const cases: Case[] = [
   { name: 'an error thrown inside a loop', cells: ['for (let i: number = 0; i < 3; i++) {\n  if (i === 2) throw new RangeError(`at ${i}`)\n}'], shows: ['RangeError at 2:22: at 2'] },
   { name: 'an engine error points at the call', cells: ['const u = torch.ones([2])\nconst w = u.add(torch.ones([3]))'], shows: [/^WickError at 2:13: add: /] },
   { name: 'explain names the cell line of a graph break', cells: ['async function scaled(x: Tensor) {\n  const y = x.mul(2)\n  const s = await y.sum().item()\n  return y.div(s)\n}', '(await torch.explain(scaled, torch.ones([3]))).breakReasons.map((b) => b.location)'], shows: ['result: ["In [1], line 3"]'] },
-  { name: 'a profile names the cell line of each kernel', cells: ['const x = torch.ones([3])\nconst p = await torch.profile(() => {\n  x.exp()\n})', 'p.kernels.map((k) => `${k.op} ${k.line}`)'], shows: ['result: ["Tensor.exp In [1], line 3"]'] },
+  { name: 'a profile names the cell line of each kernel', cells: ['const x = torch.ones([3])\nconst p = await torch.profile(() => {\n  x.exp()\n}, { withStack: true })', 'p.kernels.map((k) => `${k.op} ${k.line}`)'], shows: ['result: ["Tensor.exp In [1], line 3"]'] },
   { name: 'a syntax error', cells: ['const fine = 1\nconst = 2'], shows: [/^SyntaxError at 2:7: /] },
   { name: 'an import', cells: ['const before = 1\nimport x from "y"'], shows: [/^SyntaxError at 2:1: import and export are not available/] },
   { name: 'a thrown non-error', cells: ['throw { code: 7 }'], shows: ['Error at null:null: Uncaught { code: 7 }'] },

@@ -21,10 +21,13 @@ const add = (rs: Row[]) => {
   for (const r of rs) console.log(`${r.group.padEnd(9)} ${r.name.padEnd(42)} ${r.value}  ${r.note ?? ''}`);
   rows.push(...rs);
 };
-add(await dispatchCost(device));
-add(await profilerOverhead(device));
-add(await compiledVersusEager(device, quick ? 64 : 4096));
-add(await matmulRates(device, quick ? [128, 256] : [256, 1024, 2048, 4096]));
+// WICK_BENCH_ONLY=profile,dispatch runs only those groups (for experiments on the GPU machine).
+const only = process.env.WICK_BENCH_ONLY?.split(',');
+const wanted = (group: string) => !only || only.includes(group);
+if (wanted('dispatch')) add(await dispatchCost(device));
+if (wanted('profile')) add(await profilerOverhead(device));
+if (wanted('compile')) add(await compiledVersusEager(device, quick ? 64 : 4096));
+if (wanted('matmul')) add(await matmulRates(device, quick ? [128, 256] : [256, 1024, 2048, 4096]));
 const outFlag = process.argv.indexOf('--out');
 const out = outFlag > 0 ? process.argv[outFlag + 1] : fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const doc = `# Benchmark results

@@ -35,7 +35,9 @@ describe('torch.profile', () => {
       const prof = await torch.profile(() => {
         x.softmax(-1); // softmax here
         f(x); // compiled here
-      });
+      }, { withStack: true });
+      const plain = await torch.profile(() => f(x));
+      expect([plain.kernels[0].op, plain.kernels[0].line]).toEqual(['mul+add+relu', null]);
       const kernels = prof.kernels.map((k) => [k.op, k.line]);
       expect(kernels.slice(0, -1).every(([op, at]) => op === 'Tensor.softmax' && at === line('softmax here')), JSON.stringify(kernels)).toBe(true);
       expect(kernels[kernels.length - 1]).toEqual(['mul+add+relu', line('compiled here')]);

@@ -22,7 +22,7 @@ export class ProfileKernel {
   readonly gflops: number | null;
   readonly gbps: number | null;
   readonly #group: string | null;
-  readonly #site: Error;
+  readonly #site: Error | null;
   #where: { location: string | null; call: string | null } | null = null;
 
   constructor(r: KernelRecord, t0: number) {
@@ -42,7 +42,7 @@ export class ProfileKernel {
   }
 
   private get where(): { location: string | null; call: string | null } {
-    return (this.#where ??= siteOf(this.#site.stack ?? ''));
+    return (this.#where ??= this.#site ? siteOf(this.#site.stack ?? '') : { location: null, call: null });
   }
 
   /** The op it ran: a compiled kernel's fused group (`mul+add+relu`), else the engine call the user made (`softmax`). */
@@ -50,7 +50,7 @@ export class ProfileKernel {
     return this.#group ?? this.where.call ?? this.name;
   }
 
-  /** The user's line that launched it ("line 4" in a cell), or null. */
+  /** The user's line that launched it ("line 4" in a cell); null unless profiled `withStack`. */
   get line(): string | null {
     return this.where.location;
   }
@@ -125,13 +125,22 @@ export class Profile {
 }
 
 /** Runs `fn`, waits for the GPU to finish its work, and returns the profile. */
-export async function profile(fn: () => unknown): Promise<Profile> {
+export interface ProfileOptions {
+  /**
+   * Record where each kernel was launched (the engine call and the cell line), as
+   * torch.profiler's with_stack. Off by default, as there: a stack capture per kernel costs
+   * several µs of CPU (a third more time on a loop of tiny ops, see engine/bench/RESULTS.md).
+   */
+  withStack?: boolean;
+}
+
+export async function profile(fn: () => unknown, options: ProfileOptions = {}): Promise<Profile> {
   // Compiled graphs whose kernels are still being compiled would run eagerly: wait for them.
   await pipelinesSettled();
   const webgpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean }) : null;
   const { kernels, wallMs } = await collect(async () => {
     await fn();
     await webgpu?.finish?.();
-  });
+  }, options.withStack ?? false);
   return new Profile(kernels, wallMs, !!webgpu?.hasTimestamps && kernels.some((k) => k.gpuMs !== null));
 }

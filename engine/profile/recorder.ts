@@ -18,8 +18,8 @@ export interface KernelRecord {
   startMs: number | null;
   /** For a compiled graph's kernel: the traced ops fused into it (`mul+add+relu`). */
   group: string | null;
-  /** Where it was launched: the stack, read only when someone asks (see Profile). */
-  site: Error;
+  /** Where it was launched: the stack, read only when someone asks (see Profile); null without stacks. */
+  site: Error | null;
 }
 
 export interface KernelInfo {
@@ -29,6 +29,7 @@ export interface KernelInfo {
 }
 
 let active: KernelRecord[] | null = null;
+let withStack = false;
 let group: string | null = null;
 
 /** The fused group whose kernel runs next (set by a compiled graph around each node). */
@@ -44,7 +45,7 @@ export function isProfiling(): boolean {
 /** Records a kernel; returns its record so the backend can fill in times later. */
 export function recordKernel(device: Device, info: KernelInfo): KernelRecord | null {
   if (!active) return null;
-  const rec: KernelRecord = { ...info, device, gpuMs: null, cpuMs: null, startMs: null, group, site: captureSite() };
+  const rec: KernelRecord = { ...info, device, gpuMs: null, cpuMs: null, startMs: null, group, site: withStack ? captureSite() : null };
   active.push(rec);
   return rec;
 }
@@ -54,10 +55,11 @@ export function addPending(p: Promise<void>): void {
   pending.push(p);
 }
 
-export async function collect<T>(fn: () => Promise<T> | T): Promise<{ result: T; kernels: KernelRecord[]; wallMs: number }> {
+export async function collect<T>(fn: () => Promise<T> | T, stacks = false): Promise<{ result: T; kernels: KernelRecord[]; wallMs: number }> {
   if (active) throw new Error('torch.profile: a profile is already running');
   const kernels: KernelRecord[] = [];
   active = kernels;
+  withStack = stacks;
   const started = performance.now();
   let result: T;
   try {

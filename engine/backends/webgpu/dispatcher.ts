@@ -31,7 +31,17 @@ export class Dispatcher {
   /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
   private timing: { querySet: GPUQuerySet; records: TimedPass[]; onRead: (() => void)[] } | null = null;
 
+  /**
+   * Where the device can write timestamps between dispatches inside a pass (Dawn's
+   * chromium-experimental-timestamp-query-inside-passes), profiled kernels share passes like
+   * unprofiled ones; elsewhere each gets a pass of its own, timed at its boundaries.
+   */
+  timestampsInsidePasses: boolean;
+  /** Bind group layouts by pipeline (asking the pipeline each time crosses into the driver). */
+  private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
+
   constructor(private device: GPUDevice, private readonly hasTimestamps = false) {
+    this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
@@ -93,13 +103,25 @@ export class Dispatcher {
     for (let i = 0; i < meta.length; i++) this.arenaWords[base + i] = meta[i];
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: slot * SLOT_BYTES, size: SLOT_BYTES } }];
     buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    let layout = this.layouts.get(pipeline);
+    if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
+    const bindGroup = this.device.createBindGroup({ layout, entries });
     const timed = record !== null && this.hasTimestamps;
-    const pass = timed ? this.timedPass(record) : this.computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-    if (timed) this.endPass();
+    if (timed && this.timestampsInsidePasses) {
+      const pass = this.computePass() as GPUComputePassEncoder & { writeTimestamp(q: GPUQuerySet, i: number): void };
+      const i = this.timingSlot(record);
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.writeTimestamp(this.timing!.querySet, 2 * i);
+      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+      pass.writeTimestamp(this.timing!.querySet, 2 * i + 1);
+    } else {
+      const pass = timed ? this.timedPass(record) : this.computePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+      if (timed) this.endPass();
+    }
     this.dispatches++;
     if (this.slots >= MAX_BATCH) this.flush();
   }
@@ -120,13 +142,18 @@ export class Dispatcher {
     });
   }
 
+  /** The next pair of timestamp slots of this batch, for `record`. */
+  private timingSlot(record: TimedPass): number {
+    if (!this.timing) this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 4 * MAX_BATCH }), records: [], onRead: [] };
+    this.timing.records.push(record);
+    return this.timing.records.length - 1;
+  }
+
   /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
   private timedPass(record: TimedPass): GPUComputePassEncoder {
     this.endPass();
-    if (!this.timing) this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 4 * MAX_BATCH }), records: [], onRead: [] };
-    const i = this.timing.records.length;
-    this.timing.records.push(record);
-    this.pass = this.commandEncoder().beginComputePass({ timestampWrites: { querySet: this.timing.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+    const i = this.timingSlot(record);
+    this.pass = this.commandEncoder().beginComputePass({ timestampWrites: { querySet: this.timing!.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
     return this.pass;
   }
 

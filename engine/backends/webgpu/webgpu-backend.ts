@@ -41,6 +41,16 @@ export class WebGpuBackend implements Backend {
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'));
   }
 
+  /** How profiled kernels are timed: inside shared passes where the device can, else a pass each. */
+  get timestampPlacement(): 'inside passes' | 'pass boundaries' {
+    return this.dispatcher.timestampsInsidePasses ? 'inside passes' : 'pass boundaries';
+  }
+
+  /** For the profiler benchmark: compare both placements on one device. */
+  set timestampsInsidePasses(on: boolean) {
+    this.dispatcher.timestampsInsidePasses = on && this.gpu.features.has('chromium-experimental-timestamp-query-inside-passes');
+  }
+
   /** Whether profiles get GPU times (the adapter has timestamp queries). */
   get hasTimestamps(): boolean {
     return this.gpu.features.has('timestamp-query');
@@ -62,7 +72,7 @@ export class WebGpuBackend implements Backend {
     if (!adapter) return null;
     const l = adapter.limits;
     const device = await adapter.requestDevice({
-      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+      requiredFeatures: (['timestamp-query', 'chromium-experimental-timestamp-query-inside-passes'] as GPUFeatureName[]).filter((f) => adapter.features.has(f)),
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
