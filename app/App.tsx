@@ -3,6 +3,8 @@ import { installCommandModeKeys } from './commands/keyboard';
 import { Cell } from './components/Cell';
 import { FileDrop } from './components/FileDrop';
 import { Notice } from './components/Notice';
+import { OriginBanner } from './components/OriginBanner';
+import { StartPage } from './components/StartPage';
 import { Toolbar } from './components/Toolbar';
 import { applyTheme } from './theme';
 import { useWick } from './store';
@@ -16,6 +18,7 @@ export function App() {
     <div className="app">
       <Toolbar />
       <main className="notebook" aria-label="Notebook cells">
+        <OriginBanner />
         <Notice />
         {cells.map((cell, index) => (
           <Cell key={cell.id} cell={cell} index={index} />
@@ -23,6 +26,7 @@ export function App() {
         {cells.length === 0 && <p className="empty-notebook">This notebook is empty: add a code or markdown cell.</p>}
       </main>
       <FileDrop />
+      <StartPage />
     </div>
   );
 }

@@ -49,7 +49,7 @@ test('?open=<url> opens the notebook at that URL, and running waits for the user
   await page.goto('/?open=/examples/powers.ipynb');
   await expect(notebook.kernelStatus).toContainText('idle');
   await expect(notebook.cells).toHaveCount(2);
-  await expect(page.getByText('powers.ipynb')).toBeVisible();
+  await expect(page.getByText('powers.ipynb', { exact: true })).toBeVisible();
   await expect(notebook.cell(0).renderedMarkdown.getByRole('heading', { name: 'From a URL' })).toBeVisible();
   await notebook.cell(1).expectStatus('idle');
   await notebook.button('Run all').click();

@@ -3,7 +3,7 @@ import { kernelSession } from '../kernel/kernel-session';
 import { saveNow } from '../notebook/autosave';
 import { downloadNotebook } from '../notebook/files';
 import { toIpynb } from '../notebook/ipynb';
-import { encodeShareLink } from '../notebook/share-link';
+import { encodeShareLink, MAX_LINK_LENGTH } from '../notebook/share-link';
 import { useWick } from '../store';
 import type { Command } from './command';
 
@@ -16,10 +16,16 @@ export function registerFileChooser(open: (() => void) | null): void {
 }
 
 async function share(): Promise<void> {
-  const { cells, notebookMetadata, setShareLink } = state();
+  const { cells, notebookMetadata, setShareLink, setShareTooBig } = state();
   const link = await encodeShareLink(`${location.origin}${location.pathname}`, cells, notebookMetadata);
+  if (link.length > MAX_LINK_LENGTH) return setShareTooBig(link.length);
   setShareLink(link);
   await navigator.clipboard?.writeText(link).catch(() => undefined);
+}
+
+export function exportNotebook(): void {
+  const { notebookName, cells, runtime, notebookMetadata } = state();
+  downloadNotebook(notebookName, toIpynb(cells, runtime, notebookMetadata));
 }
 
 export const NOTEBOOK_COMMANDS: Command[] = [
@@ -38,12 +44,10 @@ export const NOTEBOOK_COMMANDS: Command[] = [
     id: 'export',
     label: 'Export',
     group: 'notebook',
-    run: () => {
-      const { notebookName, cells, runtime, notebookMetadata } = state();
-      downloadNotebook(notebookName, toIpynb(cells, runtime, notebookMetadata));
-    },
+    run: exportNotebook,
   },
   { id: 'share', label: 'Share', group: 'notebook', run: share },
+  { id: 'examples', label: 'Examples', group: 'notebook', run: () => state().setStartPageOpen(true) },
   { id: 'save', label: 'Save', group: 'notebook', commandKeys: ['Mod+S'], editKeys: ['Mod+S'], run: saveNow },
   {
     id: 'toggle-theme',

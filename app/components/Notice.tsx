@@ -1,9 +1,14 @@
+import { exportNotebook } from '../commands/notebook-commands';
+import { MAX_LINK_LENGTH } from '../notebook/share-link';
 import { useWick } from '../store';
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 export function Notice() {
   const notice = useWick((s) => s.notice);
   const shareLink = useWick((s) => s.shareLink);
-  const { setNotice, setShareLink } = useWick.getState();
+  const shareTooBig = useWick((s) => s.shareTooBig);
+  const { setNotice, setShareLink, setShareTooBig } = useWick.getState();
   return (
     <>
       {notice !== null && (
@@ -16,9 +21,23 @@ export function Notice() {
       )}
       {shareLink !== null && (
         <div className="notice share" role="status">
-          <span>Share link (copied to the clipboard; opening it runs nothing):</span>
+          <span>Share link, {shareLink.length.toLocaleString('en')} characters (copied to the clipboard; opening it runs nothing):</span>
           <input readOnly value={shareLink} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} />
           <button type="button" className="icon" aria-label="Dismiss share link" onClick={() => setShareLink(null)}>
+            ✕
+          </button>
+        </div>
+      )}
+      {shareTooBig !== null && (
+        <div className="notice share" role="status">
+          <span>
+            This notebook is too big to share as a link: it would take {kb(shareTooBig)} of URL, and links stop working past about {kb(MAX_LINK_LENGTH)}. Share the
+            notebook file instead.
+          </span>
+          <button type="button" onClick={exportNotebook}>
+            Download .ipynb
+          </button>
+          <button type="button" className="icon" aria-label="Dismiss share message" onClick={() => setShareTooBig(null)}>
             ✕
           </button>
         </div>

@@ -61,6 +61,7 @@ export function Toolbar() {
         />
         <CommandButton id="export" title="Export as .ipynb" />
         <CommandButton id="share" title="Copy a link that holds this notebook" />
+        <CommandButton id="examples" title="Example notebooks: the paradigm tour and more" />
         <span className="toolbar-gap" />
         <button
           type="button"

@@ -19,6 +19,30 @@ export function loadSaved(): Promise<SavedNotebook | undefined> {
   return get<SavedNotebook>(KEY).catch(() => undefined);
 }
 
+/** Where the notebook that a link, file or example replaced is kept, so opening one loses nothing. */
+const PREVIOUS_KEY = 'wick:previous:v1';
+
+function snapshot(): SavedNotebook {
+  const { notebookName, notebookMetadata, cells, runtime } = useWick.getState();
+  return { name: notebookName, metadata: notebookMetadata, cells, runtime: settledRuntime(runtime, cells), savedAt: Date.now() };
+}
+
+/** Keeps the notebook on the page (when it has any content) before another replaces it. */
+export async function keepPrevious(): Promise<boolean> {
+  const now = snapshot();
+  if (!now.cells.some((c) => c.source.trim() !== '')) return false;
+  try {
+    await set(PREVIOUS_KEY, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadPrevious(): Promise<SavedNotebook | undefined> {
+  return get<SavedNotebook>(PREVIOUS_KEY).catch(() => undefined);
+}
+
 /** Outputs worth keeping: those of finished runs (a running cell's are still coming). */
 function settledRuntime(runtime: Record<string, CellRuntime>, cells: AuthoredCell[]): Record<string, CellRuntime> {
   const kept: Record<string, CellRuntime> = {};
@@ -30,11 +54,10 @@ function settledRuntime(runtime: Record<string, CellRuntime>, cells: AuthoredCel
 }
 
 export async function saveNow(): Promise<void> {
-  const { notebookName, notebookMetadata, cells, runtime, setSaveState } = useWick.getState();
+  const { setSaveState } = useWick.getState();
   setSaveState('saving');
   try {
-    const saved: SavedNotebook = { name: notebookName, metadata: notebookMetadata, cells, runtime: settledRuntime(runtime, cells), savedAt: Date.now() };
-    await set(KEY, saved);
+    await set(KEY, snapshot());
     setSaveState('saved');
   } catch {
     setSaveState('failed');

@@ -1,9 +1,15 @@
-// Replacing the notebook on the page: from a file, a share link, a URL or the autosave.
+// Replacing the notebook on the page: from a file, a share link, a URL, an example or the autosave.
+// A notebook that arrives from elsewhere runs nothing until the user runs it; the page says where
+// it came from, the one it replaced is kept, and the user's edits are their own copy (autosaved).
 import { kernelSession } from '../kernel/kernel-session';
-import { useWick } from '../store';
-import { decodeShareLink } from './share-link';
-import { loadSaved } from './autosave';
+import { useWick, type NotebookOrigin } from '../store';
+import { initialCells } from '../store/initial-notebook';
+import { keepPrevious, loadPrevious, loadSaved } from './autosave';
 import { fromIpynb } from './ipynb';
+import { BadShareLink, decodeShareLink } from './share-link';
+
+/** The paradigm tour: what a first visit opens. */
+export const TOUR_URL = 'examples/paradigm-tour.ipynb';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -19,6 +25,32 @@ export function showNotebook(name: string, json: unknown): void {
   if (state.kernel.status !== 'starting') kernelSession.restart(null);
 }
 
+/** Shows a notebook that came from elsewhere, keeping the one it replaces; validated first (throws with the reason). */
+async function arrive(name: string, json: unknown, origin: Omit<NotebookOrigin, 'original' | 'name' | 'previousKept'>): Promise<void> {
+  fromIpynb(json); // refuse a bad document before anything on the page changes
+  const previousKept = await keepPrevious();
+  showNotebook(name, json);
+  useWick.getState().setOrigin({ ...origin, name, original: json, previousKept });
+}
+
+/** Back to the notebook as it arrived, dropping the user's edits to it. */
+export function revertToOriginal(): void {
+  const origin = useWick.getState().origin;
+  if (origin) showNotebook(origin.name, origin.original);
+}
+
+/** Back to the notebook a link, file or example replaced. */
+export async function restorePrevious(): Promise<void> {
+  const previous = await loadPrevious();
+  const state = useWick.getState();
+  if (!previous) return state.setNotice('The previous notebook is no longer kept in this browser.');
+  state.replaceNotebook(previous.name, previous.cells, previous.metadata);
+  state.clearRuntime();
+  state.restoreRuntime(previous.runtime);
+  state.setOrigin(null);
+  if (state.kernel.status !== 'starting') kernelSession.restart(null);
+}
+
 export async function openFile(file: File): Promise<void> {
   try {
     let json: unknown;
@@ -27,10 +59,10 @@ export async function openFile(file: File): Promise<void> {
     } catch {
       throw new Error(`${file.name} is not valid JSON.`);
     }
-    showNotebook(file.name, json);
+    await arrive(file.name, json, { kind: 'file', label: `the file ${file.name}` });
     useWick.getState().setNotice(null);
   } catch (error) {
-    useWick.getState().setNotice(`Could not open ${file.name}: ${describe(error)}`);
+    useWick.getState().setNotice(`Could not open ${file.name}: ${describe(error)}. Nothing on the page changed.`);
   }
 }
 
@@ -39,24 +71,84 @@ function nameFromUrl(url: string): string {
   return last.endsWith('.ipynb') ? last : 'Untitled.ipynb';
 }
 
-/** What the page opens with: a share link, then `?open=<url>`, then the autosaved notebook. */
-export async function openInitialNotebook(): Promise<void> {
+async function fetchNotebook(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  try {
+    return await response.json();
+  } catch {
+    throw new Error(`${url} is not a notebook (not JSON)`);
+  }
+}
+
+/** Opens an example (a URL under examples/) from the start page. */
+export async function openExample(file: string, title: string): Promise<void> {
   const state = useWick.getState();
   try {
+    await arrive(file, await fetchNotebook(`examples/${file}`), { kind: 'example', label: `the example “${title}”` });
+    state.setNotice(null);
+    state.setStartPageOpen(false);
+  } catch (error) {
+    state.setNotice(`Could not open the example: ${describe(error)}`);
+  }
+}
+
+/** Drops the link or `?open=` from the address, so a reload shows the user's autosaved copy. */
+function forgetArrivalUrl(): void {
+  if (!location.hash.startsWith('#nb=') && !/[?&](open|new)=?/.test(location.search)) return;
+  const params = new URLSearchParams(location.search);
+  params.delete('open');
+  params.delete('new');
+  const search = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}`);
+}
+
+/** Opens the share link or `?open=` URL in the address, if any; a bad one leaves the page as it was. */
+async function openFromAddress(): Promise<boolean> {
+  try {
     const shared = await decodeShareLink(location.hash);
-    if (shared) return showNotebook('Shared.ipynb', shared);
+    if (shared) {
+      await arrive('Shared.ipynb', shared, { kind: 'link', label: 'a share link' });
+      forgetArrivalUrl();
+      return true;
+    }
     const url = new URLSearchParams(location.search).get('open');
     if (url) {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return showNotebook(nameFromUrl(url), await response.json());
+      await arrive(nameFromUrl(url), await fetchNotebook(url), { kind: 'url', label: new URL(url, location.href).href });
+      forgetArrivalUrl();
+      return true;
     }
   } catch (error) {
-    state.setNotice(`Could not open the notebook: ${describe(error)}`);
+    const what = error instanceof BadShareLink ? 'This share link cannot be opened' : 'Could not open the notebook';
+    useWick.getState().setNotice(`${what}: ${describe(error)}. Nothing on the page was changed.`);
+    forgetArrivalUrl();
   }
+  return false;
+}
+
+/** A share link pasted into the address bar of an open page (only the hash changes). */
+export function openLinksOnHashChange(): () => void {
+  const listener = () => void (location.hash.startsWith('#nb=') && openFromAddress());
+  addEventListener('hashchange', listener);
+  return () => removeEventListener('hashchange', listener);
+}
+
+/** What the page opens with: a share link, then `?open=<url>`, then the autosaved notebook, else the tour. */
+export async function openInitialNotebook(): Promise<void> {
+  const state = useWick.getState();
+  const wantsNew = new URLSearchParams(location.search).has('new');
+  if (await openFromAddress()) return;
   const saved = await loadSaved();
   if (saved && saved.cells.length > 0) {
     state.replaceNotebook(saved.name, saved.cells, saved.metadata);
     state.restoreRuntime(saved.runtime);
+  } else if (!wantsNew) {
+    // `?new`: a first visit starts from the short welcome notebook instead of the tour.
+    try {
+      showNotebook('paradigm-tour.ipynb', await fetchNotebook(TOUR_URL));
+    } catch {
+      state.replaceNotebook('Untitled.ipynb', initialCells(), {});
+    }
   }
+  if (wantsNew) forgetArrivalUrl();
 }

@@ -5,6 +5,12 @@ import { toIpynb, type Ipynb } from './ipynb';
 
 const PREFIX = '#nb=v1.';
 
+/** Longer links than this are impractical (browsers, chat apps and mail cut or refuse them). */
+export const MAX_LINK_LENGTH = 32 * 1024;
+
+/** A share link that cannot be read: truncated, mangled, or not a notebook. */
+export class BadShareLink extends Error {}
+
 async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
   return new Uint8Array(await new Response(out).arrayBuffer());
@@ -27,9 +33,23 @@ export async function encodeShareLink(base: string, cells: AuthoredCell[], metad
   return `${base}${PREFIX}${payload}`;
 }
 
-/** The notebook in a location hash, or null when the hash holds none. */
+/** The notebook in a location hash, or null when the hash holds none; a damaged one throws BadShareLink. */
 export async function decodeShareLink(hash: string): Promise<Ipynb | null> {
   if (!hash.startsWith(PREFIX)) return null;
-  const bytes = await pipe(fromBase64Url(hash.slice(PREFIX.length)), new DecompressionStream('deflate-raw'));
-  return JSON.parse(new TextDecoder().decode(bytes)) as Ipynb;
+  const payload = hash.slice(PREFIX.length);
+  if (!/^[A-Za-z0-9_-]*$/.test(payload)) throw new BadShareLink('the link has characters a share link never has (was it changed by hand?)');
+  let bytes: Uint8Array;
+  try {
+    bytes = await pipe(fromBase64Url(payload), new DecompressionStream('deflate-raw'));
+  } catch {
+    throw new BadShareLink(`the link is damaged or cut short (${payload.length} characters of data could not be unpacked)`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new BadShareLink('the link unpacks to something that is not a notebook');
+  }
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { cells?: unknown }).cells)) throw new BadShareLink('the link unpacks to something that is not a notebook');
+  return json as Ipynb;
 }

@@ -15,4 +15,5 @@ export const useWick = create<WickState>()((...args) => ({
 }));
 
 export type { AuthoredCell, CellType } from './notebook-slice';
+export type { NotebookOrigin } from './ui-slice';
 export { IDLE_CELL, type CellRuntime, type CellStatus } from './runtime-slice';

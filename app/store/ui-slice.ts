@@ -7,6 +7,18 @@ export type Mode = 'command' | 'edit';
 export type Theme = 'light' | 'dark';
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'failed';
 
+/** Where the notebook on the page came from, when not from the user's own work in this browser. */
+export interface NotebookOrigin {
+  kind: 'link' | 'file' | 'url' | 'example';
+  /** How to name it: "a share link", the file name, the URL. */
+  label: string;
+  name: string;
+  /** The document as it arrived, for going back to it. */
+  original: unknown;
+  /** Whether the notebook it replaced was kept (see autosave's keepPrevious). */
+  previousKept: boolean;
+}
+
 export interface UiSlice {
   selectedId: string | null;
   mode: Mode;
@@ -21,6 +33,11 @@ export interface UiSlice {
   notice: string | null;
   /** The last share link made, shown until dismissed. */
   shareLink: string | null;
+  /** Set instead of a link when the notebook is too big for one: the link's length. */
+  shareTooBig: number | null;
+  origin: NotebookOrigin | null;
+  /** The examples' start page is open. */
+  startPageOpen: boolean;
   select(id: string | null, focus?: boolean): void;
   /** Selects `id` (when given) and moves to `mode`, focusing the editor or the cell. */
   enterMode(mode: Mode, id?: string): void;
@@ -29,6 +46,9 @@ export interface UiSlice {
   setSaveState(state: SaveState): void;
   setNotice(notice: string | null): void;
   setShareLink(link: string | null): void;
+  setShareTooBig(length: number | null): void;
+  setOrigin(origin: NotebookOrigin | null): void;
+  setStartPageOpen(open: boolean): void;
   /** Records the mode without moving the focus (the focus moved already). */
   setMode(mode: Mode): void;
 }
@@ -47,6 +67,9 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   saveState: 'saved',
   notice: null,
   shareLink: null,
+  shareTooBig: null,
+  origin: null,
+  startPageOpen: false,
   select(selectedId, focus = false) {
     set(({ focusRequest, focusTarget }) =>
       focus ? { selectedId, focusRequest: focusRequest + 1, focusTarget: selectedId } : { selectedId, focusTarget },
@@ -68,7 +91,16 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
     set({ notice });
   },
   setShareLink(shareLink) {
-    set({ shareLink });
+    set({ shareLink, shareTooBig: null });
+  },
+  setShareTooBig(shareTooBig) {
+    set({ shareTooBig, shareLink: null });
+  },
+  setOrigin(origin) {
+    set({ origin });
+  },
+  setStartPageOpen(startPageOpen) {
+    set({ startPageOpen });
   },
   setMode(mode) {
     set({ mode });

@@ -16,8 +16,9 @@ export class NotebookPage {
     return new CellView(this.cells.nth(index));
   }
 
+  /** A first visit that starts from the short welcome notebook (`?new`) rather than the tour. */
   async open(): Promise<void> {
-    await this.page.goto('/');
+    await this.page.goto('/?new');
     await expect(this.kernelStatus).toContainText('idle');
   }
 

@@ -1,0 +1,46 @@
+// The examples and the paradigm tour: a first visit opens the tour; every example opens from the
+// start page, runs nothing until Run all, and then runs every cell without an error on webgpu.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { NotebookUi } from './pages/notebook-ui';
+import { OriginNote, StartPage } from './pages/start-page';
+
+const examples = JSON.parse(readFileSync(new URL('../public/examples/index.json', import.meta.url), 'utf8')) as { title: string; file: string }[];
+
+test('a first visit opens the paradigm tour', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await page.goto('/');
+  await expect(notebook.kernelStatus).toContainText('idle');
+  await expect(page.getByText('paradigm-tour.ipynb')).toBeVisible();
+  expect(await notebook.cells.count()).toBeGreaterThan(8);
+});
+
+for (const example of examples) {
+  test(`the example “${example.title}” opens from the start page and runs all cells on webgpu`, async ({ page }) => {
+    test.setTimeout(300_000);
+    const notebook = new NotebookUi(page);
+    await notebook.open();
+    await expect(notebook.kernelStatus).toContainText('webgpu');
+    const start = new StartPage(page);
+    await start.show();
+    expect(await start.titles()).toEqual(examples.map((e) => e.title));
+    await start.openExample(example.title);
+    await expect(page.getByText(example.file)).toBeVisible();
+    await expect(new OriginNote(page).root).toContainText(example.title);
+    const codeCells = page.locator('[data-testid="cell"][data-cell-type="code"]');
+    const count = await codeCells.count();
+    expect(count).toBeGreaterThan(0);
+    await expect(notebook.kernelStatus).toContainText('idle');
+    for (let i = 0; i < count; i++) await expect(codeCells.nth(i)).toHaveAttribute('data-cell-status', 'idle');
+
+    const started = Date.now();
+    await notebook.button('Run all').click();
+    for (let i = 0; i < count; i++) {
+      await expect(codeCells.nth(i)).toHaveAttribute('data-cell-status', /done|error/, { timeout: 240_000 });
+      const status = await codeCells.nth(i).getAttribute('data-cell-status');
+      expect(status, `cell ${i + 1}: ${await codeCells.nth(i).getByTestId('cell-output').innerText()}`).toBe('done');
+    }
+    await expect(page.getByTestId('error-output')).toHaveCount(0);
+    console.log(`${example.file}: ${count} code cells ran in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+}
