@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -20,6 +23,55 @@ function headersFile(): Plugin {
   };
 }
 
+/** The service worker's placeholder that the build replaces (public/sw.js). */
+const SW_BUILD_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] };";
+/** Emitted files the service worker doesn't precache: host config, itself, source maps, and data it caches on use. */
+const NOT_PRECACHED = /^(_headers|sw\.js|.*\.map|data\/.*|examples\/.*)$/;
+
+/** Every file under `dir`, as `/`-separated paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+}
+
+/**
+ * Writes the build's file list and a version into the service worker (public/sw.js), which
+ * precaches them: the app works offline after the first visit, and on hosts that can't send the
+ * COOP/COEP headers (the worker adds them). The version hashes every file, so a new build gets a new cache.
+ */
+function serviceWorkerManifest(): Plugin {
+  let publicDir = '';
+  return {
+    name: 'wick-service-worker-manifest',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      publicDir = config.publicDir;
+    },
+    // After the other plugins' generateBundle, which emit the Workers and the HTML pages.
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const contents = new Map<string, string | Uint8Array>();
+        for (const [fileName, output] of Object.entries(bundle)) {
+          contents.set(fileName, output.type === 'chunk' ? output.code : output.source);
+        }
+        const publicFiles = publicDir ? filesUnder(publicDir) : [];
+        for (const file of publicFiles) if (!contents.has(file)) contents.set(file, readFileSync(join(publicDir, file)));
+        const files = [...contents.keys()].filter((file) => !NOT_PRECACHED.test(file)).sort();
+        const hash = createHash('sha256');
+        for (const file of files) hash.update(file).update('\0').update(contents.get(file)!).update('\0');
+        const template = readFileSync(join(publicDir, 'sw.js'), 'utf8');
+        if (!template.includes(SW_BUILD_PLACEHOLDER)) this.error(`public/sw.js lost its placeholder: ${SW_BUILD_PLACEHOLDER}`);
+        const build = { version: hash.digest('hex').slice(0, 16), files };
+        const source = template.replace(SW_BUILD_PLACEHOLDER, () => `const BUILD = ${JSON.stringify(build, null, 2)};`);
+        this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+      },
+    },
+  };
+}
+
 /** In dev, regenerates the engine's types for IntelliSense (scripts/engine-dts.mjs) when engine/ changes. */
 function engineTypesOnChange(): Plugin {
   return {
@@ -37,7 +89,7 @@ function engineTypesOnChange(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), headersFile(), engineTypesOnChange()],
+  plugins: [react(), headersFile(), serviceWorkerManifest(), engineTypesOnChange()],
   server: { headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
   // The engine names modules by their class (PyTorch's print(model), module trees): keep class

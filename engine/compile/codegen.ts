@@ -5,10 +5,16 @@ import { matmulSource } from '../backends/webgpu/kernels/matmul';
 import { reduceSource, SHORT_ROW } from '../backends/webgpu/kernels/reduce';
 import { exprKey } from '../ops/op-types';
 import type { Node, ValueView } from './ir';
+import { withHelpers } from '../backends/webgpu/wgsl-common';
 
 const asView = (v: ValueView): View => ({ storage: { device: 'webgpu', length: v.value.length, dtype: v.value.dtype, bytes: 0 }, shape: v.shape, strides: v.strides, offset: v.offset, dtype: v.dtype });
 
 export function wgslOf(node: Node): string | null {
+  const code = generatedWgsl(node);
+  return code === null ? null : withHelpers(code);
+}
+
+function generatedWgsl(node: Node): string | null {
   switch (node.kind) {
     case 'elementwise': {
       const plan = planElementwise(exprKey(node.expr), node.inputs.map(asView), asView(node.out), node.scalars);

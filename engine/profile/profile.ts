@@ -107,7 +107,10 @@ export class Profile {
     const line = widths.map((w) => '-'.repeat(w)).join('  ');
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     const notes = [`Kernels: ${this.kernels.length}  ${timeLabel} total: ${this.totalMs.toFixed(3)}ms  Wall: ${this.wallMs.toFixed(3)}ms`];
-    if (!this.hasTimestamps) notes.push('This adapter has no timestamp queries: times are CPU kernel times, not GPU times.');
+    if (!this.hasTimestamps) {
+      const onGpu = this.kernels.some((k) => k.device === 'webgpu');
+      notes.push(onGpu ? 'This GPU adapter has no timestamp queries: times are wall-clock estimates, not GPU times.' : 'Kernels ran on the CPU device: times are CPU kernel times.');
+    }
     return [line, fmt(head), line, ...rows.map(fmt), line, ...notes].join('\n');
   }
 

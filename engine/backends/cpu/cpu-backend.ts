@@ -178,8 +178,11 @@ export class CpuBackend implements Backend {
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
     this.kernelCount++;
-    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : [])]);
-    launch([...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])], profiled({ name, flops: count(source.leaves[0]), bytes: 4 * (count(source.leaves[0]) * source.leaves.length + count(out)) }, () => {
+    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : []), ...(post ? exprOps(post.expr) : [])]);
+    const domain = count(source.leaves[0]);
+    const flops = domain * (1 + exprOps(source.expr).length) + (post ? domain * exprOps(post.expr).length : 0);
+    const bytes = 4 * (domain * source.leaves.length + count(out) + (post ? domain * (post.leaves.length + 1) : 0));
+    launch([...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])], profiled({ name, flops, bytes }, () => {
       const { init, step } = CPU_REDUCE[op];
       const value = compileExpr(source.expr, source.scalars);
       const arrays = source.leaves.map(dataOf);

@@ -4,6 +4,7 @@
  * per submit. Pipelines are cached by their WGSL text.
  */
 import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
+import { withHelpers } from './wgsl-common';
 
 /** What a timed pass fills in once its timestamps are read back. */
 interface TimedPass {
@@ -26,6 +27,8 @@ export class Dispatcher {
   private sources = new Map<string, string>();
   private preparing = new Map<string, Promise<void>>();
   dispatches = 0;
+  /** Command buffers submitted so far. */
+  submits = 0;
   /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
   blockingCreations = 0;
   /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
@@ -49,7 +52,7 @@ export class Dispatcher {
   pipeline(key: string, source: () => string): GPUComputePipeline {
     let code = this.sources.get(key);
     if (code === undefined) {
-      code = source();
+      code = withHelpers(source());
       this.sources.set(key, code);
     }
     let p = this.pipelines.get(code);
@@ -208,6 +211,7 @@ export class Dispatcher {
     const readTimings = this.resolveTimings();
     if (this.slots > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaWords, 0, (this.slots * SLOT_BYTES) / 4);
     this.device.queue.submit([this.encoder.finish()]);
+    this.submits++;
     this.encoder = null;
     this.slots = 0;
     readTimings?.();

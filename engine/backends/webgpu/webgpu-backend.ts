@@ -64,8 +64,15 @@ export class WebGpuBackend implements Backend {
   /** Submits recorded work and resolves when the GPU has finished it. */
   async finish(): Promise<void> {
     this.dispatcher.flush();
+    const submitted = this.dispatcher.submits;
+    // Nothing submitted since the last wait finished: the GPU is idle already (no round trip).
+    if (submitted === this.finishedThrough) return;
     await this.gpu.queue.onSubmittedWorkDone();
+    this.finishedThrough = Math.max(this.finishedThrough, submitted);
   }
+
+  /** Every submit up to this count is known to be finished. */
+  private finishedThrough = 0;
 
   static async create(gpu: GPU): Promise<WebGpuBackend | null> {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -202,7 +209,10 @@ export class WebGpuBackend implements Backend {
     }
     const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out), ...(post ? [...post.leaves.map(bufferOf), bufferOf(post.out)] : [])];
     const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : []), ...(post ? exprOps(post.expr) : [])]);
-    const info = { name, flops: outputs * inner * (1 + exprOps(source.expr).length), bytes: 4 * (outputs * inner * source.leaves.length + outputs) };
+    const domain = outputs * inner;
+    const flops = domain * (1 + exprOps(source.expr).length) + (post ? domain * exprOps(post.expr).length : 0);
+    const bytes = 4 * (domain * source.leaves.length + outputs + (post ? domain * (post.leaves.length + 1) : 0));
+    const info = { name, flops, bytes };
     this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
   }
 

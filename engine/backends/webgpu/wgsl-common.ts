@@ -57,8 +57,14 @@ export function convert(value: string, from: DType, to: DType): string {
   return `${valueType(to)}(${value})`;
 }
 
-/** Helpers every kernel may call; unused functions cost nothing at run time. */
-export const PRELUDE = /* wgsl */ `
+/**
+ * Where a kernel's source wants the helpers below: `withHelpers` replaces this mark with just the
+ * helpers the kernel calls (so the WGSL a learner reads is only what runs).
+ */
+export const PRELUDE = '/*wick:helpers*/';
+
+/** Helpers kernels may call (`wick_*`), each included only where used. */
+const HELPERS = /* wgsl */ `
 var<private> wick_nan_bits: u32 = 0x7fc00000u;
 var<private> wick_inf_bits: u32 = 0x7f800000u;
 fn wick_nan() -> f32 { return bitcast<f32>(wick_nan_bits); }
@@ -121,6 +127,44 @@ fn wick_ipow(a: i32, b: i32) -> i32 {
   return r;
 }
 `;
+
+/** The helpers as separate declarations, each with the `wick_*` names it defines and uses. */
+const HELPER_DECLS = (() => {
+  const decls: { text: string; defines: string; uses: string[] }[] = [];
+  let pending: string[] = [];
+  for (const line of HELPERS.split('\n')) {
+    const start = /^(?:fn|var<private>) (wick_\w+)/.exec(line);
+    if (start) decls.push({ text: '', defines: start[1], uses: [] });
+    if (line.startsWith('//') || (!start && decls.length === 0)) {
+      pending.push(line);
+      continue;
+    }
+    const decl = decls[decls.length - 1];
+    if (start && pending.length) {
+      decl.text += `${pending.join('\n')}\n`;
+      pending = [];
+    }
+    decl.text += `${line}\n`;
+  }
+  for (const d of decls) d.uses = [...new Set(d.text.match(/\bwick_\w+/g) ?? [])].filter((n) => n !== d.defines);
+  return decls;
+})();
+
+/** `code` with the helpers mark replaced by the helpers it calls, in their declared order. */
+export function withHelpers(code: string): string {
+  if (!code.includes(PRELUDE)) return code;
+  const needed = new Set<string>();
+  const visit = (name: string) => {
+    if (needed.has(name)) return;
+    const decl = HELPER_DECLS.find((d) => d.defines === name);
+    if (!decl) return;
+    needed.add(name);
+    decl.uses.forEach(visit);
+  };
+  for (const name of code.replace(PRELUDE, '').match(/\bwick_\w+/g) ?? []) visit(name);
+  const helpers = HELPER_DECLS.filter((d) => needed.has(d.defines)).map((d) => d.text).join('');
+  return code.replace(PRELUDE, helpers.trimEnd());
+}
 
 /** Metadata words come in a uniform array of vec4<u32>; `md(i)` reads word i. */
 export function metaDecl(words: number): string {
