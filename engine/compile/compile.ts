@@ -152,7 +152,10 @@ export function compiledInfo(f: unknown): CompiledFunction | undefined {
   return typeof f === 'function' || (typeof f === 'object' && f !== null) ? compiledOf.get(f as object) : undefined;
 }
 
-export function compile<T extends Fn | Module>(target: T): T {
+/** What torch.compile returns: the same call signature, plus the graphs compiled so far. */
+export type Compiled<T> = T & { readonly graphs: CompiledGraphView[] };
+
+export function compile<T extends Fn | Module>(target: T): Compiled<T> {
   if (target instanceof Module) {
     const inner = new CompiledFunction((...args) => target.forward(...args), target.constructor.name);
     const wrapper = Object.create(target) as Module;
@@ -163,12 +166,12 @@ export function compile<T extends Fn | Module>(target: T): T {
       get: (t, prop, receiver) => (prop === 'forward' ? forward : prop === 'graphs' ? inner.views() : Reflect.get(t, prop, receiver)),
     });
     compiledOf.set(callable, inner);
-    return callable as T;
+    return callable as unknown as Compiled<T>;
   }
   if (typeof target !== 'function') fail('compile', `expected a function or an nn.Module, got ${typeof target}`);
   const inner = new CompiledFunction(target as Fn, (target as Fn).name || 'fn');
   const compiled = (...args: unknown[]) => inner.call(args);
   Object.defineProperty(compiled, 'graphs', { get: () => inner.views() });
   compiledOf.set(compiled, inner);
-  return compiled as T;
+  return compiled as unknown as Compiled<T>;
 }
