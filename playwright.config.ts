@@ -29,6 +29,10 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: BASE_URL,
+    // The built app registers a service worker (offline use, COOP/COEP on header-less hosts).
+    // Requests it serves bypass page.route, so tests that fake responses block it;
+    // e2e/offline.spec.ts allows it.
+    serviceWorkers: 'block',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { NotebookPage } from './pages/notebook-page';
 
+// The config blocks service workers for every other test; this one is about the service worker.
+test.use({ serviceWorkers: 'allow' });
+
 const PORT = 5180;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
