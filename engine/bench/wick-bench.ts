@@ -76,6 +76,19 @@ export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]>
     }
   }
   if (gpu) gpu.timestampsInsidePasses = true;
+  const dispatcher = gpu && (gpu as unknown as { dispatcher: { splitPassesOnly: boolean } }).dispatcher;
+  if (dispatcher) {
+    // Where the time goes: a pass per kernel alone, without timestamp queries.
+    dispatcher.splitPassesOnly = true;
+    const pairs: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const plain = await once(loop);
+      const split = await once(() => torch.profile(loop));
+      pairs.push(split.ms / plain.ms);
+    }
+    dispatcher.splitPassesOnly = false;
+    rows.push({ group: 'profile', name: '200-op eager loop [256x256], a pass per kernel, no timestamps (diagnostic)', value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`, note: 'what the pass splitting alone costs' });
+  }
   return rows;
 }
 
