@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const PORT = 5174;
+/** WICK_E2E_PORT and WICK_E2E_DIST let two runs on one machine keep apart (each its own server and build). */
+const PORT = Number(process.env.WICK_E2E_PORT ?? 5174);
+const DIST = process.env.WICK_E2E_DIST ?? 'dist';
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /** $CHROMIUM_PATH, else the system Chromium, else Playwright's own download. */
@@ -45,7 +47,7 @@ export default defineConfig({
   // A fresh production build, served with the same cross-origin isolation headers as the dev
   // server: what users get, and faster and steadier under test than the dev server.
   webServer: {
-    command: `node scripts/engine-dts.mjs && npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `node scripts/engine-dts.mjs && npx vite build --logLevel warn --outDir ${DIST} && npx vite preview --outDir ${DIST} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: BASE_URL,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

@@ -9,13 +9,13 @@ import { NotebookPage } from './pages/notebook-page';
 // The config blocks service workers for every other test; this one is about the service worker.
 test.use({ serviceWorkers: 'allow' });
 
-const PORT = 5180;
+const PORT = Number(process.env.WICK_E2E_PORT ?? 5174) + 6;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 /** Starts the header-less static server on dist/ and resolves once it listens. */
 async function startStaticServer(): Promise<ChildProcess> {
   const script = fileURLToPath(new URL('../scripts/static-server.mjs', import.meta.url));
-  const dist = fileURLToPath(new URL('../dist', import.meta.url));
+  const dist = fileURLToPath(new URL(`../${process.env.WICK_E2E_DIST ?? 'dist'}`, import.meta.url));
   const server = spawn(process.execPath, [script, dist, String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
