@@ -27,10 +27,22 @@ export function parseDigits(csv: string, device?: Device): Digits {
   return { images: tensor(pixels, { device }).reshape([rows.length, 64]), labels: tensor(labels, { dtype: 'int32', device }) };
 }
 
-/** Fetches and unzips the shipped file (in a browser page or Worker). */
+/**
+ * Fetches and unzips the shipped file (in a browser page or Worker). Some servers send a `.gz`
+ * file with `Content-Encoding: gzip`, and the browser then unzips it already: look at the bytes.
+ */
 export async function loadDigits(url: string = DIGITS_URL, device?: Device): Promise<Digits> {
-  const response = await fetch(url);
-  if (!response.ok || !response.body) fail('loadDigits', `could not fetch ${url} (HTTP ${response.status})`);
-  const text = await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    fail('loadDigits', `could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!response.ok) fail('loadDigits', `could not fetch ${url} (HTTP ${response.status})`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const text = gzipped
+    ? await new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
+    : new TextDecoder().decode(bytes);
   return parseDigits(text, device);
 }
