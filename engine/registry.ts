@@ -33,10 +33,9 @@ export class Registry<T = unknown> {
     const factory = this.factories.get(type);
     if (!factory) {
       const known = this.types();
-      fail(
-        `${this.name} registry`,
-        `unknown type '${String(type)}'; known types: ${known.length ? known.map((t) => `'${t}'`).join(', ') : '(none registered)'}`,
-      );
+      const list = known.length ? known.map((t) => `'${t}'`).join(', ') : '(none registered)';
+      if (type === undefined) fail(`${this.name} registry`, `the config has no 'type' (got keys: ${Object.keys(options).join(', ') || 'none'}); known types: ${list}`);
+      fail(`${this.name} registry`, `unknown type '${String(type)}'; known types: ${list}`);
     }
     return factory(options);
   }

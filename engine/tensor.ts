@@ -2,7 +2,7 @@
 import type { Backend } from './backends/backend';
 import type { CpuStorage } from './backends/cpu/cpu-backend';
 import { viewOffsets } from './backends/cpu/strided';
-import { allocArray, type Device, type DType, type TypedArray } from './core/dtype';
+import { allocArray, DTYPES, isDType, type Device, type DType, type TypedArray } from './core/dtype';
 import { fail } from './core/errors';
 import { isContiguous, parseShapeArgs } from './core/shape';
 import { noteCreated, trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
@@ -102,7 +102,9 @@ export class Tensor {
     this.token = null;
   }
   to(target: Device | DType): Tensor {
-    return target === 'cpu' || target === 'webgpu' ? transfer(this, target) : ew.cast(this, target);
+    if (target === 'cpu' || target === 'webgpu') return transfer(this, target);
+    if (!isDType(target)) fail('to', `unknown device or dtype '${String(target)}' (devices: 'cpu', 'webgpu'; dtypes: ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
+    return ew.cast(this, target);
   }
   cpu(): Tensor {
     return transfer(this, 'cpu');

@@ -34,6 +34,7 @@ function topoOrder(root: Tensor): Tensor[] {
 export function backwardFrom(root: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
   if (!root.requiresGrad) fail('backward', 'the tensor does not require grad (create inputs with { requiresGrad: true })');
   if (!gradient && root.numel() !== 1) fail('backward', `grad can be created implicitly only for scalar outputs; this output has shape ${fmtShape(root.shape)}: pass a gradient of that shape`);
+  if (gradient && gradient.device !== root.device) fail('backward', `the gradient is on '${gradient.device}' but the output is on '${root.device}' (move it with .to('${root.device}'))`);
   if (gradient && !shapesEqual(gradient.shape, root.shape)) fail('backward', `gradient shape ${fmtShape(gradient.shape)} does not match output shape ${fmtShape(root.shape)}`);
   const order = topoOrder(root);
   for (const t of order) {

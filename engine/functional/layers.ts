@@ -2,6 +2,7 @@
 import { fail, fmtShape } from '../core/errors';
 import { rand } from '../ops/creation';
 import { pair, unfold2d } from '../ops/windows';
+import { indexSelect } from '../ops/indexing';
 import type { Tensor } from '../tensor';
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -79,5 +80,5 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 export function embedding(indices: Tensor, weight: Tensor): Tensor {
   if (indices.dtype !== 'int32') fail('embedding', `indices must be int32, got ${indices.dtype}`);
   if (weight.ndim !== 2) fail('embedding', `weight must be [num, dim], got shape ${fmtShape(weight.shape)}`);
-  return weight.indexSelect(0, indices.reshape([-1])).reshape([...indices.shape, weight.shape[1]]);
+  return indexSelect(weight, 0, indices.reshape([-1]), 'embedding').reshape([...indices.shape, weight.shape[1]]);
 }

@@ -1,5 +1,7 @@
 /** Loss functions with PyTorch's reductions. */
 import { fail, fmtShape } from '../core/errors';
+import { isFloating } from '../core/dtype';
+import { firstOutOfRange } from '../ops/indexing';
 import type { Tensor } from '../tensor';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -28,22 +30,28 @@ function classesLast(op: string, input: Tensor): Tensor {
   return input.permute(dims).reshape([-1, input.shape[1]]);
 }
 
-export function nllLoss(logProbs: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  if (target.dtype !== 'int32') fail('nllLoss', `target must hold class indices (int32), got ${target.dtype}`);
-  const flat = classesLast('nllLoss', logProbs);
+export function nllLoss(logProbs: Tensor, target: Tensor, opts: LossOptions = {}, op = 'nllLoss'): Tensor {
+  if (target.dtype !== 'int32') fail(op, `target must hold class indices (int32), got ${target.dtype}`);
+  const flat = classesLast(op, logProbs);
   const t = target.reshape([-1]);
-  if (t.shape[0] !== flat.shape[0]) fail('nllLoss', `input ${fmtShape(logProbs.shape)} and target ${fmtShape(target.shape)} disagree on the batch size`);
+  if (t.shape[0] !== flat.shape[0]) fail(op, `input ${fmtShape(logProbs.shape)} and target ${fmtShape(target.shape)} disagree on the batch size`);
+  const classes = flat.shape[1];
+  const bad = firstOutOfRange(t, 0, classes);
+  if (bad !== null) fail(op, `target ${bad} is out of bounds for ${classes} classes (input ${fmtShape(logProbs.shape)})`);
   const picked = flat.gather(1, t.unsqueeze(1)).squeeze(1).neg();
   const loss = opts.reduction === 'none' ? picked.reshape(target.shape) : picked;
-  return reduceLoss('nllLoss', loss, opts.reduction);
+  return reduceLoss(op, loss, opts.reduction);
 }
 
 /** Cross entropy from logits: class indices (int32) or class probabilities (same shape) as targets. */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  if (logits.ndim < 1) fail('crossEntropy', `input must have a class dimension, got shape ${fmtShape(logits.shape)}`);
   const dim = logits.ndim === 1 ? 0 : 1;
+  if (target.dtype === 'int32') return nllLoss(logits.logSoftmax(dim), target, opts, 'crossEntropy');
+  if (!isFloating(target.dtype) || target.shape.join() !== logits.shape.join()) {
+    fail('crossEntropy', `target ${fmtShape(target.shape)} is ${target.dtype}: class-index targets must be int32 (torch.tensor(labels, { dtype: 'int32' })) and probability targets floating, shaped like the logits ${fmtShape(logits.shape)}`);
+  }
   const logProbs = logits.logSoftmax(dim);
-  if (target.dtype === 'int32') return nllLoss(logProbs, target, opts);
-  if (target.shape.join() !== logits.shape.join()) fail('crossEntropy', `probability targets ${fmtShape(target.shape)} must match logits ${fmtShape(logits.shape)}`);
   return reduceLoss('crossEntropy', logProbs.mul(target).sum(dim).neg(), opts.reduction);
 }
 

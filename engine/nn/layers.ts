@@ -19,6 +19,7 @@ export class Linear extends Module {
   bias: Tensor | null;
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
     super();
+    if (![inFeatures, outFeatures].every((n) => Number.isInteger(n) && n >= 0)) fail('Linear', `in_features and out_features must be non-negative integers, got ${inFeatures} and ${outFeatures}`);
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = uniform([outFeatures, inFeatures], bound);
     this.bias = opts.bias === false ? null : uniform([outFeatures], bound);
@@ -116,6 +117,7 @@ export class Embedding extends Module {
   weight: Tensor;
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
     super();
+    if (![numEmbeddings, embeddingDim].every((n) => Number.isInteger(n) && n >= 0)) fail('Embedding', `numEmbeddings and embeddingDim must be non-negative integers, got ${numEmbeddings} and ${embeddingDim}`);
     this.weight = Parameter(create.randn([numEmbeddings, embeddingDim]));
   }
   override forward(indices: Tensor): Tensor {

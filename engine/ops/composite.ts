@@ -1,7 +1,7 @@
 /** Ops derived from the primitives, as tinygrad derives them: no kernels or gradients of their own. */
 import { fail, fmtShape } from '../core/errors';
 import { isFloating } from '../core/dtype';
-import { normalizeDims, numel } from '../core/shape';
+import { normalizeDim, normalizeDims, numel } from '../core/shape';
 import { withGradMode } from '../core/runtime';
 import type { Tensor } from '../tensor';
 import { binary, unary, where } from './elementwise';
@@ -44,12 +44,14 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
+  normalizeDim('softmax', dim, x.ndim);
   const m = withGradMode(false, () => reduce('max', x, dim, true));
   const e = unary('exp', binary('sub', x, m));
   return binary('div', e, reduce('sum', e, dim, true));
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  normalizeDim('logSoftmax', dim, x.ndim);
   return binary('sub', x, logsumexp(x, dim, true));
 }
 
@@ -66,5 +68,6 @@ export function maxOrMin(op: 'max' | 'min', x: Tensor, dim?: number, keepdim = f
     if (x.numel() === 0) fail(op, `the tensor of shape ${fmtShape(x.shape)} is empty; give a dim to reduce over`);
     return reduce(op, x, undefined, false);
   }
+  normalizeDim(op, dim, x.ndim);
   return argReduce(op === 'max' ? 'argmax' : 'argmin', x, dim, keepdim);
 }

@@ -23,6 +23,10 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
   return t;
 }
 
+function checkShape(op: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape) || shape.some((s) => !Number.isInteger(s) || s < 0)) fail(op, `sizes must be non-negative integers, got ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`);
+}
+
 function checkOptions(op: string, opts: CreateOptions): void {
   if (opts.dtype !== undefined && !isDType(opts.dtype)) fail(op, `unknown dtype '${String(opts.dtype)}' (expected 'float32', 'int32', 'bool' or 'float16')`);
 }
@@ -74,6 +78,7 @@ export function shapeAndOptions(args: readonly unknown[]): { shape: number[]; op
 
 export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
   checkOptions('full', opts);
+  checkShape('full', shape);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const device = opts.device ?? getDefaultDevice();
   if (value === 0 || value === false) return finish(emptyTensor(device, shape, dtype, true), opts);
@@ -101,23 +106,27 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkShape('eye', [n, m]);
   const dtype = opts.dtype ?? 'float32';
   const data = toTypedArray(Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0)), dtype);
   return finish(tensorFromData(opts.device ?? getDefaultDevice(), data, [n, m], dtype), opts);
 }
 
 export function rand(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  checkShape('rand', shape);
   const dtype = opts.dtype ?? 'float32';
   return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(fillUniform(numel(shape)), dtype), shape, dtype), opts);
 }
 
 export function randn(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  checkShape('randn', shape);
   const dtype = opts.dtype ?? 'float32';
   return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(fillNormal(numel(shape)), dtype), shape, dtype), opts);
 }
 
 export function randint(low: number, high: number, shape: readonly number[], opts: CreateOptions = {}): Tensor {
   if (!(high > low)) fail('randint', `high (${high}) must be greater than low (${low})`);
+  checkShape('randint', shape);
   const dtype = opts.dtype ?? 'int32';
   return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(fillRandint(numel(shape), low, high), dtype), shape, dtype), opts);
 }

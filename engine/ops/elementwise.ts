@@ -5,7 +5,7 @@ import { checkInterrupt } from '../core/interrupt';
 import { broadcastShapes, broadcastStrides } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
-import { assertLive, commonDevice, emptyTensor, viewOf } from './make';
+import { assertLive, commonDevice, emptyTensor, forgetHostValues, viewOf } from './make';
 import { BINARY_RESULT, UNARY_RESULT, type BinaryOp, type Expr, type UnaryOp } from './op-types';
 
 export type Operand = Tensor | number | boolean;
@@ -35,6 +35,7 @@ export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[]
 /** Writes `src` (broadcast) into the existing view `dst`, converting dtype: PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   commonDevice('copy_', [dst, src]);
+  forgetHostValues(dst.storageRef);
   broadcastShapes('copy_', dst.shape, src.shape);
   if (src.shape.length > dst.shape.length) fail('copy_', `source shape ${fmtShape(src.shape)} is larger than destination ${fmtShape(dst.shape)}`);
   const view = { ...viewOf(src), shape: dst.shape, strides: broadcastStrides(src.shape, src.strides, dst.shape) };
@@ -81,6 +82,7 @@ function leaves(op: string, operands: readonly Operand[], compute: DType): { exp
 
 export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const promoted = resultType(a, b);
+  if (op === 'sub' && promoted === 'bool') fail('sub', `subtracting bool tensors is not supported (${operandType(a)} and ${operandType(b)}); to invert a mask use .logicalNot()`);
   const kind = BINARY_RESULT[op];
   const compute = kind === 'float' ? defaultFloat(promoted) : op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : promoted;
   const { exprs, tensors, scalars } = leaves(op, [a, b], compute);
@@ -93,7 +95,12 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   return record(out, op, tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
 }
 
+function operandType(v: Operand): string {
+  return isTensorOperand(v) ? v.dtype : typeof v;
+}
+
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  if (!isTensorOperand(cond) || cond.dtype !== 'bool') fail('where', `the condition must be a bool tensor, got ${isTensorOperand(cond) ? cond.dtype : typeof cond} (compare first, e.g. x.gt(0))`);
   const compute = resultType(a, b);
   const { exprs, tensors, scalars } = leaves('where', [cond, a, b], compute);
   exprs[0] = castExpr(input(0, cond.dtype), 'bool');

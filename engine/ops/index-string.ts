@@ -1,5 +1,5 @@
 /** `x.index(':, 1:3, ::2')`: NumPy/PyTorch basic indexing from a slice string, as views. */
-import { fail } from '../core/errors';
+import { fail, fmtShape } from '../core/errors';
 import type { Tensor } from '../tensor';
 import { select, slice, unsqueeze } from './views';
 
@@ -47,11 +47,16 @@ export function indexByString(x: Tensor, spec: string): Tensor {
   }
   let out = x;
   let dim = 0;
+  let src = 0; // the dimension of x the next int or slice indexes, for messages
   for (const p of expanded) {
     switch (p.kind) {
-      case 'int':
+      case 'int': {
+        const size = out.shape[dim];
+        if (p.value < -size || p.value >= size) fail('index', `index ${p.value} is out of range for dimension ${src} of size ${size} in '${spec}' (shape ${fmtShape(x.shape)})`);
         out = select(out, dim, p.value);
+        src++;
         break;
+      }
       case 'newaxis':
         out = unsqueeze(out, dim);
         dim++;
@@ -64,6 +69,7 @@ export function indexByString(x: Tensor, spec: string): Tensor {
         const stop = Math.max(clampIndex(p.stop, size, size), start);
         out = slice(out, dim, start, Math.ceil((stop - start) / step), step);
         dim++;
+        src++;
         break;
       }
       case 'ellipsis':

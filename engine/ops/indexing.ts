@@ -4,33 +4,36 @@ import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { isFloating } from '../core/dtype';
-import type { CpuStorage } from '../backends/cpu/cpu-backend';
+import { CpuStorage } from '../backends/cpu/cpu-backend';
+import { viewOffsets } from '../backends/cpu/strided';
 import { copy, where } from './elementwise';
-import { assertLive, commonDevice, emptyTensor, viewOf } from './make';
+import { assertLive, commonDevice, emptyTensor, hostValuesOf, viewOf } from './make';
 import { expand, reshape } from './views';
 
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  assertLive('gather', [x, index]);
-  commonDevice('gather', [x, index]);
-  if (index.dtype !== 'int32') fail('gather', `index must be an int32 tensor, got ${index.dtype}`);
-  const d = normalizeDim('gather', dim, x.ndim);
-  if (index.ndim !== x.ndim) fail('gather', `index ${fmtShape(index.shape)} and input ${fmtShape(x.shape)} must have the same number of dimensions`);
+/** `op` names the call the user made (indexSelect and embedding gather too). */
+export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Tensor {
+  assertLive(op, [x, index]);
+  commonDevice(op, [x, index]);
+  if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
+  const d = normalizeDim(op, dim, x.ndim);
+  if (index.ndim !== x.ndim) fail(op, `index ${fmtShape(index.shape)} and input ${fmtShape(x.shape)} must have the same number of dimensions`);
   index.shape.forEach((s, k) => {
-    if (k !== d && s > x.shape[k]) fail('gather', `index ${fmtShape(index.shape)} is larger than input ${fmtShape(x.shape)} at dimension ${k}`);
+    if (k !== d && s > x.shape[k]) fail(op, `index ${fmtShape(index.shape)} is larger than input ${fmtShape(x.shape)} at dimension ${k}`);
   });
-  checkIndexRange('gather', index, x.shape[d]);
+  checkIndexRange(op, index, d, x.shape[d]);
   const out = emptyTensor(x.device, index.shape, x.dtype);
   x.backend.gather(viewOf(x), d, viewOf(index), viewOf(out));
   return record(out, 'gather', [x], { dim: d, index });
 }
 
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  if (index.ndim > 1) fail('indexSelect', `index must be 0-D or 1-D, got shape ${fmtShape(index.shape)}`);
-  const d = normalizeDim('indexSelect', dim, x.ndim);
+export function indexSelect(x: Tensor, dim: number, index: Tensor, op = 'indexSelect'): Tensor {
+  if (index.ndim > 1) fail(op, `index must be 0-D or 1-D, got shape ${fmtShape(index.shape)}`);
+  if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
+  const d = normalizeDim(op, dim, x.ndim);
   const n = index.numel();
   const shape = x.shape.map((s, k) => (k === d ? n : s));
   const idxShape = x.shape.map((_, k) => (k === d ? n : 1));
-  return gather(x, d, expand(reshape(index, idxShape), shape));
+  return gather(x, d, expand(reshape(index, idxShape), shape), op);
 }
 
 /** Fills positions where `mask` is true with `value`, as masked_fill does. */
@@ -40,13 +43,25 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   return out.dtype === x.dtype ? out : out.to(x.dtype);
 }
 
-/** Index values can be checked without waiting only where they already sit in CPU memory. */
-function checkIndexRange(op: string, index: Tensor, size: number): void {
-  if (index.device !== 'cpu' || (index.storageRef.storage as CpuStorage).pending) return;
-  const data = index.cpuValues();
-  for (const v of data) {
-    if (v < -size || v >= size) fail(op, `index ${v} is out of bounds for dimension of size ${size}`);
+/**
+ * The first value of `index` outside [lo, hi), or null when all are inside or the values cannot
+ * be read without waiting (they sit on a GPU and were not made from JS data).
+ */
+export function firstOutOfRange(index: Tensor, lo: number, hi: number): number | null {
+  const storage = index.storageRef.storage;
+  const data = storage instanceof CpuStorage ? (storage.pending ? null : storage.data) : hostValuesOf(index.storageRef);
+  if (!data) return null;
+  // A broadcast (stride 0) dim repeats the same values: walk each stored element once.
+  const shape = index.shape.map((s, k) => (index.strides[k] === 0 ? Math.min(s, 1) : s));
+  for (const o of viewOffsets({ shape, strides: index.strides, offset: index.offset })) {
+    if (data[o] < lo || data[o] >= hi) return data[o];
   }
+  return null;
+}
+
+function checkIndexRange(op: string, index: Tensor, dim: number, size: number): void {
+  const bad = firstOutOfRange(index, -size, size);
+  if (bad !== null) fail(op, `index ${bad} is out of bounds for dimension ${dim} of size ${size}`);
 }
 
 /** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add). */
@@ -59,7 +74,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   if (index.ndim !== x.ndim || index.shape.some((s, k) => s > src.shape[k] || (k !== d && s > x.shape[k]))) {
     fail('scatterAdd', `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`);
   }
-  checkIndexRange('scatterAdd', index, x.shape[d]);
+  checkIndexRange('scatterAdd', index, d, x.shape[d]);
   const out = copy(x);
   x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
   return record(out, 'scatterAdd', [x, src], { dim: d, index });

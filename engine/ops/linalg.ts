@@ -17,7 +17,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a2.shape.slice(-2);
   const [k2, n] = b2.shape.slice(-2);
   if (k !== k2) fail('matmul', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n}: inner dimensions ${k} and ${k2} differ)`);
-  const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const batch = broadcastShapes(`matmul (batch dims of ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const ae = expand(a2, [...batch, m, k]);
   const be = expand(b2, [...batch, k, n]);
   const out = emptyTensor(device, [...batch, m, n], a.dtype);

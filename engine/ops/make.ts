@@ -6,6 +6,7 @@ import { getBackend } from '../core/runtime';
 import { contiguousStrides, numel } from '../core/shape';
 import { StorageRef } from '../core/storage-ref';
 import type { View } from '../backends/backend';
+import { CpuStorage } from '../backends/cpu/cpu-backend';
 import { Tensor } from '../tensor';
 
 /** A new contiguous tensor whose values a kernel will write (all zero when `zero`). */
@@ -20,7 +21,24 @@ export function emptyTensor(device: Device, shape: readonly number[], dtype: DTy
 export function tensorFromData(device: Device, data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   const backend = getBackend(device);
   const ref = new StorageRef(backend.upload(data, dtype), backend);
+  if (dtype === 'int32' && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
   return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
+}
+
+/**
+ * The values of int32 tensors made from JS data on a GPU (or a trace), kept on the host (they are
+ * indices, as a rule) so index checks can run where the user called without reading them back.
+ */
+const hostValues = new WeakMap<StorageRef, TypedArray>();
+const HOST_VALUES_LIMIT = 1 << 20;
+
+export function hostValuesOf(ref: StorageRef): TypedArray | null {
+  return hostValues.get(ref) ?? null;
+}
+
+/** Called before a kernel writes into an existing storage: its host values are stale. */
+export function forgetHostValues(ref: StorageRef): void {
+  hostValues.delete(ref);
 }
 
 /** Another window onto `base`'s storage. */

@@ -31,6 +31,10 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected state = new Map<Tensor, Record<string, Tensor | number>>();
 
   constructor(params: Iterable<Tensor> | Iterable<{ params: Iterable<Tensor> } & Partial<O>>, defaults: O) {
+    const name = this.constructor.name;
+    if (params instanceof Tensor || typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== 'function') {
+      fail(name, `params must be an iterable of tensors or of parameter groups (pass model.parameters() or [x]), got ${String(params)}`);
+    }
     const list = [...params];
     if (list.length === 0) fail(this.constructor.name, 'optimizer got an empty parameter list (pass model.parameters())');
     const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ({ params: Iterable<Tensor> } & Partial<O>)[]);
