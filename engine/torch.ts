@@ -7,7 +7,8 @@ import * as create from './ops/creation';
 import { binary, where, type Operand } from './ops/elementwise';
 import { cat, stack } from './ops/views';
 import { matmul } from './ops/linalg';
-import { initBackends, type InitOptions } from './init';
+import { initBackends, onDeviceLost, webgpuDevice, type InitOptions } from './init';
+import { onLostDevice } from './backends/webgpu/webgpu-backend';
 import { compile } from './compile/compile';
 import { explain } from './compile/explain';
 import { pipelinesSettled } from './compile/prepare';
@@ -18,6 +19,15 @@ type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 
 export const torch = {
   init: (opts?: InitOptions): Promise<Device> => initBackends(opts),
+  /**
+   * Calls `listener` when the GPU device is lost (a driver reset, `device.destroy()`): a new
+   * device is then in use where one could be had, and tensors that were on the old one are gone.
+   */
+  onDeviceLost,
+  /** The GPUDevice in use (null without WebGPU): for diagnostics and tests. */
+  _webgpuDevice: webgpuDevice,
+  /** Whether `t`'s memory was on a GPU device that has since been lost. */
+  _isLost: (t: Tensor): boolean => onLostDevice(t.storageRef.storage),
   getDefaultDevice,
   setDefaultDevice,
   manualSeed,

@@ -14,6 +14,19 @@ import { OutputStream } from './output-stream';
 import { createProgress } from './progress';
 import type { OutputBundle, WorkerToPage } from './protocol';
 
+/** What the notebook says when the GPU device is lost: why, what now, and which names lost their tensors. */
+function deviceLostReport(loss: { reason: string; message: string; recovered: boolean }, scope: CellScope): OutputBundle {
+  const lost: string[] = [];
+  for (const name of Object.keys(scope)) {
+    const value = (scope as Record<string, unknown>)[name];
+    if (value instanceof Tensor && torch._isLost(value)) lost.push(name);
+    else if (value instanceof nn.Module && value.parameters().some((p) => torch._isLost(p))) lost.push(`${name} (its parameters)`);
+  }
+  const now = loss.recovered ? 'A new GPU device is in use.' : 'No GPU device could be opened again: new tensors go to the CPU.';
+  const gone = lost.length ? `These were on the old device and are gone: ${lost.join(', ')}. Run the cells that made them again.` : 'No tensor in the notebook was on it.';
+  return { type: 'error', name: 'GPU device lost', message: `The GPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''}). ${now} ${gone}`, line: null, column: null };
+}
+
 /** Compiled cells kept for mapping stack frames in functions they defined. */
 const KNOWN_CELLS = 500;
 
@@ -49,6 +62,7 @@ export class Kernel {
       now: this.now,
     });
     setInterruptCheck(this.signal.check);
+    torch.onDeviceLost((loss) => void this.outputs.emit(() => deviceLostReport(loss, this.scope)));
     // Graph breaks and profiled kernels name the cell line that made them.
     setLocator((stack) => cellLocation(stack, this.current, (url) => this.known.get(url)));
     this.scope = createScope(this.builtins());

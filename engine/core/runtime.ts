@@ -11,6 +11,11 @@ export function registerBackend(backend: Backend): void {
   backends[backend.device] = backend;
 }
 
+/** A device that is gone (a lost GPU that could not be replaced). */
+export function unregisterBackend(device: Device): void {
+  if (device !== 'cpu') delete backends[device];
+}
+
 /** While tracing (torch.compile), new tensors of every device are made by the tracer. */
 let tracer: Backend | null = null;
 

@@ -3,6 +3,8 @@
  * (at most 25% waste), so a training loop's repeating shapes reuse the same buffers.
  * Reuse is safe without waiting: every use is ordered on the one queue.
  */
+import { formatBytes, WATCHED_BYTES, type GpuFaults } from './faults';
+
 const MIN_BYTES = 256;
 
 export function bucketBytes(bytes: number): number {
@@ -17,10 +19,15 @@ export class BufferPool {
   liveBytes = 0;
   pooledBytes = 0;
 
-  constructor(private device: GPUDevice) {}
+  constructor(
+    private device: GPUDevice,
+    private faults: GpuFaults,
+  ) {}
 
   acquire(bytes: number): GPUBuffer {
-    const size = bucketBytes(bytes);
+    // Past the device's limit the rounding would refuse a size that fits exactly: use it as is.
+    const bucket = bucketBytes(bytes);
+    const size = bucket > this.device.limits.maxStorageBufferBindingSize ? Math.ceil(bytes / 4) * 4 : bucket;
     const list = this.free.get(size);
     const reused = list?.pop();
     this.liveBytes += size;
@@ -28,7 +35,10 @@ export class BufferPool {
       this.pooledBytes -= size;
       return reused;
     }
-    return this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const create = () => this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    if (size < WATCHED_BYTES) return create();
+    // A big allocation may not fit: the GPU says so asynchronously, and the next read raises it.
+    return this.faults.watch('out-of-memory', create, (message) => `out of memory: the GPU could not allocate ${formatBytes(size)} for a tensor (${message}); free tensors (let them go out of scope) or use smaller ones`);
   }
 
   release(buffer: GPUBuffer): void {

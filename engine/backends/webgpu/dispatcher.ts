@@ -5,6 +5,7 @@
  */
 import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { withHelpers } from './wgsl-common';
+import type { GpuFaults } from './faults';
 
 /** What a timed pass fills in once its timestamps are read back. */
 interface TimedPass {
@@ -43,7 +44,11 @@ export class Dispatcher {
   /** Bind group layouts by pipeline (asking the pipeline each time crosses into the driver). */
   private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
 
-  constructor(private device: GPUDevice, private readonly hasTimestamps = false) {
+  constructor(
+    private device: GPUDevice,
+    private readonly hasTimestamps = false,
+    private readonly faults?: GpuFaults,
+  ) {
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
@@ -57,8 +62,15 @@ export class Dispatcher {
     }
     let p = this.pipelines.get(code);
     if (!p) {
-      const module = this.device.createShaderModule({ code, label: key });
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
+      const create = () => {
+        const module = this.device.createShaderModule({ code: code!, label: key });
+        return this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
+      };
+      const name = key.split('|')[0];
+      // A kernel whose WGSL does not compile: the next read says which kernel and why.
+      // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
+      const forget = () => this.pipelines.delete(code!);
+      p = this.faults ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${key}) did not compile: ${message}`, forget) : create();
       this.pipelines.set(code, p);
       this.blockingCreations++;
     }
@@ -73,9 +85,15 @@ export class Dispatcher {
       const module = this.device.createShaderModule({ code, label });
       pending = this.device
         .createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label })
-        .then((p) => {
-          if (!this.pipelines.has(code)) this.pipelines.set(code, p);
-        })
+        .then(
+          (p) => {
+            if (!this.pipelines.has(code)) this.pipelines.set(code, p);
+          },
+          (error: unknown) => {
+            this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
+            throw error;
+          },
+        )
         .finally(() => this.preparing.delete(code));
       this.preparing.set(code, pending);
     }

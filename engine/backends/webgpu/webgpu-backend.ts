@@ -12,17 +12,32 @@ import { matmulSource, TILE } from './kernels/matmul';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { WORKGROUP } from './wgsl-common';
+import { GpuFaults } from './faults';
+import { fail } from '../../core/errors';
+
+/** Each device the engine opens gets a new generation; storages remember theirs. */
+let currentGeneration = 0;
 
 export class GpuStorage implements Storage {
   readonly device = 'webgpu' as const;
+  readonly generation = currentGeneration;
   constructor(readonly buffer: GPUBuffer, readonly length: number, readonly dtype: DType) {}
   get bytes(): number {
     return this.buffer.size;
   }
 }
 
+/** Whether a storage belongs to a GPU device that has since been lost. */
+export function onLostDevice(storage: Storage): boolean {
+  return storage instanceof GpuStorage && storage.generation !== currentGeneration;
+}
+
 function bufferOf(view: View): GPUBuffer {
-  return (view.storage as GpuStorage).buffer;
+  const storage = view.storage as GpuStorage;
+  if (storage.generation !== currentGeneration) {
+    fail('webgpu', 'a tensor used here was on a GPU device that was lost; its values are gone: run the cells that made it again');
+  }
+  return storage.buffer;
 }
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -36,9 +51,19 @@ export class WebGpuBackend implements Backend {
    * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
    * device down if its instance is garbage-collected.
    */
+  readonly faults: GpuFaults;
+  /** Resolves when the device is lost (it then stays unusable; init makes a new backend). */
+  readonly lost: Promise<GPUDeviceLostInfo>;
+
   constructor(readonly gpu: GPUDevice, readonly adapterInfo: string, readonly instance: GPU, readonly adapter: GPUAdapter) {
-    this.pool = new BufferPool(gpu);
-    this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'));
+    currentGeneration++;
+    this.faults = new GpuFaults(gpu, Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize));
+    this.pool = new BufferPool(gpu, this.faults);
+    this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);
+    this.lost = gpu.lost.then((info) => {
+      this.faults.lost = { reason: info.reason, message: info.message };
+      return info;
+    });
   }
 
   /** How profiled kernels are timed: inside shared passes where the device can, else a pass each. */
@@ -64,6 +89,7 @@ export class WebGpuBackend implements Backend {
   /** Submits recorded work and resolves when the GPU has finished it. */
   async finish(): Promise<void> {
     this.dispatcher.flush();
+    await this.faults.raise();
     const submitted = this.dispatcher.submits;
     // Nothing submitted since the last wait finished: the GPU is idle already (no round trip).
     if (submitted === this.finishedThrough) return;
@@ -110,6 +136,7 @@ export class WebGpuBackend implements Backend {
   }
 
   allocate(length: number, dtype: DType): GpuStorage {
+    this.faults.checkSize(length * 4, `a tensor of ${length.toLocaleString('en')} elements`);
     return new GpuStorage(this.pool.acquire(length * 4), length, dtype);
   }
 
@@ -121,6 +148,7 @@ export class WebGpuBackend implements Backend {
 
   upload(data: TypedArray, dtype: DType): Storage {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
+    this.faults.checkSize(data.length * 4, `a tensor of ${data.length.toLocaleString('en')} elements`);
     const storage = new GpuStorage(this.pool.acquire(data.length * 4), data.length, dtype);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
     this.dispatcher.flush();
@@ -133,6 +161,7 @@ export class WebGpuBackend implements Backend {
   }
 
   async read(view: View): Promise<TypedArray> {
+    if (this.faults.lost) this.faults.failLost();
     const n = numelOf(view.shape);
     const out = allocArray(view.dtype, n);
     if (n === 0) return out;
@@ -147,7 +176,15 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.copy(bufferOf(source), source.offset * 4, staging, 0, n * 4);
     this.dispatcher.flush();
     if (temp) this.release(temp);
-    await staging.mapAsync(GPUMapMode.READ);
+    try {
+      await this.faults.raise();
+      await staging.mapAsync(GPUMapMode.READ);
+    } catch (error) {
+      staging.destroy();
+      // Out of memory: give back what the pool holds, so the next attempt has room.
+      this.pool.trim();
+      throw error;
+    }
     const words = staging.getMappedRange();
     if (view.dtype === 'bool') out.set(new Uint32Array(words));
     else if (view.dtype === 'int32') out.set(new Int32Array(words));
