@@ -11,9 +11,71 @@ const CROSS_ORIGIN_ISOLATION = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The app's Content Security Policy. Notebooks come from files and links, so the page must never
+ * run script that did not ship with the build: scripts, workers, fetches and fonts from the app's
+ * own origin only; no plugins, no <base>, no form posts. Each source beyond 'self' is needed:
+ * - style-src 'unsafe-inline': Monaco injects <style> elements, KaTeX's HTML carries style="…".
+ *   (Styles cannot run script; DOMPurify still strips <style> from markdown.)
+ * - img-src data:, font-src data:: Monaco's and KaTeX's CSS inline small images and fonts.
+ * - connect-src https:: `?open=<url>` fetches a notebook from the URL the user sees in the address.
+ * The page itself evaluates nothing: no 'unsafe-eval' here. Cells run in the kernel Worker, which
+ * evaluates them (workers/cell-runner.ts); a Worker's policy comes from its script's own response
+ * headers, so the header form (CSP_HEADER) adds 'unsafe-eval' for the Workers, while the page also
+ * carries the <meta> policy (CSP_META) without it: a page under both gets the stricter.
+ */
+const CSP_DIRECTIVES: Record<string, string> = {
+  'default-src': "'self'",
+  'script-src': "'self'",
+  'style-src': "'self' 'unsafe-inline'",
+  'img-src': "'self' data:",
+  'font-src': "'self' data:",
+  'connect-src': "'self' https:",
+  'worker-src': "'self'",
+  'object-src': "'none'",
+  'base-uri': "'none'",
+  'form-action': "'none'",
+};
+
+function policy(directives: Record<string, string>): string {
+  return Object.entries(directives).map(([name, value]) => `${name} ${value}`).join('; ');
+}
+
+/** For index.html's <meta> (frame-ancestors is ignored there). */
+const CSP_META = policy(CSP_DIRECTIVES);
+
+/** As a response header, which also governs the Workers' scripts (cells are evaluated in the kernel Worker). */
+const CSP_HEADER = policy({
+  ...CSP_DIRECTIVES,
+  'script-src': `${CSP_DIRECTIVES['script-src']} 'unsafe-eval'`,
+  'frame-ancestors': "'none'",
+});
+
+/**
+ * Writes the policy into the built index.html as a <meta>, so it holds on any host. Build only:
+ * Vite's dev client needs inline scripts. Only the app page: parity.html evaluates its test cases.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'wick-csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        if (!/(^|\/)index\.html$/.test(context.path)) return html;
+        // Right after <meta charset>, before any script or stylesheet.
+        const meta = `<meta http-equiv="Content-Security-Policy" content="${CSP_META}" />`;
+        if (!/<meta charset[^>]*>/i.test(html)) throw new Error('index.html has no <meta charset> to put the policy after');
+        return html.replace(/<meta charset[^>]*>/i, (charset) => `${charset}\n    ${meta}`);
+      },
+    },
+  };
+}
+
 /** The build can't send headers itself: it writes a `_headers` file that static hosts such as Netlify and Cloudflare Pages serve with. */
 function headersFile(): Plugin {
-  const lines = Object.entries(CROSS_ORIGIN_ISOLATION).map(([name, value]) => `  ${name}: ${value}`);
+  const headers = { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_HEADER };
+  const lines = Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`);
   return {
     name: 'wick-headers-file',
     apply: 'build',
@@ -25,6 +87,8 @@ function headersFile(): Plugin {
 
 /** The service worker's placeholder that the build replaces (public/sw.js). */
 const SW_BUILD_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] };";
+/** …and its Content Security Policy for the pages it serves. */
+const SW_CSP_PLACEHOLDER = "const CONTENT_SECURITY_POLICY = null;";
 /** Emitted files the service worker doesn't precache: host config, itself, source maps, and data it caches on use. */
 const NOT_PRECACHED = /^(_headers|sw\.js|.*\.map|data\/.*|examples\/.*)$/;
 
@@ -63,9 +127,13 @@ function serviceWorkerManifest(): Plugin {
         const hash = createHash('sha256');
         for (const file of files) hash.update(file).update('\0').update(contents.get(file)!).update('\0');
         const template = readFileSync(join(publicDir, 'sw.js'), 'utf8');
-        if (!template.includes(SW_BUILD_PLACEHOLDER)) this.error(`public/sw.js lost its placeholder: ${SW_BUILD_PLACEHOLDER}`);
+        for (const placeholder of [SW_BUILD_PLACEHOLDER, SW_CSP_PLACEHOLDER]) {
+          if (!template.includes(placeholder)) this.error(`public/sw.js lost its placeholder: ${placeholder}`);
+        }
         const build = { version: hash.digest('hex').slice(0, 16), files };
-        const source = template.replace(SW_BUILD_PLACEHOLDER, () => `const BUILD = ${JSON.stringify(build, null, 2)};`);
+        const source = template
+          .replace(SW_BUILD_PLACEHOLDER, () => `const BUILD = ${JSON.stringify(build, null, 2)};`)
+          .replace(SW_CSP_PLACEHOLDER, () => `const CONTENT_SECURITY_POLICY = ${JSON.stringify(CSP_HEADER)};`);
         this.emitFile({ type: 'asset', fileName: 'sw.js', source });
       },
     },
@@ -89,9 +157,10 @@ function engineTypesOnChange(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), headersFile(), serviceWorkerManifest(), engineTypesOnChange()],
+  plugins: [react(), contentSecurityPolicyMeta(), headersFile(), serviceWorkerManifest(), engineTypesOnChange()],
   server: { headers: CROSS_ORIGIN_ISOLATION },
-  preview: { headers: CROSS_ORIGIN_ISOLATION },
+  // The preview serves the build as a host with the `_headers` file would (the e2e tests use it).
+  preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_HEADER } },
   // The engine names modules by their class (PyTorch's print(model), module trees): keep class
   // names through minification in the Worker, where the engine runs.
   worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },

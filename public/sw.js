@@ -11,6 +11,8 @@
 // serviceWorkerManifest): a new build is a new cache, and the old one is deleted on activation.
 
 const BUILD = { version: 'dev', files: [] };
+/** The app's Content Security Policy (vite.config.ts writes it in), sent with the pages it serves. */
+const CONTENT_SECURITY_POLICY = null;
 
 const SCOPE = self.registration.scope;
 const SHELL_PREFIX = `wick-shell ${SCOPE} `;
@@ -58,7 +60,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || url.href === self.location.href) return;
   // A Chromium devtools request that fetch() would refuse.
   if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
-  event.respondWith(respond(request, url).then(isolated));
+  event.respondWith(respond(request, url).then((response) => isolated(response, request.mode === 'navigate')));
 });
 
 /** @param {Request} request @param {URL} url @returns {Promise<Response>} */
@@ -95,10 +97,14 @@ async function networkFirst(request, cacheName) {
   }
 }
 
-/** The response with the cross-origin isolation headers added (an opaque or error response can't take headers). */
-function isolated(response) {
+/**
+ * The response with the cross-origin isolation headers added, and for a page the Content Security
+ * Policy too (an opaque or error response can't take headers).
+ */
+function isolated(response, page) {
   if (response.status === 0) return response;
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  if (page && CONTENT_SECURITY_POLICY) headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

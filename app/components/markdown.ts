@@ -56,10 +56,23 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+// Style attributes stay (KaTeX lays out math with them) but can't fetch or carry script:
+// no url(), @import, expression() or javascript: in them.
+DOMPurify.addHook('uponSanitizeAttribute', (_node, data) => {
+  if (data.attrName === 'style' && /url\s*\(|image-set\s*\(|@import|expression\s*\(|javascript:|behavior\s*:|\\/i.test(data.attrValue)) data.keepAttr = false;
+});
+
 /** Safe HTML for `source`; `math` says whether it has math that waits for KaTeX to load. */
 export function renderMarkdown(source: string): { html: string; mathPending: boolean } {
   mathPending = false;
   const html = marked.parse(source, { async: false });
-  const safe = DOMPurify.sanitize(html, { USE_PROFILES: { html: true, mathMl: true, svg: true }, FORBID_TAGS: ['style', 'form'], FORBID_ATTR: ['srcset'] });
+  // SANITIZE_NAMED_PROPS: `id`/`name` get a `user-content-` prefix, so `<a id="x">` can't clobber
+  // `window.x` or `document.x` (DOM clobbering) for the app's own code.
+  const safe = DOMPurify.sanitize(html, {
+    USE_PROFILES: { html: true, mathMl: true, svg: true },
+    FORBID_TAGS: ['style', 'form'],
+    FORBID_ATTR: ['srcset'],
+    SANITIZE_NAMED_PROPS: true,
+  });
   return { html: safe, mathPending };
 }
