@@ -9,7 +9,7 @@ import { torch } from '../index';
 import { webgpuAdapterInfo } from '../init';
 import { nodeGpu } from '../testing/node-gpu';
 import { markdownTable, type Row } from './harness';
-import { compiledVersusEager, dispatchCost, matmulRates, profilerOverhead } from './wick-bench';
+import { compiledVersusEager, dispatchCost, matmulRates, mlpStep, profilerOverhead, soak } from './wick-bench';
 
 const quick = process.argv.includes('--quick');
 const gpu = await nodeGpu();
@@ -28,6 +28,8 @@ if (wanted('dispatch')) add(await dispatchCost(device));
 if (wanted('profile')) add(await profilerOverhead(device));
 if (wanted('compile')) add(await compiledVersusEager(device, quick ? 64 : 4096));
 if (wanted('matmul')) add(await matmulRates(device, quick ? [128, 256] : [256, 1024, 2048, 4096]));
+if (wanted('train')) add(await mlpStep(device, quick ? 32 : 512));
+if (wanted('soak')) add(await soak(device, quick ? 300 : 10_000));
 const outFlag = process.argv.indexOf('--out');
 const out = outFlag > 0 ? process.argv[outFlag + 1] : fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const doc = `# Benchmark results
