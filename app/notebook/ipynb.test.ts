@@ -73,4 +73,14 @@ describe('ipynb', () => {
     expect(duplicated.cells[1]).toMatchObject({ type: 'markdown', source: 'b' });
     expect(() => fromIpynb({ hello: 'world' })).toThrow(/nbformat 4/);
   });
+
+  it.each([
+    ['nbformat 3', { nbformat: 3, nbformat_minor: 0, metadata: {}, cells: [] }, /nbformat 4/],
+    ['a cell that is not an object', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: ['x'] }, /cell/],
+    ['an unknown cell type', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'script', source: 'x', metadata: {} }] }, /cell_type|type/],
+    ['a source that is not text', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', source: 42, metadata: {} }] }, /source/],
+    ['metadata nested too deep', { nbformat: 4, nbformat_minor: 5, metadata: JSON.parse('{"a":'.repeat(200) + '1' + '}'.repeat(200)), cells: [] }, /deep|nest/],
+  ])('refuses %s with a reason', (_name, json, reason) => {
+    expect(() => fromIpynb(json)).toThrow(reason);
+  });
 });

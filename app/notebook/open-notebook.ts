@@ -51,8 +51,12 @@ export async function restorePrevious(): Promise<void> {
   if (state.kernel.status !== 'starting') kernelSession.restart(null);
 }
 
+/** Files past this size are refused before reading (a notebook of text is far smaller). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 export async function openFile(file: File): Promise<void> {
   try {
+    if (file.size > MAX_FILE_BYTES) throw new Error(`it is ${(file.size / 1024 / 1024).toFixed(0)} MB; notebooks over ${MAX_FILE_BYTES / 1024 / 1024} MB are not opened`);
     let json: unknown;
     try {
       json = JSON.parse(await file.text());
@@ -108,7 +112,9 @@ async function openFromAddress(): Promise<boolean> {
   try {
     const shared = await decodeShareLink(location.hash);
     if (shared) {
-      await arrive('Shared.ipynb', shared, { kind: 'link', label: 'a share link' });
+      await arrive('Shared.ipynb', shared, { kind: 'link', label: 'a share link' }).catch((error: unknown) => {
+        throw new BadShareLink(describe(error));
+      });
       forgetArrivalUrl();
       return true;
     }
