@@ -121,6 +121,11 @@ export const torch = {
     return { kernels: availableDevices().reduce((n, d) => n + getBackend(d).kernelCount, 0) };
   },
 
+  /** Gives memory the allocator keeps for reuse back to the device, as torch.cuda.empty_cache(). */
+  emptyCache(): void {
+    for (const d of availableDevices()) (getBackend(d) as { emptyCache?: () => void }).emptyCache?.();
+  },
+
   memory(): { liveTensors: number; liveBytes: number; pooledBytes: number } {
     const all = availableDevices().map((d) => getBackend(d).memory());
     return {

@@ -14,10 +14,24 @@ export function bucketBytes(bytes: number): number {
   return Math.ceil(n / step) * step;
 }
 
+/**
+ * Idle bytes the pool keeps at most. Tensors come back when the garbage collector finds them,
+ * which can be many steps late; past this, released buffers are destroyed instead of kept, so
+ * the pool stays bounded however late the collector runs.
+ */
+export const MAX_POOLED_BYTES = 256 * 1024 * 1024;
+
 export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
   liveBytes = 0;
   pooledBytes = 0;
+  maxPooledBytes = MAX_POOLED_BYTES;
+  private doomed: GPUBuffer[] = [];
+
+  /** After a submit: destroys the buffers released past the pool's limit (the GPU frees them when done). */
+  destroyDoomed(): void {
+    for (const b of this.doomed.splice(0)) b.destroy();
+  }
 
   constructor(
     private device: GPUDevice,
@@ -44,6 +58,11 @@ export class BufferPool {
   release(buffer: GPUBuffer): void {
     const size = buffer.size;
     this.liveBytes -= size;
+    if (this.pooledBytes + size > this.maxPooledBytes) {
+      // Recorded work may still use it: destroyed once that work is submitted.
+      this.doomed.push(buffer);
+      return;
+    }
     this.pooledBytes += size;
     const list = this.free.get(size);
     if (list) list.push(buffer);

@@ -30,6 +30,8 @@ export class Dispatcher {
   dispatches = 0;
   /** Command buffers submitted so far. */
   submits = 0;
+  /** Called after each submit (the pool destroys buffers it no longer keeps). */
+  afterSubmit: (() => void) | null = null;
   /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
   blockingCreations = 0;
   /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
@@ -234,6 +236,7 @@ export class Dispatcher {
     if (this.slots > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaWords, 0, (this.slots * SLOT_BYTES) / 4);
     this.device.queue.submit([this.encoder.finish()]);
     this.submits++;
+    this.afterSubmit?.();
     this.encoder = null;
     this.slots = 0;
     readTimings?.();

@@ -60,6 +60,7 @@ export class WebGpuBackend implements Backend {
     this.faults = new GpuFaults(gpu, Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize));
     this.pool = new BufferPool(gpu, this.faults);
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);
+    this.dispatcher.afterSubmit = () => this.pool.destroyDoomed();
     this.lost = gpu.lost.then((info) => {
       this.faults.lost = { reason: info.reason, message: info.message };
       return info;
@@ -133,6 +134,12 @@ export class WebGpuBackend implements Backend {
 
   memory() {
     return { liveBytes: this.pool.liveBytes, pooledBytes: this.pool.pooledBytes };
+  }
+
+  /** Gives the pool's idle buffers back to the device (torch.emptyCache). */
+  emptyCache(): void {
+    this.dispatcher.flush();
+    this.pool.trim();
   }
 
   allocate(length: number, dtype: DType): GpuStorage {
