@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { torch } from '../engine';
 import { Kernel } from './kernel';
+import { MAX_LINES } from './output-stream';
 import type { OutputBundle, WorkerToPage } from './protocol';
 
 beforeAll(async () => {
@@ -193,12 +194,12 @@ describe('runs', () => {
     expect(lines).toEqual([`stdout: ${Array.from({ length: 3000 }, (_, i) => i).join('\n')}`]);
   });
 
-  it('cuts a cell\'s console output past 5,000 lines and says so', async () => {
+  it('cuts a cell\'s console output past MAX_LINES lines and says so', async () => {
     const { run } = testKernel();
-    const { shown: lines } = await run('for (let i = 0; i < 6000; i++) console.log(i)');
+    const { shown: lines } = await run(`for (let i = 0; i < ${MAX_LINES + 1000}; i++) console.log(i)`);
     const text = lines[0].split('\n');
-    expect(text).toHaveLength(5001);
-    expect(text[5000]).toMatch(/cut here/);
+    expect(text).toHaveLength(MAX_LINES + 1);
+    expect(text[MAX_LINES]).toMatch(/cut here/);
   });
 
   it('shows an error a timer throws after its cell finished under that cell', async () => {

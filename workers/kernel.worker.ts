@@ -18,7 +18,20 @@ worker.addEventListener('error', (event) => {
   kernel.reportUncaught(event.error ?? event.message);
 });
 
-const ready = torch.init().then(
+// Held while this Worker lives, under the name the page gave it: the page waits for the lock, so
+// it learns of the Worker's death however it comes (a crash, out of memory, a cell's `close()`).
+const alive = new Promise<void>((held) => {
+  const locks = (navigator as WorkerNavigator).locks as LockManager | undefined;
+  if (!locks || !worker.name) return held();
+  locks
+    .request(worker.name, () => {
+      held();
+      return new Promise<never>(() => {});
+    })
+    .catch(() => held());
+});
+
+const ready = alive.then(() => torch.init()).then(
   (device) => post({ type: 'ready', device }),
   (error: unknown) => post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) }),
 );

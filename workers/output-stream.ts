@@ -5,11 +5,13 @@
 //   values) is queued, and every output after it waits for it: the page sees call order.
 // - Console text is coalesced: the first line goes out at once, later lines within TEXT_WINDOW_MS
 //   go out together, so a loop that logs a million lines sends some twenty messages a second.
-//   Past MAX_LINES lines a cell's console output is cut, with a note saying so.
+//   The page joins them and shows the tail (app/outputs/TextOutput.tsx), with the rest a click
+//   away. Past MAX_LINES lines, a bound on the page's memory, a cell's console output is cut,
+//   with a note saying so.
 import type { OutputBundle } from './protocol';
 
 export const TEXT_WINDOW_MS = 50;
-export const MAX_LINES = 5_000;
+export const MAX_LINES = 100_000;
 
 type TextStream = 'stdout' | 'stderr';
 
@@ -87,7 +89,7 @@ export class OutputStream {
     if (cellId === this.cellId) {
       if (this.lines >= MAX_LINES) return;
       this.lines += 1 + countNewlines(text);
-      if (this.lines >= MAX_LINES) text += `\n… console output cut here: a cell shows at most ${MAX_LINES} lines`;
+      if (this.lines >= MAX_LINES) text += `\n… console output cut here: a cell keeps at most ${MAX_LINES.toLocaleString('en')} lines`;
     }
     if (this.text && (this.text.cellId !== cellId || this.text.stream !== stream)) this.flushText();
     const now = this.sink.now();

@@ -1,4 +1,5 @@
 import { exportNotebook } from '../commands/notebook-commands';
+import { keepMine, loadOtherTabsVersion } from '../notebook/autosave';
 import { MAX_LINK_LENGTH } from '../notebook/share-link';
 import { useWick } from '../store';
 
@@ -8,9 +9,30 @@ export function Notice() {
   const notice = useWick((s) => s.notice);
   const shareLink = useWick((s) => s.shareLink);
   const shareTooBig = useWick((s) => s.shareTooBig);
+  const otherTabs = useWick((s) => s.otherTabs);
+  const tabConflict = useWick((s) => s.tabConflict);
   const { setNotice, setShareLink, setShareTooBig } = useWick.getState();
   return (
     <>
+      {tabConflict !== null && (
+        <div className="notice tabs" role="alert" data-testid="tab-conflict">
+          <span>Another tab saved newer changes to this notebook, so this tab did not save over them: your latest edits here are not saved yet.</span>
+          <button type="button" onClick={() => void loadOtherTabsVersion()}>
+            Load the other tab's version
+          </button>
+          <button type="button" onClick={() => void keepMine()}>
+            Keep mine (overwrite)
+          </button>
+        </div>
+      )}
+      {otherTabs > 0 && (
+        <div className="notice tabs" role="status" data-testid="tab-notice">
+          <span>
+            This notebook is also open in {otherTabs === 1 ? 'another tab' : `${otherTabs} other tabs`}. Changes here and there would overwrite each other:
+            Wick asks before saving over the other tab's newer changes.
+          </span>
+        </div>
+      )}
       {notice !== null && (
         <div className="notice" role="status">
           <span>{notice}</span>

@@ -6,10 +6,14 @@
 // awaits, or the cell is stuck where no guard reaches, as in a regular expression that
 // backtracks), the Worker is terminated and a new one started, and the notice says the state
 // was lost. Restart always starts a new Worker: timers, engine state and GPU memory go with it.
-import { assertNever, type CompletionItem, type WorkerToPage } from '../../workers/protocol';
-import { useWick } from '../store';
+// A Worker that dies on its own (a crash, out of memory, a cell's `close()`) is replaced the same
+// way, and the notice says what happened; the cells and the outputs of finished cells stay.
+import { assertNever, type CompletionItem, type OutputBundle, type WorkerToPage } from '../../workers/protocol';
+import { IDLE_CELL, useWick } from '../store';
 import { STARTING_KERNEL } from '../store/kernel-slice';
+import { outputArrivals } from '../store/runtime-slice';
 import { KernelClient } from './kernel-client';
+import { appendOutputs, OutputBatcher } from './output-batch';
 
 export const INTERRUPT_GRACE_MS = 2000;
 const COMPLETION_TIMEOUT_MS = 1000;
@@ -30,10 +34,14 @@ class KernelSession {
   private watchdog: ReturnType<typeof setTimeout> | null = null;
   private requests = 0;
   private readonly pending = new Map<number, (answer: KernelCompletions) => void>();
+  private readonly outputs = new OutputBatcher((batch) => applyOutputs(batch));
 
   start(): void {
     useWick.getState().setKernel(STARTING_KERNEL);
-    this.client = new KernelClient((message) => this.handle(message));
+    this.client = new KernelClient(
+      (message) => this.handle(message),
+      (why) => this.crashed(why),
+    );
   }
 
   /** Queues the code cells among `ids`, in order, that are not queued or running already. */
@@ -85,8 +93,21 @@ class KernelSession {
     );
   }
 
+  /** The Worker died without the page asking: a new one starts, and the notice says so. */
+  private crashed(why: string): void {
+    const { cells, runtime } = useWick.getState();
+    const at = this.running === null ? -1 : cells.findIndex((c) => c.id === this.running);
+    const count = at < 0 ? null : runtime[cells[at].id]?.executionCount;
+    const during = at < 0 ? '' : ` while cell ${at + 1}${count ? ` [${count}]` : ''} ran`;
+    this.replaceWorker(
+      `The kernel crashed (${why})${during} and was restarted: what earlier cells defined is gone. Your cells and the outputs of finished cells are kept.`,
+      `The kernel crashed while this cell ran (${why}), and was restarted. State was lost.`,
+    );
+  }
+
   private replaceWorker(notice: string | null, runningCellMessage: string): void {
     const { abortCell, setNotice } = useWick.getState();
+    this.outputs.flush();
     this.clearWatchdog();
     this.client?.terminate();
     for (const answer of this.pending.values()) answer(NO_COMPLETIONS);
@@ -99,6 +120,9 @@ class KernelSession {
   }
 
   private handle(message: WorkerToPage): void {
+    // Outputs wait for the next frame; anything else sees them applied first (a cell's outputs before its end).
+    if (message.type === 'output') return this.outputs.add(message.cellId, message.output);
+    this.outputs.flush();
     const state = useWick.getState();
     switch (message.type) {
       case 'ready':
@@ -112,9 +136,6 @@ class KernelSession {
       case 'status':
         // The page moves to busy when it sends a cell; the Worker confirms when it has run them all.
         if (message.status === 'idle' && this.running === null && this.queue.length === 0) state.setKernel({ status: 'idle' });
-        break;
-      case 'output':
-        state.appendOutput(message.cellId, message.output);
         break;
       case 'finished':
         if (message.cellId !== this.running) break;
@@ -164,6 +185,22 @@ class KernelSession {
     state.startCell(id, executions);
     this.client?.run(id, cell.source, executions);
   }
+}
+
+/** One store update for a frame's outputs. */
+function applyOutputs(batch: Map<string, OutputBundle[]>): void {
+  const arrived = performance.now();
+  useWick.setState(({ runtime }) => {
+    const next = { ...runtime };
+    for (const [id, incoming] of batch) {
+      const cell = runtime[id] ?? IDLE_CELL;
+      const before = new Set(cell.outputs);
+      const outputs = appendOutputs(cell.outputs, incoming);
+      for (const output of outputs) if (!before.has(output)) outputArrivals.set(output, arrived);
+      next[id] = { ...cell, outputs };
+    }
+    return { runtime: next };
+  });
 }
 
 export const kernelSession = new KernelSession();

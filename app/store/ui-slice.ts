@@ -38,6 +38,10 @@ export interface UiSlice {
   origin: NotebookOrigin | null;
   /** The examples' start page is open. */
   startPageOpen: boolean;
+  /** How many other tabs of this browser have the autosaved notebook open (tab-sync). */
+  otherTabs: number;
+  /** Set when another tab saved newer changes than this tab knows: this tab's save waits for the user. */
+  tabConflict: { revision: number } | null;
   select(id: string | null, focus?: boolean): void;
   /** Selects `id` (when given) and moves to `mode`, focusing the editor or the cell. */
   enterMode(mode: Mode, id?: string): void;
@@ -49,6 +53,8 @@ export interface UiSlice {
   setShareTooBig(length: number | null): void;
   setOrigin(origin: NotebookOrigin | null): void;
   setStartPageOpen(open: boolean): void;
+  setOtherTabs(count: number): void;
+  setTabConflict(conflict: { revision: number } | null): void;
   /** Records the mode without moving the focus (the focus moved already). */
   setMode(mode: Mode): void;
 }
@@ -70,6 +76,8 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   shareTooBig: null,
   origin: null,
   startPageOpen: false,
+  otherTabs: 0,
+  tabConflict: null,
   select(selectedId, focus = false) {
     set(({ focusRequest, focusTarget }) =>
       focus ? { selectedId, focusRequest: focusRequest + 1, focusTarget: selectedId } : { selectedId, focusTarget },
@@ -101,6 +109,12 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   },
   setStartPageOpen(startPageOpen) {
     set({ startPageOpen });
+  },
+  setOtherTabs(otherTabs) {
+    set({ otherTabs });
+  },
+  setTabConflict(tabConflict) {
+    set({ tabConflict });
   },
   setMode(mode) {
     set({ mode });
