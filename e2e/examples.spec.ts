@@ -11,7 +11,7 @@ test('a first visit opens the paradigm tour', async ({ page }) => {
   const notebook = new NotebookUi(page);
   await page.goto('/');
   await expect(notebook.kernelStatus).toContainText('idle');
-  await expect(page.getByText('paradigm-tour.ipynb')).toBeVisible();
+  await expect(page.getByText('paradigm-tour.ipynb', { exact: true })).toBeVisible();
   expect(await notebook.cells.count()).toBeGreaterThan(8);
 });
 
@@ -25,7 +25,7 @@ for (const example of examples) {
     await start.show();
     expect(await start.titles()).toEqual(examples.map((e) => e.title));
     await start.openExample(example.title);
-    await expect(page.getByText(example.file)).toBeVisible();
+    await expect(page.getByText(example.file, { exact: true })).toBeVisible();
     await expect(new OriginNote(page).root).toContainText(example.title);
     const codeCells = page.locator('[data-testid="cell"][data-cell-type="code"]');
     const count = await codeCells.count();

@@ -27,7 +27,7 @@ test('Export writes nbformat 4.5 with the Wick kernelspec, and Open reads it bac
   json.cells = [json.cells[0], exported];
   await notebook.openNotebook('answer.ipynb', json);
   await expect(notebook.cells).toHaveCount(2);
-  await expect(page.getByText('answer.ipynb')).toBeVisible();
+  await expect(page.getByText('answer.ipynb', { exact: true })).toBeVisible();
   const opened = notebook.cell(1);
   await opened.expectStatus('idle'); // opening runs nothing
   await expect(opened.output).toBeEmpty();

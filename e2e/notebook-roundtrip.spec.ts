@@ -59,7 +59,7 @@ test('dropping an .ipynb file on the page opens it', async ({ page }) => {
   expect(nbformatErrors(file)).toEqual([]);
   await notebook.dropFile('dropped.ipynb', file);
   await expect(notebook.cells).toHaveCount(2);
-  await expect(page.getByText('dropped.ipynb')).toBeVisible();
+  await expect(page.getByText('dropped.ipynb', { exact: true })).toBeVisible();
   await expect(notebook.cell(0).renderedMarkdown.getByRole('heading', { name: 'Dropped notebook' })).toBeVisible();
   await notebook.button('Run all').click();
   await expect(notebook.cell(1).output).toContainText('3');
