@@ -25,6 +25,9 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
+  // On CI one retry, so a test that fails once on a loaded machine and then passes is reported as
+  // flaky (in the list output) rather than failing the run; a real failure fails both times.
+  retries: process.env.CI ? 1 : 0,
   // SwiftShader runs WebGPU on the CPU: slow, so the limits are generous.
   timeout: 120_000,
   expect: { timeout: 60_000 },
