@@ -75,20 +75,26 @@ export class CellView {
 
   /** Replaces the cell's source, as a paste would. */
   async setSource(source: string): Promise<void> {
-    const editor = this.root.getByRole('textbox', { name: 'Code cell source' });
-    // On a loaded machine a click that lands while a just-added cell's editor is being created
-    // can leave the focus in the cell before it; a user clicks again, and so does this.
+    await this.clickIntoEditor(this.root.getByRole('textbox', { name: 'Code cell source' }));
+    await this.root.page().keyboard.press('ControlOrMeta+A');
+    await this.root.page().keyboard.insertText(source);
+  }
+
+  /**
+   * Clicks the cell's editor until `editor` has the focus. On a loaded machine a click that lands
+   * while the editor is being created can leave the focus elsewhere; a user clicks again, and so
+   * does this (up to four times).
+   */
+  async clickIntoEditor(editor: Locator): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.root.getByTestId('cell-editor').click();
       try {
         await expect(editor).toBeFocused({ timeout: attempt < 4 ? 10_000 : 60_000 });
-        break;
+        return;
       } catch (error) {
         if (attempt >= 4) throw error;
       }
     }
-    await this.root.page().keyboard.press('ControlOrMeta+A');
-    await this.root.page().keyboard.insertText(source);
   }
 
   /** Runs the cell with Shift+Enter, as a user in the editor would. */

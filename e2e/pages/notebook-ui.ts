@@ -76,16 +76,7 @@ export class UiCell extends CellView {
   /** Replaces a markdown cell's source, opening its editor with a double-click when it is rendered. */
   async setMarkdown(source: string): Promise<void> {
     if (await this.renderedMarkdown.isVisible()) await this.renderedMarkdown.dblclick();
-    // As in setSource: on a loaded machine a click may not reach the new editor; click again.
-    for (let attempt = 1; ; attempt++) {
-      await this.root.getByTestId('cell-editor').click();
-      try {
-        await expect(this.markdownEditor).toBeFocused({ timeout: attempt < 4 ? 10_000 : 60_000 });
-        break;
-      } catch (error) {
-        if (attempt >= 4) throw error;
-      }
-    }
+    await this.clickIntoEditor(this.markdownEditor);
     await this.root.page().keyboard.press('ControlOrMeta+A');
     await this.root.page().keyboard.insertText(source);
   }
