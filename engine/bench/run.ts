@@ -9,7 +9,8 @@ import { torch } from '../index';
 import { webgpuAdapterInfo } from '../init';
 import { nodeGpu } from '../testing/node-gpu';
 import { markdownTable, type Row } from './harness';
-import { compiledVersusEager, dispatchCost, matmulRates, mlpStep, profilerOverhead, soak } from './wick-bench';
+import { compiledVersusEager, dispatchCost, matmulRates, mlpStep, soak } from './wick-bench';
+import { profilerOverhead } from './profile-bench';
 
 const quick = process.argv.includes('--quick');
 const gpu = await nodeGpu();

@@ -1,7 +1,6 @@
 /** Wick's own benchmarks: compiled versus eager, profiler overhead, dispatch cost, matmul rates, training step, soak. */
 import { F, nn, optim, torch, type Tensor } from '../index';
 import { time, type Row } from './harness';
-import { getBackend } from '../core/runtime';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
 const sync = (t: Tensor) => {
@@ -29,65 +28,6 @@ export async function compiledVersusEager(device: 'webgpu' | 'cpu', n: number): 
       value: `eager ${eager.medianMs.toFixed(2)} ms, compiled ${fused.medianMs.toFixed(2)} ms (${(eager.medianMs / fused.medianMs).toFixed(2)}x)`,
       note: `kernels ${await kernels(() => fn(...args))} -> ${await kernels(() => compiled(...args))}`,
     });
-  }
-  return rows;
-}
-
-/**
- * The 200-op loop, plain and under torch.profile, measured in alternating pairs (the GPU
- * machine's CPU is noisy from run to run): the overhead is the median of the pairs' ratios.
- */
-export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]> {
-  const x = torch.randn([256, 256], { device });
-  let recordMs = 0;
-  const loop = () => {
-    const started = performance.now();
-    let y = x;
-    for (let i = 0; i < 200; i++) y = i % 2 ? y.mul(0.999) : y.add(0.001);
-    recordMs = performance.now() - started;
-    return sync(y);
-  };
-  const once = async (run: () => Promise<unknown>) => {
-    const started = performance.now();
-    await run();
-    return { ms: performance.now() - started, recordUs: (recordMs * 1000) / 200 };
-  };
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  const gpu = device === 'webgpu' ? (getBackend('webgpu') as unknown as { timestampPlacement: string; timestampsInsidePasses: boolean }) : null;
-  const placements = gpu?.timestampPlacement === 'inside passes' ? [true, false] : [false];
-  const rows: Row[] = [];
-  for (const inside of placements) {
-    if (gpu) gpu.timestampsInsidePasses = inside;
-    for (const withStack of [false, true]) {
-      const profiled = () => torch.profile(loop, { withStack });
-      for (let i = 0; i < 3; i++) {
-        await once(loop);
-        await once(profiled);
-      }
-      const pairs: { plain: Awaited<ReturnType<typeof once>>; profiled: Awaited<ReturnType<typeof once>> }[] = [];
-      for (let i = 0; i < 21; i++) pairs.push({ plain: await once(loop), profiled: await once(profiled) });
-      const overhead = (median(pairs.map((p) => p.profiled.ms / p.plain.ms)) - 1) * 100;
-      rows.push({
-        group: 'profile',
-        name: `200-op eager loop [256x256]${gpu ? `, timestamps at ${gpu.timestampPlacement}` : ''}, ${withStack ? 'withStack: true' : 'default (no stacks)'}`,
-        value: `plain ${median(pairs.map((p) => p.plain.ms)).toFixed(2)} ms, profiled ${median(pairs.map((p) => p.profiled.ms)).toFixed(2)} ms (CPU per op ${median(pairs.map((p) => p.plain.recordUs)).toFixed(1)} -> ${median(pairs.map((p) => p.profiled.recordUs)).toFixed(1)} µs)`,
-        note: `overhead ${overhead.toFixed(1)}%, median of 21 alternating pairs (target < 5%)`,
-      });
-    }
-  }
-  if (gpu) gpu.timestampsInsidePasses = true;
-  const dispatcher = gpu && (gpu as unknown as { dispatcher: { splitPassesOnly: boolean } }).dispatcher;
-  if (dispatcher) {
-    // Where the time goes: a pass per kernel alone, without timestamp queries.
-    dispatcher.splitPassesOnly = true;
-    const pairs: number[] = [];
-    for (let i = 0; i < 21; i++) {
-      const plain = await once(loop);
-      const split = await once(() => torch.profile(loop));
-      pairs.push(split.ms / plain.ms);
-    }
-    dispatcher.splitPassesOnly = false;
-    rows.push({ group: 'profile', name: '200-op eager loop [256x256], a pass per kernel, no timestamps (diagnostic)', value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`, note: 'what the pass splitting alone costs' });
   }
   return rows;
 }
