@@ -1,7 +1,7 @@
 /** The WGSL each compiled node runs as, for reading (the same generators the WebGPU backend uses). */
 import type { View } from '../backends/backend';
 import { elementwiseSource, planElementwise } from '../backends/webgpu/kernels/elementwise';
-import { matmulSource } from '../backends/webgpu/kernels/matmul';
+import { chooseMatmul, matmulSource } from '../backends/webgpu/kernels/matmul';
 import { reduceSource, SHORT_ROW } from '../backends/webgpu/kernels/reduce';
 import { exprKey } from '../ops/op-types';
 import type { Node, ValueView } from './ir';
@@ -31,7 +31,7 @@ function generatedWgsl(node: Node): string | null {
     }
     case 'matmul': {
       const e = node.epilogue;
-      return matmulSource(node.out.shape.length - 2, e ? { expr: e.expr, dtypes: e.leaves.map((v) => v.dtype), scalars: e.scalars.length } : null);
+      return matmulSource(chooseMatmul(asView(node.a), asView(node.b), asView(node.out)), node.out.shape.length - 2, e ? { expr: e.expr, dtypes: e.leaves.map((v) => v.dtype), scalars: e.scalars.length } : null);
     }
     default:
       return null;

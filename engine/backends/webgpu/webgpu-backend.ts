@@ -8,7 +8,7 @@ import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
-import { matmulSource, TILE } from './kernels/matmul';
+import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { WORKGROUP } from './wgsl-common';
@@ -288,8 +288,9 @@ export class WebGpuBackend implements Backend {
     if (m === 0 || n === 0 || batches === 0) return;
     if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
     const plan = epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null;
-    const key = `matmul|b${batch.length}${plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : ''}`;
-    const pipeline = this.dispatcher.pipeline(key, () => matmulSource(batch.length, plan));
+    const config = chooseMatmul(a, b, out);
+    const key = `${matmulKey(config, batch.length)}${plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : ''}`;
+    const pipeline = this.dispatcher.pipeline(key, () => matmulSource(config, batch.length, plan));
     const meta = [
       m, n, k, a.offset, b.offset, out.offset,
       a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1],
@@ -299,7 +300,7 @@ export class WebGpuBackend implements Backend {
     meta.push(...(epilogue?.scalars ?? []).map(floatBits));
     const buffers = [bufferOf(a), bufferOf(b), bufferOf(out), ...(epilogue?.leaves ?? []).map(bufferOf)];
     const info = { name: joinOps(['mm', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: 2 * m * n * k * batches, bytes: 4 * batches * (m * k + k * n + m * n) };
-    this.dispatcher.dispatch(pipeline, meta, buffers, [Math.ceil(n / TILE), Math.ceil(m / TILE), batches], info);
+    this.dispatcher.dispatch(pipeline, meta, buffers, matmulGroups(config, m, n, batches), info);
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {

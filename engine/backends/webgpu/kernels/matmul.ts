@@ -1,128 +1,67 @@
 /**
- * Tiled batched matmul over strided operands (transposed views are read in place): 64x64 output
- * tiles, 16x16 invocations each computing 4x4 outputs in registers, K in steps of 16 through
- * workgroup memory. Batch dims (broadcast by stride 0) map to the z dimension of the grid.
- *
- * Metadata: [M, N, K, aOffset, bOffset, outOffset, aStrideM, aStrideK, bStrideK, bStrideN,
- *            batchShape[nb], aBatchStrides[nb], bBatchStrides[nb]].
+ * Matmul kernels chosen by shape and layout. Every variant computes out[b] = a[b] @ b[b] (+ a fused
+ * elementwise epilogue) over strided, batched (broadcast by stride 0), offset views, with any M,
+ * N, K. The register-blocked tiled kernel (matmul-tiled.ts) loads an operand as vec4 where its
+ * inner dimension is contiguous and aligned (plain or transposed), and scalar otherwise; the
+ * tile sizes follow the output's size (large tiles for large outputs, small ones so that small
+ * outputs still fill the GPU).
  */
-import type { DType } from '../../../core/dtype';
-import type { Expr } from '../../../ops/op-types';
-import { load, metaDecl, PRELUDE, storageType } from '../wgsl-common';
-import { emitExpr } from './elementwise';
+import type { View } from '../../backend';
+import type { MatmulEpilogue } from './matmul-epilogue';
+import { configKey, tiledSource, type LoadA, type LoadB, type TiledConfig } from './matmul-tiled';
 
-/** Elementwise work applied to each product before it is stored (bias, activation). */
-export interface MatmulEpilogue {
-  expr: Expr;
-  dtypes: DType[];
-  scalars: number;
+export type { MatmulEpilogue } from './matmul-epilogue';
+
+/** Whether `view` can be read as vec4 along dim `inner`: unit stride there, other strides, offset and extent aligned to 4. */
+function vec4Readable(view: View, inner: number): boolean {
+  if (view.offset % 4 !== 0) return false;
+  let last = view.offset;
+  for (let d = 0; d < view.shape.length; d++) {
+    const size = view.shape[d];
+    const stride = view.strides[d];
+    if (size === 1) continue;
+    if (stride < 0) return false;
+    if (d === inner ? stride !== 1 : stride % 4 !== 0) return false;
+    last += (size - 1) * stride;
+  }
+  // The vec4 holding the last element lies inside the storage (buffers are at least its size).
+  return 4 * Math.floor(last / 4) + 4 <= view.storage.length;
 }
 
-export const TILE = 64;
-const BK = 16;
+/** Tile shapes by output size: [bm, bn, bk, tm, tn, stages]. */
+type Tile = [number, number, number, number, number, 1 | 2];
+const LARGE: Tile = [128, 128, 8, 8, 8, 2];
+const MEDIUM: Tile = [64, 64, 8, 4, 4, 2];
+const SMALL: Tile = [32, 32, 8, 4, 4, 1];
 
-export function matmulSource(batchRank: number, epilogue: MatmulEpilogue | null = null): string {
-  const base = 10;
-  const leafRank = batchRank + 2;
-  const leafAt = (k: number) => base + 3 * batchRank + k * (1 + leafRank);
-  const scalarsAt = leafAt(epilogue?.dtypes.length ?? 0);
-  const words = scalarsAt + (epilogue?.scalars ?? 0);
-  const leafBindings = (epilogue?.dtypes ?? []).map((dt, k) => `@group(0) @binding(${4 + k}) var<storage, read> e${k}: array<${storageType(dt)}>;`);
-  let storeValue = 'acc[i][j]';
-  let leafBase = '';
-  let epilogueFn = '';
-  if (epilogue) {
-    const n = epilogue.dtypes.length;
-    leafBase = [
-      ...Array.from({ length: n }, (_, k) => `  var eb${k} = mdi(${leafAt(k)}u);`),
-      '  var rb = wid.z;',
-      `  for (var d = ${batchRank - 1}; d >= 0; d--) {`,
-      `    let size = md(${base}u + u32(d));`,
-      '    let c0 = i32(rb % size);',
-      '    rb = rb / size;',
-      ...Array.from({ length: n }, (_, k) => `    eb${k} += c0 * mdi(${leafAt(k) + 1}u + u32(d));`),
-      '  }',
-    ].join('\n');
-    const lines: string[] = [];
-    const loads = ['v', ...epilogue.dtypes.map((dt, k) => load(`e${k}`, `u32(eb${k} + i32(r) * mdi(${leafAt(k) + 1 + batchRank}u) + i32(col) * mdi(${leafAt(k) + 2 + batchRank}u))`, dt))];
-    const result = emitExpr(epilogue.expr, { loads, scalarsAt }, lines);
-    epilogueFn = `fn finish(v: f32, r: u32, col: u32${n ? ', ' + Array.from({ length: n }, (_, k) => `eb${k}: i32`).join(', ') : ''}) -> f32 {
-${lines.join('\n')}
-  return ${result};
-}`;
-    storeValue = `finish(acc[i][j], r, col${n ? ', ' + Array.from({ length: n }, (_, k) => `eb${k}`).join(', ') : ''})`;
-  }
-  return `${PRELUDE}
-${metaDecl(words)}
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
-${leafBindings.join('\n')}
-${epilogueFn}
-var<workgroup> tileA: array<array<f32, ${TILE}>, ${BK}>;
-var<workgroup> tileB: array<array<f32, ${TILE}>, ${BK}>;
-
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let M = md(0u);
-  let N = md(1u);
-  let K = md(2u);
-  var aOff = mdi(3u);
-  var bOff = mdi(4u);
-  var rem = wid.z;
-  for (var d = ${batchRank - 1}; d >= 0; d--) {
-    let size = md(${base}u + u32(d));
-    let c0 = i32(rem % size);
-    rem = rem / size;
-    aOff += c0 * mdi(${base + batchRank}u + u32(d));
-    bOff += c0 * mdi(${base + 2 * batchRank}u + u32(d));
-  }
-  let cOff = md(5u) + wid.z * M * N;
-  let sam = mdi(6u);
-  let sak = mdi(7u);
-  let sbk = mdi(8u);
-  let sbn = mdi(9u);
-  let row0 = wid.y * ${TILE}u + lid.y * 4u;
-  let col0 = wid.x * ${TILE}u + lid.x * 4u;
-  let t = lid.y * 16u + lid.x;
-  var acc: array<array<f32, 4>, 4>;
-  for (var k0 = 0u; k0 < K; k0 += ${BK}u) {
-    for (var e = 0u; e < 4u; e++) {
-      let flat = t * 4u + e;
-      let kk = flat / ${TILE}u;
-      let mm = flat % ${TILE}u;
-      let gr = wid.y * ${TILE}u + mm;
-      let gk = k0 + kk;
-      var va = 0.0;
-      if (gr < M && gk < K) { va = a[u32(aOff + i32(gr) * sam + i32(gk) * sak)]; }
-      tileA[kk][mm] = va;
-      let gc = wid.x * ${TILE}u + mm;
-      var vb = 0.0;
-      if (gc < N && gk < K) { vb = b[u32(bOff + i32(gk) * sbk + i32(gc) * sbn)]; }
-      tileB[kk][mm] = vb;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${BK}u; kk++) {
-      let a4 = vec4<f32>(tileA[kk][lid.y * 4u], tileA[kk][lid.y * 4u + 1u], tileA[kk][lid.y * 4u + 2u], tileA[kk][lid.y * 4u + 3u]);
-      let b4 = vec4<f32>(tileB[kk][lid.x * 4u], tileB[kk][lid.x * 4u + 1u], tileB[kk][lid.x * 4u + 2u], tileB[kk][lid.x * 4u + 3u]);
-      for (var i = 0u; i < 4u; i++) {
-        acc[i][0] += a4[i] * b4[0];
-        acc[i][1] += a4[i] * b4[1];
-        acc[i][2] += a4[i] * b4[2];
-        acc[i][3] += a4[i] * b4[3];
-      }
-    }
-    workgroupBarrier();
-  }
-${leafBase}
-  for (var i = 0u; i < 4u; i++) {
-    let r = row0 + i;
-    if (r >= M) { break; }
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + j;
-      if (col < N) { c[cOff + r * N + col] = ${storeValue}; }
-    }
-  }
+function tileFor(m: number, n: number, batches: number): Tile {
+  const outputs = m * n * batches;
+  if (outputs >= 2048 * 2048) return LARGE;
+  if (outputs >= 256 * 256) return MEDIUM;
+  return SMALL;
 }
-`;
+
+/** The kernel variant for these views (the backend and the compiler's WGSL view both ask here). */
+export function chooseMatmul(a: View, b: View, out: View): TiledConfig {
+  const rank = out.shape.length;
+  const [m, n] = [out.shape[rank - 2], out.shape[rank - 1]];
+  const batches = out.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const la: LoadA = vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
+  const lb: LoadB = vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
+  const c4 = n % 4 === 0 && out.offset % 4 === 0;
+  const [bm, bn, bk, tm, tn, stages] = tileFor(m, n, batches);
+  return { bm, bn, bk, tm, tn, stages, la, lb, c4 };
+}
+
+/** Pipeline cache key of a variant (with the epilogue's key appended by the caller). */
+export function matmulKey(config: TiledConfig, batchRank: number): string {
+  return `matmul|${configKey(config)}|b${batchRank}`;
+}
+
+export function matmulSource(config: TiledConfig, batchRank: number, epilogue: MatmulEpilogue | null = null): string {
+  return tiledSource(config, batchRank, epilogue);
+}
+
+export function matmulGroups(config: TiledConfig, m: number, n: number, batches: number): [number, number, number] {
+  return [Math.ceil(n / config.bn), Math.ceil(m / config.bm), batches];
 }
