@@ -29,3 +29,37 @@ export function markdownTable(rows: readonly Row[]): string {
   for (const r of rows) lines.push(`| ${r.group} | ${r.name} | ${r.value} | ${r.note ?? ''} |`);
   return lines.join('\n');
 }
+
+/**
+ * Median ms of `op` (which issues GPU work) plus `wait` (which returns once that work has
+ * finished), each result freed after its wait; the same helper times every side of the bench.
+ */
+export async function timeOp<T>(op: () => T, wait: (r: T) => Promise<unknown>, free: (r: T) => void, repeats: number, warmup: number): Promise<number> {
+  const t = await time(async () => {
+    const r = op();
+    await wait(r);
+    free(r);
+  }, repeats, warmup);
+  return t.medianMs;
+}
+
+/** Runs one case of one side; a failure is kept as that case's note instead of ending the bench. */
+export async function attempt(into: { ms: Record<string, number>; notes: Record<string, string> }, id: string, run: () => Promise<number>): Promise<void> {
+  try {
+    into.ms[id] = await run();
+  } catch (e) {
+    into.notes[id] = `failed: ${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 120)}`;
+    console.warn(`${id}: ${into.notes[id]}`);
+  }
+}
+
+/** CPU µs to issue `ops` tiny ops, and µs per op until the GPU has finished them. */
+export async function tinyOpCost(ops: number, issue: () => unknown, wait: (last: unknown) => Promise<unknown>): Promise<{ cpuMs: number; totalMs: number }> {
+  await wait(issue()); // warm: pipelines made, buffers pooled
+  const started = performance.now();
+  const last = issue();
+  const issued = performance.now();
+  await wait(last);
+  const done = performance.now();
+  return { cpuMs: (issued - started) / ops, totalMs: (done - started) / ops };
+}

@@ -1,6 +1,10 @@
-/** Wick's own benchmarks: compiled versus eager, profiler overhead, dispatch cost, matmul rates, training step, soak. */
+/**
+ * Wick's side of the bench: the shared cases (cases.ts) measured the way the peers measure them,
+ * plus Wick's own rows (compiled versus eager for three graphs, the soak).
+ */
 import { F, nn, optim, torch, type Tensor } from '../index';
-import { time, type Row } from './harness';
+import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
+import { CHECK, checksum, detData, emptyResult, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
 const sync = (t: Tensor) => {
@@ -28,29 +32,6 @@ export async function compiledVersusEager(device: 'webgpu' | 'cpu', n: number): 
       value: `eager ${eager.medianMs.toFixed(2)} ms, compiled ${fused.medianMs.toFixed(2)} ms (${(eager.medianMs / fused.medianMs).toFixed(2)}x)`,
       note: `kernels ${await kernels(() => fn(...args))} -> ${await kernels(() => compiled(...args))}`,
     });
-  }
-  return rows;
-}
-
-export async function dispatchCost(device: 'webgpu' | 'cpu'): Promise<Row[]> {
-  const x = torch.ones([4], { device });
-  await x.add(1).data();
-  const n = 2000;
-  const started = performance.now();
-  let y = x;
-  for (let i = 0; i < n; i++) y = y.add(1);
-  const cpuUs = ((performance.now() - started) * 1000) / n;
-  await y.data();
-  return [{ group: 'dispatch', name: 'CPU time to dispatch a tiny op', value: `${cpuUs.toFixed(1)} µs/op`, note: 'target < 15 µs' }];
-}
-
-export async function matmulRates(device: 'webgpu' | 'cpu', sizes: number[]): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const s of sizes) {
-    const a = torch.randn([s, s], { device });
-    const b = torch.randn([s, s], { device });
-    const t = await time(() => sync(a.matmul(b)), 5, 2);
-    rows.push({ group: 'matmul', name: `fp32 ${s}^3`, value: `${((2 * s ** 3) / (t.medianMs * 1e6)).toFixed(1)} GFLOP/s`, note: `${t.medianMs.toFixed(2)} ms` });
   }
   return rows;
 }
@@ -104,12 +85,24 @@ export async function soak(device: 'webgpu' | 'cpu', steps: number): Promise<Row
   }];
 }
 
-/** One training step of the MLP 784-1024-1024-10 at batch 512 (the performance issue's case). */
-export async function mlpStep(device: 'webgpu' | 'cpu', batch: number): Promise<Row[]> {
-  const model = new nn.Sequential(new nn.Linear(784, 1024), new nn.ReLU(), new nn.Linear(1024, 1024), new nn.ReLU(), new nn.Linear(1024, 10)).to(device);
+
+type Device = 'webgpu' | 'cpu';
+const chain = (a: Tensor) => a.mul(2).add(1).relu().sub(0.5).exp().neg();
+const upload = (device: Device, shape: number[], seed: number) => torch.tensor(detData(shape.reduce((p, d) => p * d, 1), seed), { device }).reshape(shape);
+const conv = (x: Tensor, w: Tensor, c: ConvShape) => F.conv2d(x, w, null, { padding: c.k >> 1 });
+
+/** The CNN of the cnn-step case: conv-relu-pool, conv-relu-pool, linear, on 1x28x28 images. */
+export function smallCnn(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 10),
+  );
+}
+
+/** Median ms of one SGD step of `model` on (x, y), waiting for the GPU after each step. */
+async function trainStep(model: nn.Module, x: Tensor, y: Tensor, s: Sizes): Promise<number> {
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
-  const x = torch.randn([batch, 784], { device });
-  const y = torch.randint(0, 10, [batch], { device });
   const step = async () => {
     const loss = F.crossEntropy(model(x), y);
     opt.zeroGrad();
@@ -117,7 +110,77 @@ export async function mlpStep(device: 'webgpu' | 'cpu', batch: number): Promise<
     opt.step();
     await torch.synchronize();
   };
-  const t = await time(step, 10, 3);
-  const flops = 6 * batch * (784 * 1024 + 1024 * 1024 + 1024 * 10);
-  return [{ group: 'train', name: `MLP 784-1024-1024-10 step, batch ${batch}, SGD`, value: `${t.medianMs.toFixed(2)} ms/step`, note: `${(flops / (t.medianMs * 1e6)).toFixed(0)} GFLOP/s (peers not measured yet)` }];
+  return (await time(step, s.repeats, s.warmup)).medianMs;
+}
+
+/** Wick's side of the shared cases: median ms per run, by case id. */
+export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
+  const res = emptyResult();
+  // The same wait as the peers': every kernel issued so far has finished (onSubmittedWorkDone).
+  const wait = () => torch.synchronize();
+  const free = (t: Tensor) => t.dispose();
+  // torch.scope frees each run's intermediates at once (as tf.tidy and jax-js's references do).
+  const timed = (op: () => Tensor, heavy = false, scoped = true) =>
+    timeOp(() => (scoped ? torch.scope(op) : op()), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup);
+  for (const mm of s.matmul) {
+    await attempt(res, matmulId(mm), async () => {
+      const lead = mm.batch > 1 ? [mm.batch] : [];
+      const a = upload(device, [...lead, mm.m, mm.k], 1);
+      const b = upload(device, [...lead, mm.k, mm.n], 2);
+      return timed(() => a.matmul(b), mm.m * mm.k * mm.n * mm.batch >= 1 << 30);
+    });
+  }
+  const x = upload(device, [s.chainN], 3);
+  await attempt(res, 'copy', () => timed(() => x.clone(), true));
+  await attempt(res, 'chain-eager', () => timed(() => chain(x), true));
+  const compiled = torch.compile(chain);
+  await attempt(res, 'chain-compiled', () => timed(() => compiled(x), true));
+  x.dispose();
+  await attempt(res, 'softmax', async () => {
+    const t = upload(device, s.softmax, 4);
+    return timed(() => t.softmax(-1));
+  });
+  await attempt(res, 'sum', async () => {
+    const t = upload(device, s.sum, 5);
+    return timed(() => t.sum(-1));
+  });
+  await attempt(res, 'conv2d', async () => {
+    const c = s.conv;
+    const input = upload(device, [c.n, c.c, c.h, c.w], 6);
+    const weight = upload(device, [c.o, c.c, c.k, c.k], 7);
+    // Not scoped: F.conv2d caches its window index tensor, and a scope would dispose the cached one.
+    return timed(() => conv(input, weight, c), true, false);
+  });
+  torch.manualSeed(0);
+  await attempt(res, 'mlp-step', () => {
+    const model = new nn.Sequential(new nn.Linear(784, 1024), new nn.ReLU(), new nn.Linear(1024, 1024), new nn.ReLU(), new nn.Linear(1024, 10)).to(device);
+    return trainStep(model, upload(device, [s.mlpBatch, 784], 8), torch.randint(0, 10, [s.mlpBatch], { device }), s);
+  });
+  await attempt(res, 'cnn-step', () => trainStep(smallCnn().to(device), upload(device, [s.cnnBatch, 1, 28, 28], 9), torch.randint(0, 10, [s.cnnBatch], { device }), s));
+  const tiny = torch.ones([4], { device });
+  const issue = () => {
+    let y = tiny;
+    for (let i = 0; i < s.dispatchOps; i++) y = y.add(1);
+    return y;
+  };
+  const cost = await tinyOpCost(s.dispatchOps, issue, wait);
+  res.ms['dispatch-cpu'] = cost.cpuMs;
+  res.ms['dispatch-total'] = cost.totalMs;
+  res.checks = await wickChecks(device);
+  return res;
+}
+
+/** Checksums of the small deterministic cases (CHECK), read back from the device. */
+async function wickChecks(device: Device): Promise<Record<string, number>> {
+  const sum = async (t: Tensor) => checksum((await t.data()) as ArrayLike<number>);
+  const { matmul: mm, conv: c } = CHECK;
+  const x = upload(device, [CHECK.chainN], 3);
+  return {
+    matmul: await sum(upload(device, [mm.m, mm.k], 1).matmul(upload(device, [mm.k, mm.n], 2))),
+    chain: await sum(chain(x)),
+    'chain-compiled': await sum(torch.compile(chain)(x)),
+    softmax: await sum(upload(device, CHECK.softmax, 4).softmax(-1)),
+    sum: await sum(upload(device, CHECK.sum, 5).sum(-1)),
+    conv2d: await sum(conv(upload(device, [c.n, c.c, c.h, c.w], 6), upload(device, [c.o, c.c, c.k, c.k], 7), c)),
+  };
 }
