@@ -1,12 +1,12 @@
 /** The pool reuses buffers by size, keeps at most its limit idle, and destroys the rest only after a submit. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BufferPool, bucketBytes } from './buffer-pool';
+import { BufferPool, bucketBytes, SLAB_MAX_BYTES } from './buffer-pool';
 import { GpuFaults } from './faults';
 
 function fakeDevice() {
   const made: { size: number; destroyed: boolean; destroy(): void }[] = [];
   const device = {
-    limits: { maxStorageBufferBindingSize: 1 << 30, maxBufferSize: 1 << 30 },
+    limits: { maxStorageBufferBindingSize: 1 << 30, maxBufferSize: 1 << 30, minStorageBufferOffsetAlignment: 256 },
     createBuffer: ({ size }: { size: number }) => {
       const b = { size, destroyed: false, destroy: () => (b.destroyed = true) };
       made.push(b);
@@ -27,24 +27,45 @@ describe('BufferPool', () => {
   it('reuses a released buffer of the same bucket', () => {
     const { device, made } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
-    const a = pool.acquire(1000);
+    const a = pool.acquire(100_000);
     pool.release(a);
-    expect(pool.acquire(1000)).toBe(a);
+    expect(pool.acquire(100_000)).toBe(a);
     expect(made.length).toBe(1);
-    expect(bucketBytes(1000)).toBeGreaterThanOrEqual(1000);
+    expect(bucketBytes(100_000)).toBeGreaterThanOrEqual(100_000);
   });
 
   it('keeps at most maxPooledBytes idle and destroys the rest after the next submit', () => {
     const { device } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
-    pool.maxPooledBytes = 4096;
-    const buffers = Array.from({ length: 4 }, () => pool.acquire(2048));
-    buffers.forEach((b) => pool.release(b));
-    expect(pool.pooledBytes).toBe(4096);
-    const extra = buffers.filter((b) => !(b as unknown as { destroyed: boolean }).destroyed);
-    expect(extra.length).toBe(4); // nothing destroyed before the submit
+    const size = 2 * SLAB_MAX_BYTES;
+    pool.maxPooledBytes = 2 * size;
+    const blocks = Array.from({ length: 4 }, () => pool.acquire(size));
+    blocks.forEach((b) => pool.release(b));
+    expect(pool.pooledBytes).toBe(2 * size);
+    const destroyed = () => blocks.filter((b) => (b.buffer as unknown as { destroyed: boolean }).destroyed).length;
+    expect(destroyed()).toBe(0); // nothing destroyed before the submit
     pool.destroyDoomed();
-    expect(buffers.filter((b) => (b as unknown as { destroyed: boolean }).destroyed).length).toBe(2);
+    expect(destroyed()).toBe(2);
     expect(pool.liveBytes).toBe(0);
+  });
+
+  it('puts small tensors in shared slabs: one buffer for many, chunks reused, idle slabs trimmed', () => {
+    const { device, made } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    const blocks = Array.from({ length: 100 }, () => pool.acquire(16));
+    expect(made.length).toBe(1);
+    expect(new Set(blocks.map((b) => b.offset)).size).toBe(100);
+    expect(blocks.every((b) => b.size === 256 && b.offset % 256 === 0 && b.buffer === blocks[0].buffer)).toBe(true);
+    expect(pool.liveBytes).toBe(100 * 256);
+    pool.release(blocks[7]);
+    expect(pool.acquire(200)).toBe(blocks[7]);
+    const big = pool.acquire(SLAB_MAX_BYTES + 1);
+    expect(big.slab).toBeNull();
+    for (const b of blocks) pool.release(b);
+    pool.release(big);
+    expect(pool.liveBytes).toBe(0);
+    pool.trim();
+    expect(made.every((b) => b.destroyed)).toBe(true);
+    expect(pool.pooledBytes).toBe(0);
   });
 });

@@ -1,17 +1,63 @@
 /**
- * A caching pool of storage buffers. Sizes are rounded up to one of four steps per power of two
+ * The GPU memory of tensors, handed out as blocks (a buffer range). Small tensors share slabs:
+ * one buffer cut into equal chunks, so making a small tensor creates no buffer and its bind
+ * groups can be reused (kernels bind each block as its own range of the slab). Larger tensors get
+ * a buffer each, from a caching pool: sizes are rounded up to one of four steps per power of two
  * (at most 25% waste), so a training loop's repeating shapes reuse the same buffers.
  * Reuse is safe without waiting: every use is ordered on the one queue.
  */
 import { formatBytes, WATCHED_BYTES, type GpuFaults } from './faults';
 
 const MIN_BYTES = 256;
+/** Tensors up to this size live in slabs. */
+export const SLAB_MAX_BYTES = 64 * 1024;
+const SLAB_BYTES = 64 * 1024;
+/** Storage buffers' usage (a function: the GPU globals exist only once a WebGPU implementation is loaded). */
+const usage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+let nextBlockId = 1;
+
+/** A slab: one buffer shared by many small tensors. */
+export class Slab {
+  readonly id = nextBlockId++;
+  used = 0;
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly chunks: readonly GpuBlock[],
+  ) {}
+}
+
+/** A range of a GPU buffer holding one tensor: the whole buffer, or a chunk of a slab. */
+export class GpuBlock {
+  /** Stable for the block's life, reused with it: bind groups are cached by block ids. */
+  readonly id = nextBlockId++;
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly offset: number,
+    readonly size: number,
+    readonly slab: Slab | null = null,
+  ) {}
+}
+
+const wrapped = new WeakMap<GPUBuffer, GpuBlock>();
+
+/** The block for a whole buffer made outside the pool (staging, scratch). */
+export function wholeBuffer(buffer: GPUBuffer): GpuBlock {
+  let block = wrapped.get(buffer);
+  if (!block) wrapped.set(buffer, (block = new GpuBlock(buffer, 0, buffer.size)));
+  return block;
+}
 
 export function bucketBytes(bytes: number): number {
   const n = Math.max(bytes, MIN_BYTES);
   const pow = 2 ** Math.floor(Math.log2(n));
   const step = pow / 4;
   return Math.ceil(n / step) * step;
+}
+
+/** The chunk size of a slab-resident tensor: a power of two, at least 256 bytes (the offset alignment). */
+function chunkBytes(bytes: number): number {
+  return Math.max(MIN_BYTES, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1))));
 }
 
 /**
@@ -22,57 +68,95 @@ export function bucketBytes(bytes: number): number {
 export const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
-  private free = new Map<number, GPUBuffer[]>();
+  private free = new Map<number, GpuBlock[]>();
+  private freeChunks = new Map<number, GpuBlock[]>();
+  private slabs: Slab[] = [];
   liveBytes = 0;
   pooledBytes = 0;
   maxPooledBytes = MAX_POOLED_BYTES;
   private doomed: GPUBuffer[] = [];
+  /** Slab chunks share a buffer only where the device's storage offset alignment allows it. */
+  private readonly slabsAllowed: boolean;
+
+  constructor(
+    private device: GPUDevice,
+    private faults: GpuFaults,
+  ) {
+    this.slabsAllowed = device.limits.minStorageBufferOffsetAlignment <= MIN_BYTES;
+  }
 
   /** After a submit: destroys the buffers released past the pool's limit (the GPU frees them when done). */
   destroyDoomed(): void {
     for (const b of this.doomed.splice(0)) b.destroy();
   }
 
-  constructor(
-    private device: GPUDevice,
-    private faults: GpuFaults,
-  ) {}
-
-  acquire(bytes: number): GPUBuffer {
+  acquire(bytes: number): GpuBlock {
+    if (bytes <= SLAB_MAX_BYTES && this.slabsAllowed) return this.chunk(chunkBytes(bytes));
     // Past the device's limit the rounding would refuse a size that fits exactly: use it as is.
     const bucket = bucketBytes(bytes);
     const size = bucket > this.device.limits.maxStorageBufferBindingSize ? Math.ceil(bytes / 4) * 4 : bucket;
-    const list = this.free.get(size);
-    const reused = list?.pop();
+    const reused = this.free.get(size)?.pop();
     this.liveBytes += size;
     if (reused) {
       this.pooledBytes -= size;
       return reused;
     }
-    const create = () => this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    if (size < WATCHED_BYTES) return create();
+    const create = () => this.device.createBuffer({ size, usage: usage() });
+    if (size < WATCHED_BYTES) return new GpuBlock(create(), 0, size);
     // A big allocation may not fit: the GPU says so asynchronously, and the next read raises it.
-    return this.faults.watch('out-of-memory', create, (message) => `out of memory: the GPU could not allocate ${formatBytes(size)} for a tensor (${message}); free tensors (let them go out of scope) or use smaller ones`);
+    const buffer = this.faults.watch('out-of-memory', create, (message) => `out of memory: the GPU could not allocate ${formatBytes(size)} for a tensor (${message}); free tensors (let them go out of scope) or use smaller ones`);
+    return new GpuBlock(buffer, 0, size);
   }
 
-  release(buffer: GPUBuffer): void {
-    const size = buffer.size;
+  /** A free chunk of `size` bytes, cutting a new slab when none is left. */
+  private chunk(size: number): GpuBlock {
+    let list = this.freeChunks.get(size);
+    if (!list?.length) {
+      const bytes = Math.max(SLAB_BYTES, 8 * size);
+      const buffer = this.device.createBuffer({ size: bytes, usage: usage() });
+      const chunks: GpuBlock[] = [];
+      const slab = new Slab(buffer, chunks);
+      for (let offset = bytes - size; offset >= 0; offset -= size) chunks.push(new GpuBlock(buffer, offset, size, slab));
+      this.slabs.push(slab);
+      this.pooledBytes += bytes;
+      if (!list) this.freeChunks.set(size, (list = []));
+      list.push(...chunks);
+    }
+    const block = list.pop()!;
+    block.slab!.used++;
+    this.liveBytes += size;
+    this.pooledBytes -= size;
+    return block;
+  }
+
+  release(block: GpuBlock): void {
+    const size = block.size;
     this.liveBytes -= size;
-    if (this.pooledBytes + size > this.maxPooledBytes) {
-      // Recorded work may still use it: destroyed once that work is submitted.
-      this.doomed.push(buffer);
+    this.pooledBytes += size;
+    if (block.slab) {
+      block.slab.used--;
+      this.freeChunks.get(size)!.push(block);
       return;
     }
-    this.pooledBytes += size;
+    if (this.pooledBytes > this.maxPooledBytes) {
+      // Recorded work may still use it: destroyed once that work is submitted.
+      this.pooledBytes -= size;
+      this.doomed.push(block.buffer);
+      return;
+    }
     const list = this.free.get(size);
-    if (list) list.push(buffer);
-    else this.free.set(size, [buffer]);
+    if (list) list.push(block);
+    else this.free.set(size, [block]);
   }
 
-  /** Destroys every idle buffer (e.g. after a failed allocation). */
+  /** Destroys every idle buffer and every slab with no live tensor (e.g. after a failed allocation). */
   trim(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const list of this.free.values()) for (const b of list) b.buffer.destroy();
     this.free.clear();
-    this.pooledBytes = 0;
+    const idle = new Set(this.slabs.filter((s) => s.used === 0));
+    for (const slab of idle) slab.buffer.destroy();
+    this.slabs = this.slabs.filter((s) => !idle.has(s));
+    for (const [size, list] of this.freeChunks) this.freeChunks.set(size, list.filter((b) => !idle.has(b.slab!)));
+    this.pooledBytes = this.slabs.reduce((n, s) => n + s.buffer.size, 0) - this.slabs.reduce((n, s) => n + s.used * s.chunks[0].size, 0);
   }
 }

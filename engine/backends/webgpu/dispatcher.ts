@@ -6,6 +6,29 @@
 import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
+import { GpuBlock, wholeBuffer } from './buffer-pool';
+import { aliasesOf, bindingSignature, isDynamic, mismatchedAliases, layoutEntries, slabSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
+
+/** A kernel's WGSL and the pipelines made from it, one per binding signature (binding-variants.ts). */
+export interface Kernel {
+  label: string;
+  code: string;
+  decls: StorageDecl[];
+  /** The declaration of argument k (binding k + 1). */
+  args: (StorageDecl | undefined)[];
+  variants: Map<string, Variant>;
+}
+
+interface Layout {
+  key: string;
+  group: GPUBindGroupLayout;
+  pipeline: GPUPipelineLayout;
+}
+
+interface Variant {
+  pipeline: GPUComputePipeline;
+  layout: Layout;
+}
 
 /** What a timed pass fills in once its timestamps are read back. */
 interface TimedPass {
@@ -14,6 +37,8 @@ interface TimedPass {
 }
 
 const SLOT_BYTES = 256;
+/** Cached bind groups at most (the cache starts over past this). */
+const MAX_BIND_GROUPS = 4096;
 const ARENA_SLOTS = 1024;
 /** Submit after this many dispatches so the GPU starts while JavaScript keeps recording. */
 const MAX_BATCH = 256;
@@ -24,9 +49,19 @@ export class Dispatcher {
   private arena: GPUBuffer;
   private arenaWords = new Uint32Array((SLOT_BYTES / 4) * ARENA_SLOTS);
   private slots = 0;
-  private pipelines = new Map<string, GPUComputePipeline>();
-  private sources = new Map<string, string>();
+  /** Kernels by key and by WGSL text (two keys may give one text). */
+  private kernels = new Map<string, Kernel>();
+  private byCode = new Map<string, Kernel>();
   private preparing = new Map<string, Promise<void>>();
+  private layouts = new Map<string, Layout>();
+  private bindGroups = new Map<string, GPUBindGroup>();
+  /** setBindGroup's dynamic offsets: the metadata slot, then slab chunks' offsets in binding order. */
+  private dynamicOffsets = new Uint32Array(16);
+  private dynamicCount = 1;
+  /** Storage bindings that may take a dynamic offset (the device's limit, at most 8). */
+  private readonly maxDynamic: number;
+  /** The pipeline set last in the open pass. */
+  private passPipeline: GPUComputePipeline | null = null;
   dispatches = 0;
   /** Command buffers submitted so far. */
   submits = 0;
@@ -43,63 +78,132 @@ export class Dispatcher {
    * unprofiled ones; elsewhere each gets a pass of its own, timed at its boundaries.
    */
   timestampsInsidePasses: boolean;
-  /** Bind group layouts by pipeline (asking the pipeline each time crosses into the driver). */
-  private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
 
   constructor(
     private device: GPUDevice,
     private readonly hasTimestamps = false,
     private readonly faults?: GpuFaults,
   ) {
+    this.maxDynamic = Math.min(8, device.limits.maxDynamicStorageBuffersPerPipelineLayout ?? 4);
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
-  /** The pipeline for a kernel `key`, generating its WGSL with `source()` only the first time. */
-  pipeline(key: string, source: () => string): GPUComputePipeline {
-    let code = this.sources.get(key);
-    if (code === undefined) {
-      code = withHelpers(source());
-      this.sources.set(key, code);
+  /** The kernel for `key`, generating its WGSL with `source()` only the first time. */
+  pipeline(key: string, source: () => string): Kernel {
+    let kernel = this.kernels.get(key);
+    if (!kernel) {
+      const code = withHelpers(source());
+      kernel = this.kernelOf(code, key);
+      this.kernels.set(key, kernel);
     }
-    let p = this.pipelines.get(code);
-    if (!p) {
-      const create = () => {
-        const module = this.device.createShaderModule({ code: code!, label: key });
-        return this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
-      };
-      const name = key.split('|')[0];
-      // A kernel whose WGSL does not compile: the next read says which kernel and why.
-      // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
-      const forget = () => this.pipelines.delete(code!);
-      p = this.faults ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${key}) did not compile: ${message}`, forget) : create();
-      this.pipelines.set(code, p);
-      this.blockingCreations++;
-    }
-    return p;
+    return kernel;
   }
 
-  /** Creates the pipeline for `code` with createComputePipelineAsync, into the same cache. */
-  prepare(code: string, label: string): Promise<void> {
-    if (this.pipelines.has(code)) return Promise.resolve();
-    let pending = this.preparing.get(code);
-    if (!pending) {
-      const module = this.device.createShaderModule({ code, label });
-      pending = this.device
-        .createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label })
-        .then(
-          (p) => {
-            if (!this.pipelines.has(code)) this.pipelines.set(code, p);
-          },
-          (error: unknown) => {
-            this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
-            throw error;
-          },
-        )
-        .finally(() => this.preparing.delete(code));
-      this.preparing.set(code, pending);
+  private kernelOf(code: string, label: string): Kernel {
+    let kernel = this.byCode.get(code);
+    if (!kernel) {
+      const decls = storageDecls(code);
+      const args: (StorageDecl | undefined)[] = [];
+      for (const d of decls) args[d.binding - 1] = d;
+      this.byCode.set(code, (kernel = { label, code, decls, args, variants: new Map() }));
     }
-    return pending;
+    return kernel;
+  }
+
+  /** The GPU pipeline of `kernel` for a binding signature, created (blocking) the first time. */
+  private variant(kernel: Kernel, signature: string): Variant {
+    let v = kernel.variants.get(signature);
+    if (!v) {
+      const code = variantCode(kernel.code, kernel.decls, signature);
+      const layout = this.layout(layoutEntries(kernel.decls, signature));
+      const name = kernel.label.split('|')[0];
+      const create = () => {
+        const module = this.device.createShaderModule({ code, label: kernel.label });
+        return this.device.createComputePipeline({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label: kernel.label });
+      };
+      // A kernel whose WGSL does not compile: the next read says which kernel and why.
+      // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
+      const forget = () => kernel.variants.delete(signature);
+      const pipeline = this.faults ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${kernel.label}) did not compile: ${message}`, forget) : create();
+      kernel.variants.set(signature, (v = { pipeline, layout }));
+      this.blockingCreations++;
+    }
+    return v;
+  }
+
+  /** Bind group and pipeline layouts by their entries (explicit, so the metadata slot is a dynamic offset). */
+  private layout(entries: GPUBindGroupLayoutEntry[]): Layout {
+    const key = entries.map((e) => `${e.binding}${e.buffer!.type![0]}${e.buffer!.hasDynamicOffset ? 'd' : ''}`).join();
+    let layout = this.layouts.get(key);
+    if (!layout) {
+      const group = this.device.createBindGroupLayout({ entries });
+      layout = { key, group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
+      this.layouts.set(key, layout);
+    }
+    return layout;
+  }
+
+  /**
+   * Creates the pipelines for `code` with createComputePipelineAsync, into the same cache: as
+   * declared and with every binding read_write (for tensors in slabs).
+   */
+  prepare(code: string, label: string): Promise<void> {
+    const kernel = this.kernelOf(code, label);
+    const work = ['', slabSignature(kernel.decls.length, this.maxDynamic)].map((signature) => {
+      if (kernel.variants.has(signature)) return Promise.resolve();
+      const key = `${signature}|${code}`;
+      let pending = this.preparing.get(key);
+      if (!pending) {
+        const layout = this.layout(layoutEntries(kernel.decls, signature));
+        const module = this.device.createShaderModule({ code: variantCode(code, kernel.decls, signature), label });
+        pending = this.device
+          .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
+          .then(
+            (pipeline) => {
+              if (!kernel.variants.has(signature)) kernel.variants.set(signature, { pipeline, layout });
+            },
+            (error: unknown) => {
+              this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
+              throw error;
+            },
+          )
+          .finally(() => this.preparing.delete(key));
+        this.preparing.set(key, pending);
+      }
+      return pending;
+    });
+    return Promise.all(work).then(() => undefined);
+  }
+
+  /** The bind group of a dispatch's blocks (the metadata slot comes as a dynamic offset), cached by block ids. */
+  private bindGroup(layout: Layout, blocks: readonly GpuBlock[], signature: string): GPUBindGroup {
+    let key = layout.key;
+    let offsets = 1;
+    for (let i = 0; i < blocks.length; i++) {
+      const b = blocks[i];
+      if (signature && isDynamic(signature, i)) {
+        // Any chunk of this slab: its offset comes with setBindGroup.
+        key += `|s${b.slab!.id}`;
+        this.dynamicOffsets[offsets++] = b.offset;
+      } else key += `|${b.id}`;
+    }
+    this.dynamicCount = offsets;
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      const aliases = signature.includes('=') ? aliasesOf(signature) : null;
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: 0, size: SLOT_BYTES } }];
+      blocks.forEach((b, i) => {
+        if (aliases?.has(i)) return;
+        const offset = signature && isDynamic(signature, i) ? 0 : b.offset;
+        entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset, size: b.size } });
+      });
+      group = this.device.createBindGroup({ layout: layout.group, entries });
+      // Destroyed buffers stay referenced by their bind groups: start over now and then.
+      if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups.clear();
+      this.bindGroups.set(key, group);
+    }
+    return group;
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -108,7 +212,10 @@ export class Dispatcher {
   }
 
   private computePass(): GPUComputePassEncoder {
-    if (!this.pass) this.pass = this.commandEncoder().beginComputePass();
+    if (!this.pass) {
+      this.pass = this.commandEncoder().beginComputePass();
+      this.passPipeline = null;
+    }
     return this.pass;
   }
 
@@ -117,36 +224,55 @@ export class Dispatcher {
     this.pass = null;
   }
 
-  dispatch(pipeline: GPUComputePipeline, meta: readonly number[], buffers: readonly GPUBuffer[], groups: readonly [number, number, number], info?: KernelInfo): void {
+  dispatch(kernel: Kernel, meta: readonly number[], buffers: readonly (GpuBlock | GPUBuffer)[], groups: readonly [number, number, number], info?: KernelInfo): void {
     const record = info ? recordKernel('webgpu', info) : null;
     if (meta.length > SLOT_BYTES / 4) throw new Error(`kernel metadata of ${meta.length} words exceeds one ${SLOT_BYTES}-byte slot`);
+    const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
+    for (const i of mismatchedAliases(blocks, kernel.args)) blocks[i] = this.scratchCopy(blocks[i], kernel.args[i]);
+    const signature = bindingSignature(blocks, kernel.args, this.maxDynamic);
+    const { pipeline, layout } = this.variant(kernel, signature);
     if (this.slots === ARENA_SLOTS) this.flush();
     const slot = this.slots++;
     const base = (slot * SLOT_BYTES) / 4;
     for (let i = 0; i < meta.length; i++) this.arenaWords[base + i] = meta[i];
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: slot * SLOT_BYTES, size: SLOT_BYTES } }];
-    buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
-    let layout = this.layouts.get(pipeline);
-    if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
-    const bindGroup = this.device.createBindGroup({ layout, entries });
+    this.dynamicOffsets[0] = slot * SLOT_BYTES;
+    const bindGroup = this.bindGroup(layout, blocks, signature);
     const timed = record !== null && this.hasTimestamps;
     if (timed && this.timestampsInsidePasses) {
       const pass = this.computePass() as GPUComputePassEncoder & { writeTimestamp(q: GPUQuerySet, i: number): void };
       const i = this.timingSlot(record);
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
+      this.setPipeline(pass, pipeline);
+      pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.dynamicCount);
       pass.writeTimestamp(this.timing!.querySet, 2 * i);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
       pass.writeTimestamp(this.timing!.querySet, 2 * i + 1);
     } else {
       const pass = timed ? this.timedPass(record) : this.computePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
+      this.setPipeline(pass, pipeline);
+      pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.dynamicCount);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
       if (timed) this.endPass();
     }
     this.dispatches++;
     if (this.slots >= MAX_BATCH) this.flush();
+  }
+
+  /** A copy of `block` for an argument that only reads it (destroyed after the next submit). */
+  private scratchCopy(block: GpuBlock, decl: StorageDecl | undefined): GpuBlock {
+    if (decl?.mode !== 'read') throw new Error(`internal: kernel binding ${decl?.name} writes a tensor bound twice under different types`);
+    const copy = this.device.createBuffer({ size: block.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.copy(block.buffer, block.offset, copy, 0, block.size);
+    this.scratch.push(copy);
+    return wholeBuffer(copy);
+  }
+
+  private scratch: GPUBuffer[] = [];
+
+  /** Sets the pipeline unless the pass has it already. */
+  private setPipeline(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline): void {
+    if (this.passPipeline === pipeline) return;
+    pass.setPipeline(pipeline);
+    this.passPipeline = pipeline;
   }
 
   /**
@@ -175,6 +301,7 @@ export class Dispatcher {
   /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
   private timedPass(record: TimedPass): GPUComputePassEncoder {
     this.endPass();
+    this.passPipeline = null;
     if (this.splitPassesOnly) return (this.pass = this.commandEncoder().beginComputePass());
     const i = this.timingSlot(record);
     this.pass = this.commandEncoder().beginComputePass({ timestampWrites: { querySet: this.timing!.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
@@ -214,9 +341,9 @@ export class Dispatcher {
     };
   }
 
-  clear(buffer: GPUBuffer, bytes: number): void {
+  clear(buffer: GPUBuffer, offset: number, bytes: number): void {
     this.endPass();
-    this.commandEncoder().clearBuffer(buffer, 0, bytes);
+    this.commandEncoder().clearBuffer(buffer, offset, bytes);
   }
 
   copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
@@ -237,6 +364,7 @@ export class Dispatcher {
     this.device.queue.submit([this.encoder.finish()]);
     this.submits++;
     this.afterSubmit?.();
+    for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
     this.slots = 0;
     readTimings?.();

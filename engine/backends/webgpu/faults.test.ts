@@ -1,4 +1,5 @@
 /** GPU faults become errors that name what went wrong, and the engine keeps working after them. */
+import type { Dispatcher } from './dispatcher';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
 import { torch } from '../../index';
@@ -32,8 +33,9 @@ describe('GPU faults', () => {
 
   it('a kernel whose WGSL does not compile is reported with its name, and the engine goes on', async () => {
     if (!hasGpu) return;
-    const dispatcher = (getBackend('webgpu') as unknown as { dispatcher: { pipeline(key: string, source: () => string): GPUComputePipeline } }).dispatcher;
-    dispatcher.pipeline('fused_broken|test', () => '@compute @workgroup_size(1) fn main( { let x = ; }');
+    const dispatcher = (getBackend('webgpu') as unknown as { dispatcher: Dispatcher }).dispatcher;
+    const kernel = dispatcher.pipeline('fused_broken|test', () => '@compute @workgroup_size(1) fn main( { let x = ; }');
+    dispatcher.dispatch(kernel, [], [], [1, 1, 1]);
     await expect(torch.synchronize()).rejects.toThrow(/the WGSL of kernel 'fused_broken' \(fused_broken\|test\) did not compile/);
     expect(await torch.ones([2], { device: 'webgpu' }).mul(3).tolist()).toEqual([3, 3]);
   });

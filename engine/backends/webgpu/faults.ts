@@ -28,7 +28,7 @@ export class GpuFaults {
     // Anything not caught by a scope: keep the first, so the next read can say what went wrong.
     device.addEventListener?.('uncapturederror', (event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
-      if (this.pending.length < 8) this.pending.push(new Error(`GPU error: ${error.message}`));
+      if (this.pending.length < 8) this.pending.push(Object.assign(new Error(`GPU error: ${error.message}`), { uncaptured: true }));
     });
   }
 
@@ -62,11 +62,16 @@ export class GpuFaults {
     this.pending.push(error);
   }
 
-  /** Waits for the scopes opened so far and throws the first error they (or the device) reported. */
+  /**
+   * Waits for the scopes opened so far and throws the first error they reported, else the
+   * device's first (a scope's says what the engine was doing; an invalid pipeline's later uses
+   * only repeat that it is invalid).
+   */
   async raise(): Promise<void> {
     if (this.scopes.length) await Promise.all(this.scopes.splice(0));
     if (this.lost) this.failLost();
-    const [first] = this.pending.splice(0);
+    const errors = this.pending.splice(0);
+    const first = errors.find((e) => !('uncaptured' in e)) ?? errors[0];
     if (first) throw first;
   }
 
