@@ -83,7 +83,7 @@ describe('matmul kernels', () => {
   it('a fused bias + relu epilogue through torch.compile, odd and vec4 outputs', async () => {
     for (const [m, k, n] of [[33, 17, 21], [70, 32, 64]]) {
       const [x, w, bias] = [torch.randn([m, k]), torch.randn([n, k]), torch.randn([n])];
-      const f = (a: Tensor, b: Tensor, c: Tensor) => a.matmul(b.t()).add(c).relu();
+      const f = (...t: Tensor[]) => t[0].matmul(t[1].t()).add(t[2]).relu();
       const want = f(x, w, bias);
       for (const d of devices) {
         const compiled = torch.compile(f);

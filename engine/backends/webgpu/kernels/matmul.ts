@@ -29,7 +29,7 @@ function vec4Readable(view: View, inner: number): boolean {
 }
 
 /** Tile shapes by output size: [bm, bn, bk, tm, tn, stages]. */
-type Tile = [number, number, number, number, number, 1 | 2];
+export type Tile = [number, number, number, number, number, 1 | 2];
 const LARGE: Tile = [128, 128, 8, 8, 8, 2];
 const MEDIUM: Tile = [64, 64, 8, 4, 4, 2];
 const SMALL: Tile = [32, 32, 8, 4, 4, 1];
@@ -41,6 +41,9 @@ function tileFor(m: number, n: number, batches: number): Tile {
   return SMALL;
 }
 
+/** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul. */
+export const MATMUL_TUNING: { force: Tile | null } = { force: null };
+
 /** The kernel variant for these views (the backend and the compiler's WGSL view both ask here). */
 export function chooseMatmul(a: View, b: View, out: View): TiledConfig {
   const rank = out.shape.length;
@@ -49,7 +52,7 @@ export function chooseMatmul(a: View, b: View, out: View): TiledConfig {
   const la: LoadA = vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
   const lb: LoadB = vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = n % 4 === 0 && out.offset % 4 === 0;
-  const [bm, bn, bk, tm, tn, stages] = tileFor(m, n, batches);
+  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? tileFor(m, n, batches);
   return { bm, bn, bk, tm, tn, stages, la, lb, c4 };
 }
 
