@@ -8,7 +8,8 @@ import { contiguousStrides, isContiguous } from '../../../core/shape';
 import type { Expr } from '../../../ops/op-types';
 import type { View } from '../../backend';
 import { WGSL_BINARY, WGSL_UNARY } from '../wgsl-ops';
-import { convert, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, WORKGROUP } from '../wgsl-common';
+import { grid1d } from '../dispatcher';
+import { convert, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
 
 /** How a kernel addresses one operand. */
 type Mode = 'flat' | 'scalar' | 'strided';
@@ -25,7 +26,46 @@ export interface ElementwisePlan {
   modes: Mode[];
   outMode: Mode;
   meta: number[];
+  /**
+   * vec4 loads and stores in a grid-stride loop, where every operand is flat, a broadcast scalar,
+   * or a broadcast row (a contiguous trailing block repeated), with vec4-aligned offsets and rows.
+   */
+  vec4: boolean;
+  /** How the vec4 kernel reads each input. */
+  lanes: Lane[];
 }
+
+type Lane = 'flat' | 'scalar' | 'row';
+
+/** Elements in a broadcast row of `view` (a contiguous block of its trailing dims, repeated), or 0. */
+function rowLength(view: Pick<View, 'strides'>, shape: readonly number[]): number {
+  let expected = 1;
+  let d = shape.length - 1;
+  for (; d >= 0 && (shape[d] === 1 || view.strides[d] === expected); d--) expected *= shape[d];
+  for (let e = d; e >= 0; e--) if (shape[e] !== 1 && view.strides[e] !== 0) return 0;
+  return expected;
+}
+
+/** The vec4 lane of each input, or null where some input cannot be read a vec4 at a time. */
+function lanesOf(inputs: readonly View[], modes: readonly Mode[], shape: readonly number[]): Lane[] | null {
+  const lanes: Lane[] = [];
+  for (const [k, v] of inputs.entries()) {
+    if (modes[k] === 'scalar') lanes.push('scalar');
+    else if (!aligned(v.offset)) return null;
+    else if (modes[k] === 'flat') lanes.push('flat');
+    else {
+      const row = rowLength(v, shape);
+      if (row === 0 || row % 4 !== 0) return null;
+      lanes.push('row');
+    }
+  }
+  return lanes;
+}
+
+/** Tuning of the vec4 path: at most this many workgroups; each thread strides over the rest. */
+export const EW_TUNING = { maxGroups: 4096 };
+
+const aligned = (offset: number) => offset % 4 === 0;
 
 /** Decides addressing modes and the metadata words; `key` identifies the kernel source. */
 export function planElementwise(exprKeyText: string, inputs: readonly View[], out: View, scalars: readonly number[]): ElementwisePlan {
@@ -34,6 +74,15 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
   const n = shape.reduce((a, b) => a * b, 1);
   const outMode: Mode = isContiguous(shape, out.strides) ? 'flat' : 'strided';
   const modes = inputs.map((v) => modeOf(v, shape));
+  const dtypes = inputs.map((v) => v.dtype[0]).join('');
+  const lanes = outMode === 'flat' && aligned(out.offset) ? lanesOf(inputs, modes, shape) : null;
+  if (lanes) {
+    // Two words per input: its offset (in vec4s unless a scalar) and its row's vec4 count; no
+    // shape: the kernel never decomposes an index.
+    const words = inputs.flatMap((v, k) => (lanes[k] === 'scalar' ? [v.offset, 0] : [v.offset / 4, lanes[k] === 'row' ? rowLength(v, shape) / 4 : 0]));
+    const meta = [n, out.offset / 4, ...words, ...scalars.map(floatBits)];
+    return { key: `ew4|${exprKeyText}|${out.dtype}|${lanes.map((l) => l[0]).join('')}|${dtypes}`, modes, outMode, meta, vec4: true, lanes };
+  }
   const meta = [n, out.offset, ...shape];
   if (outMode === 'strided') meta.push(...out.strides);
   inputs.forEach((v, k) => {
@@ -41,9 +90,15 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
     if (modes[k] === 'strided') meta.push(...v.strides);
   });
   meta.push(...scalars.map(floatBits));
-  const dtypes = inputs.map((v) => v.dtype[0]).join('');
   const key = `ew|${exprKeyText}|r${rank}|${MODE_CODE[outMode]}${out.dtype}|${modes.map((m) => MODE_CODE[m]).join('')}|${dtypes}`;
-  return { key, modes, outMode, meta };
+  return { key, modes, outMode, meta, vec4: false, lanes: [] };
+}
+
+/** Workgroups for a plan over `n` elements: one thread per element, or per vec4 up to the cap. */
+export function elementwiseGroups(plan: ElementwisePlan, n: number): [number, number, number] {
+  if (!plan.vec4) return grid1d(n, WORKGROUP);
+  const groups = Math.min(Math.ceil(Math.max(1, n >> 2) / WORKGROUP), EW_TUNING.maxGroups);
+  return grid1d(groups * WORKGROUP, WORKGROUP);
 }
 
 const f32Bits = new Float32Array(1);
@@ -95,6 +150,7 @@ export function emitExpr(expr: Expr, leaves: ExprLeaves, lines: string[]): strin
 }
 
 export function elementwiseSource(expr: Expr, plan: ElementwisePlan, inputDtypes: readonly DType[], outDtype: DType, rank: number): string {
+  if (plan.vec4) return vec4Source(expr, plan, inputDtypes, outDtype);
   const { modes, outMode } = plan;
   const anyStrided = outMode === 'strided' || modes.includes('strided');
   // Word positions inside the metadata.
@@ -136,6 +192,63 @@ fn main(${ENTRY_ARGS}) {
 ${body.join('\n')}
 ${lines.join('\n')}
   out[${outIndex}] = ${storeValue(result, outDtype)};
+}
+`;
+}
+
+const COMPONENTS = ['x', 'y', 'z', 'w'];
+
+/**
+ * The vec4 kernel: each input is flat or a broadcast row (read a vec4 at a time) or a broadcast
+ * scalar (read once). The expression is a function of scalars applied to each of the four lanes,
+ * so every op keeps its scalar semantics; a grid-stride loop covers the vec4s and thread 0 the
+ * last n % 4 elements. Metadata: [n, outOffset / 4, per input: offset (/ 4 unless a scalar) and
+ * its row's vec4 count, scalars].
+ */
+function vec4Source(expr: Expr, plan: ElementwisePlan, inputDtypes: readonly DType[], outDtype: DType): string {
+  const { lanes } = plan;
+  const bindings = inputDtypes.map((dt, k) => {
+    const t = storageType(dt);
+    return `@group(0) @binding(${k + 1}) var<storage, read> in${k}: array<${lanes[k] === 'scalar' ? t : `vec4<${t}>`}>;`;
+  });
+  bindings.push(`@group(0) @binding(${inputDtypes.length + 1}) var<storage, read_write> out: array<vec4<${storageType(outDtype)}>>;`);
+  const params = inputDtypes.map((dt, k) => `x${k}: ${valueType(dt)}`).join(', ');
+  const lines: string[] = [];
+  const result = emitExpr(expr, { loads: inputDtypes.map((_, k) => `x${k}`), scalarsAt: 2 + 2 * inputDtypes.length }, lines);
+  // A lane's argument: a vector operand's component (bool words compared with 0), or the scalar.
+  const arg = (k: number, lane: (name: string) => string) =>
+    lanes[k] === 'scalar' ? `c${k}` : inputDtypes[k] === 'bool' ? `(${lane(`a${k}`)} != 0u)` : lane(`a${k}`);
+  const call = (lane: (name: string) => string) => storeValue(`ew(${inputDtypes.map((_, k) => arg(k, lane)).join(', ')})`, outDtype);
+  const at = (k: number) => 2 + 2 * k;
+  const vecIndex = (k: number) => (lanes[k] === 'row' ? `md(${at(k)}u) + q % md(${at(k) + 1}u)` : `md(${at(k)}u) + q`);
+  const scalarLoads = lanes.flatMap((m, k) => (m === 'scalar' ? [`  let c${k} = ${load(`in${k}`, `md(${at(k)}u)`, inputDtypes[k])};`] : []));
+  const vecLoads = lanes.flatMap((m, k) => (m !== 'scalar' ? [`    let a${k} = in${k}[${vecIndex(k)}];`] : []));
+  const tailLoads = lanes.flatMap((m, k) => (m !== 'scalar' ? [`      let a${k} = in${k}[${vecIndex(k)}][c];`] : []));
+  return `${PRELUDE}
+${metaDecl(plan.meta.length)}
+${bindings.join('\n')}
+fn ew(${params}) -> ${valueType(outDtype)} {
+${lines.join('\n')}
+  return ${result};
+}
+@compute @workgroup_size(${WORKGROUP})
+fn main(${ENTRY_ARGS}) {
+  let gid = ${LINEAR_ID};
+  let stride = nwg.x * nwg.y * ${WORKGROUP}u;
+  let n4 = md(0u) >> 2u;
+${scalarLoads.join('\n')}
+  for (var q = gid; q < n4; q += stride) {
+${vecLoads.join('\n')}
+    out[md(1u) + q] = vec4<${storageType(outDtype)}>(${COMPONENTS.map((c) => call((a) => `${a}.${c}`)).join(', ')});
+  }
+  if (gid == 0u) {
+    for (var i = n4 * 4u; i < md(0u); i++) {
+      let q = i >> 2u;
+      let c = i & 3u;
+${tailLoads.join('\n')}
+      out[md(1u) + q][c] = ${call((a) => a)};
+    }
+  }
 }
 `;
 }

@@ -10,14 +10,14 @@ import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRE
 /** Rows up to this length are reduced by a single invocation. */
 export const SHORT_ROW = 64;
 
-const COMBINE: { [P in ReduceOp]: (acc: string, x: string) => string } = {
+export const COMBINE: { [P in ReduceOp]: (acc: string, x: string) => string } = {
   sum: (acc, x) => `${acc} + ${x}`,
   prod: (acc, x) => `${acc} * ${x}`,
   max: (acc, x) => `select(${acc}, ${x}, ${x} > ${acc} || ${x} != ${x})`,
   min: (acc, x) => `select(${acc}, ${x}, ${x} < ${acc} || ${x} != ${x})`,
 };
 
-function identity(op: ReduceOp, t: DType): string {
+export function identity(op: ReduceOp, t: DType): string {
   switch (op) {
     case 'sum':
       return literal(0, t);
@@ -51,10 +51,15 @@ export interface ReducePlan {
   longRows: boolean;
 }
 
-export function reduceSource(plan: ReducePlan): string {
-  const { op, rank, kept, source, epilogue, post, outDtype } = plan;
-  const longRows = plan.longRows || post !== null;
-  const acc: DType = source.expr.dtype === 'float32' || source.expr.dtype === 'float16' ? 'float32' : 'int32';
+/** The accumulator dtype of a plan: float32 for float sources, int32 otherwise. */
+export function accDtype(plan: ReducePlan): DType {
+  const t = plan.source.expr.dtype;
+  return t === 'float32' || t === 'float16' ? 'float32' : 'int32';
+}
+
+/** Metadata positions of a plan's leaves and scalars (see ReducePlan). */
+export function reduceLayout(plan: ReducePlan) {
+  const { rank, kept, source, epilogue, post } = plan;
   const leafAt = (k: number) => 3 + rank + k * (1 + rank);
   const epiAt = (k: number) => leafAt(source.dtypes.length) + k * (1 + kept);
   const srcScalarsAt = epiAt(epilogue?.dtypes.length ?? 0);
@@ -63,6 +68,70 @@ export function reduceSource(plan: ReducePlan): string {
   const postOutAt = postLeafAt(post?.dtypes.length ?? 0);
   const postScalarsAt = postOutAt + 1;
   const metaWords = post ? postScalarsAt + post.scalars : epiScalarsAt + (epilogue?.scalars ?? 0);
+  return { leafAt, epiAt, srcScalarsAt, epiScalarsAt, postLeafAt, postOutAt, postScalarsAt, metaWords };
+}
+
+/**
+ * WGSL `fn finish(o, acc)` applying the epilogue (reading `epi{k}` bindings), or '' without one;
+ * `call` is the expression giving the stored value of `acc` for output `o`.
+ */
+export function finishPart(plan: ReducePlan): { fn: string; call: string } {
+  const { kept, epilogue, outDtype } = plan;
+  const acc = accDtype(plan);
+  if (!epilogue) return { fn: '', call: convert('acc', acc, outDtype) };
+  const { epiAt, epiScalarsAt } = reduceLayout(plan);
+  const epiLines: string[] = [];
+  const epiOffsets = epilogue.dtypes.map((_, k) => `  var e${k} = mdi(${epiAt(k)}u);`).join('\n');
+  const loop = `
+  var re = o;
+  for (var d = ${kept - 1}; d >= 0; d--) {
+    let size = md(3u + u32(d));
+    let c = i32(re % size);
+    re = re / size;
+${epilogue.dtypes.map((_, k) => `    e${k} += c * mdi(${epiAt(k) + 1}u + u32(d));`).join('\n')}
+  }`;
+  const loads = ['acc', ...epilogue.dtypes.map((dt, k) => load(`epi${k}`, `u32(e${k})`, dt))];
+  const result = emitExpr(epilogue.expr, { loads, scalarsAt: epiScalarsAt }, epiLines);
+  const fn = `fn finish(o: u32, acc: ${valueType(acc)}) -> ${valueType(outDtype)} {
+${epiOffsets}${loop}
+${epiLines.join('\n')}
+  return ${result};
+}`;
+  return { fn, call: 'finish(o, acc)' };
+}
+
+/** WGSL adding, for dims [from, to) of the flat index `idx`, coordinate times stride to `off{k}`. */
+function walk(v: string, from: number, to: number, idx: string, count: number, at: (k: number) => number): string {
+  return `
+  var r${v} = ${idx};
+  for (var d = ${to - 1}; d >= ${from}; d--) {
+    let size = md(3u + u32(d));
+    let c = i32(r${v} % size);
+    r${v} = r${v} / size;
+${Array.from({ length: count }, (_, k) => `    off${k} += c * mdi(${at(k) + 1}u + u32(d));`).join('\n')}
+  }`;
+}
+
+/** WGSL `fn element(o, j)`: the source expression at output o, reduced index j, as the accumulator type. */
+export function elementPart(plan: ReducePlan): string {
+  const { rank, kept, source } = plan;
+  const acc = accDtype(plan);
+  const { leafAt, srcScalarsAt } = reduceLayout(plan);
+  const n = source.dtypes.length;
+  const lines: string[] = [];
+  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `u32(off${k})`, dt)), scalarsAt: srcScalarsAt }, lines);
+  return `fn element(o: u32, j: u32) -> ${valueType(acc)} {
+${source.dtypes.map((_, k) => `  var off${k} = mdi(${leafAt(k)}u);`).join('\n')}${walk('o', 0, kept, 'o', n, leafAt)}${walk('i', kept, rank, 'j', n, leafAt)}
+${lines.join('\n')}
+  return ${convert(value, source.expr.dtype, acc)};
+}`;
+}
+
+export function reduceSource(plan: ReducePlan): string {
+  const { op, rank, kept, source, epilogue, post, outDtype } = plan;
+  const longRows = plan.longRows || post !== null;
+  const acc = accDtype(plan);
+  const { postLeafAt, postOutAt, postScalarsAt, metaWords } = reduceLayout(plan);
   const srcBindings = source.dtypes.map((dt, k) => `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${storageType(dt)}>;`);
   const epiBindings = (epilogue?.dtypes ?? []).map((dt, k) => `@group(0) @binding(${source.dtypes.length + 1 + k}) var<storage, read> epi${k}: array<${storageType(dt)}>;`);
   const outIndex = source.dtypes.length + (epilogue?.dtypes.length ?? 0) + 1;
@@ -73,52 +142,15 @@ export function reduceSource(plan: ReducePlan): string {
         `@group(0) @binding(${outIndex + 1 + post.dtypes.length}) var<storage, read_write> pout: array<${storageType(post.outDtype)}>;`,
       ]
     : [];
-  // Offsets of every source leaf for output o and reduced index j.
-  const offsets = source.dtypes.map((_, k) => `  var off${k} = mdi(${leafAt(k)}u);`).join('\n');
-  const step = (v: string, from: number, to: number, idx: string, count = source.dtypes.length, at = leafAt) => `
-  var r${v} = ${idx};
-  for (var d = ${to - 1}; d >= ${from}; d--) {
-    let size = md(3u + u32(d));
-    let c = i32(r${v} % size);
-    r${v} = r${v} / size;
-${Array.from({ length: count }, (_, k) => `    off${k} += c * mdi(${at(k) + 1}u + u32(d));`).join('\n')}
-  }`;
-  const lines: string[] = [];
-  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `u32(off${k})`, dt)), scalarsAt: srcScalarsAt }, lines);
-  const element = `fn element(o: u32, j: u32) -> ${valueType(acc)} {
-${offsets}${step('o', 0, kept, 'o')}${step('i', kept, rank, 'j')}
-${lines.join('\n')}
-  return ${convert(value, source.expr.dtype, acc)};
-}`;
-  let finish = convert('acc', acc, outDtype);
-  let epilogueFn = '';
-  if (epilogue) {
-    const epiLines: string[] = [];
-    const epiOffsets = epilogue.dtypes.map((_, k) => `  var e${k} = mdi(${epiAt(k)}u);`).join('\n');
-    const loop = `
-  var re = o;
-  for (var d = ${kept - 1}; d >= 0; d--) {
-    let size = md(3u + u32(d));
-    let c = i32(re % size);
-    re = re / size;
-${epilogue.dtypes.map((_, k) => `    e${k} += c * mdi(${epiAt(k) + 1}u + u32(d));`).join('\n')}
-  }`;
-    const loads = ['acc', ...epilogue.dtypes.map((dt, k) => load(`epi${k}`, `u32(e${k})`, dt))];
-    const result = emitExpr(epilogue.expr, { loads, scalarsAt: epiScalarsAt }, epiLines);
-    epilogueFn = `fn finish(o: u32, acc: ${valueType(acc)}) -> ${valueType(outDtype)} {
-${epiOffsets}${loop}
-${epiLines.join('\n')}
-  return ${result};
-}`;
-    finish = 'finish(o, acc)';
-  }
+  const element = elementPart(plan);
+  const { fn: epilogueFn, call: finish } = finishPart(plan);
   let postFn = '';
   if (post) {
     const postLines: string[] = [];
     const loads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, `u32(off${k})`, dt))];
     const result = emitExpr(post.expr, { loads, scalarsAt: postScalarsAt }, postLines);
     postFn = `fn post(o: u32, j: u32, row: ${valueType(outDtype)}) {
-${post.dtypes.map((_, k) => `  var off${k} = mdi(${postLeafAt(k)}u);`).join('\n')}${step('o', 0, kept, 'o', post.dtypes.length, postLeafAt)}${step('i', kept, rank, 'j', post.dtypes.length, postLeafAt)}
+${post.dtypes.map((_, k) => `  var off${k} = mdi(${postLeafAt(k)}u);`).join('\n')}${walk('o', 0, kept, 'o', post.dtypes.length, postLeafAt)}${walk('i', kept, rank, 'j', post.dtypes.length, postLeafAt)}
 ${postLines.join('\n')}
   pout[md(${postOutAt}u) + o * md(1u) + j] = ${storeValue(result, post.outDtype)};
 }
