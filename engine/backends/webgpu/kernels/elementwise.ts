@@ -220,8 +220,13 @@ function vec4Source(expr: Expr, plan: ElementwisePlan, inputDtypes: readonly DTy
     lanes[k] === 'scalar' ? `c${k}` : inputDtypes[k] === 'bool' ? `(${lane(`a${k}`)} != 0u)` : lane(`a${k}`);
   const call = (lane: (name: string) => string) => storeValue(`ew(${inputDtypes.map((_, k) => arg(k, lane)).join(', ')})`, outDtype);
   const at = (k: number) => 2 + 2 * k;
-  const vecIndex = (k: number) => (lanes[k] === 'row' ? `md(${at(k)}u) + q % md(${at(k) + 1}u)` : `md(${at(k)}u) + q`);
-  const scalarLoads = lanes.flatMap((m, k) => (m === 'scalar' ? [`  let c${k} = ${load(`in${k}`, `md(${at(k)}u)`, inputDtypes[k])};`] : []));
+  const vecIndex = (k: number) => (lanes[k] === 'row' ? `b${k} + q % r${k}` : `b${k} + q`);
+  // Per-input words read once, before the loop: scalars' values, vector operands' bases and rows.
+  const scalarLoads = lanes.flatMap((m, k) =>
+    m === 'scalar'
+      ? [`  let c${k} = ${load(`in${k}`, `md(${at(k)}u)`, inputDtypes[k])};`]
+      : [`  let b${k} = md(${at(k)}u);`, ...(m === 'row' ? [`  let r${k} = md(${at(k) + 1}u);`] : [])],
+  );
   const vecLoads = lanes.flatMap((m, k) => (m !== 'scalar' ? [`    let a${k} = in${k}[${vecIndex(k)}];`] : []));
   const tailLoads = lanes.flatMap((m, k) => (m !== 'scalar' ? [`      let a${k} = in${k}[${vecIndex(k)}][c];`] : []));
   return `${PRELUDE}
@@ -236,17 +241,18 @@ fn main(${ENTRY_ARGS}) {
   let gid = ${LINEAR_ID};
   let stride = nwg.x * nwg.y * ${WORKGROUP}u;
   let n4 = md(0u) >> 2u;
+  let base = md(1u);
 ${scalarLoads.join('\n')}
   for (var q = gid; q < n4; q += stride) {
 ${vecLoads.join('\n')}
-    out[md(1u) + q] = vec4<${storageType(outDtype)}>(${COMPONENTS.map((c) => call((a) => `${a}.${c}`)).join(', ')});
+    out[base + q] = vec4<${storageType(outDtype)}>(${COMPONENTS.map((c) => call((a) => `${a}.${c}`)).join(', ')});
   }
   if (gid == 0u) {
     for (var i = n4 * 4u; i < md(0u); i++) {
       let q = i >> 2u;
       let c = i & 3u;
 ${tailLoads.join('\n')}
-      out[md(1u) + q][c] = ${call((a) => a)};
+      out[base + q][c] = ${call((a) => a)};
     }
   }
 }

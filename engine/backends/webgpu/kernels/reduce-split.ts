@@ -81,7 +81,8 @@ export function splitPartialSource(plan: ReducePlan, mode: RowMode): string {
     return `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${mode === 'v4' ? `vec4<${t}>` : t}>;`;
   });
   bindings.push(`@group(0) @binding(${n + 1}) var<storage, read_write> partials: array<${storageType(acc)}>;`);
-  const combine = (x: string) => `acc = ${COMBINE[op]('acc', x)};`;
+  // Each element is evaluated once (COMBINE may name its operand several times).
+  const combine = (x: string) => `{ let e = ${x}; acc = ${COMBINE[op]('acc', 'e')}; }`;
   let helpers: string;
   let loop: string;
   if (mode === 'strided') {
@@ -173,7 +174,7 @@ fn main(${ENTRY_ARGS}) {
   let parts = md(${metaWords}u);
   var acc = ${identity(op, acc)};
   if (o < md(0u)) {
-    for (var p = t; p < parts; p += ${WORKGROUP}u) { acc = ${COMBINE[op]('acc', 'partials[o * parts + p]')}; }
+    for (var p = t; p < parts; p += ${WORKGROUP}u) { let e = partials[o * parts + p]; acc = ${COMBINE[op]('acc', 'e')}; }
   }
 ${tree(plan)}
   if (t == 0u && o < md(0u)) { out[md(2u) + o] = ${storeValue(call.replace(/\bacc\b/g, 'partial[0]'), outDtype)}; }
