@@ -6,11 +6,13 @@ import { joinOps } from '../../profile/kernel-names';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { BufferPool } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
-import { elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
+import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
+import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
+import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
 import { GpuFaults } from './faults';
 import { fail } from '../../core/errors';
@@ -210,7 +212,7 @@ export class WebGpuBackend implements Backend {
     );
     const ops = exprOps(expr);
     const info = { name: joinOps(ops), flops: n * ops.length, bytes: 4 * n * (inputs.length + 1) };
-    this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], grid1d(n, WORKGROUP), info);
+    this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], elementwiseGroups(plan, n), info);
   }
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
@@ -242,7 +244,6 @@ export class WebGpuBackend implements Backend {
     if (post) plan.longRows = true;
     const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
     const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}`;
-    const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
     const meta = [outputs, inner, out.offset, ...shape];
     for (const v of source.leaves) meta.push(v.offset, ...v.strides);
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
@@ -257,7 +258,27 @@ export class WebGpuBackend implements Backend {
     const flops = domain * (1 + exprOps(source.expr).length) + (post ? domain * exprOps(post.expr).length : 0);
     const bytes = 4 * (domain * source.leaves.length + outputs + (post ? domain * (post.leaves.length + 1) : 0));
     const info = { name, flops, bytes };
+    // Few long rows: split each across many workgroups (two passes) instead of one per row.
+    const split = post ? null : planSplit(outputs, inner, shape, keptDims, source.leaves, meta.length);
+    if (split) return this.reduceSplit(plan, key, split, meta, source.leaves, epilogue?.leaves ?? [], out, info);
+    const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
     this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
+  }
+
+  /** A reduction in two passes: partial results per (row, chunk) into a temporary buffer, then per row. */
+  private reduceSplit(plan: ReducePlan, key: string, split: SplitPlan, meta: number[], leaves: readonly View[], epiLeaves: readonly View[], out: View, info: KernelInfo): void {
+    const outputs = meta[0];
+    const dtype = partialDtype(plan);
+    const partials = this.allocate(outputs * split.parts, dtype);
+    const temp = bufferOf({ storage: partials, shape: [outputs * split.parts], strides: [1], offset: 0, dtype });
+    const words = [...meta, split.parts, split.chunk];
+    const partial = this.dispatcher.pipeline(`${key}|split:${split.mode}`, () => splitPartialSource(plan, split.mode));
+    this.dispatcher.dispatch(partial, words, [...leaves.map(bufferOf), temp], grid1d(outputs * split.parts, 1), info);
+    const final = this.dispatcher.pipeline(`${key}|split:final`, () => splitFinalSource(plan));
+    const finalInfo = { name: `${info.name}_final`, flops: outputs * split.parts, bytes: 4 * (outputs * split.parts + outputs) };
+    this.dispatcher.dispatch(final, words, [temp, ...epiLeaves.map(bufferOf), bufferOf(out)], grid1d(outputs, 1), finalInfo);
+    // Later work that reuses the buffer is ordered after these passes on the queue.
+    this.release(partials);
   }
 
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
