@@ -149,6 +149,7 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
     row(`sum, split into ~${target} workgroups (vec4 rows)`, await time(sum), 4 * N);
   }
   SPLIT_TUNING.targetGroups = 2048;
+  row('max, split (vec4 rows)', await time(() => backend.reduce('max', plainSource(view(a)), 0, out)), 4 * N);
   row('sum, split, unaligned (offset 1: flat rows)', await time(() => backend.reduce('sum', plainSource(view(a, N - 4, 1)), 0, out)), 4 * N);
   const rows8: View = { storage: a, shape: [8, N / 8], strides: [N / 8, 1], offset: 0, dtype: f32 };
   row('sum of 8 rows of n/8 (vec4 rows)', await time(() => backend.reduce('sum', plainSource(rows8), 1, view(small, 8))), 4 * N);

@@ -173,10 +173,16 @@ describe('reductions split across workgroups', () => {
   it('compiled reductions with fused source and epilogue', async () => {
     const f = torch.compile((a: Tensor) => a.mul(2).add(1).square().mean().sqrt());
     const g = torch.compile((a: Tensor, b: Tensor) => a.mul(b).sum(-1).mul(0.5));
+    const h = torch.compile((a: Tensor, b: Tensor) => a.exp().sum(-1).log().add(b));
     for (let call = 0; call < 2; call++) {
       await agree('compiled sqrt(mean(square))', (d) => f(data(100003, 60, d)), 1e-4, 2e-3);
       await agree('compiled rowwise dot', (d) => g(data(40000, 61, d).reshape([4, 10000]), data(40000, 62, d).reshape([4, 10000])), 1e-4, 2e-3);
+      await agree('compiled logsumexp plus a tensor (epilogue leaf)', (d) => h(data(30000, 63, d).reshape([3, 10000]), data(3, 64, d)), 1e-4, 2e-3);
       await torch.synchronize();
     }
+    if (!devices.includes('webgpu')) return;
+    const [a, b] = [data(30000, 63, 'webgpu').reshape([3, 10000]), data(3, 64, 'webgpu')];
+    const prof = await torch.profile(() => void h(a, b));
+    expect(prof.kernels.map((k) => k.name)).toEqual(['fused_exp_sum_log_add', 'fused_exp_sum_log_add_final']);
   });
 });
