@@ -48,9 +48,11 @@ const cases: Case[] = [
   { name: 'tall-skinny 1000x8x40', inputs: (r) => [r([1000, 40]), r([40, 8])], fn: mm },
   { name: 'wide 6x900x20', inputs: (r) => [r([6, 20]), r([20, 900])], fn: mm },
   { name: 'N=10 classifier head, x @ W^T', inputs: (r) => [r([64, 96]), r([10, 96])], fn: (a, b) => a.matmul(b.t()) },
-  { name: 'medium tiles: 8 x 130x66x12', inputs: (r) => [r([8, 130, 12]), r([8, 12, 66])], fn: mm },
-  { name: 'large tiles: 2050x1030x6', inputs: (r) => [r([2050, 6]), r([6, 1030])], fn: mm },
-  { name: 'large tiles, transposed: 2050x1030x5', inputs: (r) => [r([5, 2050]), r([1030, 5])], fn: (a, b) => a.t().matmul(b.t()) },
+  { name: '64x64 tiles, batched: 8 x 130x66x12', inputs: (r) => [r([8, 130, 12]), r([8, 12, 66])], fn: mm },
+  { name: '128x64 tiles: 1030x770x6', inputs: (r) => [r([1030, 6]), r([6, 770])], fn: mm },
+  { name: '128x128 tiles, BK 16: 2050x1030x6', inputs: (r) => [r([2050, 6]), r([6, 1030])], fn: mm },
+  { name: '128x128 tiles, BK 16, transposed: 2050x1030x5', inputs: (r) => [r([5, 2050]), r([1030, 5])], fn: (a, b) => a.t().matmul(b.t()) },
+  { name: '128x128 tiles, BK 8: 2050x2050x7 with b transposed', inputs: (r) => [r([2050, 7]), r([2050, 7])], fn: (a, b) => a.matmul(b.t()) },
 ];
 
 async function maxDiff(got: Tensor, want: Tensor): Promise<{ diff: number; scale: number }> {
@@ -95,11 +97,24 @@ describe('matmul kernels', () => {
     }
   });
 
+  const view = (shape: number[], strides: number[], offset = 0, length = 1 << 20) => ({ storage: { device: 'webgpu' as const, length, dtype: 'float32' as const, bytes: 4 * length }, shape, strides, offset, dtype: 'float32' as const });
   it('chooses vec4 loads by layout', () => {
-    const view = (shape: number[], strides: number[], offset = 0, length = 1 << 20) => ({ storage: { device: 'webgpu' as const, length, dtype: 'float32' as const, bytes: 4 * length }, shape, strides, offset, dtype: 'float32' as const });
     const out = view([64, 64], [64, 1]);
     expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), out)).toMatchObject({ la: 'k4', lb: 'n4', c4: true });
     expect(chooseMatmul(view([64, 32], [1, 64]), view([32, 64], [1, 32]), out)).toMatchObject({ la: 'm4', lb: 'k4' });
     expect(chooseMatmul(view([64, 32], [32, 1], 1), view([32, 64], [64, 1], 0, 32 * 64 - 1), out)).toMatchObject({ la: 's', lb: 's' });
+  });
+
+  it('chooses the tile by the number of workgroups (the shapes above cover each)', () => {
+    const tile = (b: number, m: number, n: number, storage?: number) => {
+      const c = chooseMatmul(view([b, m, 4], [4 * m, 4, 1]), view([b, 4, n], [4 * n, n, 1]), view([b, m, n], [m * n, n, 1]), storage);
+      return [c.bm, c.bn, c.bk, c.stages];
+    };
+    expect(tile(1, 2050, 2050)).toEqual([128, 128, 8, 2]);
+    expect(tile(1, 2050, 1030)).toEqual([128, 128, 16, 2]);
+    expect(tile(1, 2050, 1030, 16384)).toEqual([128, 128, 16, 1]);
+    expect(tile(1, 1030, 770)).toEqual([128, 64, 16, 2]);
+    expect(tile(8, 130, 66)).toEqual([64, 64, 16, 2]);
+    expect(tile(1, 3, 7)).toEqual([64, 64, 16, 2]);
   });
 });

@@ -309,7 +309,7 @@ export class WebGpuBackend implements Backend {
     if (m === 0 || n === 0 || batches === 0) return;
     if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
     const plan = epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null;
-    const config = chooseMatmul(a, b, out);
+    const config = chooseMatmul(a, b, out, this.gpu.limits.maxComputeWorkgroupStorageSize);
     const key = `${matmulKey(config, batch.length)}${plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : ''}`;
     const pipeline = this.dispatcher.pipeline(key, () => matmulSource(config, batch.length, plan));
     const meta = [

@@ -28,31 +28,46 @@ function vec4Readable(view: View, inner: number): boolean {
   return 4 * Math.floor(last / 4) + 4 <= view.storage.length;
 }
 
-/** Tile shapes by output size: [bm, bn, bk, tm, tn, stages]. */
+/** A tile shape: [bm, bn, bk, tm, tn, stages]. */
 export type Tile = [number, number, number, number, number, 1 | 2];
-const LARGE: Tile = [128, 128, 8, 8, 8, 2];
-const MEDIUM: Tile = [64, 64, 8, 4, 4, 2];
-const SMALL: Tile = [32, 32, 8, 4, 4, 1];
 
-function tileFor(m: number, n: number, batches: number): Tile {
-  const outputs = m * n * batches;
-  if (outputs >= 2048 * 2048) return LARGE;
-  if (outputs >= 256 * 256) return MEDIUM;
-  return SMALL;
+/**
+ * The largest tile that still gives the GPU about 100 workgroups (an H100 has 132 SMs), as the
+ * sweep measured (engine/bench/matmul-sweep.ts, H100 through Dawn's Vulkan backend): 128x128
+ * with BK=8 for many tiles (4096^3: 38 TFLOP/s), BK=16 for fewer (32 x 256^3, 8192x256x256:
+ * 30), 128x64 at 1024^3 (27, against 18 for 128x128), else 64x64 with BK=16 (512^3: 9.8, the
+ * MLP's 512x1024x784: 18). Two stages each. Tiles needing more workgroup memory than the device
+ * has fall back to smaller BK.
+ */
+function tileFor(m: number, n: number, batches: number, storage: number): Tile {
+  const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
+  const fits = (t: Tile) => t[5] * (t[0] + t[1]) * t[2] * 4 <= storage;
+  const candidates: [number, Tile][] = [
+    [256, [128, 128, 8, 8, 8, 2]],
+    [100, [128, 128, 16, 8, 8, 2]],
+    [100, [128, 128, 16, 8, 8, 1]],
+    [100, [128, 64, 16, 8, 4, 2]],
+    [100, [128, 64, 8, 8, 4, 2]],
+  ];
+  for (const [least, t] of candidates) if (tiles(t[0], t[1]) >= least && fits(t)) return t;
+  return [64, 64, 16, 4, 4, 2];
 }
 
 /** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul. */
 export const MATMUL_TUNING: { force: Tile | null } = { force: null };
 
-/** The kernel variant for these views (the backend and the compiler's WGSL view both ask here). */
-export function chooseMatmul(a: View, b: View, out: View): TiledConfig {
+/**
+ * The kernel variant for these views (the backend and the compiler's WGSL view both ask here).
+ * `storage`: the device's workgroup memory in bytes (WebGPU guarantees 16 KiB, desktop GPUs 32 or more).
+ */
+export function chooseMatmul(a: View, b: View, out: View, storage = 32768): TiledConfig {
   const rank = out.shape.length;
   const [m, n] = [out.shape[rank - 2], out.shape[rank - 1]];
   const batches = out.shape.slice(0, -2).reduce((x, y) => x * y, 1);
   const la: LoadA = vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
   const lb: LoadB = vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = n % 4 === 0 && out.offset % 4 === 0;
-  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? tileFor(m, n, batches);
+  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? tileFor(m, n, batches, storage);
   return { bm, bn, bk, tm, tn, stages, la, lb, c4 };
 }
 
