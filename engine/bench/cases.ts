@@ -65,7 +65,12 @@ export interface Case {
   work: number;
   /** Which sides run it (PyTorch reads the list too). */
   sides: ('wick' | 'tfjs' | 'jax' | 'pytorch')[];
+  /** The heaviest cases take min(5, repeats) runs after 2 warm-ups on every side. */
+  heavy?: boolean;
 }
+
+/** Whether a matmul counts as heavy (see Case.heavy): a GiB of multiply-adds or more. */
+export const heavyMatmul = (s: MatmulShape) => s.batch * s.m * s.k * s.n >= 1 << 30;
 
 const ALL: Case['sides'] = ['wick', 'tfjs', 'jax', 'pytorch'];
 
@@ -80,15 +85,15 @@ export function cases(s: Sizes): Case[] {
   for (const mm of s.matmul) {
     const kind = mm.batch > 1 ? `batched ${mm.batch}x ` : mm.m === mm.k && mm.k === mm.n ? '' : 'tall-skinny ';
     const label = `matmul ${kind}[${mm.m}x${mm.k}] @ [${mm.k}x${mm.n}]`;
-    list.push({ id: matmulId(mm), label, unit: 'GFLOP/s', work: 2 * mm.batch * mm.m * mm.k * mm.n, sides: ALL });
+    list.push({ id: matmulId(mm), label, unit: 'GFLOP/s', work: 2 * mm.batch * mm.m * mm.k * mm.n, sides: ALL, heavy: heavyMatmul(mm) });
   }
   const n = s.chainN;
   const mib = `${(n / (1 << 20)).toFixed(n >= 1 << 20 ? 0 : 3)}M floats`;
-  list.push({ id: 'copy', label: `copy of ${mib} (read + write)`, unit: 'GB/s', work: 8 * n, sides: ['wick', 'pytorch'] });
+  list.push({ id: 'copy', label: `copy of ${mib} (read + write)`, unit: 'GB/s', work: 8 * n, sides: ['wick', 'pytorch'], heavy: true });
   // Bytes of the fused minimum (the input read once, the output written once) for both rows, so
   // eager and compiled read on one scale; eager moves 6x that.
-  list.push({ id: 'chain-eager', label: `elementwise chain (6 ops) eager, ${mib}`, unit: 'GB/s', work: 8 * n, sides: ALL });
-  list.push({ id: 'chain-compiled', label: `elementwise chain (6 ops) compiled, ${mib}`, unit: 'GB/s', work: 8 * n, sides: ['wick', 'jax', 'pytorch'] });
+  list.push({ id: 'chain-eager', label: `elementwise chain (6 ops) eager, ${mib}`, unit: 'GB/s', work: 8 * n, sides: ALL, heavy: true });
+  list.push({ id: 'chain-compiled', label: `elementwise chain (6 ops) compiled, ${mib}`, unit: 'GB/s', work: 8 * n, sides: ['wick', 'jax', 'pytorch'], heavy: true });
   const [sr, sc] = s.softmax;
   list.push({ id: 'softmax', label: `softmax over the last dim of [${sr}x${sc}]`, unit: 'GB/s', work: 8 * sr * sc, sides: ALL });
   const [ur, uc] = s.sum;
@@ -96,7 +101,7 @@ export function cases(s: Sizes): Case[] {
   const c = s.conv;
   list.push({
     id: 'conv2d', label: `conv2d [${c.n}x${c.c}x${c.h}x${c.w}] * [${c.o}x${c.c}x${c.k}x${c.k}], pad ${c.k >> 1}`,
-    unit: 'GFLOP/s', work: 2 * c.n * c.o * c.c * c.k * c.k * c.h * c.w, sides: ALL,
+    unit: 'GFLOP/s', work: 2 * c.n * c.o * c.c * c.k * c.k * c.h * c.w, sides: ALL, heavy: true,
   });
   list.push({ id: 'mlp-step', label: `MLP 784-1024-1024-10 step, batch ${s.mlpBatch}, SGD`, unit: 'ms/step', work: 0, sides: ALL });
   list.push({ id: 'cnn-step', label: `CNN (conv-relu-pool x2, linear) step, ${s.cnnBatch}x1x28x28, SGD`, unit: 'ms/step', work: 0, sides: ALL });

@@ -1,38 +1,168 @@
-"""PyTorch references for RESULTS.md, measured on the same machine: fp32 matmul (TF32 off) and device copy bandwidth."""
+"""PyTorch's side of the bench, on the same machine, for the same cases as Wick and its peers.
+
+Reads the case list the bench prints (`node bench.mjs --cases-json > cases.json`) and prints JSON
+{device, torch, ms: {case id: median ms per run}, notes}, which `run.ts --pytorch FILE` reads.
+Timed as the JavaScript sides are: wall clock of one run plus torch.cuda.synchronize(), the median
+of `repeats` runs after `warmup` runs (min(5, repeats) after 2 for the heavy cases). fp32 with
+TF32 off for matmuls and convolutions.
+
+    python3 engine/bench/pytorch_reference.py cases.json > pytorch.json
+"""
 import json
+import statistics
 import sys
+import time
 
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
+dev = "cuda" if torch.cuda.is_available() else "cpu"  # the CPU only to smoke-test this script
 
 
-def timed(fn, repeats=20, warmup=5):
+def sync():
+    if dev == "cuda":
+        torch.cuda.synchronize()
+
+
+def timed(fn, repeats, warmup):
     for _ in range(warmup):
         fn()
-    torch.cuda.synchronize()
-    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    sync()
     samples = []
     for _ in range(repeats):
-        start.record()
+        start = time.perf_counter()
         fn()
-        end.record()
-        torch.cuda.synchronize()
-        samples.append(start.elapsed_time(end))
-    samples.sort()
-    return samples[len(samples) // 2]
+        sync()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median_low(samples)
 
 
-out = {"device": torch.cuda.get_device_name(0), "torch": torch.__version__, "matmul_tflops": {}}
-for n in (256, 1024, 2048, 4096):
-    a = torch.randn(n, n, device="cuda")
-    b = torch.randn(n, n, device="cuda")
-    ms = timed(lambda: a @ b)
-    out["matmul_tflops"][n] = 2 * n**3 / (ms * 1e9)
-x = torch.randn(64 * 2**20, device="cuda")
-y = torch.empty_like(x)
-ms = timed(lambda: y.copy_(x))
-out["copy_tbps"] = 2 * x.numel() * 4 / (ms * 1e9)
-json.dump(out, sys.stdout, indent=1)
-print()
+def chain(x):
+    return torch.neg(torch.exp(torch.relu(x * 2 + 1) - 0.5))
+
+
+def small_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
+    ).to(dev)
+
+
+def train_step(model, x, y):
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def matmul_id(s):
+    shape = f"{s['m']}x{s['k']}x{s['n']}"
+    return f"mm-b{s['batch']}-{shape}" if s["batch"] > 1 else f"mm-{shape}"
+
+
+def runners(sizes):
+    """Case id -> a function making the inputs and returning the run to time."""
+    out = {}
+    for s in sizes["matmul"]:
+        lead = [s["batch"]] if s["batch"] > 1 else []
+
+        def mm(s=s, lead=lead):
+            a = torch.randn(*lead, s["m"], s["k"], device=dev)
+            b = torch.randn(*lead, s["k"], s["n"], device=dev)
+            return lambda: a @ b
+
+        out[matmul_id(s)] = mm
+    n = sizes["chainN"]
+
+    def copy():
+        x, y = torch.randn(n, device=dev), torch.empty(n, device=dev)
+        return lambda: y.copy_(x)
+
+    def chain_case(compiled):
+        x = torch.randn(n, device=dev)
+        fn = torch.compile(chain) if compiled else chain
+        return lambda: fn(x)
+
+    def conv():
+        c = sizes["conv"]
+        x = torch.randn(c["n"], c["c"], c["h"], c["w"], device=dev)
+        w = torch.randn(c["o"], c["c"], c["k"], c["k"], device=dev)
+        return lambda: F.conv2d(x, w, padding=c["k"] // 2)
+
+    def mlp():
+        model = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10)).to(dev)
+        b = sizes["mlpBatch"]
+        return train_step(model, torch.randn(b, 784, device=dev), torch.randint(0, 10, (b,), device=dev))
+
+    def cnn():
+        b = sizes["cnnBatch"]
+        return train_step(small_cnn(), torch.randn(b, 1, 28, 28, device=dev), torch.randint(0, 10, (b,), device=dev))
+
+    softmax_x = lambda: torch.randn(*sizes["softmax"], device=dev)  # noqa: E731
+    sum_x = lambda: torch.randn(*sizes["sum"], device=dev)  # noqa: E731
+    out.update({
+        "copy": copy,
+        "chain-eager": lambda: chain_case(False),
+        "chain-compiled": lambda: chain_case(True),
+        "softmax": lambda: (lambda t: lambda: torch.softmax(t, -1))(softmax_x()),
+        "sum": lambda: (lambda t: lambda: t.sum(-1))(sum_x()),
+        "conv2d": conv,
+        "mlp-step": mlp,
+        "cnn-step": cnn,
+    })
+    return out
+
+
+def tiny_op_cost(ops):
+    """CPU ms to issue `ops` tiny adds, and ms per op until the GPU has finished them."""
+    tiny = torch.ones(4, device=dev)
+
+    def issue():
+        y = tiny
+        for _ in range(ops):
+            y = y + 1
+        return y
+
+    issue()
+    sync()
+    start = time.perf_counter()
+    issue()
+    issued = time.perf_counter()
+    sync()
+    done = time.perf_counter()
+    return (issued - start) * 1000 / ops, (done - start) * 1000 / ops
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    sizes, cases = spec["sizes"], spec["cases"]
+    result = {"device": torch.cuda.get_device_name(0) if dev == "cuda" else "CPU", "torch": torch.__version__, "ms": {}, "notes": {}}
+    make = runners(sizes)
+    for case in cases:
+        cid = case["id"]
+        if "pytorch" not in case["sides"] or cid not in make:
+            continue
+        heavy = case.get("heavy", False)
+        try:
+            result["ms"][cid] = timed(make[cid](), min(5, sizes["repeats"]) if heavy else sizes["repeats"], 2 if heavy else sizes["warmup"])
+        except Exception as e:  # a case that fails (torch.compile without a compiler, say) is noted
+            result["notes"][cid] = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"
+        if dev == "cuda":
+            torch.cuda.empty_cache()
+    cpu, total = tiny_op_cost(sizes["dispatchOps"])
+    result["ms"]["dispatch-cpu"], result["ms"]["dispatch-total"] = cpu, total
+    json.dump(result, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()

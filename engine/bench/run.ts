@@ -11,6 +11,7 @@
  *   WICK_BENCH_ONLY=wick,tfjs,jax,compile,profile,soak   run only those groups
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { torch } from '../index';
 import { webgpuAdapterInfo } from '../init';
@@ -72,7 +73,7 @@ function pytorchSide(): Side {
   const file = flag('--pytorch');
   if (!file) return skipped('PyTorch', 'no --pytorch file');
   const j = JSON.parse(readFileSync(file, 'utf8')) as { device: string; torch: string; ms?: Record<string, number>; notes?: Record<string, string> };
-  return { name: 'PyTorch', info: `PyTorch ${j.torch} (${j.device}), CUDA`, result: { ms: j.ms ?? {}, notes: j.notes ?? {}, checks: {} } };
+  return { name: 'PyTorch', info: `PyTorch ${j.torch} on ${j.device}, same machine, own process`, result: { ms: j.ms ?? {}, notes: j.notes ?? {}, checks: {} } };
 }
 
 let wick: Side = skipped('Wick', 'not asked for');
@@ -95,7 +96,9 @@ console.log(`\n${peerTable(list, sides)}\n`);
 const checks = checkRows(sides);
 console.log(`checksums: ${checks.ok ? 'all agree' : 'DISAGREE'}: ${checks.text}`);
 const out = flag('--out') ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-const command = `npm run bench${quick ? ' -- --quick' : ''}${flag('--pytorch') ? ' (with --pytorch pytorch.json)' : ''}`;
+// The command as run (the bundle or tsx), file arguments by their names only.
+const runner = process.env.WICK_BENCH_BUNDLE ? 'node --expose-gc bench.mjs' : 'npm run bench --';
+const command = `${runner} ${args.map((a) => (a.includes('/') ? basename(a) : a)).join(' ')}`.trim();
 writeFileSync(out, renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, cases: list, sides, wickRows }));
 console.log(`written ${out}`);
 process.exit(checks.ok ? 0 : 1);

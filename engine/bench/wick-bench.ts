@@ -4,7 +4,7 @@
  */
 import { F, nn, optim, torch, type Tensor } from '../index';
 import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
-import { CHECK, checksum, detData, emptyResult, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
+import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
 const sync = (t: Tensor) => {
@@ -127,7 +127,7 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
       const lead = mm.batch > 1 ? [mm.batch] : [];
       const a = upload(device, [...lead, mm.m, mm.k], 1);
       const b = upload(device, [...lead, mm.k, mm.n], 2);
-      return timed(() => a.matmul(b), mm.m * mm.k * mm.n * mm.batch >= 1 << 30);
+      return timed(() => a.matmul(b), heavyMatmul(mm));
     });
   }
   const x = upload(device, [s.chainN], 3);

@@ -6,7 +6,7 @@
  */
 import type { Array as JaxArray } from '@jax-js/jax';
 import { attempt, time, timeOp, tinyOpCost } from '../harness';
-import { CHECK, checksum, detData, emptyResult, matmulId, type SideResult, type Sizes } from '../cases';
+import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type SideResult, type Sizes } from '../cases';
 
 type Jax = typeof import('@jax-js/jax');
 type Layer = { w: JaxArray; b: JaxArray };
@@ -36,7 +36,7 @@ export async function jaxCases(s: Sizes): Promise<SideResult & { info: string }>
       const a = upload([...lead, mm.m, mm.k], 1);
       const b = upload([...lead, mm.k, mm.n], 2);
       try {
-        return await timed(() => np.matmul(a.ref, b.ref), mm.m * mm.k * mm.n * mm.batch >= 1 << 30);
+        return await timed(() => np.matmul(a.ref, b.ref), heavyMatmul(mm));
       } finally {
         a.dispose();
         b.dispose();

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { attempt, time, timeOp, tinyOpCost } from '../harness';
-import { CHECK, checksum, detData, emptyResult, matmulId, type SideResult, type Sizes } from '../cases';
+import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type SideResult, type Sizes } from '../cases';
 
 type TF = typeof import('@tensorflow/tfjs-core');
 
@@ -55,7 +55,7 @@ export async function tfjsCases(s: Sizes): Promise<SideResult & { info: string }
       const a = upload([...lead, mm.m, mm.k], 1);
       const b = upload([...lead, mm.k, mm.n], 2);
       try {
-        return await timed(() => tf.matMul(a, b), mm.m * mm.k * mm.n * mm.batch >= 1 << 30);
+        return await timed(() => tf.matMul(a, b), heavyMatmul(mm));
       } finally {
         tf.dispose([a, b]);
       }
