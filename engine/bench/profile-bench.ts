@@ -10,11 +10,24 @@ const sync = (t: Tensor) => {
 };
 
 /**
+ * The loop's tensor sizes: 256x256, where the CPU's cost of recording each op dominates (the GPU
+ * needs a few µs per op), and 4096x2048, where the GPU's time dominates (32 MB per op).
+ */
+const SHAPES: number[][] = process.argv.includes('--quick') ? [[256, 256]] : [[256, 256], [4096, 2048]];
+
+/** The 200-op loop at each size (stacks and the pass-split diagnostic at the first only). */
+export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [i, shape] of SHAPES.entries()) rows.push(...(await overheadAt(device, shape, i === 0)));
+  return rows;
+}
+
+/**
  * The 200-op loop, plain and under torch.profile, measured in alternating pairs (the GPU
  * machine's CPU is noisy from run to run): the overhead is the median of the pairs' ratios.
  */
-export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]> {
-  const x = torch.randn([256, 256], { device });
+async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: boolean): Promise<Row[]> {
+  const x = torch.randn(shape, { device });
   let recordMs = 0;
   const loop = () => {
     const started = performance.now();
@@ -34,7 +47,7 @@ export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]>
   const rows: Row[] = [];
   for (const inside of placements) {
     if (gpu) gpu.timestampsInsidePasses = inside;
-    for (const withStack of [false, true]) {
+    for (const withStack of detailed ? [false, true] : [false]) {
       const profiled = () => torch.profile(loop, { withStack });
       for (let i = 0; i < 3; i++) {
         await once(loop);
@@ -45,7 +58,7 @@ export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]>
       const overhead = (median(pairs.map((p) => p.profiled.ms / p.plain.ms)) - 1) * 100;
       rows.push({
         group: 'profile',
-        name: `200-op eager loop [256x256]${gpu ? `, timestamps at ${gpu.timestampPlacement}` : ''}, ${withStack ? 'withStack: true' : 'default (no stacks)'}`,
+        name: `200-op eager loop [${shape.join('x')}]${gpu ? `, timestamps at ${gpu.timestampPlacement}` : ''}, ${withStack ? 'withStack: true' : 'default (no stacks)'}`,
         value: `plain ${median(pairs.map((p) => p.plain.ms)).toFixed(2)} ms, profiled ${median(pairs.map((p) => p.profiled.ms)).toFixed(2)} ms (CPU per op ${median(pairs.map((p) => p.plain.recordUs)).toFixed(1)} -> ${median(pairs.map((p) => p.profiled.recordUs)).toFixed(1)} µs)`,
         note: `overhead ${overhead.toFixed(1)}%, median of 21 alternating pairs (target < 5%)`,
       });
@@ -53,7 +66,7 @@ export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]>
   }
   if (gpu) gpu.timestampsInsidePasses = true;
   const dispatcher = gpu && (gpu as unknown as { dispatcher: { splitPassesOnly: boolean } }).dispatcher;
-  if (dispatcher) {
+  if (dispatcher && detailed) {
     // Where the time goes: a pass per kernel alone, without timestamp queries.
     dispatcher.splitPassesOnly = true;
     const pairs: number[] = [];
