@@ -304,9 +304,16 @@ export class Dispatcher {
     this.passPipeline = null;
     if (this.splitPassesOnly) return (this.pass = this.commandEncoder().beginComputePass());
     const i = this.timingSlot(record);
-    this.pass = this.commandEncoder().beginComputePass({ timestampWrites: { querySet: this.timing!.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+    const writes = this.timedPassDescriptor.timestampWrites;
+    writes.querySet = this.timing!.querySet;
+    writes.beginningOfPassWriteIndex = 2 * i;
+    writes.endOfPassWriteIndex = 2 * i + 1;
+    this.pass = this.commandEncoder().beginComputePass(this.timedPassDescriptor);
     return this.pass;
   }
+
+  /** One descriptor for every timed pass, its indices set each time (no garbage per profiled kernel). */
+  private timedPassDescriptor = { timestampWrites: { querySet: null as unknown as GPUQuerySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } };
 
   /** For the profiler benchmark only: a pass per profiled kernel but no timestamps, to tell the two costs apart. */
   splitPassesOnly = false;
