@@ -149,6 +149,15 @@ describe('reductions split across workgroups', () => {
     });
   }
 
+  it('rows too short to split: contiguous rows read flat, others by strides', async () => {
+    for (const op of ops) {
+      await agree(`${op} [64, 300]`, (d) => reduceRaw(op, source(op, 64 * 300, 70, d).reshape([64, 300]), 1), 1e-4, 1e-4);
+      await agree(`${op} [64, 301][:, 1:]`, (d) => reduceRaw(op, source(op, 64 * 301, 71, d).reshape([64, 301]).narrow(1, 1, 300), 1), 1e-4, 1e-4);
+      await agree(`${op} [300, 64]^T`, (d) => reduceRaw(op, source(op, 64 * 300, 72, d).reshape([300, 64]).t(), 1), 1e-4, 1e-4);
+      await agree(`${op} short rows [300, 30]`, (d) => reduceRaw(op, source(op, 9000, 73, d).reshape([300, 30]), 1), 1e-4, 1e-4);
+    }
+  });
+
   it('int32 and bool sources', async () => {
     await agree('int32 sum', (d) => data(100003, 40, d, 'int32', -100, 100).sum());
     await agree('int32 max', (d) => data(100003, 41, d, 'int32', -100000, 100000).max());

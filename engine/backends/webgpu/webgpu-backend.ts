@@ -11,7 +11,7 @@ import { gatherSource, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
-import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
+import { partialDtype, planSplit, rowsContiguous, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
 import { GpuFaults } from './faults';
@@ -262,6 +262,8 @@ export class WebGpuBackend implements Backend {
     const split = post ? null : planSplit(outputs, inner, shape, keptDims, source.leaves, meta.length);
     if (split) return this.reduceSplit(plan, key, split, meta, source.leaves, epilogue?.leaves ?? [], out, info);
     const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
+    // Rows contiguous in every leaf: the kernel reads them without index arithmetic.
+    if (source.leaves.every((v) => rowsContiguous(v, shape, keptDims))) meta[2] += 2 ** 31;
     this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
   }
 

@@ -28,7 +28,7 @@ export interface SplitPlan {
 }
 
 /** Whether a leaf's reduced dims (from `kept` on) are contiguous, innermost last. */
-function rowsContiguous(view: Pick<View, 'strides'>, shape: readonly number[], kept: number): boolean {
+export function rowsContiguous(view: Pick<View, 'strides'>, shape: readonly number[], kept: number): boolean {
   let expected = 1;
   for (let d = shape.length - 1; d >= kept; d--) {
     if (shape[d] !== 1 && view.strides[d] !== expected) return false;

@@ -1,6 +1,9 @@
 /**
  * Reductions of the trailing dims of a strided view. Short rows: one invocation per output.
- * Long rows: one workgroup per output, with a tree reduction in workgroup memory.
+ * Long rows: one workgroup per output, with a tree reduction in workgroup memory. The output
+ * offset's top bit flags rows contiguous in every leaf (read from each row's start, no index
+ * arithmetic per element).
+ * Few long rows are split across workgroups instead (reduce-split.ts).
  */
 import type { DType } from '../../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../../ops/op-types';
@@ -31,7 +34,7 @@ export function identity(op: ReduceOp, t: DType): string {
 }
 
 /**
- * Metadata: [outputs, inner, outOffset, shape[rank], per source leaf: offset, strides[rank],
+ * Metadata: [outputs, inner, outOffset (top bit: rows contiguous), shape[rank], per source leaf: offset, strides[rank],
  * per epilogue leaf: offset, strides[kept], source scalars, epilogue scalars]. The first `kept`
  * dims index the output; the rest are reduced. Leaf values feed `source.expr`; the reduced value
  * and the epilogue leaves feed `epilogue.expr`.
@@ -127,6 +130,43 @@ ${lines.join('\n')}
 }`;
 }
 
+/**
+ * WGSL `fn flatElement(j, b0, ..)`: the source expression at reduced index j of rows that are
+ * contiguous and start at b{k} in each leaf (no index arithmetic per element).
+ */
+function flatElementPart(plan: ReducePlan): string {
+  const { source } = plan;
+  const acc = accDtype(plan);
+  const lines: string[] = [];
+  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `b${k} + j`, dt)), scalarsAt: reduceLayout(plan).srcScalarsAt }, lines);
+  return `fn flatElement(j: u32, ${source.dtypes.map((_, k) => `b${k}: u32`).join(', ')}) -> ${valueType(acc)} {
+${lines.join('\n')}
+  return ${convert(value, source.expr.dtype, acc)};
+}`;
+}
+
+/**
+ * The reduction loop of output o over j = first, first + step, ..: without index arithmetic where
+ * the top bit of metadata word 2 (the output offset) says every leaf's rows are contiguous, else
+ * by strides.
+ */
+function rowLoop(plan: ReducePlan, first: string, step: string, indent: string): string {
+  const { op, kept, source } = plan;
+  const { leafAt } = reduceLayout(plan);
+  const combine = (x: string) => `{ let e = ${x}; acc = ${COMBINE[op]('acc', 'e')}; }`;
+  const starts = source.dtypes.map((_, k) => `  var off${k} = mdi(${leafAt(k)}u);`).join('\n');
+  const walkRows = decompose('o', kept, 3, source.dtypes.map((_, k) => ({ name: `off${k}`, stridesAt: leafAt(k) + 1 })));
+  const bases = source.dtypes.map((_, k) => `u32(off${k})`).join(', ');
+  const text = `if ((md(2u) >> 31u) != 0u) {
+${starts}
+${walkRows}
+  for (var j = ${first}; j < md(1u); j += ${step}) ${combine(`flatElement(j, ${bases})`)}
+} else {
+  for (var j = ${first}; j < md(1u); j += ${step}) ${combine('element(o, j)')}
+}`;
+  return text.split('\n').map((line) => indent + line).join('\n');
+}
+
 export function reduceSource(plan: ReducePlan): string {
   const { op, rank, kept, source, epilogue, post, outDtype } = plan;
   const longRows = plan.longRows || post !== null;
@@ -160,9 +200,10 @@ var<workgroup> rowValue: ${valueType(outDtype)};`;
 ${metaDecl(metaWords)}
 ${[...srcBindings, ...epiBindings, outBinding, ...postBindings].join('\n')}
 ${element}
+${flatElementPart(plan)}
 ${epilogueFn}
 ${postFn}`;
-  const store = (v: string) => `out[md(2u) + o] = ${storeValue(finish.replace(/\bacc\b/g, v), outDtype)};`;
+  const store = (v: string) => `out[(md(2u) & 0x7fffffffu) + o] = ${storeValue(finish.replace(/\bacc\b/g, v), outDtype)};`;
   if (!longRows) {
     return `${header}
 @compute @workgroup_size(${WORKGROUP})
@@ -170,7 +211,7 @@ fn main(${ENTRY_ARGS}) {
   let o = ${LINEAR_ID};
   if (o >= md(0u)) { return; }
   var acc = ${identity(op, acc)};
-  for (var j = 0u; j < md(1u); j++) { acc = ${COMBINE[op]('acc', 'element(o, j)')}; }
+${rowLoop(plan, '0u', '1u', '  ')}
   ${store('acc')}
 }
 `;
@@ -183,7 +224,7 @@ fn main(${ENTRY_ARGS}) {
   let t = lid.x;
   var acc = ${identity(op, acc)};
   if (o < md(0u)) {
-    for (var j = t; j < md(1u); j += ${WORKGROUP}u) { acc = ${COMBINE[op]('acc', 'element(o, j)')}; }
+${rowLoop(plan, 't', `${WORKGROUP}u`, '    ')}
   }
   partial[t] = acc;
   workgroupBarrier();
@@ -191,7 +232,7 @@ fn main(${ENTRY_ARGS}) {
     if (t < s) { partial[t] = ${COMBINE[op]('partial[t]', 'partial[t + s]')}; }
     workgroupBarrier();
   }
-  ${post ? `if (t == 0u && o < md(0u)) { rowValue = ${finish.replace(/\bacc\b/g, 'partial[0]')}; out[md(2u) + o] = ${storeValue('rowValue', outDtype)}; }
+  ${post ? `if (t == 0u && o < md(0u)) { rowValue = ${finish.replace(/\bacc\b/g, 'partial[0]')}; out[(md(2u) & 0x7fffffffu) + o] = ${storeValue('rowValue', outDtype)}; }
   workgroupBarrier();
   if (o < md(0u)) {
     let row = rowValue;
