@@ -32,14 +32,9 @@ const TILES: Tile[] = [
   [128, 128, 16, 8, 8, 1],
   [128, 128, 16, 8, 8, 2],
   [128, 64, 8, 8, 4, 2],
-  [64, 128, 8, 4, 8, 2],
+  [128, 64, 16, 8, 4, 2],
   [64, 64, 8, 4, 4, 2],
   [64, 64, 16, 4, 4, 1],
-  [64, 64, 8, 8, 8, 2],
-  [128, 32, 8, 8, 4, 2],
-  [32, 32, 8, 4, 4, 1],
-  [128, 128, 32, 8, 8, 1],
-  [128, 64, 16, 8, 4, 2],
   [64, 64, 16, 4, 4, 2],
 ];
 
@@ -107,10 +102,13 @@ async function main() {
     const cv = view(C, [batch, m, n], [m * n, n, 1]);
     MATMUL_TUNING.force = null;
     const chosen = configKey(chooseMatmul(av, bv, cv));
-    const variants: (Tile | null)[] = [null, ...TILES.filter(([bm, bn, bk, , , stages]) => stages * (bm + bn) * bk * 4 <= l.maxComputeWorkgroupStorageSize)];
-    const names = variants.map((t) => {
-      MATMUL_TUNING.force = t;
-      return t ? configKey(chooseMatmul(av, bv, cv)) : `chosen: ${chosen}`;
+    // Each tile unrolled and as a loop, after the engine's own choice.
+    const tiles = TILES.filter(([bm, bn, bk, , , stages]) => stages * (bm + bn) * bk * 4 <= l.maxComputeWorkgroupStorageSize);
+    const variants: { tile: Tile | null; unroll: boolean | null }[] = [{ tile: null, unroll: null }, ...tiles.flatMap((tile) => [true, false].map((unroll) => ({ tile, unroll })))];
+    const names = variants.map(({ tile, unroll }) => {
+      MATMUL_TUNING.force = tile;
+      MATMUL_TUNING.unroll = unroll;
+      return tile ? configKey(chooseMatmul(av, bv, cv)) : `chosen: ${chosen}`;
     });
     const flops = 2 * m * n * k * batch;
     const reps = Math.max(2, Math.min(50, Math.round(2e11 / flops)));
@@ -118,7 +116,8 @@ async function main() {
     const bad: string[] = [];
     for (let round = 0; round < 4; round++) {
       for (const [vi, t] of variants.entries()) {
-        MATMUL_TUNING.force = t;
+        MATMUL_TUNING.force = t.tile;
+        MATMUL_TUNING.unroll = t.unroll;
         const record = () => backend.matmul(av, bv, cv);
         if (round === 0) {
           // Round 0 compiles, warms up and checks sampled outputs against sums computed here.
@@ -145,6 +144,7 @@ async function main() {
       }
     }
     MATMUL_TUNING.force = null;
+    MATMUL_TUNING.unroll = null;
     console.log(`\n${s.name} (M=${m} N=${n} K=${k} batch=${batch}, ${s.layout}, ${reps} dispatches per timing, median of 3 rounds)`);
     const rates = variants.map((_, vi) => ({ name: names[vi], ms: median(times[vi]), tflops: flops / median(times[vi]) / 1e9 }));
     for (const r of rates) console.log(`  ${r.name.padEnd(40)} ${r.ms.toFixed(3).padStart(9)} ms ${r.tflops.toFixed(2).padStart(7)} TFLOP/s`);

@@ -34,10 +34,12 @@ export interface TiledConfig {
   lb: LoadB;
   /** Store the output as vec4 (N and the output offset are multiples of 4). */
   c4: boolean;
+  /** Unroll the loop over a tile's BK steps in the WGSL (else left to the driver's compiler). */
+  unroll: boolean;
 }
 
 export function configKey(c: TiledConfig): string {
-  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}`;
+  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}`;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -110,22 +112,20 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
   const b0 = B('0u');
   const an = A('nxt');
   const bn_ = B('nxt');
-  // The inner product over one BK step from tile stage `s`.
+  // The inner products of one BK step from tile stage `s`: a loop over k, or unrolled.
+  const step = (s: string, k: string) => {
+    const lines = [
+      ...range(gm).map((g) => `let a${g} = tA[${s}][${k}][ty + ${(g * bm) / gm / 4}u];`),
+      ...range(gn).map((g) => `let b${g} = tB[${s}][${k}][tx + ${(g * bn) / gn / 4}u];`),
+    ];
+    for (const i of range(tm))
+      for (const j of range(gn)) lines.push(`c${i}_${j} = fma(vec4<f32>(a${Math.floor(i / 4)}.${'xyzw'[i % 4]}), b${j}, c${i}_${j});`);
+    return lines.join('\n      ');
+  };
   const compute = (s: string) =>
-    range(bk)
-      .map((k) => {
-        const lines = [
-          ...range(gm).map((g) => `let a${g} = tA[${s}][${k}u][ty + ${(g * bm) / gm / 4}u];`),
-          ...range(gn).map((g) => `let b${g} = tB[${s}][${k}u][tx + ${(g * bn) / gn / 4}u];`),
-        ];
-        for (const i of range(tm))
-          for (const j of range(gn)) {
-            const comp = 'xyzw'[i % 4];
-            lines.push(`c${i}_${j} = fma(vec4<f32>(a${Math.floor(i / 4)}.${comp}), b${j}, c${i}_${j});`);
-          }
-        return `    {\n      ${lines.join('\n      ')}\n    }`;
-      })
-      .join('\n');
+    c.unroll
+      ? range(bk).map((k) => `    {\n      ${step(s, `${k}u`)}\n    }`).join('\n')
+      : `    for (var k = 0u; k < ${bk}u; k++) {\n      ${step(s, 'k')}\n    }`;
   let body: string;
   if (c.stages === 2) {
     body = `  ${a0.regs.join(' ')}

@@ -53,8 +53,8 @@ function tileFor(m: number, n: number, batches: number, storage: number): Tile {
   return [64, 64, 16, 4, 4, 2];
 }
 
-/** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul. */
-export const MATMUL_TUNING: { force: Tile | null } = { force: null };
+/** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, and unrolling (null: by tile). */
+export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null } = { force: null, unroll: null };
 
 /**
  * The kernel variant for these views (the backend and the compiler's WGSL view both ask here).
@@ -68,7 +68,10 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   const lb: LoadB = vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = n % 4 === 0 && out.offset % 4 === 0;
   const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? tileFor(m, n, batches, storage);
-  return { bm, bn, bk, tm, tn, stages, la, lb, c4 };
+  // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form lost 15-40% there on the
+  // H100/H200); 4x4 runs as fast as a loop, whose shorter WGSL compiles faster (SwiftShader: ~4x).
+  const unroll = MATMUL_TUNING.unroll ?? tm * tn >= 32;
+  return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll };
 }
 
 /** Pipeline cache key of a variant (with the epilogue's key appended by the caller). */
