@@ -1,13 +1,14 @@
 /**
  * The matmul kernel family against the CPU backend: odd sizes (edge tiles), tile multiples,
  * transposed and sliced views (vec4 and scalar loads), broadcast batches, a fused epilogue, and
- * outputs large enough to pick each tile size.
+ * outputs large enough to pick each tile size, split-K for long K.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../core/dtype';
 import { torch, type Tensor } from '../../index';
 import { testDevices } from '../../testing/devices';
 import { chooseMatmul } from './kernels/matmul';
+import { matmulSplit } from './kernels/matmul-split';
 
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {
@@ -48,6 +49,9 @@ const cases: Case[] = [
   { name: 'tall-skinny 1000x8x40', inputs: (r) => [r([1000, 40]), r([40, 8])], fn: mm },
   { name: 'wide 6x900x20', inputs: (r) => [r([6, 20]), r([20, 900])], fn: mm },
   { name: 'N=10 classifier head, x @ W^T', inputs: (r) => [r([64, 96]), r([10, 96])], fn: (a, b) => a.matmul(b.t()) },
+  { name: 'split-K: 20x12x2100', inputs: (r) => [r([20, 2100]), r([2100, 12])], fn: mm },
+  { name: 'split-K, transposed a, odd K: 33x9x1537', inputs: (r) => [r([1537, 33]), r([1537, 9])], fn: (a, b) => a.t().matmul(b) },
+  { name: 'split-K, broadcast batch: 3 x 17x24x1300', inputs: (r) => [r([3, 17, 1300]), r([1300, 24])], fn: mm },
   { name: '64x64 tiles, batched: 8 x 130x66x12', inputs: (r) => [r([8, 130, 12]), r([8, 12, 66])], fn: mm },
   { name: '128x64 tiles: 1030x770x6', inputs: (r) => [r([1030, 6]), r([6, 770])], fn: mm },
   { name: '128x128 tiles, BK 16, a transposed: 2050x1030x6', inputs: (r) => [r([6, 2050]), r([6, 1030])], fn: (a, b) => a.t().matmul(b) },
@@ -82,7 +86,7 @@ describe('matmul kernels', () => {
   }
 
   it('a fused bias + relu epilogue through torch.compile, odd and vec4 outputs', async () => {
-    for (const [m, k, n] of [[33, 17, 21], [70, 32, 64]]) {
+    for (const [m, k, n] of [[33, 17, 21], [70, 32, 64], [12, 1100, 8]]) {
       const [x, w, bias] = [torch.randn([m, k]), torch.randn([n, k]), torch.randn([n])];
       const f = (...t: Tensor[]) => t[0].matmul(t[1].t()).add(t[2]).relu();
       const want = f(x, w, bias);
@@ -116,5 +120,13 @@ describe('matmul kernels', () => {
     expect(tile(8, 130, 66)).toEqual([64, 64, 16, 2]);
     expect(tile(1, 3, 7)).toEqual([64, 64, 16, 2]);
     expect(chooseMatmul(view([3, 4], [4, 1]), view([4, 7], [7, 1]), view([3, 7], [7, 1])).unroll).toBe(false);
+  });
+
+  it('splits K only for few tiles and long K', () => {
+    const config = chooseMatmul(view([20, 2100], [2100, 1]), view([2100, 12], [12, 1]), view([20, 12], [12, 1]));
+    expect(matmulSplit(config, 20, 12, 2100, 1)).toEqual({ parts: 9, chunk: 240 });
+    expect(matmulSplit(config, 20, 12, 1000, 1)).toBeNull();
+    expect(matmulSplit(config, 1024, 1024, 8192, 1)).toBeNull();
+    expect(matmulSplit(config, 256, 256, 8192, 1)).toEqual({ parts: 16, chunk: 512 });
   });
 });

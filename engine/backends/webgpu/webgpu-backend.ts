@@ -9,6 +9,7 @@ import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
+import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { partialDtype, planSplit, rowsContiguous, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
@@ -312,18 +313,34 @@ export class WebGpuBackend implements Backend {
     if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
     const plan = epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null;
     const config = chooseMatmul(a, b, out, this.gpu.limits.maxComputeWorkgroupStorageSize);
-    const key = `${matmulKey(config, batch.length)}${plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : ''}`;
-    const pipeline = this.dispatcher.pipeline(key, () => matmulSource(config, batch.length, plan));
+    const split = matmulSplit(config, m, n, k, batches);
+    const epiKey = plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : '';
     const meta = [
       m, n, k, a.offset, b.offset, out.offset,
       a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1],
       ...batch, ...a.strides.slice(0, -2), ...b.strides.slice(0, -2),
+      ...(split ? [split.parts, split.chunk] : []),
     ];
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
     meta.push(...(epilogue?.scalars ?? []).map(floatBits));
-    const buffers = [bufferOf(a), bufferOf(b), bufferOf(out), ...(epilogue?.leaves ?? []).map(bufferOf)];
+    const leaves = (epilogue?.leaves ?? []).map(bufferOf);
     const info = { name: joinOps(['mm', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: 2 * m * n * k * batches, bytes: 4 * batches * (m * k + k * n + m * n) };
-    this.dispatcher.dispatch(pipeline, meta, buffers, matmulGroups(config, m, n, batches), info);
+    if (split) {
+      // Split-K: each part of K sums into its plane of a temporary buffer; a second kernel adds them.
+      const parts = this.allocate(batches * split.parts * m * n, 'float32');
+      const partsView: View = { storage: parts, shape: [parts.length], strides: [1], offset: 0, dtype: 'float32' };
+      const partial = { ...config, c4: n % 4 === 0, split: true };
+      const first = this.dispatcher.pipeline(matmulKey(partial, batch.length), () => matmulSource(partial, batch.length, null));
+      this.dispatcher.dispatch(first, meta, [bufferOf(a), bufferOf(b), bufferOf(partsView)], matmulGroups(partial, m, n, batches * split.parts), info);
+      const sum = this.dispatcher.pipeline(`matmul-split-sum|b${batch.length}${epiKey}`, () => splitSumSource(batch.length, plan));
+      const [gx, gy] = grid1d(m * n, WORKGROUP);
+      const sumInfo = { name: joinOps(['sum', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: split.parts * m * n * batches, bytes: 4 * (split.parts + 1) * m * n * batches };
+      this.dispatcher.dispatch(sum, meta, [bufferOf(partsView), bufferOf(out), ...leaves], [gx, gy, batches], sumInfo);
+      this.release(parts);
+      return;
+    }
+    const pipeline = this.dispatcher.pipeline(`${matmulKey(config, batch.length)}${epiKey}`, () => matmulSource(config, batch.length, plan));
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(a), bufferOf(b), bufferOf(out), ...leaves], matmulGroups(config, m, n, batches), info);
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {

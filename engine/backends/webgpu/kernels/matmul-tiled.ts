@@ -36,10 +36,12 @@ export interface TiledConfig {
   c4: boolean;
   /** Unroll the loop over a tile's BK steps in the WGSL (else left to the driver's compiler). */
   unroll: boolean;
+  /** Split-K: grid z is batch x part, each part sums one chunk of K into its own plane of `c` (see matmul-split.ts). */
+  split?: boolean;
 }
 
 export function configKey(c: TiledConfig): string {
-  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}`;
+  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}${c.split ? '|split' : ''}`;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -66,7 +68,7 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
       const r = `${name}r${p}`;
       regs.push(`var ${r}: f32;`);
       load.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; let kk = v / ${rows}u; let g = ${origin} + rr; let gk = k0 + kk;
-    ${r} = 0.0; if (g < ${lim} && gk < K) { ${r} = ${name}[u32(${off} + i32(g) * ${so} + i32(gk) * ${sk})]; } }`));
+    ${r} = 0.0; if (g < ${lim} && gk < kEnd) { ${r} = ${name}[u32(${off} + i32(g) * ${so} + i32(gk) * ${sk})]; } }`));
       store.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; ${T}[${stage}][v / ${rows}u][rr >> 2u][rr & 3u] = ${r}; }`));
     }
   } else if (alongK) {
@@ -76,7 +78,7 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
       regs.push(`var ${r}: vec4<f32>;`);
       load.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; let gk = k0 + 4u * (v / ${rows}u); let g = ${origin} + rr;
     ${r} = vec4<f32>(0.0); let q = u32(${off} + i32(g) * ${so} + i32(gk)) >> 2u;
-    if (g < ${lim}) { if (gk + 3u < K) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (gk + i < K) { ${r}[i] = ${name}[q][i]; } } } } }`));
+    if (g < ${lim}) { if (gk + 3u < kEnd) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (gk + i < kEnd) { ${r}[i] = ${name}[q][i]; } } } } }`));
       store.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; let kk = 4u * (v / ${rows}u);
     ${range(4).map((i) => `${T}[${stage}][kk + ${i}u][rr >> 2u][rr & 3u] = ${r}[${i}];`).join(' ')} }`));
     }
@@ -88,7 +90,7 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
       regs.push(`var ${r}: vec4<f32>;`);
       load.push(guard(p, `{ let v = t + ${p * threads}u; let g = ${origin} + 4u * (v % ${q4}u); let gk = k0 + v / ${q4}u;
     ${r} = vec4<f32>(0.0); let q = u32(${off} + i32(g) + i32(gk) * ${sk}) >> 2u;
-    if (gk < K) { if (g + 3u < ${lim}) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (g + i < ${lim}) { ${r}[i] = ${name}[q][i]; } } } } }`));
+    if (gk < kEnd) { if (g + 3u < ${lim}) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (g + i < ${lim}) { ${r}[i] = ${name}[q][i]; } } } } }`));
       store.push(guard(p, `{ let v = t + ${p * threads}u; ${T}[${stage}][v / ${q4}u][v % ${q4}u] = ${r}; }`));
     }
   }
@@ -103,7 +105,19 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
   const gm = tm / 4;
   const gn = tn / 4;
   const base = 10;
-  const epi = epiloguePieces(epilogue, batchRank, base + 3 * batchRank, 4);
+  const splitAt = base + 3 * batchRank;
+  const epi = epiloguePieces(epilogue, batchRank, splitAt + (c.split ? 2 : 0), 4);
+  // Split-K: parts at word splitAt, chunk (a multiple of BK) after it; the output is the parts' planes.
+  const zk = c.split
+    ? `  let parts = md(${splitAt}u);
+  let zb = wid.z / parts;
+  let kBegin = (wid.z % parts) * md(${splitAt + 1}u);
+  let kEnd = min(K, kBegin + md(${splitAt + 1}u));
+  let cOff = wid.z * M * N;`
+    : `  let zb = wid.z;
+  let kBegin = 0u;
+  let kEnd = K;
+  let cOff = md(5u) + wid.z * M * N;`;
   const aType = c.la === 's' ? 'f32' : 'vec4<f32>';
   const bType = c.lb === 's' ? 'f32' : 'vec4<f32>';
   const A = (s: string) => tileCode('a', c.la, bm, bk, threads, s);
@@ -130,16 +144,16 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
   if (c.stages === 2) {
     body = `  ${a0.regs.join(' ')}
   ${b0.regs.join(' ')}
-  var k0 = 0u;
+  var k0 = kBegin;
   ${a0.load.join('\n  ')}
   ${b0.load.join('\n  ')}
   ${a0.store.join('\n  ')}
   ${b0.store.join('\n  ')}
   workgroupBarrier();
   var cur = 0u;
-  for (var kt = 0u; kt < K; kt += ${bk}u) {
+  for (var kt = kBegin; kt < kEnd; kt += ${bk}u) {
     k0 = kt + ${bk}u;
-    let more = k0 < K;
+    let more = k0 < kEnd;
     if (more) {
   ${a0.load.join('\n  ')}
   ${b0.load.join('\n  ')}
@@ -156,7 +170,7 @@ ${compute('cur')}
   } else {
     body = `  ${a0.regs.join(' ')}
   ${b0.regs.join(' ')}
-  for (var k0 = 0u; k0 < K; k0 += ${bk}u) {
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${bk}u) {
   ${a0.load.join('\n  ')}
   ${b0.load.join('\n  ')}
   ${a0.store.join('\n  ')}
@@ -198,7 +212,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let K = md(2u);
   var aOff = mdi(3u);
   var bOff = mdi(4u);
-  var rem = wid.z;
+${zk}
+  var rem = zb;
   for (var d = ${batchRank - 1}; d >= 0; d--) {
     let size = md(${base}u + u32(d));
     let i = i32(rem % size);
@@ -206,7 +221,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     aOff += i * mdi(${base + batchRank}u + u32(d));
     bOff += i * mdi(${base + 2 * batchRank}u + u32(d));
   }
-  let cOff = md(5u) + wid.z * M * N;
   let sam = mdi(6u);
   let sak = mdi(7u);
   let sbk = mdi(8u);
