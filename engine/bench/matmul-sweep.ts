@@ -54,6 +54,7 @@ const SHAPES: Shape[] = [
   { name: 'tall 8192x256x256', m: 8192, n: 256, k: 256, batch: 1, layout: 'nn' },
   { name: 'batched 32x256^3', m: 256, n: 256, k: 256, batch: 32, layout: 'nn' },
   { name: 'long-K 256x256x8192', m: 256, n: 256, k: 8192, batch: 1, layout: 'nn' },
+  { name: 'conv wgrad 64x576x100352 g^T@cols', m: 64, n: 576, k: 100352, batch: 1, layout: 'tn' },
 ];
 const LOCAL: Shape[] = [
   { name: 'local nn', m: 70, n: 52, k: 45, batch: 1, layout: 'nn' },
