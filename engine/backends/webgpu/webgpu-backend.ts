@@ -4,7 +4,7 @@ import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { joinOps } from '../../profile/kernel-names';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
-import { BufferPool } from './buffer-pool';
+import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
@@ -21,12 +21,26 @@ import { fail } from '../../core/errors';
 /** Each device the engine opens gets a new generation; storages remember theirs. */
 let currentGeneration = 0;
 
+/** Blocks at least this big carry host ballast (see GpuStorage). */
+const BALLAST_MIN_BYTES = 1 << 20;
+
 export class GpuStorage implements Storage {
   readonly device = 'webgpu' as const;
   readonly generation = currentGeneration;
-  constructor(readonly buffer: GPUBuffer, readonly length: number, readonly dtype: DType) {}
+  /**
+   * An untouched host ArrayBuffer an eighth the block's size, freed with the storage. GPU memory
+   * is invisible to the JavaScript garbage collector, which runs on its own heap's growth; a loop
+   * of big tensors and few small objects would pile up unreachable GPU buffers until the device
+   * runs out. Array buffers count as external memory, so this makes the collector run (and the
+   * blocks come back to the pool) after about every 512 MB of GPU allocations. Its pages are never
+   * written, so the host commits no memory for them.
+   */
+  readonly ballast: ArrayBuffer | null;
+  constructor(readonly block: GpuBlock, readonly length: number, readonly dtype: DType) {
+    this.ballast = block.size >= BALLAST_MIN_BYTES ? new ArrayBuffer(block.size >> 3) : null;
+  }
   get bytes(): number {
-    return this.buffer.size;
+    return this.block.size;
   }
 }
 
@@ -35,12 +49,12 @@ export function onLostDevice(storage: Storage): boolean {
   return storage instanceof GpuStorage && storage.generation !== currentGeneration;
 }
 
-function bufferOf(view: View): GPUBuffer {
+function bufferOf(view: View): GpuBlock {
   const storage = view.storage as GpuStorage;
   if (storage.generation !== currentGeneration) {
     fail('webgpu', 'a tensor used here was on a GPU device that was lost; its values are gone: run the cells that made it again');
   }
-  return storage.buffer;
+  return storage.block;
 }
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -152,7 +166,7 @@ export class WebGpuBackend implements Backend {
 
   zeros(length: number, dtype: DType): Storage {
     const storage = this.allocate(length, dtype);
-    this.dispatcher.clear(storage.buffer, storage.buffer.size);
+    this.dispatcher.clear(storage.block.buffer, storage.block.offset, storage.block.size);
     return storage;
   }
 
@@ -162,12 +176,12 @@ export class WebGpuBackend implements Backend {
     const storage = new GpuStorage(this.pool.acquire(data.length * 4), data.length, dtype);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
     this.dispatcher.flush();
-    if (words.length > 0) this.gpu.queue.writeBuffer(storage.buffer, 0, words.buffer, words.byteOffset, words.length * 4);
+    if (words.length > 0) this.gpu.queue.writeBuffer(storage.block.buffer, storage.block.offset, words.buffer, words.byteOffset, words.length * 4);
     return storage;
   }
 
   release(storage: Storage): void {
-    this.pool.release((storage as GpuStorage).buffer);
+    this.pool.release((storage as GpuStorage).block);
   }
 
   async read(view: View): Promise<TypedArray> {
@@ -183,7 +197,8 @@ export class WebGpuBackend implements Backend {
       this.elementwise({ kind: 'input', index: 0, dtype: view.dtype }, [view], source);
     }
     const staging = this.gpu.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    this.dispatcher.copy(bufferOf(source), source.offset * 4, staging, 0, n * 4);
+    const block = bufferOf(source);
+    this.dispatcher.copy(block.buffer, block.offset + source.offset * 4, staging, 0, n * 4);
     this.dispatcher.flush();
     if (temp) this.release(temp);
     try {
@@ -310,7 +325,7 @@ export class WebGpuBackend implements Backend {
     const batch = out.shape.slice(0, -2);
     const batches = numelOf(batch);
     if (m === 0 || n === 0 || batches === 0) return;
-    if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out), bufferOf(out).size);
+    if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out).buffer, bufferOf(out).offset, bufferOf(out).size);
     const plan = epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null;
     const config = chooseMatmul(a, b, out, this.gpu.limits.maxComputeWorkgroupStorageSize);
     const split = matmulSplit(config, m, n, k, batches);
