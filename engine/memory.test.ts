@@ -75,4 +75,14 @@ describe('explicit release for those who want it', () => {
       expect(torch.memory().liveBytes - before).toBeLessThanOrEqual(256);
     }
   });
+
+  it('torch.scope around conv2d and maxPool2d twice: the cached window indices of the engine survive the first scope', async () => {
+    for (const d of devices) {
+      const x = torch.randn([1, 2, 6, 6], { device: d });
+      const w = torch.randn([3, 2, 3, 3], { device: d });
+      const run = () => torch.scope(() => F.maxPool2d(F.conv2d(x, w), 2).sum());
+      const first = await run().item();
+      expect(await run().item()).toBeCloseTo(first, 4);
+    }
+  });
 });

@@ -100,6 +100,17 @@ export function noteCreated(t: object): void {
   scope?.push(t);
 }
 
+/** Runs `fn` outside any scope: for tensors the engine caches across calls (a scope must not free them). */
+export function outsideScope<T>(fn: () => T): T {
+  const outer = scope;
+  scope = null;
+  try {
+    return fn();
+  } finally {
+    scope = outer;
+  }
+}
+
 /**
  * Runs `fn` and disposes every tensor it created except those `keep` returns: for work whose
  * temporaries never reach the user, such as a backward pass, so their memory comes back at once

@@ -7,6 +7,7 @@ import { copyInto } from './elementwise';
 import { full } from './creation';
 import { gather } from './indexing';
 import { assertLive, forgetHostValues, tensorFromData } from './make';
+import { outsideScope } from '../core/storage-ref';
 
 /** `x` with `amount` elements of `value` added on both sides of each of its last dims. */
 export function pad(x: Tensor, amount: readonly number[], value = 0): Tensor {
@@ -46,7 +47,8 @@ function windowIndex(device: Device, hp: number, wp: number, oh: number, ow: num
     const values = new Int32Array(oh * ow * kh * kw);
     let i = 0;
     for (let r = 0; r < oh; r++) for (let c = 0; c < ow; c++) for (let ki = 0; ki < kh; ki++) for (let kj = 0; kj < kw; kj++) values[i++] = (r * sh + ki) * wp + (c * sw + kj);
-    idx = tensorFromData(device, values, [values.length], 'int32');
+    // Cached across calls, so made outside any torch.scope (which would free it at its end).
+    idx = outsideScope(() => tensorFromData(device, values, [values.length], 'int32'));
     forgetHostValues(idx.storageRef); // in range by construction: no need to check it per call
     windowIndexCache.set(key, idx);
   }
