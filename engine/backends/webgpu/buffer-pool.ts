@@ -61,18 +61,24 @@ function chunkBytes(bytes: number): number {
 }
 
 /**
- * Idle bytes the pool keeps at most. Tensors come back when the garbage collector finds them,
- * which can be many steps late; past this, released buffers are destroyed instead of kept, so
- * the pool stays bounded however late the collector runs.
+ * Idle bytes of own-buffer tensors the pool keeps at most. Tensors come back when the garbage
+ * collector finds them, which can be many steps late; past this, released buffers are destroyed
+ * instead of kept, so the pool stays bounded however late the collector runs. One idle buffer of
+ * each size is always kept, so a loop of tensors bigger than the limit still reuses its buffers
+ * (making a buffer of hundreds of MB costs milliseconds). Slabs are not counted: their memory
+ * is bounded by the most small tensors alive at once.
  */
-export const MAX_POOLED_BYTES = 256 * 1024 * 1024;
+export const MAX_POOLED_BYTES = 1024 * 1024 * 1024;
 
 export class BufferPool {
   private free = new Map<number, GpuBlock[]>();
   private freeChunks = new Map<number, GpuBlock[]>();
   private slabs: Slab[] = [];
   liveBytes = 0;
-  pooledBytes = 0;
+  /** Idle bytes of own buffers kept for reuse (the limit applies to these). */
+  private idleBytes = 0;
+  /** Free bytes in slabs. */
+  private slabFreeBytes = 0;
   maxPooledBytes = MAX_POOLED_BYTES;
   private doomed: GPUBuffer[] = [];
   /** Slab chunks share a buffer only where the device's storage offset alignment allows it. */
@@ -98,7 +104,7 @@ export class BufferPool {
     const reused = this.free.get(size)?.pop();
     this.liveBytes += size;
     if (reused) {
-      this.pooledBytes -= size;
+      this.idleBytes -= size;
       return reused;
     }
     const create = () => this.device.createBuffer({ size, usage: usage() });
@@ -118,35 +124,35 @@ export class BufferPool {
       const slab = new Slab(buffer, chunks);
       for (let offset = bytes - size; offset >= 0; offset -= size) chunks.push(new GpuBlock(buffer, offset, size, slab));
       this.slabs.push(slab);
-      this.pooledBytes += bytes;
+      this.slabFreeBytes += bytes;
       if (!list) this.freeChunks.set(size, (list = []));
       list.push(...chunks);
     }
     const block = list.pop()!;
     block.slab!.used++;
     this.liveBytes += size;
-    this.pooledBytes -= size;
+    this.slabFreeBytes -= size;
     return block;
   }
 
   release(block: GpuBlock): void {
     const size = block.size;
     this.liveBytes -= size;
-    this.pooledBytes += size;
     if (block.slab) {
       block.slab.used--;
+      this.slabFreeBytes += size;
       this.freeChunks.get(size)!.push(block);
       return;
     }
-    if (this.pooledBytes > this.maxPooledBytes) {
+    let list = this.free.get(size);
+    if (list?.length && this.idleBytes + size > this.maxPooledBytes) {
       // Recorded work may still use it: destroyed once that work is submitted.
-      this.pooledBytes -= size;
       this.doomed.push(block.buffer);
       return;
     }
-    const list = this.free.get(size);
-    if (list) list.push(block);
-    else this.free.set(size, [block]);
+    this.idleBytes += size;
+    if (!list) this.free.set(size, (list = []));
+    list.push(block);
   }
 
   /** Destroys every idle buffer and every slab with no live tensor (e.g. after a failed allocation). */
@@ -157,6 +163,12 @@ export class BufferPool {
     for (const slab of idle) slab.buffer.destroy();
     this.slabs = this.slabs.filter((s) => !idle.has(s));
     for (const [size, list] of this.freeChunks) this.freeChunks.set(size, list.filter((b) => !idle.has(b.slab!)));
-    this.pooledBytes = this.slabs.reduce((n, s) => n + s.buffer.size, 0) - this.slabs.reduce((n, s) => n + s.used * s.chunks[0].size, 0);
+    this.idleBytes = 0;
+    this.slabFreeBytes = this.slabs.reduce((n, s) => n + s.buffer.size - s.used * s.chunks[0].size, 0);
+  }
+
+  /** Bytes held for reuse: idle buffers and free slab chunks. */
+  get pooledBytes(): number {
+    return this.idleBytes + this.slabFreeBytes;
   }
 }
