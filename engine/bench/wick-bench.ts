@@ -148,8 +148,7 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
     const c = s.conv;
     const input = upload(device, [c.n, c.c, c.h, c.w], 6);
     const weight = upload(device, [c.o, c.c, c.k, c.k], 7);
-    // Not scoped: F.conv2d caches its window index tensor, and a scope would dispose the cached one.
-    return timed(() => conv(input, weight, c), true, false);
+    return timed(() => conv(input, weight, c), true);
   });
   torch.manualSeed(0);
   await attempt(res, 'mlp-step', () => {

@@ -10,7 +10,7 @@ import { formatBytes, WATCHED_BYTES, type GpuFaults } from './faults';
 
 const MIN_BYTES = 256;
 /** Tensors up to this size live in slabs. */
-export const SLAB_MAX_BYTES = 64 * 1024;
+export const SLAB_MAX_BYTES = 4 * 1024 * 1024;
 const SLAB_BYTES = 64 * 1024;
 /** Storage buffers' usage (a function: the GPU globals exist only once a WebGPU implementation is loaded). */
 const usage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -68,7 +68,7 @@ function chunkBytes(bytes: number): number {
  * (making a buffer of hundreds of MB costs milliseconds). Slabs are not counted: their memory
  * is bounded by the most small tensors alive at once.
  */
-export const MAX_POOLED_BYTES = 1024 * 1024 * 1024;
+export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
 
 export class BufferPool {
   private free = new Map<number, GpuBlock[]>();
