@@ -68,4 +68,18 @@ describe('BufferPool', () => {
     expect(made.every((b) => b.destroyed)).toBe(true);
     expect(pool.pooledBytes).toBe(0);
   });
+
+  it('past its limit, destroys slabs whose chunks are all free (after the next submit)', () => {
+    const { device, made } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    pool.maxPooledBytes = 64 * 1024;
+    const blocks = Array.from({ length: 512 }, () => pool.acquire(100)); // two 64 KiB slabs of 256-byte chunks
+    expect(made.length).toBe(2);
+    for (const b of blocks) pool.release(b);
+    expect(made.filter((b) => b.destroyed).length).toBe(0);
+    pool.destroyDoomed();
+    expect(made.filter((b) => b.destroyed).length).toBe(1);
+    expect(pool.pooledBytes).toBe(64 * 1024);
+    expect(pool.acquire(100).buffer).toBe(made.find((b) => !b.destroyed));
+  });
 });

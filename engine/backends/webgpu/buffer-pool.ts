@@ -65,8 +65,8 @@ function chunkBytes(bytes: number): number {
  * collector finds them, which can be many steps late; past this, released buffers are destroyed
  * instead of kept, so the pool stays bounded however late the collector runs. One idle buffer of
  * each size is always kept, so a loop of tensors bigger than the limit still reuses its buffers
- * (making a buffer of hundreds of MB costs milliseconds). Slabs are not counted: their memory
- * is bounded by the most small tensors alive at once.
+ * (making a buffer of hundreds of MB costs milliseconds). Free slab bytes have the same limit
+ * of their own: past it, a slab whose chunks are all free is destroyed.
  */
 export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
 
@@ -139,9 +139,18 @@ export class BufferPool {
     const size = block.size;
     this.liveBytes -= size;
     if (block.slab) {
-      block.slab.used--;
+      const slab = block.slab;
+      slab.used--;
       this.slabFreeBytes += size;
-      this.freeChunks.get(size)!.push(block);
+      const list = this.freeChunks.get(size)!;
+      list.push(block);
+      // Past the limit, a slab whose chunks are all free goes (after the next submit).
+      if (slab.used === 0 && this.slabFreeBytes > this.maxPooledBytes) {
+        this.freeChunks.set(size, list.filter((c) => c.slab !== slab));
+        this.slabs.splice(this.slabs.indexOf(slab), 1);
+        this.slabFreeBytes -= slab.buffer.size;
+        this.doomed.push(slab.buffer);
+      }
       return;
     }
     let list = this.free.get(size);

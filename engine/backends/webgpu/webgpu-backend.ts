@@ -4,7 +4,7 @@ import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { joinOps } from '../../profile/kernel-names';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
-import { BufferPool, SLAB_MAX_BYTES, type GpuBlock } from './buffer-pool';
+import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
@@ -21,8 +21,8 @@ import { fail } from '../../core/errors';
 /** Each device the engine opens gets a new generation; storages remember theirs. */
 let currentGeneration = 0;
 
-/** Own-buffer blocks (bigger than slab chunks) carry host ballast (see GpuStorage). */
-const BALLAST_MIN_BYTES = SLAB_MAX_BYTES + 1;
+/** Blocks at least this big carry host ballast (see GpuStorage). */
+const BALLAST_MIN_BYTES = 64 * 1024;
 
 /**
  * Host bytes the garbage collector counts as external memory, never written. Under Node,
@@ -38,17 +38,16 @@ export class GpuStorage implements Storage {
   readonly device = 'webgpu' as const;
   readonly generation = currentGeneration;
   /**
-   * Untouched host memory 1/32 of the block's size (see `ballast`), freed with the storage. GPU memory is
-   * invisible to the JavaScript garbage collector, which runs on its own heap's growth; a loop of
-   * big tensors and few small objects would pile up unreachable GPU buffers until the device runs
-   * out. Array buffers count as external memory, so this makes the collector run (and the blocks
-   * come back to the pool) after about every 2 GB of big tensors made. Its pages are never
-   * written, so the host commits no memory for them. Small tensors carry none: they share slabs,
-   * and a collection per few MB of them would cost more than the memory they hold.
+   * Untouched host memory an eighth of the block's size (see `ballast`), freed with the storage.
+   * GPU memory is invisible to the JavaScript garbage collector, which runs on its own heap's
+   * growth; a loop of big tensors and few small objects would pile up unreachable GPU memory
+   * (buffers, or slab chunks that keep slabs growing) until the device runs out. Host buffers
+   * count as external memory, so this makes the collector run, and the blocks come back to the
+   * pool, after about every 512 MB of tensors made. Tensors under 64 KiB carry none.
    */
   readonly ballast: object | null;
   constructor(readonly block: GpuBlock, readonly length: number, readonly dtype: DType) {
-    this.ballast = block.size >= BALLAST_MIN_BYTES ? ballast(block.size >> 5) : null;
+    this.ballast = block.size >= BALLAST_MIN_BYTES ? ballast(block.size >> 3) : null;
   }
   get bytes(): number {
     return this.block.size;
