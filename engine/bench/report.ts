@@ -1,4 +1,5 @@
 /** The side-by-side table of the shared cases, the checksum comparison and RESULTS.md's text. */
+import { targetLines } from './targets';
 import type { Case, SideResult } from './cases';
 import { markdownTable, type Row } from './harness';
 
@@ -108,6 +109,10 @@ reshape and a max. PyTorch matmuls and convolutions are fp32 with TF32 off.
 Checksums of small deterministic cases, so no side times a no-op: ${checks.text || 'not run'}.
 
 ${standing(d.cases, d.sides).join('\n') || '- No peer measured in this run.'}
+
+## The performance issue's targets in this run
+
+${targetLines(d.sides).join('\n')}
 
 ## Wick's own rows
 
