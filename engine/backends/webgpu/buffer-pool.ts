@@ -75,6 +75,8 @@ export class BufferPool {
   private freeChunks = new Map<number, GpuBlock[]>();
   private slabs: Slab[] = [];
   liveBytes = 0;
+  /** GPU bytes the last acquire had to create (a new buffer or slab; 0 when it reused memory). */
+  lastCreatedBytes = 0;
   /** Idle bytes of own buffers kept for reuse (the limit applies to these). */
   private idleBytes = 0;
   /** Free bytes in slabs. */
@@ -97,6 +99,7 @@ export class BufferPool {
   }
 
   acquire(bytes: number): GpuBlock {
+    this.lastCreatedBytes = 0;
     if (bytes <= SLAB_MAX_BYTES && this.slabsAllowed) return this.chunk(chunkBytes(bytes));
     // Past the device's limit the rounding would refuse a size that fits exactly: use it as is.
     const bucket = bucketBytes(bytes);
@@ -108,6 +111,7 @@ export class BufferPool {
       return reused;
     }
     const create = () => this.device.createBuffer({ size, usage: usage() });
+    this.lastCreatedBytes = size;
     if (size < WATCHED_BYTES) return new GpuBlock(create(), 0, size);
     // A big allocation may not fit: the GPU says so asynchronously, and the next read raises it.
     const buffer = this.faults.watch('out-of-memory', create, (message) => `out of memory: the GPU could not allocate ${formatBytes(size)} for a tensor (${message}); free tensors (let them go out of scope) or use smaller ones`);
@@ -125,6 +129,7 @@ export class BufferPool {
       for (let offset = bytes - size; offset >= 0; offset -= size) chunks.push(new GpuBlock(buffer, offset, size, slab));
       this.slabs.push(slab);
       this.slabFreeBytes += bytes;
+      this.lastCreatedBytes = bytes;
       if (!list) this.freeChunks.set(size, (list = []));
       list.push(...chunks);
     }

@@ -21,7 +21,7 @@ import { fail } from '../../core/errors';
 /** Each device the engine opens gets a new generation; storages remember theirs. */
 let currentGeneration = 0;
 
-/** Blocks at least this big carry host ballast (see GpuStorage). */
+/** Storages whose making created at least this much GPU memory carry host ballast (see GpuStorage). */
 const BALLAST_MIN_BYTES = 64 * 1024;
 
 /**
@@ -38,16 +38,22 @@ export class GpuStorage implements Storage {
   readonly device = 'webgpu' as const;
   readonly generation = currentGeneration;
   /**
-   * Untouched host memory an eighth of the block's size (see `ballast`), freed with the storage.
+   * Untouched host memory (see `ballast`), an eighth of the GPU memory that making this storage
+   * created (a new buffer or slab; none when the pool reused memory), freed with the storage.
    * GPU memory is invisible to the JavaScript garbage collector, which runs on its own heap's
    * growth; a loop of big tensors and few small objects would pile up unreachable GPU memory
-   * (buffers, or slab chunks that keep slabs growing) until the device runs out. Host buffers
-   * count as external memory, so this makes the collector run, and the blocks come back to the
-   * pool, after about every 512 MB of tensors made. Tensors under 64 KiB carry none.
+   * until the device runs out. Host buffers count as external memory, so once unreachable
+   * tensors make the pool create about 512 MB, the collector runs and their blocks come back;
+   * while the pool reuses memory, tensors carry no ballast and cost the collector nothing.
    */
   readonly ballast: object | null;
-  constructor(readonly block: GpuBlock, readonly length: number, readonly dtype: DType) {
-    this.ballast = block.size >= BALLAST_MIN_BYTES ? ballast(block.size >> 3) : null;
+  constructor(
+    readonly block: GpuBlock,
+    readonly length: number,
+    readonly dtype: DType,
+    createdBytes = 0,
+  ) {
+    this.ballast = createdBytes >= BALLAST_MIN_BYTES ? ballast(createdBytes >> 3) : null;
   }
   get bytes(): number {
     return this.block.size;
@@ -171,7 +177,8 @@ export class WebGpuBackend implements Backend {
 
   allocate(length: number, dtype: DType): GpuStorage {
     this.faults.checkSize(length * 4, `a tensor of ${length.toLocaleString('en')} elements`);
-    return new GpuStorage(this.pool.acquire(length * 4), length, dtype);
+    const block = this.pool.acquire(length * 4);
+    return new GpuStorage(block, length, dtype, this.pool.lastCreatedBytes);
   }
 
   zeros(length: number, dtype: DType): Storage {
@@ -183,7 +190,8 @@ export class WebGpuBackend implements Backend {
   upload(data: TypedArray, dtype: DType): Storage {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
     this.faults.checkSize(data.length * 4, `a tensor of ${data.length.toLocaleString('en')} elements`);
-    const storage = new GpuStorage(this.pool.acquire(data.length * 4), data.length, dtype);
+    const block = this.pool.acquire(data.length * 4);
+    const storage = new GpuStorage(block, data.length, dtype, this.pool.lastCreatedBytes);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
     this.dispatcher.flush();
     if (words.length > 0) this.gpu.queue.writeBuffer(storage.block.buffer, storage.block.offset, words.buffer, words.byteOffset, words.length * 4);
