@@ -124,7 +124,7 @@ The GPU machine's CPU and GPU timings are noisy from run to run (earlier runs re
 113 µs/op for the same tiny op, and 4.5 to 15.2 TFLOP/s for the same 4096^3 matmul): compare rows
 of one run only. The profiler rows alternate plain and profiled runs for that reason. The soak
 runs an ordinary training loop with no manual frees: flat live bytes mean nothing leaks, and
-pooled bytes show what the allocator keeps for reuse (idle own buffers and free slab bytes, each up to 2 GiB). Numbers from a
+pooled bytes show what the allocator keeps for reuse (idle own buffers up to 2 GiB, free slab bytes up to 256 MiB). Numbers from a
 software adapter (SwiftShader) say nothing about speed.
 `;
 }

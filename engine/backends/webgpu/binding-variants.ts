@@ -1,9 +1,9 @@
 /**
  * A kernel's storage bindings and the variants a dispatch may need. WebGPU refuses a buffer used
  * both read-only and writable in one dispatch, and two writable bindings over the same range.
- * Tensors that share a slab (see buffer-pool.ts) are different ranges of one buffer, so when a
- * dispatch binds slab ranges every storage binding becomes read_write; a block bound twice
- * (`x.mul(x)`) is bound once, and the second binding's name is rewritten to the first's.
+ * Tensors that share a slab (see buffer-pool.ts) are different ranges of one buffer, so every
+ * storage binding is made read_write; a block bound twice (`x.mul(x)`) is bound once, and the
+ * second binding's name is rewritten to the first's.
  */
 import type { GpuBlock } from './buffer-pool';
 
@@ -24,31 +24,21 @@ export function storageDecls(code: string): StorageDecl[] {
 }
 
 /**
- * How one dispatch binds its blocks: '' as declared; otherwise `rw:` (every binding read_write),
- * one digit per argument (1: a slab chunk bound with a dynamic offset, so one bind group serves
- * every chunk of that slab; at most `maxDynamic`), then the aliases (`,2=1`: argument 2 is the
- * block of argument 1).
+ * How one dispatch binds its blocks: `rw:` (every storage binding read_write, so blocks that are
+ * ranges of one slab can be bound together), one digit per argument (1: bound with a dynamic
+ * offset, so one bind group serves every chunk of a slab; the first `maxDynamic` distinct
+ * arguments), then the aliases (`,2=1`: argument 2 is the block of argument 1). One layout for
+ * slab chunks and own buffers alike, so each kernel needs one pipeline (two only where a block
+ * is bound twice), and a compiled graph prepares one pipeline per kernel.
  */
-export function bindingSignature(blocks: readonly GpuBlock[], args: readonly (StorageDecl | undefined)[], maxDynamic: number): string {
-  let shared = false;
-  for (let i = 0; i < blocks.length && !shared; i++) {
-    const b = blocks[i];
-    if (b.slab) shared = true;
-    for (let j = 0; j < i && !shared; j++) {
-      if (blocks[j].buffer !== b.buffer) continue;
-      // One buffer twice: fine if both only read it; two ranges of it, or a write, need read_write.
-      if (blocks[j] !== b || args[i]?.mode !== 'read' || args[j]?.mode !== 'read') shared = true;
-    }
-  }
-  if (!shared) return '';
+export function bindingSignature(blocks: readonly GpuBlock[], maxDynamic: number): string {
   let aliases = '';
   let mask = '';
   let dynamic = 0;
   for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i];
-    const alias = blocks.indexOf(b);
+    const alias = blocks.indexOf(blocks[i]);
     if (alias < i) aliases += `,${i}=${alias}`;
-    const dyn = b.slab !== null && alias === i && dynamic < maxDynamic;
+    const dyn = alias === i && dynamic < maxDynamic;
     if (dyn) dynamic++;
     mask += dyn ? '1' : '0';
   }
@@ -68,8 +58,8 @@ export function mismatchedAliases(blocks: readonly GpuBlock[], args: readonly (S
   return out;
 }
 
-/** The signature of a dispatch whose `count` arguments are all distinct slab chunks. */
-export function slabSignature(count: number, maxDynamic: number): string {
+/** The signature of a dispatch whose `count` arguments are distinct blocks (what compiled graphs prepare). */
+export function plainSignature(count: number, maxDynamic: number): string {
   return `rw:${Array.from({ length: count }, (_, i) => (i < maxDynamic ? '1' : '0')).join('')}`;
 }
 

@@ -72,7 +72,7 @@ describe('BufferPool', () => {
   it('past its limit, destroys slabs whose chunks are all free (after the next submit)', () => {
     const { device, made } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
-    pool.maxPooledBytes = 64 * 1024;
+    pool.maxSlabFreeBytes = 64 * 1024;
     const blocks = Array.from({ length: 512 }, () => pool.acquire(100)); // two 64 KiB slabs of 256-byte chunks
     expect(made.length).toBe(2);
     for (const b of blocks) pool.release(b);

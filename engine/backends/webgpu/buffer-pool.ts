@@ -65,10 +65,12 @@ function chunkBytes(bytes: number): number {
  * collector finds them, which can be many steps late; past this, released buffers are destroyed
  * instead of kept, so the pool stays bounded however late the collector runs. One idle buffer of
  * each size is always kept, so a loop of tensors bigger than the limit still reuses its buffers
- * (making a buffer of hundreds of MB costs milliseconds). Free slab bytes have the same limit
- * of their own: past it, a slab whose chunks are all free is destroyed.
+ * (making a buffer of hundreds of MB costs milliseconds).
  */
 export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Free bytes in slabs kept at most: past this, a slab whose chunks are all free is destroyed. */
+export const MAX_SLAB_FREE_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
   private free = new Map<number, GpuBlock[]>();
@@ -82,6 +84,8 @@ export class BufferPool {
   /** Free bytes in slabs. */
   private slabFreeBytes = 0;
   maxPooledBytes = MAX_POOLED_BYTES;
+  /** Free slab bytes kept at most; past this, a wholly free slab is destroyed. */
+  maxSlabFreeBytes = MAX_SLAB_FREE_BYTES;
   private doomed: GPUBuffer[] = [];
   /** Slab chunks share a buffer only where the device's storage offset alignment allows it. */
   private readonly slabsAllowed: boolean;
@@ -150,7 +154,7 @@ export class BufferPool {
       const list = this.freeChunks.get(size)!;
       list.push(block);
       // Past the limit, a slab whose chunks are all free goes (after the next submit).
-      if (slab.used === 0 && this.slabFreeBytes > this.maxPooledBytes) {
+      if (slab.used === 0 && this.slabFreeBytes > this.maxSlabFreeBytes) {
         this.freeChunks.set(size, list.filter((c) => c.slab !== slab));
         this.slabs.splice(this.slabs.indexOf(slab), 1);
         this.slabFreeBytes -= slab.buffer.size;

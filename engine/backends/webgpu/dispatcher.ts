@@ -7,7 +7,7 @@ import { addPending, recordKernel, type KernelInfo } from '../../profile/recorde
 import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
 import { GpuBlock, wholeBuffer } from './buffer-pool';
-import { aliasesOf, bindingSignature, isDynamic, mismatchedAliases, layoutEntries, slabSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
+import { aliasesOf, bindingSignature, isDynamic, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /** A kernel's WGSL and the pipelines made from it, one per binding signature (binding-variants.ts). */
 export interface Kernel {
@@ -145,12 +145,12 @@ export class Dispatcher {
   }
 
   /**
-   * Creates the pipelines for `code` with createComputePipelineAsync, into the same cache: as
-   * declared and with every binding read_write (for tensors in slabs).
+   * Creates the pipeline for `code` with createComputePipelineAsync, into the same cache, for
+   * dispatches of distinct blocks (see binding-variants.ts).
    */
   prepare(code: string, label: string): Promise<void> {
     const kernel = this.kernelOf(code, label);
-    const work = ['', slabSignature(kernel.decls.length, this.maxDynamic)].map((signature) => {
+    const work = [plainSignature(kernel.decls.length, this.maxDynamic)].map((signature) => {
       if (kernel.variants.has(signature)) return Promise.resolve();
       const key = `${signature}|${code}`;
       let pending = this.preparing.get(key);
@@ -182,9 +182,9 @@ export class Dispatcher {
     let offsets = 1;
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i];
-      if (signature && isDynamic(signature, i)) {
-        // Any chunk of this slab: its offset comes with setBindGroup.
-        key += `|s${b.slab!.id}`;
+      if (isDynamic(signature, i)) {
+        // Any chunk of this slab (or the whole buffer): its offset comes with setBindGroup.
+        key += b.slab ? `|s${b.slab.id}` : `|b${b.id}`;
         this.dynamicOffsets[offsets++] = b.offset;
       } else key += `|${b.id}`;
     }
@@ -195,7 +195,7 @@ export class Dispatcher {
       const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: 0, size: SLOT_BYTES } }];
       blocks.forEach((b, i) => {
         if (aliases?.has(i)) return;
-        const offset = signature && isDynamic(signature, i) ? 0 : b.offset;
+        const offset = isDynamic(signature, i) ? 0 : b.offset;
         entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset, size: b.size } });
       });
       group = this.device.createBindGroup({ layout: layout.group, entries });
@@ -229,7 +229,7 @@ export class Dispatcher {
     if (meta.length > SLOT_BYTES / 4) throw new Error(`kernel metadata of ${meta.length} words exceeds one ${SLOT_BYTES}-byte slot`);
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
     for (const i of mismatchedAliases(blocks, kernel.args)) blocks[i] = this.scratchCopy(blocks[i], kernel.args[i]);
-    const signature = bindingSignature(blocks, kernel.args, this.maxDynamic);
+    const signature = bindingSignature(blocks, this.maxDynamic);
     const { pipeline, layout } = this.variant(kernel, signature);
     if (this.slots === ARENA_SLOTS) this.flush();
     const slot = this.slots++;
