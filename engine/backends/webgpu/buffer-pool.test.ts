@@ -72,14 +72,14 @@ describe('BufferPool', () => {
   it('past its limit, destroys slabs whose chunks are all free (after the next submit)', () => {
     const { device, made } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
-    pool.maxSlabFreeBytes = 64 * 1024;
-    const blocks = Array.from({ length: 512 }, () => pool.acquire(100)); // two 64 KiB slabs of 256-byte chunks
+    pool.maxSlabFreeBytes = 1024 * 1024;
+    const blocks = Array.from({ length: 16 }, () => pool.acquire(100_000)); // two 1 MiB slabs of 128 KiB chunks
     expect(made.length).toBe(2);
     for (const b of blocks) pool.release(b);
     expect(made.filter((b) => b.destroyed).length).toBe(0);
     pool.destroyDoomed();
     expect(made.filter((b) => b.destroyed).length).toBe(1);
-    expect(pool.pooledBytes).toBe(64 * 1024);
-    expect(pool.acquire(100).buffer).toBe(made.find((b) => !b.destroyed));
+    expect(pool.pooledBytes).toBe(1024 * 1024);
+    expect(pool.acquire(100_000).buffer).toBe(made.find((b) => !b.destroyed));
   });
 });

@@ -69,7 +69,10 @@ function chunkBytes(bytes: number): number {
  */
 export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
 
-/** Free bytes in slabs kept at most: past this, a slab whose chunks are all free is destroyed. */
+/** Chunks at least this big are in slabs that go when wholly free past the limit below. */
+const BIG_CHUNK_BYTES = 64 * 1024;
+
+/** Free bytes in slabs kept at most: past this, a slab of big chunks whose chunks are all free is destroyed. */
 export const MAX_SLAB_FREE_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
@@ -153,8 +156,10 @@ export class BufferPool {
       this.slabFreeBytes += size;
       const list = this.freeChunks.get(size)!;
       list.push(block);
-      // Past the limit, a slab whose chunks are all free goes (after the next submit).
-      if (slab.used === 0 && this.slabFreeBytes > this.maxSlabFreeBytes) {
+      // Past the limit, a slab of big chunks whose chunks are all free goes (after the next
+      // submit). Slabs of small chunks stay: they hold little, and destroying them would make a
+      // loop of tiny ops cut new slabs (and bind groups) over and over.
+      if (slab.used === 0 && size >= BIG_CHUNK_BYTES && this.slabFreeBytes > this.maxSlabFreeBytes) {
         this.freeChunks.set(size, list.filter((c) => c.slab !== slab));
         this.slabs.splice(this.slabs.indexOf(slab), 1);
         this.slabFreeBytes -= slab.buffer.size;
