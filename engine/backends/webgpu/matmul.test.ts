@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../core/dtype';
 import { torch, type Tensor } from '../../index';
 import { testDevices } from '../../testing/devices';
-import { chooseMatmul } from './kernels/matmul';
+import { chooseMatmul, MATMUL_TUNING } from './kernels/matmul';
 import { matmulSplit } from './kernels/matmul-split';
 
 let devices: Device[] = ['cpu'];
@@ -109,6 +109,8 @@ describe('matmul kernels', () => {
   });
 
   it('chooses the tile by the number of workgroups (the shapes above cover each)', () => {
+    const software = MATMUL_TUNING.softwareAdapter;
+    MATMUL_TUNING.softwareAdapter = false; // as on a GPU (this process may run on SwiftShader)
     const tile = (b: number, m: number, n: number, storage?: number) => {
       const c = chooseMatmul(view([b, m, 4], [4 * m, 4, 1]), view([b, 4, n], [4 * n, n, 1]), view([b, m, n], [m * n, n, 1]), storage);
       return [c.bm, c.bn, c.bk, c.stages];
@@ -120,6 +122,9 @@ describe('matmul kernels', () => {
     expect(tile(8, 130, 66)).toEqual([64, 64, 16, 2]);
     expect(tile(1, 3, 7)).toEqual([64, 64, 16, 2]);
     expect(chooseMatmul(view([3, 4], [4, 1]), view([4, 7], [7, 1]), view([3, 7], [7, 1])).unroll).toBe(false);
+    MATMUL_TUNING.softwareAdapter = true;
+    expect(tile(1, 2050, 2050)).toEqual([64, 64, 16, 2]);
+    MATMUL_TUNING.softwareAdapter = software;
   });
 
   it('splits K only for few tiles and long K', () => {

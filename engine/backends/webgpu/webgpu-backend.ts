@@ -8,7 +8,7 @@ import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, scatterAddSource } from './kernels/gather';
-import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
+import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
@@ -90,6 +90,7 @@ export class WebGpuBackend implements Backend {
 
   constructor(readonly gpu: GPUDevice, readonly adapterInfo: string, readonly instance: GPU, readonly adapter: GPUAdapter) {
     currentGeneration++;
+    MATMUL_TUNING.softwareAdapter = /swiftshader|llvmpipe|lavapipe/i.test(adapterInfo);
     this.faults = new GpuFaults(gpu, Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize));
     this.pool = new BufferPool(gpu, this.faults);
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);

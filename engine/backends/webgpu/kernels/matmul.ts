@@ -50,11 +50,13 @@ function tileFor(m: number, n: number, batches: number, storage: number): Tile {
     [100, [128, 64, 8, 8, 4, 2]],
   ];
   for (const [least, t] of candidates) if (tiles(t[0], t[1]) >= least && fits(t)) return t;
-  return [64, 64, 16, 4, 4, 2];
+  return SMALL_TILE;
 }
 
+const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
+
 /** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, and unrolling (null: by tile). */
-export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null } = { force: null, unroll: null };
+export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; softwareAdapter: boolean } = { force: null, unroll: null, softwareAdapter: false };
 
 /**
  * The kernel variant for these views (the backend and the compiler's WGSL view both ask here).
@@ -67,7 +69,9 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   const la: LoadA = vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
   const lb: LoadB = vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = n % 4 === 0 && out.offset % 4 === 0;
-  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? tileFor(m, n, batches, storage);
+  // A software adapter (SwiftShader) runs on the CPU, where big tiles gain nothing and their long
+  // unrolled WGSL takes 10-20 s to compile: it gets the small looped tile.
+  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (MATMUL_TUNING.softwareAdapter ? SMALL_TILE : tileFor(m, n, batches, storage));
   // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form lost 15-40% there on the
   // H100/H200); 4x4 runs as fast as a loop, whose shorter WGSL compiles faster (SwiftShader: ~4x).
   const unroll = MATMUL_TUNING.unroll ?? tm * tn >= 32;
