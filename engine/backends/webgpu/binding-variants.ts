@@ -80,7 +80,6 @@ export function aliasesOf(signature: string): Map<number, number> {
 
 /** The kernel's WGSL for a binding signature; argument k is binding k + 1. */
 export function variantCode(code: string, decls: readonly StorageDecl[], signature: string): string {
-  if (!signature) return code;
   const aliases = aliasesOf(signature);
   const byBinding = new Map(decls.map((d) => [d.binding, d]));
   let out = code;
@@ -104,9 +103,7 @@ export function layoutEntries(decls: readonly StorageDecl[], signature: string):
   const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } }];
   for (const d of decls) {
     if (aliases.has(d.binding - 1)) continue;
-    const writable = signature !== '' || d.mode === 'read_write';
-    const dynamic = signature !== '' && isDynamic(signature, d.binding - 1);
-    entries.push({ binding: d.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: writable ? 'storage' : 'read-only-storage', hasDynamicOffset: dynamic } });
+    entries.push({ binding: d.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage', hasDynamicOffset: isDynamic(signature, d.binding - 1) } });
   }
   return entries;
 }
