@@ -1,13 +1,9 @@
 /** Profiler overhead: the 200-op eager loop, plain and under torch.profile. */
-import { torch, type Tensor } from '../index';
+import { torch } from '../index';
 import type { Row } from './harness';
 import { getBackend } from '../core/runtime';
+import { sync } from './wick-bench';
 
-/** Waits for the GPU without reading the result back (a readback would dominate the timing). */
-const sync = (t: Tensor) => {
-  void t;
-  return torch.synchronize();
-};
 
 /**
  * The loop's tensor sizes: 256x256, where the CPU's cost of recording each op dominates (the GPU

@@ -7,7 +7,7 @@ import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
 import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
-const sync = (t: Tensor) => {
+export const sync = (t: Tensor) => {
   void t;
   return torch.synchronize();
 };
