@@ -3,7 +3,7 @@
  * transposed and sliced views (vec4 and scalar loads), broadcast batches, a fused epilogue, and
  * outputs large enough to pick each tile size, split-K for long K.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../core/dtype';
 import { torch, type Tensor } from '../../index';
 import { testDevices } from '../../testing/devices';
@@ -13,7 +13,14 @@ import { matmulSplit } from './kernels/matmul-split';
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {
   devices = await testDevices();
+  // The kernels a GPU gets, even where this process runs on SwiftShader (whose own choice is one
+  // small scalar tile, covered by every other webgpu test).
+  MATMUL_TUNING.softwareAdapter = false;
 }, 60_000);
+afterAll(() => {
+  MATMUL_TUNING.softwareAdapter = software;
+});
+const software = MATMUL_TUNING.softwareAdapter;
 
 type Make = (shape: number[]) => Tensor;
 
@@ -109,8 +116,6 @@ describe('matmul kernels', () => {
   });
 
   it('chooses the tile by the number of workgroups (the shapes above cover each)', () => {
-    const software = MATMUL_TUNING.softwareAdapter;
-    MATMUL_TUNING.softwareAdapter = false; // as on a GPU (this process may run on SwiftShader)
     const tile = (b: number, m: number, n: number, storage?: number) => {
       const c = chooseMatmul(view([b, m, 4], [4 * m, 4, 1]), view([b, 4, n], [4 * n, n, 1]), view([b, m, n], [m * n, n, 1]), storage);
       return [c.bm, c.bn, c.bk, c.stages];
@@ -123,8 +128,9 @@ describe('matmul kernels', () => {
     expect(tile(1, 3, 7)).toEqual([64, 64, 16, 2]);
     expect(chooseMatmul(view([3, 4], [4, 1]), view([4, 7], [7, 1]), view([3, 7], [7, 1])).unroll).toBe(false);
     MATMUL_TUNING.softwareAdapter = true;
-    expect(tile(1, 2050, 2050)).toEqual([64, 64, 16, 2]);
-    MATMUL_TUNING.softwareAdapter = software;
+    expect(tile(1, 2050, 2050)).toEqual([32, 32, 8, 1]);
+    expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), view([64, 64], [64, 1]))).toMatchObject({ la: 's', lb: 's', c4: false, unroll: false });
+    MATMUL_TUNING.softwareAdapter = false;
   });
 
   it('splits K only for few tiles and long K', () => {

@@ -54,6 +54,8 @@ function tileFor(m: number, n: number, batches: number, storage: number): Tile {
 }
 
 const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
+/** The tile for software adapters: small, one stage, quick to compile (see chooseMatmul). */
+const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
 
 /** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, and unrolling (null: by tile). */
 export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; softwareAdapter: boolean } = { force: null, unroll: null, softwareAdapter: false };
@@ -66,12 +68,14 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   const rank = out.shape.length;
   const [m, n] = [out.shape[rank - 2], out.shape[rank - 1]];
   const batches = out.shape.slice(0, -2).reduce((x, y) => x * y, 1);
-  const la: LoadA = vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
-  const lb: LoadB = vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
-  const c4 = n % 4 === 0 && out.offset % 4 === 0;
-  // A software adapter (SwiftShader) runs on the CPU, where big tiles gain nothing and their long
-  // unrolled WGSL takes 10-20 s to compile: it gets the small looped tile.
-  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (MATMUL_TUNING.softwareAdapter ? SMALL_TILE : tileFor(m, n, batches, storage));
+  // A software adapter (SwiftShader, llvmpipe) runs on the CPU, where big tiles and vec4 loads
+  // gain nothing and cost compile time: SwiftShader compiles the 64x64 two-stage tile in 1-3 s
+  // per layout variant, the 32x32 one-stage scalar tile in 0.2 s, and that one kernel serves every layout.
+  const software = MATMUL_TUNING.softwareAdapter && !MATMUL_TUNING.force;
+  const la: LoadA = software ? 's' : vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
+  const lb: LoadB = software ? 's' : vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
+  const c4 = !software && n % 4 === 0 && out.offset % 4 === 0;
+  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (software ? SOFTWARE_TILE : tileFor(m, n, batches, storage));
   // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form lost 15-40% there on the
   // H100/H200); 4x4 runs as fast as a loop, whose shorter WGSL compiles faster (SwiftShader: ~4x).
   const unroll = MATMUL_TUNING.unroll ?? tm * tn >= 32;
