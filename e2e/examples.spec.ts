@@ -1,17 +1,11 @@
 // The examples and the paradigm tour: a first visit opens the tour; every example opens from the
 // start page, runs nothing until Run all, and then runs every cell without an error on webgpu.
-// On CI (2 cores, SwiftShader) the deeper notebooks on nn.Module, functional transforms,
-// torch.compile and config pipelines (40-55 s each) are opened and checked but not run here: the
-// paradigm tour runs one section of each, and workers/examples.test.ts runs all their cells on
-// the cpu device. WICK_E2E_ALL_EXAMPLES=1 runs them all.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { NotebookUi } from './pages/notebook-ui';
 import { OriginNote, StartPage } from './pages/start-page';
 
 const examples = JSON.parse(readFileSync(new URL('../public/examples/index.json', import.meta.url), 'utf8')) as { title: string; file: string }[];
-const NOT_RUN_ON_CI = new Set(['modules.ipynb', 'functional.ipynb', 'compile.ipynb', 'config-pipeline.ipynb']);
-const runs = (file: string) => !process.env.CI || process.env.WICK_E2E_ALL_EXAMPLES === '1' || !NOT_RUN_ON_CI.has(file);
 
 test('a first visit opens the paradigm tour', async ({ page }) => {
   const notebook = new NotebookUi(page);
@@ -22,7 +16,7 @@ test('a first visit opens the paradigm tour', async ({ page }) => {
 });
 
 for (const example of examples) {
-  test(`the example “${example.title}” opens from the start page${runs(example.file) ? ' and runs all cells on webgpu' : ' with nothing run'}`, async ({ page }) => {
+  test(`the example “${example.title}” opens from the start page and runs all cells on webgpu`, async ({ page }) => {
     test.setTimeout(300_000);
     const notebook = new NotebookUi(page);
     await notebook.open();
@@ -38,7 +32,6 @@ for (const example of examples) {
     expect(count).toBeGreaterThan(0);
     await expect(notebook.kernelStatus).toContainText('idle');
     for (let i = 0; i < count; i++) await expect(codeCells.nth(i)).toHaveAttribute('data-cell-status', 'idle');
-    if (!runs(example.file)) return;
 
     const started = Date.now();
     await notebook.button('Run all').click();
