@@ -30,6 +30,13 @@ interface Variant {
   layout: Layout;
 }
 
+/** A query set with the buffers its timestamps are resolved into and read back from. */
+interface TimingSet {
+  querySet: GPUQuerySet;
+  resolved: GPUBuffer;
+  readback: GPUBuffer;
+}
+
 /** What a timed pass fills in once its timestamps are read back. */
 interface TimedPass {
   startMs: number | null;
@@ -40,7 +47,14 @@ const SLOT_BYTES = 256;
 /** Cached bind groups at most (the cache starts over past this). */
 const MAX_BIND_GROUPS = 4096;
 const ARENA_SLOTS = 1024;
-/** Submit after this many dispatches so the GPU starts while JavaScript keeps recording. */
+/** Timed passes per query set (two timestamps each). */
+const TIMED_PER_SET = 2 * 256;
+/**
+ * Profiled kernels are submitted this many at a time, so the GPU's cost of writing their
+ * timestamps (about 8 µs a pass on an H100 through Vulkan) overlaps the recording of the next ones.
+ */
+const PROFILED_SUBMIT = 32;
+/** Submit after this many dispatches by default, so the GPU starts while JavaScript keeps recording. */
 const MAX_BATCH = 256;
 
 export class Dispatcher {
@@ -63,6 +77,10 @@ export class Dispatcher {
   /** The pipeline set last in the open pass. */
   private passPipeline: GPUComputePipeline | null = null;
   dispatches = 0;
+  /** Dispatches recorded before a submit (the benchmarks try others). */
+  batchLimit = MAX_BATCH;
+  /** Profiled kernels recorded before a submit (see PROFILED_SUBMIT). */
+  profiledBatchLimit = PROFILED_SUBMIT;
   /** Command buffers submitted so far. */
   submits = 0;
   /** Called after each submit (the pool destroys buffers it no longer keeps). */
@@ -70,7 +88,9 @@ export class Dispatcher {
   /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
   blockingCreations = 0;
   /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
-  private timing: { querySet: GPUQuerySet; records: TimedPass[]; onRead: (() => void)[] } | null = null;
+  private timing: { set: TimingSet; records: TimedPass[]; onRead: (() => void)[] } | null = null;
+  /** Query sets and their resolve and read-back buffers, reused once read (none made per batch). */
+  private freeTimingSets: TimingSet[] = [];
 
   /**
    * Where the device can write timestamps between dispatches inside a pass (Dawn's
@@ -243,9 +263,9 @@ export class Dispatcher {
       const i = this.timingSlot(record);
       this.setPipeline(pass, pipeline);
       pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.dynamicCount);
-      pass.writeTimestamp(this.timing!.querySet, 2 * i);
+      pass.writeTimestamp(this.timing!.set.querySet, 2 * i);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-      pass.writeTimestamp(this.timing!.querySet, 2 * i + 1);
+      pass.writeTimestamp(this.timing!.set.querySet, 2 * i + 1);
     } else {
       const pass = timed ? this.timedPass(record) : this.computePass();
       this.setPipeline(pass, pipeline);
@@ -254,7 +274,7 @@ export class Dispatcher {
       if (timed) this.endPass();
     }
     this.dispatches++;
-    if (this.slots >= MAX_BATCH) this.flush();
+    if (this.slots >= this.batchLimit || (timed && (this.timing?.records.length ?? 0) >= this.profiledBatchLimit)) this.flush();
   }
 
   /** A copy of `block` for an argument that only reads it (destroyed after the next submit). */
@@ -281,7 +301,7 @@ export class Dispatcher {
    */
   mark(): Promise<number | null> {
     if (!this.hasTimestamps) return Promise.resolve(null);
-    if (this.timing && this.timing.records.length >= 2 * MAX_BATCH - 1) this.flush();
+    if (this.timing && this.timing.records.length >= TIMED_PER_SET) this.flush();
     const record: TimedPass = { startMs: null, gpuMs: null };
     this.timedPass(record);
     this.endPass();
@@ -293,9 +313,18 @@ export class Dispatcher {
 
   /** The next pair of timestamp slots of this batch, for `record`. */
   private timingSlot(record: TimedPass): number {
-    if (!this.timing) this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 4 * MAX_BATCH }), records: [], onRead: [] };
+    if (!this.timing) this.timing = { set: this.freeTimingSets.pop() ?? this.timingSet(), records: [], onRead: [] };
     this.timing.records.push(record);
     return this.timing.records.length - 1;
+  }
+
+  private timingSet(): TimingSet {
+    const bytes = 2 * TIMED_PER_SET * 8;
+    return {
+      querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * TIMED_PER_SET }),
+      resolved: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
+      readback: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    };
   }
 
   /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
@@ -305,7 +334,7 @@ export class Dispatcher {
     if (this.splitPassesOnly) return (this.pass = this.commandEncoder().beginComputePass());
     const i = this.timingSlot(record);
     const writes = this.timedPassDescriptor.timestampWrites;
-    writes.querySet = this.timing!.querySet;
+    writes.querySet = this.timing!.set.querySet;
     writes.beginningOfPassWriteIndex = 2 * i;
     writes.endOfPassWriteIndex = 2 * i + 1;
     this.pass = this.commandEncoder().beginComputePass(this.timedPassDescriptor);
@@ -327,21 +356,19 @@ export class Dispatcher {
     if (!timing || !this.encoder) return null;
     this.timing = null;
     const count = 2 * timing.records.length;
-    const resolved = this.device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    const readback = this.device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    this.encoder.resolveQuerySet(timing.querySet, 0, count, resolved, 0);
+    const { querySet, resolved, readback } = timing.set;
+    this.encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
     this.encoder.copyBufferToBuffer(resolved, 0, readback, 0, count * 8);
     const profiled = timing.records.some((r) => 'name' in r);
     return () => {
-      const read = readback.mapAsync(GPUMapMode.READ).then(() => {
-        const ns = new BigInt64Array(readback.getMappedRange());
+      const read = readback.mapAsync(GPUMapMode.READ, 0, count * 8).then(() => {
+        const ns = new BigInt64Array(readback.getMappedRange(0, count * 8));
         timing.records.forEach((r, i) => {
           r.startMs = Number(ns[2 * i]) / 1e6;
           r.gpuMs = Math.max(0, Number(ns[2 * i + 1] - ns[2 * i]) / 1e6);
         });
         readback.unmap();
-        for (const b of [readback, resolved]) b.destroy();
-        timing.querySet.destroy();
+        this.freeTimingSets.push(timing.set);
         for (const done of timing.onRead) done();
       });
       if (profiled) addPending(read);
