@@ -1,6 +1,6 @@
 /** The pool reuses buffers by size, keeps at most its limit idle, and destroys the rest only after a submit. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BufferPool, bucketBytes, SLAB_MAX_BYTES } from './buffer-pool';
+import { BufferPool, bucketBytes, SLAB_MAX_BYTES, type GpuBlock } from './buffer-pool';
 import { GpuFaults } from './faults';
 
 function fakeDevice() {
@@ -34,19 +34,34 @@ describe('BufferPool', () => {
     expect(bucketBytes(100_000)).toBeGreaterThanOrEqual(100_000);
   });
 
-  it('keeps at most maxPooledBytes idle and destroys the rest after the next submit', () => {
+  it('keeps idle buffers up to the larger of maxPooledBytes and the peak of live bytes, and destroys the rest after the next submit', () => {
     const { device } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
     const size = 2 * SLAB_MAX_BYTES;
-    pool.maxPooledBytes = 2 * size;
-    const blocks = Array.from({ length: 4 }, () => pool.acquire(size));
-    blocks.forEach((b) => pool.release(b));
-    expect(pool.pooledBytes).toBe(2 * size);
-    const destroyed = () => blocks.filter((b) => (b.buffer as unknown as { destroyed: boolean }).destroyed).length;
-    expect(destroyed()).toBe(0); // nothing destroyed before the submit
+    pool.maxPooledBytes = size;
+    const destroyed = (blocks: GpuBlock[]) => blocks.filter((b) => (b.buffer as unknown as { destroyed: boolean }).destroyed).length;
+    // Four live at once: the peak is 4 x size, so all four are kept for the next loop.
+    const four = Array.from({ length: 4 }, () => pool.acquire(size));
+    four.forEach((b) => pool.release(b));
+    expect(pool.pooledBytes).toBe(4 * size);
+    // Two of twice the size: idle would reach 8 x size, past the peak of 4 x size; the second goes
+    // (the first stays: one idle buffer of each size is always kept).
+    const two = Array.from({ length: 2 }, () => pool.acquire(2 * size));
+    two.forEach((b) => pool.release(b));
+    expect(pool.pooledBytes).toBe(6 * size);
+    expect(destroyed(two)).toBe(0); // nothing destroyed before the submit
     pool.destroyDoomed();
-    expect(destroyed()).toBe(2);
+    expect(destroyed(two)).toBe(1);
     expect(pool.liveBytes).toBe(0);
+    // trim (torch.emptyCache) gives everything back and starts the peak over.
+    pool.trim();
+    expect(pool.pooledBytes).toBe(0);
+    const again = Array.from({ length: 3 }, () => pool.acquire(size));
+    pool.release(again[0]);
+    pool.release(again[1]);
+    pool.release(again[2]);
+    pool.destroyDoomed();
+    expect(destroyed(again)).toBe(0);
   });
 
   it('puts small tensors in shared slabs: one buffer for many, chunks reused, idle slabs trimmed', () => {
