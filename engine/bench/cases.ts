@@ -35,6 +35,12 @@ export interface Sizes {
   /** Repeats (median of) and warm-up runs per case; the heaviest cases use fewer. */
   repeats: number;
   warmup: number;
+  /**
+   * Runs issued back to back before each wait in the op cases (matmul, copy, chains, softmax,
+   * sum, conv2d), on every side: a time is then the GPU's rate plus a share of one wait, not a
+   * whole issue-and-wait round trip per run (training steps and the tiny op are timed as before).
+   */
+  runsPerWait: number;
 }
 
 export function sizes(quick: boolean): Sizes {
@@ -54,6 +60,7 @@ export function sizes(quick: boolean): Sizes {
     dispatchOps: quick ? 200 : 2000,
     repeats: quick ? 3 : 10,
     warmup: quick ? 1 : 3,
+    runsPerWait: quick ? 2 : 8,
   };
 }
 

@@ -31,16 +31,19 @@ export function markdownTable(rows: readonly Row[]): string {
 }
 
 /**
- * Median ms of `op` (which issues GPU work) plus `wait` (which returns once that work has
- * finished), each result freed after its wait; the same helper times every side of the bench.
+ * Median ms per run of `op` (which issues GPU work): each sample issues `perWait` runs back to
+ * back, then `wait`s once for all of them (it returns once that work has finished) and frees the
+ * results; the
+ * same helper times every JavaScript side of the bench (pytorch_reference.py does the same).
  */
-export async function timeOp<T>(op: () => T, wait: (r: T) => Promise<unknown>, free: (r: T) => void, repeats: number, warmup: number): Promise<number> {
+export async function timeOp<T>(op: () => T, wait: (results: T[]) => Promise<unknown>, free: (r: T) => void, repeats: number, warmup: number, perWait = 1): Promise<number> {
   const t = await time(async () => {
-    const r = op();
-    await wait(r);
-    free(r);
+    const results: T[] = [];
+    for (let i = 0; i < perWait; i++) results.push(op());
+    await wait(results);
+    for (const r of results) free(r);
   }, repeats, warmup);
-  return t.medianMs;
+  return t.medianMs / perWait;
 }
 
 /** Runs one case of one side; a failure is kept as that case's note instead of ending the bench. */

@@ -2,8 +2,9 @@
 
 Reads the case list the bench prints (`node bench.mjs --cases-json > cases.json`) and prints JSON
 {device, torch, ms: {case id: median ms per run}, notes}, which `run.ts --pytorch FILE` reads.
-Timed as the JavaScript sides are: wall clock of one run plus torch.cuda.synchronize(), the median
-of `repeats` runs after `warmup` runs (min(5, repeats) after 2 for the heavy cases). fp32 with
+Timed as the JavaScript sides are: wall clock of `runsPerWait` runs issued back to back plus one
+torch.cuda.synchronize(), per run, the median of `repeats` such samples after `warmup` (min(5,
+repeats) after 2 for the heavy cases); training steps wait after each step. fp32 with
 TF32 off for matmuls and convolutions.
 
     python3 engine/bench/pytorch_reference.py cases.json > pytorch.json
@@ -27,16 +28,19 @@ def sync():
         torch.cuda.synchronize()
 
 
-def timed(fn, repeats, warmup):
+def timed(fn, repeats, warmup, per_wait=1):
+    """Median ms per run: each sample issues `per_wait` runs, then one synchronize (as harness.ts's timeOp)."""
     for _ in range(warmup):
-        fn()
+        for _ in range(per_wait):
+            fn()
     sync()
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()
+        for _ in range(per_wait):
+            fn()
         sync()
-        samples.append((time.perf_counter() - start) * 1000)
+        samples.append((time.perf_counter() - start) * 1000 / per_wait)
     return statistics.median_low(samples)
 
 
@@ -153,7 +157,9 @@ def main():
             continue
         heavy = case.get("heavy", False)
         try:
-            result["ms"][cid] = timed(make[cid](), min(5, sizes["repeats"]) if heavy else sizes["repeats"], 2 if heavy else sizes["warmup"])
+            steps = cid in ("mlp-step", "cnn-step")  # timed a step per wait, as the JavaScript sides
+            per_wait = 1 if steps else sizes.get("runsPerWait", 1)
+            result["ms"][cid] = timed(make[cid](), min(5, sizes["repeats"]) if heavy else sizes["repeats"], 2 if heavy else sizes["warmup"], per_wait)
         except Exception as e:  # a case that fails (torch.compile without a compiler, say) is noted
             result["notes"][cid] = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"
         if dev == "cuda":

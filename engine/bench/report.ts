@@ -73,6 +73,8 @@ export interface Doc {
   device: string;
   command: string;
   quick: boolean;
+  /** Runs per wait in the op cases (Sizes.runsPerWait). */
+  runsPerWait: number;
   cases: Case[];
   sides: Sides;
   wickRows: Row[];
@@ -96,9 +98,10 @@ ${peerTable(d.cases, d.sides)}
 Ratios are speed ratios, the other side's time over Wick's: above 1, Wick is faster. Every side
 runs in this one Node process, one after another, on the same \`GPU\` object and adapter (Dawn,
 the \`webgpu\` package), each with a device of its own; PyTorch runs just before, in its own
-process on the same machine. Each case is the median of ${d.quick ? 'a few' : '10 (5 for the heaviest)'} runs after warm-up runs, and
-each run waits for the GPU to finish (Wick: \`torch.synchronize()\`; TF.js: submit its queue and
-\`onSubmittedWorkDone\`; jax-js: \`blockUntilReady\`; PyTorch: \`torch.cuda.synchronize()\`), so a
+process on the same machine. Each op case (matmul, copy, chains, softmax, sum, conv2d) is the
+median of ${d.quick ? 'a few' : '10 (5 for the heaviest)'} samples after warm-up, each sample ${d.runsPerWait} runs issued back to back and then
+one wait for the GPU, divided by ${d.runsPerWait}; training steps wait after each step. The wait (Wick: \`torch.synchronize()\`; TF.js: submit its queue and
+\`onSubmittedWorkDone\`; jax-js: \`blockUntilReady\` of every result; PyTorch: \`torch.cuda.synchronize()\`), so a
 time is wall clock from issue to completion, CPU included. GB/s rows count the input read once
 and the output written once (for the chain, the fused minimum: eager versions move six times
 that). TF.js has no fusion, so its chain is eager only; jax-js arrays are lazy and its training
@@ -124,7 +127,7 @@ The GPU machine's CPU and GPU timings are noisy from run to run (earlier runs re
 113 µs/op for the same tiny op, and 4.5 to 15.2 TFLOP/s for the same 4096^3 matmul): compare rows
 of one run only. The profiler rows alternate plain and profiled runs for that reason. The soak
 runs an ordinary training loop with no manual frees: flat live bytes mean nothing leaks, and
-pooled bytes show what the allocator keeps for reuse (idle own buffers up to 2 GiB, free slab bytes up to 256 MiB). Numbers from a
+pooled bytes show what the allocator keeps for reuse (idle own buffers up to 2 GiB or the peak of live bytes, free slab bytes up to 256 MiB). Numbers from a
 software adapter (SwiftShader) say nothing about speed.
 `;
 }

@@ -99,6 +99,6 @@ const out = flag('--out') ?? fileURLToPath(new URL('./RESULTS.md', import.meta.u
 // The command as run (the bundle or tsx), file arguments by their names only.
 const runner = process.env.WICK_BENCH_BUNDLE ? 'node --expose-gc bench.mjs' : 'npm run bench --';
 const command = `${runner} ${args.map((a) => (a.includes('/') ? basename(a) : a)).join(' ')}`.trim();
-writeFileSync(out, renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, cases: list, sides, wickRows }));
+writeFileSync(out, renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, runsPerWait: s.runsPerWait, cases: list, sides, wickRows }));
 console.log(`written ${out}`);
 process.exit(checks.ok ? 0 : 1);

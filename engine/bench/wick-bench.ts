@@ -121,7 +121,7 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
   const free = (t: Tensor) => t.dispose();
   // torch.scope frees each run's intermediates at once (as tf.tidy and jax-js's references do).
   const timed = (op: () => Tensor, heavy = false, scoped = true) =>
-    timeOp(() => (scoped ? torch.scope(op) : op()), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup);
+    timeOp(() => (scoped ? torch.scope(op) : op()), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup, s.runsPerWait);
   for (const mm of s.matmul) {
     await attempt(res, matmulId(mm), async () => {
       const lead = mm.batch > 1 ? [mm.batch] : [];

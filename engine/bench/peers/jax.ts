@@ -22,10 +22,11 @@ export async function jaxCases(s: Sizes): Promise<SideResult & { info: string }>
     return scale === 1 ? a : a.mul(scale);
   };
   // The same wait as the other sides: issue what is pending, then wait for the queue (jax-js's
-  // blockUntilReady submits the array's pending kernels and maps a zero-byte read behind them).
-  const wait = (r: JaxArray) => r.blockUntilReady();
+  // blockUntilReady submits each array's pending kernels, its arrays being lazy, and waits for
+  // them all together).
+  const wait = (results: JaxArray[]) => jax.blockUntilReady(results);
   const free = (r: JaxArray) => r.dispose();
-  const timed = (op: () => JaxArray, heavy = false) => timeOp(op, wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup);
+  const timed = (op: () => JaxArray, heavy = false) => timeOp(op, wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup, s.runsPerWait);
   const chain = (a: JaxArray) => np.negative(np.exp(nn.relu(a.mul(2).add(1)).sub(0.5)));
   const pad = (k: number): [number, number][] => [[k >> 1, k >> 1], [k >> 1, k >> 1]];
   const res = emptyResult();

@@ -47,7 +47,7 @@ export async function tfjsCases(s: Sizes): Promise<SideResult & { info: string }
   const chain = (a: Tensor) => tf.neg(tf.exp(tf.sub(tf.relu(tf.add(tf.mul(a, 2), 1)), 0.5)));
   const res = emptyResult();
   const free = (t: Tensor) => t.dispose();
-  const timed = (op: () => Tensor, heavy = false) => timeOp(() => tf.tidy(op), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup);
+  const timed = (op: () => Tensor, heavy = false) => timeOp(() => tf.tidy(op), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup, s.runsPerWait);
 
   for (const mm of s.matmul) {
     await attempt(res, matmulId(mm), async () => {
