@@ -64,12 +64,12 @@ function chunkBytes(bytes: number): number {
  * Idle bytes of own-buffer tensors the pool keeps at least (it keeps up to the peak of live
  * own-buffer bytes where that is higher, as PyTorch's caching allocator keeps what it once
  * reserved). Tensors come back when the garbage collector finds them, which can be many steps
- * late; past the limit, released buffers are destroyed instead of kept, so the pool stays bounded
- * however late the collector runs. One idle buffer of each size is always kept, so a loop of
- * tensors bigger than the limit still reuses its buffers (making a buffer of hundreds of MB costs
- * milliseconds). A synchronous loop of big tensors makes new ones until it yields (the collector
- * returns nothing before); without the peak, every run of such a loop would make most of them
- * again (on an H100, 0.75 ms of CPU per 32 MB buffer, and more when the GPU first touches it).
+ * late; past the limit, the idle buffers released longest ago are destroyed, so the pool stays
+ * bounded however late the collector runs and keeps what the latest work used (making a buffer of
+ * hundreds of MB costs milliseconds). A synchronous loop of big tensors makes new ones until it
+ * yields (the collector returns nothing before); without the peak, every run of such a loop would
+ * make most of them again (on an H100, 0.75 ms of CPU per 32 MB buffer, and more when the GPU
+ * first touches it).
  */
 export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
 
@@ -81,6 +81,8 @@ export const MAX_SLAB_FREE_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
   private free = new Map<number, GpuBlock[]>();
+  /** Idle own buffers, released longest ago first (the first to go past the limit). */
+  private idleOrder = new Set<GpuBlock>();
   private freeChunks = new Map<number, GpuBlock[]>();
   private slabs: Slab[] = [];
   liveBytes = 0;
@@ -124,6 +126,7 @@ export class BufferPool {
     if (this.ownLiveBytes > this.peakOwnLiveBytes) this.peakOwnLiveBytes = this.ownLiveBytes;
     if (reused) {
       this.idleBytes -= size;
+      this.idleOrder.delete(reused);
       return reused;
     }
     const create = () => this.device.createBuffer({ size, usage: usage() });
@@ -178,20 +181,27 @@ export class BufferPool {
     }
     this.ownLiveBytes -= size;
     let list = this.free.get(size);
-    if (list?.length && this.idleBytes + size > Math.max(this.maxPooledBytes, this.peakOwnLiveBytes)) {
-      // Recorded work may still use it: destroyed once that work is submitted.
-      this.doomed.push(block.buffer);
-      return;
-    }
-    this.idleBytes += size;
     if (!list) this.free.set(size, (list = []));
     list.push(block);
+    this.idleOrder.add(block);
+    this.idleBytes += size;
+    const limit = Math.max(this.maxPooledBytes, this.peakOwnLiveBytes);
+    for (const oldest of this.idleOrder) {
+      if (this.idleBytes <= limit || oldest === block) break;
+      const sameSize = this.free.get(oldest.size)!;
+      sameSize.splice(sameSize.indexOf(oldest), 1);
+      this.idleOrder.delete(oldest);
+      this.idleBytes -= oldest.size;
+      // Recorded work may still use it: destroyed once that work is submitted.
+      this.doomed.push(oldest.buffer);
+    }
   }
 
   /** Destroys every idle buffer and every slab with no live tensor (e.g. after a failed allocation). */
   trim(): void {
     for (const list of this.free.values()) for (const b of list) b.buffer.destroy();
     this.free.clear();
+    this.idleOrder.clear();
     const idle = new Set(this.slabs.filter((s) => s.used === 0));
     for (const slab of idle) slab.buffer.destroy();
     this.slabs = this.slabs.filter((s) => !idle.has(s));
