@@ -7,7 +7,8 @@ import { addPending, recordKernel, type KernelInfo } from '../../profile/recorde
 import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
 import { GpuBlock, wholeBuffer } from './buffer-pool';
-import { aliasesOf, bindingSignature, isDynamic, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
+import { BindGroupCache } from './bind-group-cache';
+import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /** A kernel's WGSL and the pipelines made from it, one per binding signature (binding-variants.ts). */
 export interface Kernel {
@@ -44,8 +45,6 @@ interface TimedPass {
 }
 
 const SLOT_BYTES = 256;
-/** Cached bind groups at most (the cache starts over past this). */
-const MAX_BIND_GROUPS = 4096;
 const ARENA_SLOTS = 1024;
 /** Timed passes per query set (two timestamps each). */
 const TIMED_PER_SET = 2 * 256;
@@ -68,7 +67,9 @@ export class Dispatcher {
   private byCode = new Map<string, Kernel>();
   private preparing = new Map<string, Promise<void>>();
   private layouts = new Map<string, Layout>();
-  private bindGroups = new Map<string, GPUBindGroup>();
+  private bindGroups: BindGroupCache;
+  /** The signature of a dispatch of n distinct blocks, by n (the common case, no string built). */
+  private plainSignatures: string[] = [];
   /** setBindGroup's dynamic offsets: the metadata slot, then slab chunks' offsets in binding order. */
   private dynamicOffsets = new Uint32Array(16);
   private dynamicCount = 1;
@@ -107,6 +108,7 @@ export class Dispatcher {
     this.maxDynamic = Math.min(8, device.limits.maxDynamicStorageBuffersPerPipelineLayout ?? 4);
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.bindGroups = new BindGroupCache(device, { buffer: this.arena, offset: 0, size: SLOT_BYTES });
   }
 
   /** The kernel for `key`, generating its WGSL with `source()` only the first time. */
@@ -196,36 +198,6 @@ export class Dispatcher {
     return Promise.all(work).then(() => undefined);
   }
 
-  /** The bind group of a dispatch's blocks (the metadata slot comes as a dynamic offset), cached by block ids. */
-  private bindGroup(layout: Layout, blocks: readonly GpuBlock[], signature: string): GPUBindGroup {
-    let key = layout.key;
-    let offsets = 1;
-    for (let i = 0; i < blocks.length; i++) {
-      const b = blocks[i];
-      if (isDynamic(signature, i)) {
-        // Any chunk of this slab (or the whole buffer): its offset comes with setBindGroup.
-        key += b.slab ? `|s${b.slab.id}` : `|b${b.id}`;
-        this.dynamicOffsets[offsets++] = b.offset;
-      } else key += `|${b.id}`;
-    }
-    this.dynamicCount = offsets;
-    let group = this.bindGroups.get(key);
-    if (!group) {
-      const aliases = signature.includes('=') ? aliasesOf(signature) : null;
-      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: 0, size: SLOT_BYTES } }];
-      blocks.forEach((b, i) => {
-        if (aliases?.has(i)) return;
-        const offset = isDynamic(signature, i) ? 0 : b.offset;
-        entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset, size: b.size } });
-      });
-      group = this.device.createBindGroup({ layout: layout.group, entries });
-      // Destroyed buffers stay referenced by their bind groups: start over now and then.
-      if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups.clear();
-      this.bindGroups.set(key, group);
-    }
-    return group;
-  }
-
   private commandEncoder(): GPUCommandEncoder {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     return this.encoder;
@@ -248,15 +220,15 @@ export class Dispatcher {
     const record = info ? recordKernel('webgpu', info) : null;
     if (meta.length > SLOT_BYTES / 4) throw new Error(`kernel metadata of ${meta.length} words exceeds one ${SLOT_BYTES}-byte slot`);
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
-    for (const i of mismatchedAliases(blocks, kernel.args)) blocks[i] = this.scratchCopy(blocks[i], kernel.args[i]);
-    const signature = bindingSignature(blocks, this.maxDynamic);
+    const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(kernel, blocks);
     const { pipeline, layout } = this.variant(kernel, signature);
     if (this.slots === ARENA_SLOTS) this.flush();
     const slot = this.slots++;
     const base = (slot * SLOT_BYTES) / 4;
     for (let i = 0; i < meta.length; i++) this.arenaWords[base + i] = meta[i];
     this.dynamicOffsets[0] = slot * SLOT_BYTES;
-    const bindGroup = this.bindGroup(layout, blocks, signature);
+    const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
+    this.dynamicCount = this.bindGroups.dynamicCount;
     const timed = record !== null && this.hasTimestamps;
     if (timed && this.timestampsInsidePasses) {
       const pass = this.computePass() as GPUComputePassEncoder & { writeTimestamp(q: GPUQuerySet, i: number): void };
@@ -275,6 +247,16 @@ export class Dispatcher {
     }
     this.dispatches++;
     if (this.slots >= this.batchLimit || (timed && (this.timing?.records.length ?? 0) >= this.profiledBatchLimit)) this.flush();
+  }
+
+  private plainSignature(count: number): string {
+    return (this.plainSignatures[count] ??= plainSignature(count, this.maxDynamic));
+  }
+
+  /** The signature where a block is bound more than once (reading a copy where the WGSL types differ). */
+  private aliasedSignature(kernel: Kernel, blocks: GpuBlock[]): string {
+    for (const i of mismatchedAliases(blocks, kernel.args)) blocks[i] = this.scratchCopy(blocks[i], kernel.args[i]);
+    return bindingSignature(blocks, this.maxDynamic);
   }
 
   /** A copy of `block` for an argument that only reads it (destroyed after the next submit). */
@@ -403,6 +385,11 @@ export class Dispatcher {
     this.slots = 0;
     readTimings?.();
   }
+}
+
+function allDistinct(blocks: readonly GpuBlock[]): boolean {
+  for (let i = 1; i < blocks.length; i++) for (let j = 0; j < i; j++) if (blocks[i] === blocks[j]) return false;
+  return true;
 }
 
 /** Workgroup counts for `invocations` threads in groups of `size`, folded into 2-D past 65535. */
