@@ -21,6 +21,8 @@ let nextBlockId = 1;
 export class Slab {
   readonly id = nextBlockId++;
   used = 0;
+  /** Its free chunks (handed out last in, first out). */
+  readonly free: GpuBlock[] = [];
   constructor(
     readonly buffer: GPUBuffer,
     readonly chunks: readonly GpuBlock[],
@@ -83,7 +85,13 @@ export class BufferPool {
   private free = new Map<number, GpuBlock[]>();
   /** Idle own buffers, released longest ago first (the first to go past the limit). */
   private idleOrder = new Set<GpuBlock>();
-  private freeChunks = new Map<number, GpuBlock[]>();
+  /**
+   * Slabs with free chunks, by chunk size; chunks come from the last one until it is full. Chunks
+   * come back in whatever order the garbage collector finds their tensors: taking them from one
+   * slab at a time keeps the slabs one dispatch binds few, and so its bind groups (cached by
+   * slab) few. Taking them in release order made a loop of tiny ops create hundreds of bind groups.
+   */
+  private openSlabs = new Map<number, Slab[]>();
   private slabs: Slab[] = [];
   liveBytes = 0;
   /** Live bytes of own buffers, and their peak since the pool was last trimmed. */
@@ -139,21 +147,24 @@ export class BufferPool {
 
   /** A free chunk of `size` bytes, cutting a new slab when none is left. */
   private chunk(size: number): GpuBlock {
-    let list = this.freeChunks.get(size);
-    if (!list?.length) {
+    let open = this.openSlabs.get(size);
+    if (!open) this.openSlabs.set(size, (open = []));
+    if (!open.length) {
       const bytes = Math.max(SLAB_BYTES, 8 * size);
       const buffer = this.device.createBuffer({ size: bytes, usage: usage() });
       const chunks: GpuBlock[] = [];
       const slab = new Slab(buffer, chunks);
       for (let offset = bytes - size; offset >= 0; offset -= size) chunks.push(new GpuBlock(buffer, offset, size, slab));
+      slab.free.push(...chunks);
       this.slabs.push(slab);
       this.slabFreeBytes += bytes;
       this.lastCreatedBytes = bytes;
-      if (!list) this.freeChunks.set(size, (list = []));
-      list.push(...chunks);
+      open.push(slab);
     }
-    const block = list.pop()!;
-    block.slab!.used++;
+    const slab = open[open.length - 1];
+    const block = slab.free.pop()!;
+    if (!slab.free.length) open.pop();
+    slab.used++;
     this.liveBytes += size;
     this.slabFreeBytes -= size;
     return block;
@@ -166,13 +177,15 @@ export class BufferPool {
       const slab = block.slab;
       slab.used--;
       this.slabFreeBytes += size;
-      const list = this.freeChunks.get(size)!;
-      list.push(block);
+      slab.free.push(block);
+      // A full slab with room again goes below the one chunks now come from.
+      const open = this.openSlabs.get(size)!;
+      if (slab.free.length === 1) open.unshift(slab);
       // Past the limit, a slab of big chunks whose chunks are all free goes (after the next
       // submit). Slabs of small chunks stay: they hold little, and destroying them would make a
       // loop of tiny ops cut new slabs (and bind groups) over and over.
       if (slab.used === 0 && size >= BIG_CHUNK_BYTES && this.slabFreeBytes > this.maxSlabFreeBytes) {
-        this.freeChunks.set(size, list.filter((c) => c.slab !== slab));
+        open.splice(open.indexOf(slab), 1);
         this.slabs.splice(this.slabs.indexOf(slab), 1);
         this.slabFreeBytes -= slab.buffer.size;
         this.doomed.push(slab.buffer);
@@ -205,7 +218,7 @@ export class BufferPool {
     const idle = new Set(this.slabs.filter((s) => s.used === 0));
     for (const slab of idle) slab.buffer.destroy();
     this.slabs = this.slabs.filter((s) => !idle.has(s));
-    for (const [size, list] of this.freeChunks) this.freeChunks.set(size, list.filter((b) => !idle.has(b.slab!)));
+    for (const [size, open] of this.openSlabs) this.openSlabs.set(size, open.filter((slab) => !idle.has(slab)));
     this.idleBytes = 0;
     this.peakOwnLiveBytes = this.ownLiveBytes;
     this.slabFreeBytes = this.slabs.reduce((n, s) => n + s.buffer.size - s.used * s.chunks[0].size, 0);
