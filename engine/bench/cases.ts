@@ -38,7 +38,8 @@ export interface Sizes {
   /**
    * Runs issued back to back before each wait in the op cases (matmul, copy, chains, softmax,
    * sum, conv2d), on every side: a time is then the GPU's rate plus a share of one wait, not a
-   * whole issue-and-wait round trip per run (training steps and the tiny op are timed as before).
+   * whole issue-and-wait round trip per run (training steps wait per step; the tiny op is timed as
+   * the median of 9 runs of `dispatchOps` ops).
    */
   runsPerWait: number;
 }
@@ -112,7 +113,7 @@ export function cases(s: Sizes): Case[] {
   });
   list.push({ id: 'mlp-step', label: `MLP 784-1024-1024-10 step, batch ${s.mlpBatch}, SGD`, unit: 'ms/step', work: 0, sides: ALL });
   list.push({ id: 'cnn-step', label: `CNN (conv-relu-pool x2, linear) step, ${s.cnnBatch}x1x28x28, SGD`, unit: 'ms/step', work: 0, sides: ALL });
-  list.push({ id: 'dispatch-cpu', label: `tiny op (add on [4]): CPU time to issue, ${s.dispatchOps} ops`, unit: 'µs/op', work: 0, sides: ALL });
+  list.push({ id: 'dispatch-cpu', label: `tiny op (add on [4]): CPU time to issue, ${s.dispatchOps} ops, median of 9 runs`, unit: 'µs/op', work: 0, sides: ALL });
   list.push({ id: 'dispatch-total', label: `tiny op: issue + finish on the GPU, per op`, unit: 'µs/op', work: 0, sides: ALL });
   return list;
 }

@@ -56,13 +56,24 @@ export async function attempt(into: { ms: Record<string, number>; notes: Record<
   }
 }
 
-/** CPU µs to issue `ops` tiny ops, and µs per op until the GPU has finished them. */
-export async function tinyOpCost(ops: number, issue: () => unknown, wait: (last: unknown) => Promise<unknown>): Promise<{ cpuMs: number; totalMs: number }> {
+/**
+ * CPU ms per op to issue `ops` tiny ops, and ms per op until the GPU has finished them: the
+ * median of `repeats` runs after one warm run (a single run reads the garbage collector's and the
+ * machine's hiccups as the op's cost).
+ */
+export async function tinyOpCost(ops: number, issue: () => unknown, wait: (last: unknown) => Promise<unknown>, repeats = 9): Promise<{ cpuMs: number; totalMs: number }> {
   await wait(issue()); // warm: pipelines made, buffers pooled
-  const started = performance.now();
-  const last = issue();
-  const issued = performance.now();
-  await wait(last);
-  const done = performance.now();
-  return { cpuMs: (issued - started) / ops, totalMs: (done - started) / ops };
+  const cpu: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now();
+    const last = issue();
+    const issued = performance.now();
+    await wait(last);
+    const done = performance.now();
+    cpu.push((issued - started) / ops);
+    total.push((done - started) / ops);
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  return { cpuMs: median(cpu), totalMs: median(total) };
 }

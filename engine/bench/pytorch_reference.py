@@ -126,8 +126,9 @@ def runners(sizes):
     return out
 
 
-def tiny_op_cost(ops):
-    """CPU ms to issue `ops` tiny adds, and ms per op until the GPU has finished them."""
+def tiny_op_cost(ops, repeats=9):
+    """CPU ms per op to issue `ops` tiny adds, and ms per op until the GPU has finished them: the
+    median of `repeats` runs after one warm run (as harness.ts's tinyOpCost)."""
     tiny = torch.ones(4, device=dev)
 
     def issue():
@@ -138,12 +139,16 @@ def tiny_op_cost(ops):
 
     issue()
     sync()
-    start = time.perf_counter()
-    issue()
-    issued = time.perf_counter()
-    sync()
-    done = time.perf_counter()
-    return (issued - start) * 1000 / ops, (done - start) * 1000 / ops
+    cpu, total = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        issue()
+        issued = time.perf_counter()
+        sync()
+        done = time.perf_counter()
+        cpu.append((issued - start) * 1000 / ops)
+        total.append((done - start) * 1000 / ops)
+    return statistics.median_low(cpu), statistics.median_low(total)
 
 
 def main():
