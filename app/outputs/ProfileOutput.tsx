@@ -33,6 +33,13 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
           Download trace
         </button>
       </div>
+      {output.timestampQuantumMs ? (
+        <p className="muted" role="note">
+          GPU timestamps are rounded to {(output.timestampQuantumMs * 1000).toFixed(1)} µs by the WebGPU implementation: kernels shorter than that
+          read as 0 or one step, and only sums over many kernels are accurate. In Chrome, chrome://flags/#enable-webgpu-developer-features
+          gives exact times.
+        </p>
+      ) : null}
       <KernelTable kernels={output.kernels} timeLabel={timeLabel} />
       <KernelTimeline kernels={output.kernels} />
       <details>

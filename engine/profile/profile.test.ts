@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../core/dtype';
 import { torch, F, type Tensor } from '../index';
 import { testDevices } from '../testing/devices';
+import { Profile } from './profile';
 
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {
@@ -65,6 +66,18 @@ describe('torch.profile', () => {
 });
 
 describe('torch.gpuTimer', () => {
+  it('says when GPU timestamps come rounded (as browsers round them), and Dawn here gives exact ones', async () => {
+    const record = { name: 'add', device: 'webgpu' as const, flops: 4, bytes: 48, gpuMs: 0, cpuMs: null, startMs: 0, group: null, site: null };
+    expect(new Profile([record], 1, true, 0.065536).table()).toContain('GPU timestamps here are rounded to 65.5 µs');
+    expect(new Profile([record], 1, true, null).table()).not.toContain('rounded');
+    for (const d of devices) {
+      if (d !== 'webgpu') continue;
+      const x = torch.ones([64], { device: d });
+      const prof = await torch.profile(() => x.add(1).mul(2).data());
+      if (prof.hasTimestamps) expect(prof.timestampQuantumMs).toBeNull();
+    }
+  });
+
   it('times GPU work with two timestamps, or says null without them', async () => {
     for (const d of devices.filter((dev) => dev === 'webgpu')) {
       const x = torch.randn([64, 64], { device: d });

@@ -69,7 +69,11 @@ export interface KernelSummary {
 export class Profile {
   readonly kernels: ProfileKernel[];
 
-  constructor(records: KernelRecord[], readonly wallMs: number, readonly hasTimestamps: boolean) {
+  /**
+   * @param timestampQuantumMs the step GPU timestamps came in where the browser rounds them (null
+   * where they are exact or absent): kernels shorter than a step read as 0 or as one step.
+   */
+  constructor(records: KernelRecord[], readonly wallMs: number, readonly hasTimestamps: boolean, readonly timestampQuantumMs: number | null = null) {
     const t0 = Math.min(...records.map((r) => r.startMs ?? Infinity));
     this.kernels = records.map((r) => new ProfileKernel(r, t0));
   }
@@ -107,6 +111,7 @@ export class Profile {
     const line = widths.map((w) => '-'.repeat(w)).join('  ');
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     const notes = [`Kernels: ${this.kernels.length}  ${timeLabel} total: ${this.totalMs.toFixed(3)}ms  Wall: ${this.wallMs.toFixed(3)}ms`];
+    if (this.hasTimestamps && this.timestampQuantumMs !== null) notes.push(quantizationNote(this.timestampQuantumMs));
     if (!this.hasTimestamps) {
       const onGpu = this.kernels.some((k) => k.device === 'webgpu');
       notes.push(onGpu ? 'This GPU adapter has no timestamp queries: times are wall-clock estimates, not GPU times.' : 'Kernels ran on the CPU device: times are CPU kernel times.');
@@ -140,10 +145,18 @@ export interface ProfileOptions {
 export async function profile(fn: () => unknown, options: ProfileOptions = {}): Promise<Profile> {
   // Compiled graphs whose kernels are still being compiled would run eagerly: wait for them.
   await pipelinesSettled();
-  const webgpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean }) : null;
+  const webgpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean; timestampQuantumMs?: number | null }) : null;
   const { kernels, wallMs } = await collect(async () => {
     await fn();
     await webgpu?.finish?.();
   }, options.withStack ?? false);
-  return new Profile(kernels, wallMs, !!webgpu?.hasTimestamps && kernels.some((k) => k.gpuMs !== null));
+  const stamped = !!webgpu?.hasTimestamps && kernels.some((k) => k.gpuMs !== null);
+  // Rounding to a microsecond or more is the browser's (exact timestamps step by 1 ns).
+  const quantum = stamped ? (webgpu?.timestampQuantumMs ?? null) : null;
+  return new Profile(kernels, wallMs, stamped, quantum !== null && quantum >= 0.001 ? quantum : null);
+}
+
+/** What a profile says where the browser rounds GPU timestamps. */
+export function quantizationNote(quantumMs: number): string {
+  return `GPU timestamps here are rounded to ${(quantumMs * 1000).toFixed(1)} µs by the WebGPU implementation, against timing attacks (in Chrome, chrome://flags/#enable-webgpu-developer-features gives exact ones): kernels shorter than that read as 0 or one step, and only sums over many kernels are accurate.`;
 }

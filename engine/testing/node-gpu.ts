@@ -15,7 +15,10 @@ export async function nodeGpu(): Promise<GPU | null> {
   try {
     const dawn = await import('webgpu');
     Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create(process.env.WICK_DAWN_OPTIONS ? process.env.WICK_DAWN_OPTIONS.split(',') : []);
+    // Dawn rounds GPU timestamps to 2^16 ns unless told not to (browsers keep rounding them):
+    // tests and benchmarks here want exact ones.
+    const options = ['disable-dawn-features=timestamp_quantization', ...(process.env.WICK_DAWN_OPTIONS ? process.env.WICK_DAWN_OPTIONS.split(',') : [])];
+    const gpu = dawn.create(options);
     return (await gpu.requestAdapter()) ? gpu : null;
   } catch {
     return null;

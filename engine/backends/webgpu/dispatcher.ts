@@ -326,6 +326,13 @@ export class Dispatcher {
   /** One descriptor for every timed pass, its indices set each time (no garbage per profiled kernel). */
   private timedPassDescriptor = { timestampWrites: { querySet: null as unknown as GPUQuerySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } };
 
+  /**
+   * The step GPU timestamps came in, in ns, as the last batch read back shows (the largest power
+   * of two dividing every value): 1 where they are exact; browsers round them (Chrome: to about
+   * 100 µs unless its WebGPU developer features are on; Dawn's own default: 2^16 ns).
+   */
+  timestampQuantumNs: number | null = null;
+
   /** For the profiler benchmark only: a pass per profiled kernel but no timestamps, to tell the two costs apart. */
   splitPassesOnly = false;
 
@@ -345,6 +352,9 @@ export class Dispatcher {
     return () => {
       const read = readback.mapAsync(GPUMapMode.READ, 0, count * 8).then(() => {
         const ns = new BigInt64Array(readback.getMappedRange(0, count * 8));
+        let bits = 0n;
+        for (const v of ns) bits |= v;
+        if (bits > 0n) this.timestampQuantumNs = Number(bits & -bits);
         timing.records.forEach((r, i) => {
           r.startMs = Number(ns[2 * i]) / 1e6;
           r.gpuMs = Math.max(0, Number(ns[2 * i + 1] - ns[2 * i]) / 1e6);

@@ -116,6 +116,12 @@ export class WebGpuBackend implements Backend {
     return this.gpu.features.has('timestamp-query');
   }
 
+  /** The step GPU timestamps come in (ms), as read so far; null before any. */
+  get timestampQuantumMs(): number | null {
+    const ns = this.dispatcher.timestampQuantumNs;
+    return ns === null ? null : ns / 1e6;
+  }
+
   /** A point on the GPU timeline after all work recorded so far, in ms (null without timestamps). */
   mark(): Promise<number | null> {
     return this.dispatcher.mark();
