@@ -152,6 +152,9 @@ export class WebGpuBackend implements Backend {
         maxBufferSize: l.maxBufferSize,
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        // Slab chunks bind by dynamic offset (one bind group per slab): kernels with more storage
+        // arguments than the default 4 bind the rest per block, a new bind group as blocks change.
+        maxDynamicStorageBuffersPerPipelineLayout: l.maxDynamicStorageBuffersPerPipelineLayout,
       },
     });
     const info = adapter.info;
