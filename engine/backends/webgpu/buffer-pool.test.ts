@@ -94,4 +94,31 @@ describe('BufferPool', () => {
     expect(pool.pooledBytes).toBe(1024 * 1024);
     expect(pool.acquire(100_000).buffer).toBe(made[0]);
   });
+
+  it('through many random acquires and releases (with limits, submits and trims) never hands out nothing, a live block or a destroyed buffer', () => {
+    const { device } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    pool.maxSlabFreeBytes = 8 << 20;
+    pool.maxPooledBytes = 16 << 20;
+    let seed = 1;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const sizes = [16, 1000, 100_000, 2 << 20, 3 << 20, 8 << 20];
+    const live = new Set<GpuBlock>();
+    for (let step = 0; step < 60_000; step++) {
+      if (random() < 0.55 || live.size === 0) {
+        const block = pool.acquire(sizes[Math.floor(random() * sizes.length)]);
+        expect(block, `step ${step}`).toBeDefined();
+        expect(live.has(block), `step ${step}`).toBe(false);
+        expect((block.buffer as unknown as { destroyed: boolean }).destroyed, `step ${step}`).toBe(false);
+        live.add(block);
+      } else {
+        const all = [...live];
+        const block = all[Math.floor(random() * all.length)];
+        live.delete(block);
+        pool.release(block);
+      }
+      if (step % 1000 === 0) pool.destroyDoomed();
+      if (step % 20_000 === 19_999) pool.trim();
+    }
+  });
 });

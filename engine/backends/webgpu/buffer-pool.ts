@@ -92,7 +92,7 @@ export class BufferPool {
    * slab) few. Taking them in release order made a loop of tiny ops create hundreds of bind groups.
    */
   private openSlabs = new Map<number, Slab[]>();
-  /** Slabs cut so far, by chunk size (each next one holds more chunks). */
+  /** Slabs cut so far by chunk size, counted up to 2 (the first holds 8 chunks, the second 16, the rest 32). */
   private slabsCut = new Map<number, number>();
   private slabs: Slab[] = [];
   liveBytes = 0;
@@ -157,8 +157,8 @@ export class BufferPool {
       // slabs, and so needs few bind groups (cached by slab); on an H100 an MLP step created
       // about 20 bind groups with slabs of 8 chunks of 2 MiB, about 6 with 32.
       const cut = this.slabsCut.get(size) ?? 0;
-      this.slabsCut.set(size, cut + 1);
-      const bytes = Math.max(SLAB_BYTES, Math.min(32, 8 << cut) * size);
+      if (cut < 2) this.slabsCut.set(size, cut + 1);
+      const bytes = Math.max(SLAB_BYTES, (8 << cut) * size);
       const buffer = this.device.createBuffer({ size: bytes, usage: usage() });
       const chunks: GpuBlock[] = [];
       const slab = new Slab(buffer, chunks);
