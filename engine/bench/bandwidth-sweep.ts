@@ -18,13 +18,13 @@ import { plainSource, type View } from '../backends/backend';
 import type { Expr } from '../ops/op-types';
 import type { DType } from '../core/dtype';
 import { nodeGpu } from '../testing/node-gpu';
+import { median } from './harness';
 
 const N = Number(process.argv[2]) || 64 * 1024 * 1024;
 const REPS = 20;
 const ROUNDS = 7;
 const PYTORCH_COPY_GBS = 3000;
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const f32: DType = 'float32';
 const input = (index: number): Expr => ({ kind: 'input', index, dtype: f32 });
 const scalar = (index: number): Expr => ({ kind: 'scalar', index, dtype: f32 });

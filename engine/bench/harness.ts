@@ -4,6 +4,9 @@ export interface Timing {
   runs: number;
 }
 
+/** The median of `values` (the upper one of an even count). */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
+
 /** Times `run` (which must wait for its GPU work) after `warmup` calls; median of `repeats`. */
 export async function time(run: () => Promise<unknown>, repeats = 10, warmup = 3): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await run();
@@ -13,8 +16,7 @@ export async function time(run: () => Promise<unknown>, repeats = 10, warmup = 3
     await run();
     samples.push(performance.now() - started);
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)], runs: repeats };
+  return { medianMs: median(samples), runs: repeats };
 }
 
 export interface Row {
@@ -33,8 +35,8 @@ export function markdownTable(rows: readonly Row[]): string {
 /**
  * Median ms per run of `op` (which issues GPU work): each sample issues `perWait` runs back to
  * back, then `wait`s once for all of them (it returns once that work has finished) and frees the
- * results; the
- * same helper times every JavaScript side of the bench (pytorch_reference.py does the same).
+ * results. The same helper times every JavaScript side of the bench (pytorch_reference.py does
+ * the same).
  */
 export async function timeOp<T>(op: () => T, wait: (results: T[]) => Promise<unknown>, free: (r: T) => void, repeats: number, warmup: number, perWait = 1): Promise<number> {
   const t = await time(async () => {
@@ -74,6 +76,5 @@ export async function tinyOpCost(ops: number, issue: () => unknown, wait: (last:
     cpu.push((issued - started) / ops);
     total.push((done - started) / ops);
   }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
   return { cpuMs: median(cpu), totalMs: median(total) };
 }

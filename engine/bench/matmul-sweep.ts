@@ -15,6 +15,7 @@ import { chooseMatmul, MATMUL_TUNING, type Tile } from '../backends/webgpu/kerne
 import { configKey } from '../backends/webgpu/kernels/matmul-tiled';
 import type { View } from '../backends/backend';
 import { nodeGpu } from '../testing/node-gpu';
+import { median } from './harness';
 
 interface Shape {
   name: string;
@@ -75,7 +76,6 @@ function rand(n: number): Float32Array {
   return x;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   process.env.WICK_NATIVE_VULKAN ??= '1';

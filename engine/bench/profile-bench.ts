@@ -1,6 +1,6 @@
 /** Profiler overhead: the 200-op eager loop, plain and under torch.profile. */
 import { torch } from '../index';
-import type { Row } from './harness';
+import { median, type Row } from './harness';
 import { getBackend } from '../core/runtime';
 import { sync } from './wick-bench';
 
@@ -37,7 +37,6 @@ async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: b
     await run();
     return { ms: performance.now() - started, recordUs: (recordMs * 1000) / 200 };
   };
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
   const gpu = device === 'webgpu' ? (getBackend('webgpu') as unknown as { timestampPlacement: string; timestampsInsidePasses: boolean }) : null;
   const placements = gpu?.timestampPlacement === 'inside passes' ? [true, false] : [false];
   const rows: Row[] = [];

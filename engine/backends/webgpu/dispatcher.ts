@@ -72,7 +72,6 @@ export class Dispatcher {
   private plainSignatures: string[] = [];
   /** setBindGroup's dynamic offsets: the metadata slot, then slab chunks' offsets in binding order. */
   private dynamicOffsets = new Uint32Array(16);
-  private dynamicCount = 1;
   /** Storage bindings that may take a dynamic offset (the device's limit, at most 8). */
   private readonly maxDynamic: number;
   /** The pipeline set last in the open pass. */
@@ -228,20 +227,19 @@ export class Dispatcher {
     for (let i = 0; i < meta.length; i++) this.arenaWords[base + i] = meta[i];
     this.dynamicOffsets[0] = slot * SLOT_BYTES;
     const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
-    this.dynamicCount = this.bindGroups.dynamicCount;
     const timed = record !== null && this.hasTimestamps;
     if (timed && this.timestampsInsidePasses) {
       const pass = this.computePass() as GPUComputePassEncoder & { writeTimestamp(q: GPUQuerySet, i: number): void };
       const i = this.timingSlot(record);
       this.setPipeline(pass, pipeline);
-      pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.dynamicCount);
+      pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.bindGroups.dynamicCount);
       pass.writeTimestamp(this.timing!.set.querySet, 2 * i);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
       pass.writeTimestamp(this.timing!.set.querySet, 2 * i + 1);
     } else {
       const pass = timed ? this.timedPass(record) : this.computePass();
       this.setPipeline(pass, pipeline);
-      pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.dynamicCount);
+      pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.bindGroups.dynamicCount);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
       if (timed) this.endPass();
     }
