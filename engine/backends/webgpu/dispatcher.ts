@@ -55,6 +55,12 @@ const TIMED_PER_SET = 2 * 256;
 const PROFILED_SUBMIT = 32;
 /** Submit after this many dispatches by default, so the GPU starts while JavaScript keeps recording. */
 const MAX_BATCH = 256;
+/**
+ * Submit once the dispatches recorded since the last submit bind this many bytes: that much
+ * work keeps the GPU busy for longer than a submit costs the CPU (32 MiB is about 11 µs of
+ * an H100's bandwidth), and the GPU starts on it while the next ops are recorded.
+ */
+const EAGER_SUBMIT_BYTES = 32 << 20;
 
 export class Dispatcher {
   private encoder: GPUCommandEncoder | null = null;
@@ -81,6 +87,12 @@ export class Dispatcher {
   batchLimit = MAX_BATCH;
   /** Profiled kernels recorded before a submit (see PROFILED_SUBMIT). */
   profiledBatchLimit = PROFILED_SUBMIT;
+  /** Bytes bound by the buffers of the dispatches recorded since the last submit. */
+  private pendingBytes = 0;
+  /** Pending bytes that trigger a submit (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
+  eagerSubmitBytes = EAGER_SUBMIT_BYTES;
+  /** Set when a wait found the GPU idle: the next dispatch is submitted at once, so the GPU starts. */
+  gpuIdle = false;
   /** Command buffers submitted so far. */
   submits = 0;
   /** Called after each submit (the pool destroys buffers it no longer keeps). */
@@ -244,7 +256,8 @@ export class Dispatcher {
       if (timed) this.endPass();
     }
     this.dispatches++;
-    if (this.slots >= this.batchLimit || (timed && (this.timing?.records.length ?? 0) >= this.profiledBatchLimit)) this.flush();
+    for (let i = 0; i < blocks.length; i++) this.pendingBytes += blocks[i].size;
+    if (this.gpuIdle || this.pendingBytes >= this.eagerSubmitBytes || this.slots >= this.batchLimit || (timed && (this.timing?.records.length ?? 0) >= this.profiledBatchLimit)) this.flush();
   }
 
   private plainSignature(count: number): string {
@@ -391,6 +404,8 @@ export class Dispatcher {
     for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
     this.slots = 0;
+    this.pendingBytes = 0;
+    this.gpuIdle = false;
     readTimings?.();
   }
 }

@@ -133,9 +133,14 @@ export class WebGpuBackend implements Backend {
     await this.faults.raise();
     const submitted = this.dispatcher.submits;
     // Nothing submitted since the last wait finished: the GPU is idle already (no round trip).
-    if (submitted === this.finishedThrough) return;
+    if (submitted === this.finishedThrough) {
+      this.dispatcher.gpuIdle = true;
+      return;
+    }
     await this.gpu.queue.onSubmittedWorkDone();
     this.finishedThrough = Math.max(this.finishedThrough, submitted);
+    // Idle unless work was submitted while waiting: the next dispatch goes to the GPU at once.
+    this.dispatcher.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
   }
 
   /** Every submit up to this count is known to be finished. */
@@ -228,10 +233,13 @@ export class WebGpuBackend implements Backend {
     const block = bufferOf(source);
     this.dispatcher.copy(block.buffer, block.offset + source.offset * 4, staging, 0, n * 4);
     this.dispatcher.flush();
+    const submitted = this.dispatcher.submits;
     if (temp) this.release(temp);
     try {
       await this.faults.raise();
       await staging.mapAsync(GPUMapMode.READ);
+      // The read waited for every submit before it: idle unless more came meanwhile.
+      this.dispatcher.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
     } catch (error) {
       staging.destroy();
       // Out of memory: give back what the pool holds, so the next attempt has room.
