@@ -63,6 +63,7 @@ const cases: Case[] = [
   { name: '128x64 tiles: 1030x770x6', inputs: (r) => [r([1030, 6]), r([6, 770])], fn: mm },
   { name: '128x128 tiles, BK 16, a transposed: 2050x1030x6', inputs: (r) => [r([6, 2050]), r([6, 1030])], fn: (a, b) => a.t().matmul(b) },
   { name: '128x128 tiles split along K: 650x900x1030', inputs: (r) => [r([650, 1030]), r([1030, 900])], fn: mm },
+  { name: '128x128 tiles, BK 16, A row-major: 2050x2052x36', inputs: (r) => [r([2050, 36]), r([36, 2052])], fn: mm },
   { name: '128x128 tiles, BK 8: 2050x2050x7 with b transposed', inputs: (r) => [r([2050, 7]), r([2050, 7])], fn: (a, b) => a.matmul(b.t()) },
 ];
 
@@ -122,6 +123,8 @@ describe('matmul kernels', () => {
       return [c.bm, c.bn, c.bk, c.stages];
     };
     expect(tile(1, 2050, 2050)).toEqual([128, 128, 8, 2]);
+    const plain = chooseMatmul(view([2050, 36], [36, 1]), view([36, 2052], [2052, 1]), view([2050, 2052], [2052, 1]));
+    expect(plain).toMatchObject({ bm: 128, bn: 128, bk: 16, la: 'k4', lb: 'n4', aRows: true });
     expect(tile(1, 2050, 1030)).toEqual([128, 128, 16, 2]);
     expect(tile(1, 2050, 1030, 16384)).toEqual([128, 128, 16, 1]);
     expect(tile(1, 1030, 770)).toEqual([128, 64, 16, 2]);

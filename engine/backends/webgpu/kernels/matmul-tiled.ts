@@ -38,16 +38,18 @@ export interface TiledConfig {
   unroll: boolean;
   /** Split-K: grid z is batch x part, each part sums one chunk of K into its own plane of `c` (see matmul-split.ts). */
   split?: boolean;
+  /** (la 'k4' only) A's tile kept row-major in workgroup memory, vec4 along K, stored as loaded (no transposing); the inner loop reads a vec4 of 4 k per row. */
+  aRows?: boolean;
 }
 
 export function configKey(c: TiledConfig): string {
-  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}${c.split ? '|split' : ''}`;
+  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}${c.split ? '|split' : ''}${c.aRows ? '|ar' : ''}`;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** WGSL that loads one operand tile into registers (`load`) and stores them to workgroup memory (`store`). */
-function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threads: number, stage: string) {
+function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threads: number, stage: string, rowMajor = false) {
   // `rows` is the tile's extent along M (for A) or N (for B); the tile is rows x bk.
   const T = name === 'a' ? 'tA' : 'tB';
   const lim = name === 'a' ? 'M' : 'N';
@@ -82,7 +84,8 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
       load.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let gk = k0 + 4u * (v % ${q}u); let g = ${origin} + rr;
     ${r} = vec4<f32>(0.0); let q = u32(${off} + i32(g) * ${so} + i32(gk)) >> 2u;
     if (g < ${lim}) { if (gk + 3u < kEnd) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (gk + i < kEnd) { ${r}[i] = ${name}[q][i]; } } } } }`));
-      store.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let kk = 4u * (v % ${q}u);
+      if (rowMajor) store.push(guard(p, `{ let v = t + ${p * threads}u; ${T}[${stage}][v / ${q}u][v % ${q}u] = ${r}; }`));
+      else store.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let kk = 4u * (v % ${q}u);
     ${range(4).map((i) => `${T}[${stage}][kk + ${i}u][rr >> 2u][rr & 3u] = ${r}[${i}];`).join(' ')} }`));
     }
   } else {
@@ -123,7 +126,8 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
   let cOff = md(5u) + wid.z * M * N;`;
   const aType = c.la === 's' ? 'f32' : 'vec4<f32>';
   const bType = c.lb === 's' ? 'f32' : 'vec4<f32>';
-  const A = (s: string) => tileCode('a', c.la, bm, bk, threads, s);
+  const aRows = !!c.aRows && c.la === 'k4';
+  const A = (s: string) => tileCode('a', c.la, bm, bk, threads, s, aRows);
   const B = (s: string) => tileCode('b', c.lb, bn, bk, threads, s);
   const a0 = A('0u');
   const b0 = B('0u');
@@ -139,8 +143,22 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
       for (const j of range(gn)) lines.push(`c${i}_${j} = fma(vec4<f32>(a${Math.floor(i / 4)}.${'xyzw'[i % 4]}), b${j}, c${i}_${j});`);
     return lines.join('\n      ');
   };
+  // Row-major A: per 4 k, a vec4 along K for each of the thread's TM rows, then 4 steps of B.
+  const stepRows = (s: string, kq: string, kConst: number | null) => {
+    const lines = range(tm).map((i) => `let a${i} = tA[${s}][ty * 4u + ${Math.floor(i / 4) * (bm / gm) + (i % 4)}u][${kq}];`);
+    for (const jj of range(4)) {
+      const k = kConst === null ? `4u * ${kq} + ${jj}u` : `${kConst * 4 + jj}u`;
+      lines.push(...range(gn).map((g) => `let b${jj}_${g} = tB[${s}][${k}][tx + ${(g * bn) / gn / 4}u];`));
+      for (const i of range(tm)) for (const j of range(gn)) lines.push(`c${i}_${j} = fma(vec4<f32>(a${i}.${'xyzw'[jj]}), b${jj}_${j}, c${i}_${j});`);
+    }
+    return lines.join('\n      ');
+  };
   const compute = (s: string) =>
-    c.unroll
+    aRows
+      ? c.unroll
+        ? range(bk / 4).map((kq) => `    {\n      ${stepRows(s, `${kq}u`, kq)}\n    }`).join('\n')
+        : `    for (var kq = 0u; kq < ${bk / 4}u; kq++) {\n      ${stepRows(s, 'kq', null)}\n    }`
+      : c.unroll
       ? range(bk).map((k) => `    {\n      ${step(s, `${k}u`)}\n    }`).join('\n')
       : `    for (var k = 0u; k < ${bk}u; k++) {\n      ${step(s, 'k')}\n    }`;
   let body: string;
@@ -205,7 +223,7 @@ ${metaDecl(epi.words)}
 @group(0) @binding(3) var<storage, read_write> c: array<${c.c4 ? 'vec4<f32>' : 'f32'}>;
 ${epi.bindings}
 ${epi.fn}
-var<workgroup> tA: array<array<array<vec4<f32>, ${bm / 4}>, ${bk}>, ${c.stages}>;
+var<workgroup> tA: ${aRows ? `array<array<array<vec4<f32>, ${bk / 4}>, ${bm}>, ${c.stages}>` : `array<array<array<vec4<f32>, ${bm / 4}>, ${bk}>, ${c.stages}>`};
 var<workgroup> tB: array<array<array<vec4<f32>, ${bn / 4}>, ${bk}>, ${c.stages}>;
 
 @compute @workgroup_size(${wx}, ${wy})

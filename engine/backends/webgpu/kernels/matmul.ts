@@ -35,18 +35,19 @@ export type Tile = [number, number, number, number, number, 1 | 2];
 /**
  * The largest tile that still gives the GPU about 100 workgroups (an H100 has 132 SMs), as the
  * sweep measured (engine/bench/matmul-sweep.ts, H100 through Dawn's Vulkan backend): 128x128
- * with BK=8 for many tiles (4096^3: 38 TFLOP/s), BK=16 for fewer (32 x 256^3, 8192x256x256:
+ * for many tiles, with BK=16 and A row-major where A and B are plain (4096^3: 36 TFLOP/s on GPU
+ * timestamps), else BK=8 (4096^3 with B transposed: 32), BK=16 for fewer (32 x 256^3, 8192x256x256:
  * 30), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18). Two stages each. Between
  * 48 and 100 tiles of 128x128 over long K (1024^3), the 128x128 tile split along K
  * (matmul-split.ts) beats 128x64 unsplit (H100: 0.092 against 0.107 ms); without long K, 128x64.
  * Tiles needing more workgroup memory than the device has fall back to smaller BK.
  */
-function tileFor(m: number, n: number, k: number, batches: number, storage: number): Tile {
+function tileFor(m: number, n: number, k: number, batches: number, storage: number, plain: boolean): Tile {
   const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
   const fits = (t: Tile) => t[5] * (t[0] + t[1]) * t[2] * 4 <= storage;
   if (k >= SPLIT_MIN_K && tiles(128, 128) >= 48 && tiles(128, 128) < BIG_TILE_SPLIT_BELOW && fits(BIG_TILE)) return BIG_TILE;
   const candidates: [number, Tile][] = [
-    [256, BIG_TILE],
+    [256, plain ? BIG_PLAIN_TILE : BIG_TILE],
     [100, [128, 128, 16, 8, 8, 2]],
     [100, [128, 128, 16, 8, 8, 1]],
     [100, [128, 64, 16, 8, 4, 2]],
@@ -57,6 +58,8 @@ function tileFor(m: number, n: number, k: number, batches: number, storage: numb
 }
 
 const BIG_TILE: Tile = [128, 128, 8, 8, 8, 2];
+/** For many tiles of a plain product (A contiguous along K, B along N): BK=16, A row-major (see chooseMatmul). */
+const BIG_PLAIN_TILE: Tile = [128, 128, 16, 8, 8, 2];
 const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
 /** The tile for software adapters: small, one stage, quick to compile (see chooseMatmul). */
 const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
@@ -80,11 +83,15 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   const la: LoadA = software ? 's' : vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
   const lb: LoadB = software ? 's' : vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = !software && n % 4 === 0 && out.offset % 4 === 0;
-  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (software ? SOFTWARE_TILE : tileFor(m, n, k, batches, storage));
+  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (software ? SOFTWARE_TILE : tileFor(m, n, k, batches, storage, la === 'k4' && lb === 'n4'));
   // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form lost 15-40% there on the
   // H100/H200); 4x4 runs as fast as a loop, whose shorter WGSL compiles faster (SwiftShader: ~4x).
   const unroll = MATMUL_TUNING.unroll ?? tm * tn >= 32;
-  return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll };
+  // A contiguous along K into the 128x128 BK=16 tile: kept row-major in workgroup memory (on an H100,
+  // 4096^3 took 3.81 ms against 5.25 transposed; with B transposed 5.29 against 6.53). At BK=8
+  // the transposed tile was as fast (3.99 against 4.06) and is kept.
+  const aRows = la === 'k4' && bm === 128 && bn === 128 && bk === 16 && tm === 8 && tn === 8;
+  return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll, aRows };
 }
 
 /** Pipeline cache key of a variant (with the epilogue's key appended by the caller). */
