@@ -14,12 +14,6 @@ import type { TiledConfig } from './matmul-tiled';
 /** The temporary buffer holds at most this many floats. */
 const MAX_PARTIAL_FLOATS = 1 << 22;
 
-/** K from which a product may be split. */
-export const SPLIT_MIN_K = 1024;
-/** Outputs of fewer tiles than this are split along K; of 128x128 tiles, fewer than BIG_TILE_SPLIT_BELOW (see tileFor in matmul.ts). */
-const SPLIT_BELOW_TILES = 64;
-export const BIG_TILE_SPLIT_BELOW = 100;
-
 export interface SplitPlan {
   parts: number;
   chunk: number;
@@ -28,7 +22,7 @@ export interface SplitPlan {
 /** Parts of K to run in parallel, or null where the output's tiles already fill the GPU (or K is short). */
 export function matmulSplit(config: TiledConfig, m: number, n: number, k: number, batches: number): SplitPlan | null {
   const tiles = Math.ceil(m / config.bm) * Math.ceil(n / config.bn) * batches;
-  if (tiles >= (config.bm * config.bn >= 128 * 128 ? BIG_TILE_SPLIT_BELOW : SPLIT_BELOW_TILES) || k < SPLIT_MIN_K) return null;
+  if (tiles >= 64 || k < 1024) return null;
   const parts = Math.min(Math.ceil(k / 256), Math.ceil(256 / tiles), Math.floor(MAX_PARTIAL_FLOATS / (m * n * batches)), Math.floor(65535 / batches));
   if (parts < 2) return null;
   const chunk = Math.ceil(k / parts / config.bk) * config.bk;

@@ -9,7 +9,6 @@
 import type { View } from '../../backend';
 import type { MatmulEpilogue } from './matmul-epilogue';
 import { configKey, tiledSource, type LoadA, type LoadB, type TiledConfig } from './matmul-tiled';
-import { BIG_TILE_SPLIT_BELOW, SPLIT_MIN_K } from './matmul-split';
 
 export type { MatmulEpilogue } from './matmul-epilogue';
 
@@ -34,18 +33,16 @@ export type Tile = [number, number, number, number, number, 1 | 2];
 
 /**
  * The largest tile that still gives the GPU about 100 workgroups (an H100 has 132 SMs), as the
- * sweep measured (engine/bench/matmul-sweep.ts, H100 through Dawn's Vulkan backend): 128x128
- * for many tiles, with BK=16 and A row-major where A and B are plain (4096^3: 36 TFLOP/s on GPU
- * timestamps), else BK=8 (4096^3 with B transposed: 32), BK=16 for fewer (32 x 256^3, 8192x256x256:
- * 30), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18). Two stages each. Between
- * 48 and 100 tiles of 128x128 over long K (1024^3), the 128x128 tile split along K
- * (matmul-split.ts) beats 128x64 unsplit (H100: 0.092 against 0.107 ms); without long K, 128x64.
- * Tiles needing more workgroup memory than the device has fall back to smaller BK.
+ * sweeps measured (engine/bench/matmul-sweep.ts, H100 through Dawn's Vulkan backend, GPU
+ * timestamps): 128x128 for many tiles, with BK=16 where A and B are plain (4096^3: 3.81 ms, 36
+ * TFLOP/s), else BK=8 (4096^3 with B transposed: 4.28 ms); BK=16 for fewer (32 x 256^3,
+ * 8192x256x256: 30 TFLOP/s); 128x64 with BK=16 at 1024^3 (0.083 ms, against 0.092 for 128x128
+ * split along K), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18). Two stages
+ * each. Tiles needing more workgroup memory than the device has fall back to smaller BK.
  */
-function tileFor(m: number, n: number, k: number, batches: number, storage: number, plain: boolean): Tile {
+function tileFor(m: number, n: number, batches: number, storage: number, plain: boolean): Tile {
   const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
   const fits = (t: Tile) => t[5] * (t[0] + t[1]) * t[2] * 4 <= storage;
-  if (k >= SPLIT_MIN_K && tiles(128, 128) >= 48 && tiles(128, 128) < BIG_TILE_SPLIT_BELOW && fits(BIG_TILE)) return BIG_TILE;
   const candidates: [number, Tile][] = [
     [256, plain ? BIG_PLAIN_TILE : BIG_TILE],
     [100, [128, 128, 16, 8, 8, 2]],
@@ -64,8 +61,8 @@ const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
 /** The tile for software adapters: small, one stage, quick to compile (see chooseMatmul). */
 const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
 
-/** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, and unrolling (null: by tile). */
-export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; softwareAdapter: boolean } = { force: null, unroll: null, softwareAdapter: false };
+/** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, unrolling and A's row-major tile (null: by tile). */
+export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; aRows: boolean | null; softwareAdapter: boolean } = { force: null, unroll: null, aRows: null, softwareAdapter: false };
 
 /**
  * The kernel variant for these views (the backend and the compiler's WGSL view both ask here).
@@ -74,7 +71,6 @@ export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; softwa
 export function chooseMatmul(a: View, b: View, out: View, storage = 32768): TiledConfig {
   const rank = out.shape.length;
   const [m, n] = [out.shape[rank - 2], out.shape[rank - 1]];
-  const k = a.shape[rank - 1];
   const batches = out.shape.slice(0, -2).reduce((x, y) => x * y, 1);
   // A software adapter (SwiftShader, llvmpipe) runs on the CPU, where big tiles and vec4 loads
   // gain nothing and cost compile time: SwiftShader compiles the 64x64 two-stage tile in 1-3 s
@@ -83,14 +79,15 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   const la: LoadA = software ? 's' : vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
   const lb: LoadB = software ? 's' : vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = !software && n % 4 === 0 && out.offset % 4 === 0;
-  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (software ? SOFTWARE_TILE : tileFor(m, n, k, batches, storage, la === 'k4' && lb === 'n4'));
+  const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (software ? SOFTWARE_TILE : tileFor(m, n, batches, storage, la === 'k4' && lb === 'n4'));
   // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form lost 15-40% there on the
   // H100/H200); 4x4 runs as fast as a loop, whose shorter WGSL compiles faster (SwiftShader: ~4x).
   const unroll = MATMUL_TUNING.unroll ?? tm * tn >= 32;
-  // A contiguous along K into the 128x128 BK=16 tile: kept row-major in workgroup memory (on an H100,
-  // 4096^3 took 3.81 ms against 5.25 transposed; with B transposed 5.29 against 6.53). At BK=8
-  // the transposed tile was as fast (3.99 against 4.06) and is kept.
-  const aRows = la === 'k4' && bm === 128 && bn === 128 && bk === 16 && tm === 8 && tn === 8;
+  // A contiguous along K, with BK=16: A's tile kept row-major in workgroup memory (on an H100,
+  // 4096^3 took 3.81 ms against 5.25 transposed with 128x128 tiles, 4.55 against 7.48 with
+  // 128x64, 4.93 against 6.18 with 64x64; with B transposed 5.29 against 6.53). At BK=8 the
+  // transposed tile was as fast (3.99 against 4.06) and is kept.
+  const aRows = la === 'k4' && (MATMUL_TUNING.aRows ?? bk >= 16);
   return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll, aRows };
 }
 
