@@ -124,7 +124,7 @@ describe('matmul kernels', () => {
     };
     expect(tile(1, 2050, 2050)).toEqual([128, 128, 8, 2]);
     const plain = chooseMatmul(view([2050, 36], [36, 1]), view([36, 2052], [2052, 1]), view([2050, 2052], [2052, 1]));
-    expect(plain).toMatchObject({ bm: 128, bn: 128, bk: 16, la: 'k4', lb: 'n4', aRows: true });
+    expect(plain).toMatchObject({ bm: 128, bn: 128, bk: 16, stages: 1, la: 'k4', lb: 'n4', aRows: true });
     // A row-major wherever A is read along K with BK=16; transposed at BK=8 and for other layouts.
     expect(chooseMatmul(view([2050, 36], [36, 1]), view([36, 2050], [1, 36]), view([2050, 2050], [2050, 1]))).toMatchObject({ bk: 8, la: 'k4', lb: 'k4', aRows: false });
     expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), view([64, 64], [64, 1]))).toMatchObject({ bk: 16, la: 'k4', aRows: true });

@@ -34,11 +34,11 @@ export type Tile = [number, number, number, number, number, 1 | 2];
 /**
  * The largest tile that still gives the GPU about 100 workgroups (an H100 has 132 SMs), as the
  * sweeps measured (engine/bench/matmul-sweep.ts, H100 through Dawn's Vulkan backend, GPU
- * timestamps): 128x128 for many tiles, with BK=16 where A and B are plain (4096^3: 3.81 ms, 36
+ * timestamps): 128x128 for many tiles, with BK=16 where A and B are plain (4096^3: 3.79 ms, 36
  * TFLOP/s), else BK=8 (4096^3 with B transposed: 4.28 ms); BK=16 for fewer (32 x 256^3,
  * 8192x256x256: 30 TFLOP/s); 128x64 with BK=16 at 1024^3 (0.083 ms, against 0.092 for 128x128
  * split along K), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18). Two stages
- * each. Tiles needing more workgroup memory than the device has fall back to smaller BK.
+ * each, but one for plain products. Tiles needing more workgroup memory than the device has fall back to smaller BK.
  */
 function tileFor(m: number, n: number, batches: number, storage: number, plain: boolean): Tile {
   const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
@@ -55,8 +55,12 @@ function tileFor(m: number, n: number, batches: number, storage: number, plain: 
 }
 
 const BIG_TILE: Tile = [128, 128, 8, 8, 8, 2];
-/** For many tiles of a plain product (A contiguous along K, B along N): BK=16, A row-major (see chooseMatmul). */
-const BIG_PLAIN_TILE: Tile = [128, 128, 16, 8, 8, 2];
+/**
+ * For many tiles of a plain product (A contiguous along K, B along N): BK=16, A row-major (see
+ * chooseMatmul), one stage (H100: 4096^3 3.785 ms against 3.814 with two, 2048^3 0.481 against
+ * 0.500; 8x16 sums per invocation, 128x256 and 256x128 tiles were slower: 3.95 to 4.17 ms).
+ */
+const BIG_PLAIN_TILE: Tile = [128, 128, 16, 8, 8, 1];
 const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
 /** The tile for software adapters: small, one stage, quick to compile (see chooseMatmul). */
 const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
