@@ -10,8 +10,12 @@ import { testDevices } from '../../testing/devices';
 import type { Dispatcher } from './dispatcher';
 
 let dispatcher: Dispatcher | null = null;
+let hasTimestamps = false;
 beforeAll(async () => {
-  if ((await testDevices()).includes('webgpu')) dispatcher = (getBackend('webgpu') as unknown as { dispatcher: Dispatcher }).dispatcher;
+  if (!(await testDevices()).includes('webgpu')) return;
+  const backend = getBackend('webgpu') as unknown as { dispatcher: Dispatcher; hasTimestamps: boolean };
+  dispatcher = backend.dispatcher;
+  hasTimestamps = backend.hasTimestamps;
 }, 60_000);
 
 describe('submit policy', () => {
@@ -32,5 +36,20 @@ describe('submit policy', () => {
     expect(Array.from(await w.data())).toEqual([14, 14, 14, 14]);
     const head = await z.narrow(0, (4 << 20) - 3, 3).data();
     expect(Array.from(head)).toEqual([3, 3, 3]);
+  });
+
+  it('a profile of ops submitted one by one still times every kernel, in order', async () => {
+    if (!dispatcher) return;
+    const big = torch.ones([4 << 20], { device: 'webgpu' });
+    await torch.synchronize();
+    const before = dispatcher.submits;
+    const profile = await torch.profile(async () => {
+      const y = big.mul(2).add(1).neg();
+      await torch.synchronize();
+      return y;
+    });
+    expect(dispatcher.submits - before, 'each op binds 32 MiB: submitted at once').toBeGreaterThanOrEqual(3);
+    expect(profile.kernels.map((k) => k.name)).toEqual(['mul', 'add', 'neg']);
+    if (hasTimestamps) for (const k of profile.kernels) expect(k.gpuMs, k.name).toBeGreaterThan(0);
   });
 });
