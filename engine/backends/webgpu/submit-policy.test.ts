@@ -1,6 +1,6 @@
 /**
  * When recorded work goes to the GPU: small ops are batched into one submit, while the first op
- * after a wait and any batch binding 32 MiB or more are submitted at once, so the GPU starts on
+ * after a wait and any batch binding 128 MiB or more are submitted at once, so the GPU starts on
  * them while the next ops are recorded.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,8 @@ describe('submit policy', () => {
   it('submits the first op after a wait at once, batches the small ops after it, and submits big work at once', async () => {
     if (!dispatcher) return;
     const small = torch.ones([4], { device: 'webgpu' });
-    const big = torch.ones([4 << 20], { device: 'webgpu' }); // 16 MiB: in and out bind 32 MiB
+    const n = dispatcher.eagerSubmitBytes / 8; // in and out bind the threshold
+    const big = torch.ones([n], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
     let y = small.add(1);
@@ -30,17 +31,17 @@ describe('submit policy', () => {
     for (let i = 0; i < 5; i++) y = y.add(1);
     expect(dispatcher.submits - before, 'small ops batched').toBe(1);
     const z = big.mul(3);
-    expect(dispatcher.submits - before, 'a batch binding 32 MiB').toBe(2);
+    expect(dispatcher.submits - before, 'a batch binding the threshold').toBe(2);
     const w = y.mul(2);
     expect(dispatcher.submits - before, 'small op after it').toBe(2);
     expect(Array.from(await w.data())).toEqual([14, 14, 14, 14]);
-    const head = await z.narrow(0, (4 << 20) - 3, 3).data();
+    const head = await z.narrow(0, n - 3, 3).data();
     expect(Array.from(head)).toEqual([3, 3, 3]);
   });
 
   it('a profile of ops submitted one by one still times every kernel, in order', async () => {
     if (!dispatcher) return;
-    const big = torch.ones([4 << 20], { device: 'webgpu' });
+    const big = torch.ones([dispatcher.eagerSubmitBytes / 8], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
     const profile = await torch.profile(async () => {
@@ -48,7 +49,7 @@ describe('submit policy', () => {
       await torch.synchronize();
       return y;
     });
-    expect(dispatcher.submits - before, 'each op binds 32 MiB: submitted at once').toBeGreaterThanOrEqual(3);
+    expect(dispatcher.submits - before, 'each op binds the threshold: submitted at once').toBeGreaterThanOrEqual(3);
     expect(profile.kernels.map((k) => k.name)).toEqual(['mul', 'add', 'neg']);
     if (hasTimestamps) for (const k of profile.kernels) expect(k.gpuMs, k.name).toBeGreaterThan(0);
   });
