@@ -93,8 +93,8 @@ export class Dispatcher {
   /** Profiled kernels recorded before a submit (see PROFILED_SUBMIT). */
   profiledBatchLimit = PROFILED_SUBMIT;
   /** Work of the dispatches recorded since the last submit, in bytes (see EAGER_SUBMIT_BYTES). */
-  private pendingBytes = 0;
-  /** Pending bytes that trigger a submit (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
+  private pendingWork = 0;
+  /** Pending work (in bytes moved) that triggers a submit (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
   eagerSubmitBytes = EAGER_SUBMIT_BYTES;
   /** Set when a wait found the GPU idle: the next dispatch is submitted at once, so the GPU starts. */
   gpuIdle = false;
@@ -261,12 +261,12 @@ export class Dispatcher {
       if (timed) this.endPass();
     }
     this.dispatches++;
-    if (info) this.pendingBytes += info.bytes + info.flops / FLOPS_PER_BYTE;
-    else for (let i = 0; i < blocks.length; i++) this.pendingBytes += blocks[i].size;
+    if (info) this.pendingWork += info.bytes + info.flops / FLOPS_PER_BYTE;
+    else for (let i = 0; i < blocks.length; i++) this.pendingWork += blocks[i].size;
     if (this.slots >= this.batchLimit || (timed && (this.timing?.records.length ?? 0) >= this.profiledBatchLimit)) this.flush();
     // An early submit leaves the batch's timestamps to be resolved with later ones (a read-back
     // per submit made a profiled loop of big ops 45% slower on an H100).
-    else if (this.gpuIdle || this.pendingBytes >= this.eagerSubmitBytes) this.flush(false);
+    else if (this.gpuIdle || this.pendingWork >= this.eagerSubmitBytes) this.flush(false);
   }
 
   private plainSignature(count: number): string {
@@ -414,7 +414,7 @@ export class Dispatcher {
     for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
     this.slots = 0;
-    this.pendingBytes = 0;
+    this.pendingWork = 0;
     this.gpuIdle = false;
     readTimings?.();
   }
