@@ -33,12 +33,13 @@ export type Tile = [number, number, number, number, number, 1 | 2];
 
 /**
  * The largest tile that still gives the GPU about 100 workgroups (an H100 has 132 SMs), as the
- * sweeps measured (engine/bench/matmul-sweep.ts, H100 through Dawn's Vulkan backend, GPU
- * timestamps): 128x128 for many tiles, with BK=16 where A and B are plain (4096^3: 3.79 ms, 36
- * TFLOP/s), else BK=8 (4096^3 with B transposed: 4.28 ms); BK=16 for fewer (32 x 256^3,
- * 8192x256x256: 30 TFLOP/s); 128x64 with BK=16 at 1024^3 (0.083 ms, against 0.092 for 128x128
- * split along K), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18). Two stages
- * each, but one for plain products. Tiles needing more workgroup memory than the device has fall back to smaller BK.
+ * sweeps measured (engine/bench/matmul-sweep.ts and sweeps like it; H100 through Dawn's Vulkan
+ * backend, GPU timestamps): 128x128 for many tiles, with BK=16 where A and B are plain (4096^3:
+ * 3.79 ms, 36 TFLOP/s), else BK=8 (4096^3 with B transposed: 4.28 ms); BK=16 for fewer
+ * (32 x 256^3, 8192x256x256: 30 TFLOP/s); 128x64 with BK=16 at 1024^3 (0.083 ms, against 0.092
+ * for 128x128 split along K), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18).
+ * Two stages each, but one for plain products. Tiles needing more workgroup memory than the
+ * device has fall back to smaller BK.
  */
 function tileFor(m: number, n: number, batches: number, storage: number, plain: boolean): Tile {
   const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
