@@ -46,7 +46,7 @@ interface TimedPass {
 
 const SLOT_BYTES = 256;
 const ARENA_SLOTS = 1024;
-/** Timed passes per query set (two timestamps each). */
+/** Timed passes per query set (two timestamps each): its timestamps are read back when it is full or at the next wait. */
 const TIMED_PER_SET = 2 * 256;
 /**
  * Profiled kernels are submitted this many at a time, so the GPU's cost of writing their
@@ -92,6 +92,8 @@ export class Dispatcher {
   batchLimit = MAX_BATCH;
   /** Profiled kernels recorded before a submit (see PROFILED_SUBMIT). */
   profiledBatchLimit = PROFILED_SUBMIT;
+  /** Profiled kernels recorded since the last submit. */
+  private timedSinceSubmit = 0;
   /** Work of the dispatches recorded since the last submit, in bytes (see EAGER_SUBMIT_BYTES). */
   private pendingWork = 0;
   /** Pending work (in bytes moved) that triggers a submit (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
@@ -100,6 +102,8 @@ export class Dispatcher {
   gpuIdle = false;
   /** Command buffers submitted so far. */
   submits = 0;
+  /** Batches of timestamps read back so far. */
+  timestampReadbacks = 0;
   /** Called after each submit (the pool destroys buffers it no longer keeps). */
   afterSubmit: (() => void) | null = null;
   /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
@@ -263,10 +267,12 @@ export class Dispatcher {
     this.dispatches++;
     if (info) this.pendingWork += info.bytes + info.flops / FLOPS_PER_BYTE;
     else for (let i = 0; i < blocks.length; i++) this.pendingWork += blocks[i].size;
-    if (this.slots >= this.batchLimit || (timed && (this.timing?.records.length ?? 0) >= this.profiledBatchLimit)) this.flush();
-    // An early submit leaves the batch's timestamps to be resolved with later ones (a read-back
-    // per submit made a profiled loop of big ops 45% slower on an H100).
-    else if (this.gpuIdle || this.pendingWork >= this.eagerSubmitBytes) this.flush(false);
+    if (timed) this.timedSinceSubmit++;
+    // Timestamps are read back when their query set is full or at the next wait: a submit leaves
+    // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
+    // 45% slower on an H100).
+    if (timed && this.timing!.records.length >= TIMED_PER_SET) this.flush();
+    else if (this.slots >= this.batchLimit || this.gpuIdle || this.pendingWork >= this.eagerSubmitBytes || this.timedSinceSubmit >= this.profiledBatchLimit) this.flush(false);
   }
 
   private plainSignature(count: number): string {
@@ -365,6 +371,7 @@ export class Dispatcher {
     if (!timing) return null;
     const encoder = this.commandEncoder();
     this.timing = null;
+    this.timestampReadbacks++;
     const count = 2 * timing.records.length;
     const { querySet, resolved, readback } = timing.set;
     encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
@@ -415,6 +422,7 @@ export class Dispatcher {
     this.encoder = null;
     this.slots = 0;
     this.pendingWork = 0;
+    this.timedSinceSubmit = 0;
     this.gpuIdle = false;
     readTimings?.();
   }

@@ -53,4 +53,24 @@ describe('submit policy', () => {
     expect(profile.kernels.map((k) => k.name)).toEqual(['mul', 'add', 'neg']);
     if (hasTimestamps) for (const k of profile.kernels) expect(k.gpuMs, k.name).toBeGreaterThan(0);
   });
+
+  it('a long profile is submitted in parts while recorded, and its timestamps read back once, at the end', async () => {
+    if (!dispatcher || !hasTimestamps) return;
+    const x = torch.ones([8], { device: 'webgpu' });
+    await torch.synchronize();
+    const submits = dispatcher.submits;
+    const readbacks = dispatcher.timestampReadbacks;
+    const profile = await torch.profile(async () => {
+      let y = x;
+      for (let i = 0; i < 100; i++) y = y.add(1);
+      await torch.synchronize();
+      return y;
+    });
+    expect(profile.kernels).toHaveLength(100);
+    expect(dispatcher.submits - submits, 'a submit per profiledBatchLimit kernels').toBeGreaterThanOrEqual(Math.floor(100 / dispatcher.profiledBatchLimit));
+    expect(dispatcher.timestampReadbacks - readbacks).toBe(1);
+    for (const k of profile.kernels) expect(k.gpuMs).not.toBeNull();
+    const starts = profile.kernels.map((k) => k.startMs!);
+    for (let i = 1; i < starts.length; i++) expect(starts[i], `kernel ${i} starts after kernel ${i - 1}`).toBeGreaterThanOrEqual(starts[i - 1]);
+  });
 });
