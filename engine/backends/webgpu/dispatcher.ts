@@ -58,13 +58,16 @@ const MAX_BATCH = 256;
 /**
  * Submit once the dispatches recorded since the last submit amount to this much work, counted in
  * bytes moved plus FLOPs / FLOPS_PER_BYTE: the GPU starts on big work while the next ops are
- * recorded, and each submit (about 40 µs of CPU through Dawn on an H100's host) carries more GPU
- * work than it costs. Measured on an H100: at 32 MiB of bytes a loop of ops on 32 MB tensors
- * spent more time submitting than the GPU spent on them (200 ops: 16-20 ms, 14-16 at 128 MiB);
- * a 1024^3 matmul (12 MB, 2 GFLOP, 0.08 ms of GPU) ran at 0.10-0.14 ms per run end to end when
- * three went in a submit, 0.14-0.20 ms when each went alone.
+ * recorded, and each submit (40 to 200 µs of CPU through Dawn on an H100's host) carries more GPU
+ * work than it costs. The amount starts at FIRST_SUBMIT_BYTES after a wait that found the GPU
+ * idle and doubles with each submit up to EAGER_SUBMIT_BYTES, so the GPU gets work at once and a
+ * long loop of big ops pays for few submits. Measured on an H100 with a fixed amount: at 32 MiB a
+ * loop of ops on 32 MB tensors spent more time submitting than the GPU spent on them (200 ops:
+ * 16-20 ms, 14-16 at 128 MiB); a 1024^3 matmul (12 MB, 2 GFLOP, 0.08 ms of GPU) ran at 0.10-0.14
+ * ms per run end to end when three went in a submit, 0.14-0.20 ms when each went alone.
  */
-const EAGER_SUBMIT_BYTES = 128 << 20;
+const EAGER_SUBMIT_BYTES = 1 << 30;
+const FIRST_SUBMIT_BYTES = 16 << 20;
 const FLOPS_PER_BYTE = 64;
 
 export class Dispatcher {
@@ -96,8 +99,12 @@ export class Dispatcher {
   private timedSinceSubmit = 0;
   /** Work of the dispatches recorded since the last submit, in bytes (see EAGER_SUBMIT_BYTES). */
   private pendingWork = 0;
-  /** Pending work (in bytes moved) that triggers a submit (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
+  /** The most pending work (in bytes moved) a submit waits for (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
   eagerSubmitBytes = EAGER_SUBMIT_BYTES;
+  /** Pending work that triggers the first submit after the GPU was found idle (doubling from there). */
+  firstSubmitBytes = FIRST_SUBMIT_BYTES;
+  /** Pending work that triggers the next submit. */
+  private submitThreshold = FIRST_SUBMIT_BYTES;
   /** Set when a wait found the GPU idle: the next dispatch is submitted at once, so the GPU starts. */
   gpuIdle = false;
   /** Command buffers submitted so far. */
@@ -271,8 +278,8 @@ export class Dispatcher {
     // Timestamps are read back when their query set is full or at the next wait: a submit leaves
     // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
     // 45% slower on an H100).
-    if (timed && this.timing!.records.length >= TIMED_PER_SET) this.flush();
-    else if (this.slots >= this.batchLimit || this.gpuIdle || this.pendingWork >= this.eagerSubmitBytes || this.timedSinceSubmit >= this.profiledBatchLimit) this.flush(false);
+    if (timed && this.timing && this.timing.records.length >= TIMED_PER_SET) this.flush();
+    else if (this.slots >= this.batchLimit || this.gpuIdle || this.pendingWork >= this.submitThreshold || this.timedSinceSubmit >= this.profiledBatchLimit) this.flush(false);
   }
 
   private plainSignature(count: number): string {
@@ -423,6 +430,7 @@ export class Dispatcher {
     this.slots = 0;
     this.pendingWork = 0;
     this.timedSinceSubmit = 0;
+    this.submitThreshold = this.gpuIdle ? this.firstSubmitBytes : Math.min(2 * this.submitThreshold, this.eagerSubmitBytes);
     this.gpuIdle = false;
     readTimings?.();
   }

@@ -1,7 +1,8 @@
 /**
  * When recorded work goes to the GPU: small ops are batched into one submit, while the first op
- * after a wait and any batch binding 128 MiB or more are submitted at once, so the GPU starts on
- * them while the next ops are recorded.
+ * after a wait is submitted at once, and a batch is submitted once its work reaches an amount
+ * that starts at `firstSubmitBytes` after a wait and doubles with each submit, so the GPU starts
+ * on big work while the next ops are recorded and a long loop of big ops pays for few submits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
@@ -22,7 +23,7 @@ describe('submit policy', () => {
   it('submits the first op after a wait at once, batches the small ops after it, and submits big work at once', async () => {
     if (!dispatcher) return;
     const small = torch.ones([4], { device: 'webgpu' });
-    const n = dispatcher.eagerSubmitBytes / 8; // in and out bind the threshold
+    const n = dispatcher.firstSubmitBytes / 8; // in and out bind the first threshold
     const big = torch.ones([n], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
@@ -41,7 +42,7 @@ describe('submit policy', () => {
 
   it('a profile of ops submitted one by one still times every kernel, in order', async () => {
     if (!dispatcher) return;
-    const big = torch.ones([dispatcher.eagerSubmitBytes / 8], { device: 'webgpu' });
+    const big = torch.ones([dispatcher.firstSubmitBytes / 8], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
     const profile = await torch.profile(async () => {
@@ -49,9 +50,25 @@ describe('submit policy', () => {
       await torch.synchronize();
       return y;
     });
-    expect(dispatcher.submits - before, 'each op binds the threshold: submitted at once').toBeGreaterThanOrEqual(3);
+    expect(dispatcher.submits - before, 'the first op, the next (binding the first threshold), the last at the wait').toBeGreaterThanOrEqual(3);
     expect(profile.kernels.map((k) => k.name)).toEqual(['mul', 'add', 'neg']);
     if (hasTimestamps) for (const k of profile.kernels) expect(k.gpuMs, k.name).toBeGreaterThan(0);
+  });
+
+  it('after a wait, ops binding the first threshold each are submitted after the 1st, 2nd, 4th, 8th and 16th', async () => {
+    if (!dispatcher) return;
+    const x = torch.ones([dispatcher.firstSubmitBytes / 8], { device: 'webgpu' });
+    await torch.synchronize();
+    const before = dispatcher.submits;
+    const after: number[] = [];
+    let y = x;
+    for (let i = 1; i <= 16; i++) {
+      y = y.add(1);
+      if (dispatcher.submits > before + after.length) after.push(i);
+    }
+    expect(after).toEqual([1, 2, 4, 8, 16]);
+    const tail = await y.narrow(0, 0, 2).data();
+    expect(Array.from(tail)).toEqual([17, 17]);
   });
 
   it('a long profile is submitted in parts while recorded, and its timestamps read back once, at the end', async () => {
