@@ -11,8 +11,8 @@ import { gatherSource, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
-import { partialDtype, planSplit, rowsContiguous, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
+import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
+import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
 import { GpuFaults } from './faults';
@@ -314,8 +314,11 @@ export class WebGpuBackend implements Backend {
     const split = post ? null : planSplit(outputs, inner, shape, keptDims, source.leaves, meta.length);
     if (split) return this.reduceSplit(plan, key, split, meta, source.leaves, epilogue?.leaves ?? [], out, info);
     const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
-    // Rows contiguous in every leaf: the kernel reads them without index arithmetic.
-    if (source.leaves.every((v) => rowsContiguous(v, shape, keptDims))) meta[2] += 2 ** 31;
+    // Rows flat in every leaf (contiguous, or one value along the row, as a softmax's row max):
+    // the kernel reads them without index arithmetic.
+    const layout = reduceLayout(plan);
+    const flatLeaves = [...source.leaves, ...(post?.leaves ?? [])];
+    markFlatRows(meta, flatLeaves, shape, keptDims, (k) => (k < source.leaves.length ? layout.leafAt(k) : layout.postLeafAt(k - source.leaves.length)));
     this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
   }
 

@@ -7,6 +7,7 @@
  */
 import type { DType } from '../../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../../ops/op-types';
+import type { View } from '../../backend';
 import { emitExpr } from './elementwise';
 import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
 
@@ -103,6 +104,34 @@ ${epiLines.join('\n')}
   return { fn, call: 'finish(o, acc)' };
 }
 
+/**
+ * Where every leaf's rows are flat (contiguous, or one value along the row), marks metadata word 2
+ * (its top bit) for the kernels' flat loops and makes the last dim's stride of each leaf its step
+ * along the row (1 or 0; that dim has size 1 where it differs, so no address changes). Leaves'
+ * metadata: [offset, strides[rank]] at `at(k)`.
+ */
+export function markFlatRows(meta: number[], leaves: readonly Pick<View, 'strides'>[], shape: readonly number[], kept: number, at: (k: number) => number): void {
+  const steps = leaves.map((v) => rowStep(v, shape, kept));
+  if (steps.some((s) => s === null)) return;
+  meta[2] += 2 ** 31;
+  const rank = shape.length;
+  if (rank > kept && shape[rank - 1] === 1) steps.forEach((s, k) => (meta[at(k) + rank] = s!));
+}
+
+/** 1 where a leaf's rows are contiguous, 0 where it is one value along each row, else null. */
+export function rowStep(view: Pick<View, 'strides'>, shape: readonly number[], kept: number): 0 | 1 | null {
+  let expected = 1;
+  let contiguous = true;
+  let constant = true;
+  for (let d = shape.length - 1; d >= kept; d--) {
+    if (shape[d] === 1) continue;
+    if (view.strides[d] !== expected) contiguous = false;
+    if (view.strides[d] !== 0) constant = false;
+    expected *= shape[d];
+  }
+  return contiguous ? 1 : constant ? 0 : null;
+}
+
 /** WGSL adding, for dims [from, to) of the flat index `idx`, coordinate times stride to `off{k}`. */
 function walk(v: string, from: number, to: number, idx: string, count: number, at: (k: number) => number): string {
   return `
@@ -131,35 +160,43 @@ ${lines.join('\n')}
 }
 
 /**
- * WGSL `fn flatElement(j, b0, ..)`: the source expression at reduced index j of rows that are
- * contiguous and start at b{k} in each leaf (no index arithmetic per element).
+ * WGSL `fn flatElement(j, b0, s0, ..)`: the source expression at reduced index j of rows that
+ * start at b{k} in each leaf and step by s{k}: 1 where the rows are contiguous, 0 where a leaf is
+ * the same along the row (a row's value broadcast), with no index arithmetic per element.
  */
 function flatElementPart(plan: ReducePlan): string {
   const { source } = plan;
   const acc = accDtype(plan);
   const lines: string[] = [];
-  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `b${k} + j`, dt)), scalarsAt: reduceLayout(plan).srcScalarsAt }, lines);
-  return `fn flatElement(j: u32, ${source.dtypes.map((_, k) => `b${k}: u32`).join(', ')}) -> ${valueType(acc)} {
+  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `b${k} + j * s${k}`, dt)), scalarsAt: reduceLayout(plan).srcScalarsAt }, lines);
+  return `fn flatElement(j: u32, ${source.dtypes.map((_, k) => `b${k}: u32, s${k}: u32`).join(', ')}) -> ${valueType(acc)} {
 ${lines.join('\n')}
   return ${convert(value, source.expr.dtype, acc)};
 }`;
 }
 
 /**
+ * WGSL declaring `off{k}` (a row's start in each leaf) and `s{k}` (its step along the row) for
+ * output `o`, the leaves' metadata at `at(k)`: the step is the last dim's stride, which the host
+ * sets to 1 or 0 for flat rows (see rowsFlat).
+ */
+function flatStarts(rank: number, kept: number, count: number, at: (k: number) => number): string {
+  const starts = Array.from({ length: count }, (_, k) => `  var off${k} = mdi(${at(k)}u);\n  let s${k} = md(${at(k) + rank}u);`).join('\n');
+  return `${starts}\n${decompose('o', kept, 3, Array.from({ length: count }, (_, k) => ({ name: `off${k}`, stridesAt: at(k) + 1 })))}`;
+}
+
+/**
  * The reduction loop of output o over j = first, first + step, ..: without index arithmetic where
- * the top bit of metadata word 2 (the output offset) says every leaf's rows are contiguous, else
- * by strides.
+ * the top bit of metadata word 2 (the output offset) says every leaf's rows are flat (contiguous,
+ * or one value along the row), else by strides.
  */
 function rowLoop(plan: ReducePlan, first: string, step: string, indent: string): string {
-  const { op, kept, source } = plan;
+  const { op, rank, kept, source } = plan;
   const { leafAt } = reduceLayout(plan);
   const combine = (x: string) => `{ let e = ${x}; acc = ${COMBINE[op]('acc', 'e')}; }`;
-  const starts = source.dtypes.map((_, k) => `  var off${k} = mdi(${leafAt(k)}u);`).join('\n');
-  const walkRows = decompose('o', kept, 3, source.dtypes.map((_, k) => ({ name: `off${k}`, stridesAt: leafAt(k) + 1 })));
-  const bases = source.dtypes.map((_, k) => `u32(off${k})`).join(', ');
+  const bases = source.dtypes.map((_, k) => `u32(off${k}), s${k}`).join(', ');
   const text = `if ((md(2u) >> 31u) != 0u) {
-${starts}
-${walkRows}
+${flatStarts(rank, kept, source.dtypes.length, leafAt)}
   for (var j = ${first}; j < md(1u); j += ${step}) ${combine(`flatElement(j, ${bases})`)}
 } else {
   for (var j = ${first}; j < md(1u); j += ${step}) ${combine('element(o, j)')}
@@ -189,10 +226,17 @@ export function reduceSource(plan: ReducePlan): string {
     const postLines: string[] = [];
     const loads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, `u32(off${k})`, dt))];
     const result = emitExpr(post.expr, { loads, scalarsAt: postScalarsAt }, postLines);
+    const flatLines: string[] = [];
+    const flatLoads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, `b${k} + j * s${k}`, dt))];
+    const flatResult = emitExpr(post.expr, { loads: flatLoads, scalarsAt: postScalarsAt }, flatLines);
     postFn = `fn post(o: u32, j: u32, row: ${valueType(outDtype)}) {
 ${post.dtypes.map((_, k) => `  var off${k} = mdi(${postLeafAt(k)}u);`).join('\n')}${walk('o', 0, kept, 'o', post.dtypes.length, postLeafAt)}${walk('i', kept, rank, 'j', post.dtypes.length, postLeafAt)}
 ${postLines.join('\n')}
   pout[md(${postOutAt}u) + o * md(1u) + j] = ${storeValue(result, post.outDtype)};
+}
+fn flatPost(j: u32, row: ${valueType(outDtype)}, ${post.dtypes.map((_, k) => `b${k}: u32, s${k}: u32`).join(', ')}, ob: u32) {
+${flatLines.join('\n')}
+  pout[ob + j] = ${storeValue(flatResult, post.outDtype)};
 }
 var<workgroup> rowValue: ${valueType(outDtype)};`;
   }
@@ -236,7 +280,13 @@ ${rowLoop(plan, 't', `${WORKGROUP}u`, '    ')}
   workgroupBarrier();
   if (o < md(0u)) {
     let row = rowValue;
-    for (var j = t; j < md(1u); j += ${WORKGROUP}u) { post(o, j, row); }
+    if ((md(2u) >> 31u) != 0u) {
+${flatStarts(rank, kept, post.dtypes.length, postLeafAt).split('\n').map((line) => '    ' + line).join('\n')}
+      let ob = md(${postOutAt}u) + o * md(1u);
+      for (var j = t; j < md(1u); j += ${WORKGROUP}u) { flatPost(j, row, ${post.dtypes.map((_, k) => `u32(off${k}), s${k}`).join(', ')}, ob); }
+    } else {
+      for (var j = t; j < md(1u); j += ${WORKGROUP}u) { post(o, j, row); }
+    }
   }` : `if (t == 0u && o < md(0u)) { ${store('partial[0]')} }`}
 }
 `;

@@ -1,0 +1,31 @@
+/** Which reductions read their rows without index arithmetic (markFlatRows, rowStep). */
+import { describe, expect, it } from 'vitest';
+import { markFlatRows, rowStep } from './reduce';
+
+describe('flat rows', () => {
+  const steps: [string, number[], number[], number, 0 | 1 | null][] = [
+    ['contiguous rows', [4, 5], [5, 1], 1, 1],
+    ['a row value broadcast along the row', [4, 5], [1, 0], 1, 0],
+    ['a transposed view', [4, 5], [1, 4], 1, null],
+    ['two contiguous inner dims', [2, 3, 4], [12, 4, 1], 1, 1],
+    ['inner dims of size 1 do not count', [3, 5, 1], [5, 1, 9], 1, 1],
+    ['every inner dim of size 1: both', [3, 1], [1, 7], 1, 1],
+    ['a stepped slice', [4, 5], [10, 2], 1, null],
+  ];
+  for (const [name, shape, strides, kept, want] of steps) {
+    it(`rowStep: ${name}`, () => expect(rowStep({ strides }, shape, kept)).toBe(want));
+  }
+
+  it('marks word 2 and sets a size-1 last dim stride to the step; leaves the metadata alone where a leaf is strided', () => {
+    const shape = [3, 5, 1];
+    // [outputs, inner, outOffset, shape[3], leaf 0: offset, strides[3], leaf 1: offset, strides[3]]
+    const meta = [3, 5, 0, ...shape, 0, 5, 1, 9, 0, 1, 0, 4];
+    const at = (k: number) => 6 + 4 * k;
+    markFlatRows(meta, [{ strides: [5, 1, 9] }, { strides: [1, 0, 4] }], shape, 1, at);
+    expect(meta[2]).toBe(2 ** 31);
+    expect([meta[at(0) + 3], meta[at(1) + 3]]).toEqual([1, 0]);
+    const strided = [3, 5, 0, ...shape, 0, 1, 3, 9];
+    markFlatRows(strided, [{ strides: [1, 3, 9] }], shape, 1, at);
+    expect(strided).toEqual([3, 5, 0, ...shape, 0, 1, 3, 9]);
+  });
+});
