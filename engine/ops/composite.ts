@@ -6,6 +6,7 @@ import { withGradMode } from '../core/runtime';
 import type { Tensor } from '../tensor';
 import { binary, unary, where } from './elementwise';
 import { argReduce, reduce, type Dims } from './reduce';
+import { rowSoftmax, rowSoftmaxApplies } from './row-softmax';
 
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloating(x.dtype)) fail('mean', `could not infer output dtype: input dtype must be floating, got ${x.dtype} (use x.float().mean())`);
@@ -44,14 +45,16 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
-  normalizeDim('softmax', dim, x.ndim);
+  const d = normalizeDim('softmax', dim, x.ndim);
+  if (rowSoftmaxApplies(x)) return rowSoftmax(x, d, false);
   const m = withGradMode(false, () => reduce('max', x, dim, true));
   const e = unary('exp', binary('sub', x, m));
   return binary('div', e, reduce('sum', e, dim, true));
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  normalizeDim('logSoftmax', dim, x.ndim);
+  const d = normalizeDim('logSoftmax', dim, x.ndim);
+  if (rowSoftmaxApplies(x)) return rowSoftmax(x, d, true);
   return binary('sub', x, logsumexp(x, dim, true));
 }
 
