@@ -24,7 +24,7 @@ export class Tensor {
   requiresGrad = false;
   grad: Tensor | null = null;
   gradFn: GradNode | null = null;
-  private token: object | null;
+  private isDisposed = false;
 
   constructor(
     readonly storageRef: StorageRef,
@@ -33,7 +33,7 @@ export class Tensor {
     readonly offset: number,
     readonly dtype: DType,
   ) {
-    this.token = trackTensor(this, storageRef);
+    trackTensor(this, storageRef);
     noteCreated(this);
   }
 
@@ -47,7 +47,7 @@ export class Tensor {
     return this.shape.length;
   }
   get disposed(): boolean {
-    return this.token === null;
+    return this.isDisposed;
   }
   /** True for tensors made by the user rather than by an op (PyTorch's is_leaf). */
   get isLeaf(): boolean {
@@ -98,8 +98,8 @@ export class Tensor {
 
   // ---- memory and devices ----
   dispose(): void {
-    if (this.token) untrackTensor(this.token, this.storageRef);
-    this.token = null;
+    untrackTensor(this, this.storageRef);
+    this.isDisposed = true;
   }
   to(target: Device | DType): Tensor {
     if (target === 'cpu' || target === 'webgpu') return transfer(this, target);

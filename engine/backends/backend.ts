@@ -13,6 +13,8 @@ export interface Storage {
   readonly dtype: DType;
   /** Bytes of device memory it occupies. */
   readonly bytes: number;
+  /** The reference that owns it (set by StorageRef; a compiled function's segments hold it through this). */
+  owner?: unknown;
 }
 
 /** A strided window onto a storage: element (i0, i1, ...) lives at offset + sum(ik * strides[k]). */

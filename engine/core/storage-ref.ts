@@ -14,11 +14,9 @@ export interface DeferringBackend extends Backend {
   resolveDeferred(storage: Storage): StorageRef | null;
 }
 
-/** The reference that owns each real storage, so a deferring backend can keep one alive. */
-const owners = new WeakMap<Storage, StorageRef>();
-
+/** The reference that owns a real storage, so a deferring backend can keep one alive. */
 export function ownerOf(storage: Storage): StorageRef | undefined {
-  return owners.get(storage);
+  return storage.owner as StorageRef | undefined;
 }
 
 export class StorageRef {
@@ -30,7 +28,8 @@ export class StorageRef {
     private currentStorage: Storage,
     private currentBackend: Backend,
   ) {
-    if (!(currentBackend as Partial<DeferringBackend>).deferred) owners.set(currentStorage, this);
+    // A property rather than a WeakMap entry: cheaper to set, and to collect, for every tensor made.
+    if (!(currentBackend as Partial<DeferringBackend>).deferred) currentStorage.owner = this;
   }
 
   get storage(): Storage {
@@ -73,17 +72,19 @@ const registry = new FinalizationRegistry<StorageRef>((ref) => {
   ref.releaseOne();
 });
 
-/** Ties a tensor's lifetime to its storage reference. Returns the token used to dispose early. */
-export function trackTensor(owner: object, ref: StorageRef): object {
-  const token = {};
+/**
+ * Ties a tensor's lifetime to its storage reference. The tensor is its own unregister token
+ * (held weakly, as the target is): no token object per tensor.
+ */
+export function trackTensor(owner: object, ref: StorageRef): void {
   ref.retain();
   liveTensors++;
-  registry.register(owner, ref, token);
-  return token;
+  registry.register(owner, ref, owner);
 }
 
-export function untrackTensor(token: object, ref: StorageRef): void {
-  if (registry.unregister(token)) {
+/** Releases a tracked tensor's reference now (dispose); nothing the second time. */
+export function untrackTensor(owner: object, ref: StorageRef): void {
+  if (registry.unregister(owner)) {
     liveTensors--;
     ref.releaseOne();
   }

@@ -9,6 +9,7 @@ import { forEachStrided, viewOffsets } from './strided';
 
 export class CpuStorage implements Storage {
   readonly device = 'cpu' as const;
+  owner: unknown = undefined;
   /** Set while the values are still arriving from another device; kernels wait for it. */
   pending: Promise<void> | null = null;
   constructor(readonly data: TypedArray, readonly dtype: DType) {}

@@ -37,6 +37,7 @@ function ballast(bytes: number): object {
 export class GpuStorage implements Storage {
   readonly device = 'webgpu' as const;
   readonly generation = currentGeneration;
+  owner: unknown = undefined;
   /**
    * Untouched host memory (see `ballast`), an eighth of the GPU memory that making this storage
    * created (a new buffer or slab; none when the pool reused memory), freed with the storage.
