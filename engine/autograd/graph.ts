@@ -14,6 +14,7 @@ export type GradOp =
   | 'where' | 'cast' | 'copy' | 'flip' | 'cat' | 'transfer'
   | 'view' | 'permute' | 'expand' | 'slice' | 'select'
   | 'argReduceValues' | 'cumsum' | 'matmul' | 'gather' | 'scatterAdd' | 'pad'
+  | 'softmax' | 'logSoftmax'
   /** A compiled function: its backward is a compiled graph too (ctx.backward). */
   | 'compiled';
 

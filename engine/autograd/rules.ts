@@ -8,6 +8,7 @@ import { binary, copyInto } from '../ops/elementwise';
 import { emptyTensor, viewTensor } from '../ops/make';
 import { gather, scatterAdd } from '../ops/indexing';
 import { reduce } from '../ops/reduce';
+import { rowSoftmaxGrad } from '../ops/row-softmax';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import type { GradNode, GradOp } from './graph';
@@ -62,15 +63,20 @@ const UNARY_RULES: { [P in UnaryOp]: Rule } = {
 
 type Side = Tensor | number;
 
-/** Gradients of a binary op for its left and right operand (scalars get none). */
-const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor) => [Tensor | null, Tensor | null]): Rule => (g, node, out) => {
+/**
+ * Gradients of a binary op for its left and right operand: none for a number, and none computed
+ * for a tensor that does not require grad (`want`), as PyTorch's needs_input_grad.
+ */
+const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor, want: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]): Rule => (g, node, out) => {
   const tensors = [...node.inputs];
   const a = node.ctx.a === 'tensor' ? tensors.shift()! : (node.ctx.a as number);
   const b = node.ctx.b === 'tensor' ? tensors.shift()! : (node.ctx.b as number);
-  const [ga, gb] = f(g, a, b, out);
+  const wants = (v: Side) => typeof v !== 'number' && v.requiresGrad && isFloating(v.dtype);
+  const want = [wants(a), wants(b)] as const;
+  const [ga, gb] = f(g, a, b, out, want);
   const grads: Grads = [];
-  if (typeof a !== 'number') grads.push(ga && isFloating(a.dtype) ? sumToShape(ga, a.shape) : null);
-  if (typeof b !== 'number') grads.push(gb && isFloating(b.dtype) ? sumToShape(gb, b.shape) : null);
+  if (typeof a !== 'number') grads.push(ga && want[0] ? sumToShape(ga, a.shape) : null);
+  if (typeof b !== 'number') grads.push(gb && want[1] ? sumToShape(gb, b.shape) : null);
   return grads;
 };
 
@@ -79,22 +85,22 @@ const noGrad: Rule = (_g, node) => node.inputs.map(() => null);
 
 /** Ties share the gradient equally, as PyTorch's maximum/minimum do. */
 const extremumRule = (pick: 'gt' | 'lt'): Rule =>
-  binaryRule((g, a, b) => {
+  binaryRule((g, a, b, _out, want) => {
     const at = asTensor(a, g);
     const bt = asTensor(b, g);
     const tie = at.eq(bt);
     const half = g.mul(0.5);
-    return [binary('add', g.mul(at[pick](bt)), half.mul(tie)), binary('add', g.mul(bt[pick](at)), half.mul(tie))];
+    return [want[0] ? binary('add', g.mul(at[pick](bt)), half.mul(tie)) : null, want[1] ? binary('add', g.mul(bt[pick](at)), half.mul(tie)) : null];
   });
 
 const BINARY_RULES: { [P in BinaryOp]: Rule } = {
   add: binaryRule((g) => [g, g]),
-  sub: binaryRule((g) => [g, g.neg()]),
-  mul: binaryRule((g, a, b) => [g.mul(b), g.mul(a)]),
-  div: binaryRule((g, a, b) => [g.div(b), typeof b === 'number' ? null : g.mul(a).div(b.square()).neg()]),
-  pow: binaryRule((g, a, b, out) => [
-    typeof b === 'number' ? g.mul(asTensor(a, g).pow(b - 1)).mul(b) : g.mul(b).mul(asTensor(a, g).pow(b.sub(1))),
-    typeof b === 'number' ? null : g.mul(out).mul(asTensor(a, g).log()),
+  sub: binaryRule((g, _a, _b, _out, want) => [g, want[1] ? g.neg() : null]),
+  mul: binaryRule((g, a, b, _out, want) => [want[0] ? g.mul(b) : null, want[1] ? g.mul(a) : null]),
+  div: binaryRule((g, a, b, _out, want) => [want[0] ? g.div(b) : null, want[1] && typeof b !== 'number' ? g.mul(a).div(b.square()).neg() : null]),
+  pow: binaryRule((g, a, b, out, want) => [
+    !want[0] ? null : typeof b === 'number' ? g.mul(asTensor(a, g).pow(b - 1)).mul(b) : g.mul(b).mul(asTensor(a, g).pow(b.sub(1))),
+    !want[1] || typeof b === 'number' ? null : g.mul(out).mul(asTensor(a, g).log()),
   ]),
   maximum: extremumRule('gt'),
   minimum: extremumRule('lt'),
@@ -130,7 +136,7 @@ export const GRAD_RULES: { [P in GradOp]: Rule } = {
   where: (g, node) => {
     const [cond, ...operands] = node.inputs;
     const mask = cond.bool();
-    const side = (t: Tensor, dropWhere: Tensor) => (isFloating(t.dtype) ? sumToShape(g.maskedFill(dropWhere, 0), t.shape) : null);
+    const side = (t: Tensor, dropWhere: Tensor) => (isFloating(t.dtype) && t.requiresGrad ? sumToShape(g.maskedFill(dropWhere, 0), t.shape) : null);
     const grads: Grads = [null];
     let k = 0;
     if (node.ctx.a === 'tensor') grads.push(side(operands[k++], mask.logicalNot()));
@@ -182,15 +188,17 @@ export const GRAD_RULES: { [P in GradOp]: Rule } = {
   },
   matmul: (g, node) => {
     const [a, b] = node.inputs;
-    return [g.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(g)];
+    return [a.requiresGrad ? g.matmul(b.transpose(-1, -2)) : null, b.requiresGrad ? a.transpose(-1, -2).matmul(g) : null];
   },
   gather: (g, node) => {
     const { dim, index } = node.ctx as { dim: number; index: Tensor };
     return [scatterAdd(zerosFor(node.inputs[0]), dim, index, g)];
   },
   compiled: (g, node) => (node.ctx.backward as (g: Tensor) => Grads)(g),
+  softmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim as number, false)],
+  logSoftmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim as number, true)],
   scatterAdd: (g, node) => {
     const { dim, index } = node.ctx as { dim: number; index: Tensor };
-    return [g, gather(g, dim, index)];
+    return [g, node.inputs[1].requiresGrad ? gather(g, dim, index) : null];
   },
 };
