@@ -11,7 +11,7 @@ import { gatherSource, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, SHORT_ROW, type ReducePlan } from './kernels/reduce';
+import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, rowStepsNeeded, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
@@ -295,8 +295,9 @@ export class WebGpuBackend implements Backend {
       post: post ? { expr: post.expr, dtypes: post.leaves.map((v) => v.dtype), scalars: post.scalars.length, outDtype: post.out.dtype } : null,
     };
     if (post) plan.longRows = true;
+    plan.rowSteps = rowStepsNeeded([...source.leaves, ...(post?.leaves ?? [])], shape, keptDims);
     const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
-    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}`;
+    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}`;
     const meta = [outputs, inner, out.offset, ...shape];
     for (const v of source.leaves) meta.push(v.offset, ...v.strides);
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);

@@ -1,6 +1,6 @@
 /** Which reductions read their rows without index arithmetic (markFlatRows, rowStep). */
 import { describe, expect, it } from 'vitest';
-import { markFlatRows, rowStep } from './reduce';
+import { markFlatRows, reduceSource, rowStep, rowStepsNeeded, type ReducePlan } from './reduce';
 
 describe('flat rows', () => {
   const steps: [string, number[], number[], number, 0 | 1 | null][] = [
@@ -27,5 +27,19 @@ describe('flat rows', () => {
     const strided = [3, 5, 0, ...shape, 0, 1, 3, 9];
     markFlatRows(strided, [{ strides: [1, 3, 9] }], shape, 1, at);
     expect(strided).toEqual([3, 5, 0, ...shape, 0, 1, 3, 9]);
+  });
+
+  it('per-leaf steps only where some leaf is one value along the row: other kernels keep plain loads', () => {
+    const shape = [4, 5];
+    expect(rowStepsNeeded([{ strides: [5, 1] }, { strides: [1, 0] }], shape, 1)).toBe(true);
+    expect(rowStepsNeeded([{ strides: [5, 1] }], shape, 1)).toBe(false);
+    expect(rowStepsNeeded([{ strides: [1, 4] }, { strides: [1, 0] }], shape, 1)).toBe(false);
+    const input = (index: number) => ({ kind: 'input' as const, index, dtype: 'float32' as const });
+    const plan = (rowSteps: boolean): ReducePlan => ({
+      op: 'sum', rank: 2, kept: 1, outDtype: 'float32', longRows: true, rowSteps, epilogue: null, post: null,
+      source: { expr: { kind: 'binary', op: 'sub', a: input(0), b: input(1), dtype: 'float32' }, dtypes: ['float32', 'float32'], scalars: 0 },
+    });
+    expect(reduceSource(plan(false))).toContain('src1[b1 + j]');
+    expect(reduceSource(plan(true))).toContain('src1[b1 + j * s1]');
   });
 });

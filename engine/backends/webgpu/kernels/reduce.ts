@@ -53,6 +53,12 @@ export interface ReducePlan {
   post: { expr: Expr; dtypes: DType[]; scalars: number; outDtype: DType } | null;
   outDtype: DType;
   longRows: boolean;
+  /**
+   * Flat rows step along each leaf by its own step (1 or 0: see rowStepsNeeded), rather than all
+   * by 1: only where some leaf is one value along the row, so every other kernel keeps the plain
+   * `base + j` loads.
+   */
+  rowSteps?: boolean;
 }
 
 /** The accumulator dtype of a plan: float32 for float sources, int32 otherwise. */
@@ -118,6 +124,12 @@ export function markFlatRows(meta: number[], leaves: readonly Pick<View, 'stride
   if (rank > kept && shape[rank - 1] === 1) steps.forEach((s, k) => (meta[at(k) + rank] = s!));
 }
 
+/** Whether a reduction's flat rows need per-leaf steps: every leaf flat, and some one value along the row. */
+export function rowStepsNeeded(leaves: readonly Pick<View, 'strides'>[], shape: readonly number[], kept: number): boolean {
+  const steps = leaves.map((v) => rowStep(v, shape, kept));
+  return steps.every((s) => s !== null) && steps.some((s) => s === 0) && shape.slice(kept).some((s) => s !== 1);
+}
+
 /** 1 where a leaf's rows are contiguous, 0 where it is one value along each row, else null. */
 export function rowStep(view: Pick<View, 'strides'>, shape: readonly number[], kept: number): 0 | 1 | null {
   let expected = 1;
@@ -168,8 +180,9 @@ function flatElementPart(plan: ReducePlan): string {
   const { source } = plan;
   const acc = accDtype(plan);
   const lines: string[] = [];
-  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, `b${k} + j * s${k}`, dt)), scalarsAt: reduceLayout(plan).srcScalarsAt }, lines);
-  return `fn flatElement(j: u32, ${source.dtypes.map((_, k) => `b${k}: u32, s${k}: u32`).join(', ')}) -> ${valueType(acc)} {
+  const at = (k: number) => (plan.rowSteps ? `b${k} + j * s${k}` : `b${k} + j`);
+  const value = emitExpr(source.expr, { loads: source.dtypes.map((dt, k) => load(`src${k}`, at(k), dt)), scalarsAt: reduceLayout(plan).srcScalarsAt }, lines);
+  return `fn flatElement(j: u32, ${source.dtypes.map((_, k) => (plan.rowSteps ? `b${k}: u32, s${k}: u32` : `b${k}: u32`)).join(', ')}) -> ${valueType(acc)} {
 ${lines.join('\n')}
   return ${convert(value, source.expr.dtype, acc)};
 }`;
@@ -180,8 +193,8 @@ ${lines.join('\n')}
  * output `o`, the leaves' metadata at `at(k)`: the step is the last dim's stride, which the host
  * sets to 1 or 0 for flat rows (see rowsFlat).
  */
-function flatStarts(rank: number, kept: number, count: number, at: (k: number) => number): string {
-  const starts = Array.from({ length: count }, (_, k) => `  var off${k} = mdi(${at(k)}u);\n  let s${k} = md(${at(k) + rank}u);`).join('\n');
+function flatStarts(rank: number, kept: number, count: number, at: (k: number) => number, steps: boolean): string {
+  const starts = Array.from({ length: count }, (_, k) => `  var off${k} = mdi(${at(k)}u);${steps ? `\n  let s${k} = md(${at(k) + rank}u);` : ''}`).join('\n');
   return `${starts}\n${decompose('o', kept, 3, Array.from({ length: count }, (_, k) => ({ name: `off${k}`, stridesAt: at(k) + 1 })))}`;
 }
 
@@ -194,9 +207,9 @@ function rowLoop(plan: ReducePlan, first: string, step: string, indent: string):
   const { op, rank, kept, source } = plan;
   const { leafAt } = reduceLayout(plan);
   const combine = (x: string) => `{ let e = ${x}; acc = ${COMBINE[op]('acc', 'e')}; }`;
-  const bases = source.dtypes.map((_, k) => `u32(off${k}), s${k}`).join(', ');
+  const bases = source.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ');
   const text = `if ((md(2u) >> 31u) != 0u) {
-${flatStarts(rank, kept, source.dtypes.length, leafAt)}
+${flatStarts(rank, kept, source.dtypes.length, leafAt, !!plan.rowSteps)}
   for (var j = ${first}; j < md(1u); j += ${step}) ${combine(`flatElement(j, ${bases})`)}
 } else {
   for (var j = ${first}; j < md(1u); j += ${step}) ${combine('element(o, j)')}
@@ -227,14 +240,14 @@ export function reduceSource(plan: ReducePlan): string {
     const loads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, `u32(off${k})`, dt))];
     const result = emitExpr(post.expr, { loads, scalarsAt: postScalarsAt }, postLines);
     const flatLines: string[] = [];
-    const flatLoads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, `b${k} + j * s${k}`, dt))];
+    const flatLoads = ['row', ...post.dtypes.map((dt, k) => load(`post${k}`, plan.rowSteps ? `b${k} + j * s${k}` : `b${k} + j`, dt))];
     const flatResult = emitExpr(post.expr, { loads: flatLoads, scalarsAt: postScalarsAt }, flatLines);
     postFn = `fn post(o: u32, j: u32, row: ${valueType(outDtype)}) {
 ${post.dtypes.map((_, k) => `  var off${k} = mdi(${postLeafAt(k)}u);`).join('\n')}${walk('o', 0, kept, 'o', post.dtypes.length, postLeafAt)}${walk('i', kept, rank, 'j', post.dtypes.length, postLeafAt)}
 ${postLines.join('\n')}
   pout[md(${postOutAt}u) + o * md(1u) + j] = ${storeValue(result, post.outDtype)};
 }
-fn flatPost(j: u32, row: ${valueType(outDtype)}, ${post.dtypes.map((_, k) => `b${k}: u32, s${k}: u32`).join(', ')}, ob: u32) {
+fn flatPost(j: u32, row: ${valueType(outDtype)}, ${post.dtypes.map((_, k) => (plan.rowSteps ? `b${k}: u32, s${k}: u32` : `b${k}: u32`)).join(', ')}, ob: u32) {
 ${flatLines.join('\n')}
   pout[ob + j] = ${storeValue(flatResult, post.outDtype)};
 }
@@ -281,9 +294,9 @@ ${rowLoop(plan, 't', `${WORKGROUP}u`, '    ')}
   if (o < md(0u)) {
     let row = rowValue;
     if ((md(2u) >> 31u) != 0u) {
-${flatStarts(rank, kept, post.dtypes.length, postLeafAt).split('\n').map((line) => '    ' + line).join('\n')}
+${flatStarts(rank, kept, post.dtypes.length, postLeafAt, !!plan.rowSteps).split('\n').map((line) => '    ' + line).join('\n')}
       let ob = md(${postOutAt}u) + o * md(1u);
-      for (var j = t; j < md(1u); j += ${WORKGROUP}u) { flatPost(j, row, ${post.dtypes.map((_, k) => `u32(off${k}), s${k}`).join(', ')}, ob); }
+      for (var j = t; j < md(1u); j += ${WORKGROUP}u) { flatPost(j, row, ${post.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ')}, ob); }
     } else {
       for (var j = t; j < md(1u); j += ${WORKGROUP}u) { post(o, j, row); }
     }
