@@ -4,6 +4,7 @@
  * per submit. Pipelines are cached by their WGSL text.
  */
 import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
+import { SubmitPolicy, workOf } from './submit-policy';
 import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
 import { GpuBlock, wholeBuffer } from './buffer-pool';
@@ -48,28 +49,6 @@ const SLOT_BYTES = 256;
 const ARENA_SLOTS = 1024;
 /** Timed passes per query set (two timestamps each): its timestamps are read back when it is full or at the next wait. */
 const TIMED_PER_SET = 2 * 256;
-/**
- * Profiled kernels are submitted this many at a time, so the GPU's cost of writing their
- * timestamps (about 8 µs a pass on an H100 through Vulkan) overlaps the recording of the next ones.
- */
-const PROFILED_SUBMIT = 32;
-/** Submit after this many dispatches by default, so the GPU starts while JavaScript keeps recording. */
-const MAX_BATCH = 256;
-/**
- * Submit once the dispatches recorded since the last submit amount to this much work, counted in
- * bytes moved plus FLOPs / FLOPS_PER_BYTE: the GPU starts on big work while the next ops are
- * recorded, and each submit (40 to 200 µs of CPU through Dawn on an H100's host) carries more GPU
- * work than it costs. The amount starts at FIRST_SUBMIT_BYTES after a wait that found the GPU
- * idle and doubles with each submit up to EAGER_SUBMIT_BYTES, so the GPU gets work at once and a
- * long loop of big ops pays for few submits. Measured on an H100 with a fixed amount: at 32 MiB a
- * loop of ops on 32 MB tensors spent more time submitting than the GPU spent on them (200 ops:
- * 16-20 ms, 14-16 at 128 MiB); a 1024^3 matmul (12 MB, 2 GFLOP, 0.08 ms of GPU) ran at 0.10-0.14
- * ms per run end to end when three went in a submit, 0.14-0.20 ms when each went alone.
- */
-const EAGER_SUBMIT_BYTES = 1 << 30;
-const FIRST_SUBMIT_BYTES = 16 << 20;
-const FLOPS_PER_BYTE = 64;
-
 export class Dispatcher {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -91,22 +70,8 @@ export class Dispatcher {
   /** The pipeline set last in the open pass. */
   private passPipeline: GPUComputePipeline | null = null;
   dispatches = 0;
-  /** Dispatches recorded before a submit (the benchmarks try others). */
-  batchLimit = MAX_BATCH;
-  /** Profiled kernels recorded before a submit (see PROFILED_SUBMIT). */
-  profiledBatchLimit = PROFILED_SUBMIT;
-  /** Profiled kernels recorded since the last submit. */
-  private timedSinceSubmit = 0;
-  /** Work of the dispatches recorded since the last submit, in bytes (see EAGER_SUBMIT_BYTES). */
-  private pendingWork = 0;
-  /** The most pending work (in bytes moved) a submit waits for (see EAGER_SUBMIT_BYTES; the benchmarks try others). */
-  eagerSubmitBytes = EAGER_SUBMIT_BYTES;
-  /** Pending work that triggers the first submit after the GPU was found idle (doubling from there). */
-  firstSubmitBytes = FIRST_SUBMIT_BYTES;
-  /** Pending work that triggers the next submit. */
-  private submitThreshold = FIRST_SUBMIT_BYTES;
-  /** Set when a wait found the GPU idle: the next dispatch is submitted at once, so the GPU starts. */
-  gpuIdle = false;
+  /** When recorded work is submitted (the backend tells it when a wait found the GPU idle). */
+  readonly policy = new SubmitPolicy();
   /** Command buffers submitted so far. */
   submits = 0;
   /** Batches of timestamps read back so far. */
@@ -272,14 +237,15 @@ export class Dispatcher {
       if (timed) this.endPass();
     }
     this.dispatches++;
-    if (info) this.pendingWork += info.bytes + info.flops / FLOPS_PER_BYTE;
-    else for (let i = 0; i < blocks.length; i++) this.pendingWork += blocks[i].size;
-    if (timed) this.timedSinceSubmit++;
+    let work = 0;
+    if (info) work = workOf(info.bytes, info.flops);
+    else for (let i = 0; i < blocks.length; i++) work += blocks[i].size;
+    const submit = this.policy.recorded(work, timed, this.slots);
     // Timestamps are read back when their query set is full or at the next wait: a submit leaves
     // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
     // 45% slower on an H100).
     if (timed && this.timing && this.timing.records.length >= TIMED_PER_SET) this.flush();
-    else if (this.slots >= this.batchLimit || this.gpuIdle || this.pendingWork >= this.submitThreshold || this.timedSinceSubmit >= this.profiledBatchLimit) this.flush(false);
+    else if (submit) this.flush(false);
   }
 
   private plainSignature(count: number): string {
@@ -428,10 +394,7 @@ export class Dispatcher {
     for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
     this.slots = 0;
-    this.pendingWork = 0;
-    this.timedSinceSubmit = 0;
-    this.submitThreshold = this.gpuIdle ? this.firstSubmitBytes : Math.min(2 * this.submitThreshold, this.eagerSubmitBytes);
-    this.gpuIdle = false;
+    this.policy.submitted();
     readTimings?.();
   }
 }

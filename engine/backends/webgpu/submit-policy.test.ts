@@ -23,7 +23,7 @@ describe('submit policy', () => {
   it('submits the first op after a wait at once, batches the small ops after it, and submits big work at once', async () => {
     if (!dispatcher) return;
     const small = torch.ones([4], { device: 'webgpu' });
-    const n = dispatcher.firstSubmitBytes / 8; // in and out bind the first threshold
+    const n = dispatcher.policy.firstSubmitBytes / 8; // in and out bind the first threshold
     const big = torch.ones([n], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
@@ -42,7 +42,7 @@ describe('submit policy', () => {
 
   it('a profile of ops submitted one by one still times every kernel, in order', async () => {
     if (!dispatcher) return;
-    const big = torch.ones([dispatcher.firstSubmitBytes / 8], { device: 'webgpu' });
+    const big = torch.ones([dispatcher.policy.firstSubmitBytes / 8], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
     const profile = await torch.profile(async () => {
@@ -57,7 +57,7 @@ describe('submit policy', () => {
 
   it('after a wait, ops binding the first threshold each are submitted after the 1st, 2nd, 4th, 8th and 16th', async () => {
     if (!dispatcher) return;
-    const x = torch.ones([dispatcher.firstSubmitBytes / 8], { device: 'webgpu' });
+    const x = torch.ones([dispatcher.policy.firstSubmitBytes / 8], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
     const after: number[] = [];
@@ -84,7 +84,7 @@ describe('submit policy', () => {
       return y;
     });
     expect(profile.kernels).toHaveLength(100);
-    expect(dispatcher.submits - submits, 'a submit per profiledBatchLimit kernels').toBeGreaterThanOrEqual(Math.floor(100 / dispatcher.profiledBatchLimit));
+    expect(dispatcher.submits - submits, 'a submit per profiledBatchLimit kernels').toBeGreaterThanOrEqual(Math.floor(100 / dispatcher.policy.profiledBatchLimit));
     expect(dispatcher.timestampReadbacks - readbacks).toBe(1);
     for (const k of profile.kernels) expect(k.gpuMs).not.toBeNull();
     const starts = profile.kernels.map((k) => k.startMs!);

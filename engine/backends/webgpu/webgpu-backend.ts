@@ -135,13 +135,13 @@ export class WebGpuBackend implements Backend {
     const submitted = this.dispatcher.submits;
     // Nothing submitted since the last wait finished: the GPU is idle already (no round trip).
     if (submitted === this.finishedThrough) {
-      this.dispatcher.gpuIdle = true;
+      this.dispatcher.policy.gpuIdle = true;
       return;
     }
     await this.gpu.queue.onSubmittedWorkDone();
     this.finishedThrough = Math.max(this.finishedThrough, submitted);
     // Idle unless work was submitted while waiting: the next dispatch goes to the GPU at once.
-    this.dispatcher.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
+    this.dispatcher.policy.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
   }
 
   /** Every submit up to this count is known to be finished. */
@@ -240,7 +240,7 @@ export class WebGpuBackend implements Backend {
       await this.faults.raise();
       await staging.mapAsync(GPUMapMode.READ);
       // The read waited for every submit before it: idle unless more came meanwhile.
-      this.dispatcher.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
+      this.dispatcher.policy.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
     } catch (error) {
       staging.destroy();
       // Out of memory: give back what the pool holds, so the next attempt has room.
