@@ -294,7 +294,6 @@ export class WebGpuBackend implements Backend {
       epilogue: epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null,
       post: post ? { expr: post.expr, dtypes: post.leaves.map((v) => v.dtype), scalars: post.scalars.length, outDtype: post.out.dtype } : null,
     };
-    if (post) plan.longRows = true;
     plan.rowSteps = rowStepsNeeded([...source.leaves, ...(post?.leaves ?? [])], shape, keptDims);
     const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
     const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}`;

@@ -219,7 +219,7 @@ ${flatStarts(rank, kept, source.dtypes.length, leafAt, !!plan.rowSteps)}
 
 export function reduceSource(plan: ReducePlan): string {
   const { op, rank, kept, source, epilogue, post, outDtype } = plan;
-  const longRows = plan.longRows || post !== null;
+  const longRows = plan.longRows;
   const acc = accDtype(plan);
   const { postLeafAt, postOutAt, postScalarsAt, metaWords } = reduceLayout(plan);
   const srcBindings = source.dtypes.map((dt, k) => `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${storageType(dt)}>;`);
@@ -261,7 +261,21 @@ ${flatElementPart(plan)}
 ${epilogueFn}
 ${postFn}`;
   const store = (v: string) => `out[(md(2u) & 0x7fffffffu) + o] = ${storeValue(finish.replace(/\bacc\b/g, v), outDtype)};`;
+  /** The post step over row o's elements j = first, first + step, .., reading the row's value `row`. */
+  const postLoop = (first: string, step: string, indent: string) => {
+    if (!post) return '';
+    const bases = post.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ');
+    const text = `if ((md(2u) >> 31u) != 0u) {
+${flatStarts(rank, kept, post.dtypes.length, postLeafAt, !!plan.rowSteps)}
+  let ob = md(${postOutAt}u) + o * md(1u);
+  for (var j = ${first}; j < md(1u); j += ${step}) { flatPost(j, row, ${bases}, ob); }
+} else {
+  for (var j = ${first}; j < md(1u); j += ${step}) { post(o, j, row); }
+}`;
+    return text.split('\n').map((line) => indent + line).join('\n');
+  };
   if (!longRows) {
+    // Short rows: one invocation per row, the post step (if any) over the row after its value.
     return `${header}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${ENTRY_ARGS}) {
@@ -269,7 +283,9 @@ fn main(${ENTRY_ARGS}) {
   if (o >= md(0u)) { return; }
   var acc = ${identity(op, acc)};
 ${rowLoop(plan, '0u', '1u', '  ')}
-  ${store('acc')}
+${post ? `  let row: ${valueType(outDtype)} = ${finish};
+  out[(md(2u) & 0x7fffffffu) + o] = ${storeValue('row', outDtype)};
+${postLoop('0u', '1u', '  ')}` : `  ${store('acc')}`}
 }
 `;
   }
@@ -293,13 +309,7 @@ ${rowLoop(plan, 't', `${WORKGROUP}u`, '    ')}
   workgroupBarrier();
   if (o < md(0u)) {
     let row = rowValue;
-    if ((md(2u) >> 31u) != 0u) {
-${flatStarts(rank, kept, post.dtypes.length, postLeafAt, !!plan.rowSteps).split('\n').map((line) => '    ' + line).join('\n')}
-      let ob = md(${postOutAt}u) + o * md(1u);
-      for (var j = t; j < md(1u); j += ${WORKGROUP}u) { flatPost(j, row, ${post.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ')}, ob); }
-    } else {
-      for (var j = t; j < md(1u); j += ${WORKGROUP}u) { post(o, j, row); }
-    }
+${postLoop('t', `${WORKGROUP}u`, '    ')}
   }` : `if (t == 0u && o < md(0u)) { ${store('partial[0]')} }`}
 }
 `;
