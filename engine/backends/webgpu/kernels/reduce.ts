@@ -172,9 +172,10 @@ ${lines.join('\n')}
 }
 
 /**
- * WGSL `fn flatElement(j, b0, s0, ..)`: the source expression at reduced index j of rows that
- * start at b{k} in each leaf and step by s{k}: 1 where the rows are contiguous, 0 where a leaf is
- * the same along the row (a row's value broadcast), with no index arithmetic per element.
+ * WGSL `fn flatElement(j, b0, ..)`: the source expression at reduced index j of rows that start
+ * at b{k} in each leaf and are contiguous, or, in a plan with row steps (`fn flatElement(j, b0,
+ * s0, ..)`), step by s{k}: 1 where contiguous, 0 where a leaf is one value along the row (a row's
+ * value broadcast). No index arithmetic per element either way.
  */
 function flatElementPart(plan: ReducePlan): string {
   const { source } = plan;
@@ -189,9 +190,9 @@ ${lines.join('\n')}
 }
 
 /**
- * WGSL declaring `off{k}` (a row's start in each leaf) and `s{k}` (its step along the row) for
- * output `o`, the leaves' metadata at `at(k)`: the step is the last dim's stride, which the host
- * sets to 1 or 0 for flat rows (see rowsFlat).
+ * WGSL declaring `off{k}` (a row's start in each leaf) and, with `steps`, `s{k}` (its step along
+ * the row) for output `o`, the leaves' metadata at `at(k)`: the step is the last dim's stride,
+ * which the host sets to 1 or 0 for flat rows (see markFlatRows).
  */
 function flatStarts(rank: number, kept: number, count: number, at: (k: number) => number, steps: boolean): string {
   const starts = Array.from({ length: count }, (_, k) => `  var off${k} = mdi(${at(k)}u);${steps ? `\n  let s${k} = md(${at(k) + rank}u);` : ''}`).join('\n');
@@ -218,8 +219,7 @@ ${flatStarts(rank, kept, source.dtypes.length, leafAt, !!plan.rowSteps)}
 }
 
 export function reduceSource(plan: ReducePlan): string {
-  const { op, rank, kept, source, epilogue, post, outDtype } = plan;
-  const longRows = plan.longRows;
+  const { op, rank, kept, source, epilogue, post, outDtype, longRows } = plan;
   const acc = accDtype(plan);
   const { postLeafAt, postOutAt, postScalarsAt, metaWords } = reduceLayout(plan);
   const srcBindings = source.dtypes.map((dt, k) => `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${storageType(dt)}>;`);
