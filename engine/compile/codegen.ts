@@ -2,7 +2,7 @@
 import type { View } from '../backends/backend';
 import { elementwiseSource, planElementwise } from '../backends/webgpu/kernels/elementwise';
 import { chooseMatmul, matmulSource } from '../backends/webgpu/kernels/matmul';
-import { reduceSource, rowStepsNeeded, SHORT_ROW } from '../backends/webgpu/kernels/reduce';
+import { reduceSource, rowSteps, rowStepsNeeded, SHORT_ROW } from '../backends/webgpu/kernels/reduce';
 import { exprKey } from '../ops/op-types';
 import type { Node, ValueView } from './ir';
 import { withHelpers } from '../backends/webgpu/wgsl-common';
@@ -27,7 +27,7 @@ function generatedWgsl(node: Node): string | null {
         source: { expr: node.expr, dtypes: node.leaves.map((v) => v.dtype), scalars: node.scalars.length },
         epilogue: node.epilogue ? { expr: node.epilogue.expr, dtypes: node.epilogue.leaves.map((v) => v.dtype), scalars: node.epilogue.scalars.length } : null,
         post: node.post ? { expr: node.post.expr, dtypes: node.post.leaves.map((v) => v.dtype), scalars: node.post.scalars.length, outDtype: node.post.out.dtype } : null,
-        rowSteps: rowStepsNeeded([...node.leaves, ...(node.post?.leaves ?? [])], node.shape, node.keptDims),
+        rowSteps: rowStepsNeeded(rowSteps([...node.leaves, ...(node.post?.leaves ?? [])], node.shape, node.keptDims), node.shape, node.keptDims),
       });
     }
     case 'matmul': {

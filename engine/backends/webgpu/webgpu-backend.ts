@@ -11,7 +11,7 @@ import { gatherSource, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, rowStepsNeeded, SHORT_ROW, type ReducePlan } from './kernels/reduce';
+import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, rowSteps, rowStepsNeeded, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
@@ -294,7 +294,9 @@ export class WebGpuBackend implements Backend {
       epilogue: epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null,
       post: post ? { expr: post.expr, dtypes: post.leaves.map((v) => v.dtype), scalars: post.scalars.length, outDtype: post.out.dtype } : null,
     };
-    plan.rowSteps = rowStepsNeeded([...source.leaves, ...(post?.leaves ?? [])], shape, keptDims);
+    // Each leaf's step along the rows (source leaves, then the post step's): flat loops where all have one.
+    const steps = rowSteps([...source.leaves, ...(post?.leaves ?? [])], shape, keptDims);
+    plan.rowSteps = rowStepsNeeded(steps, shape, keptDims);
     const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
     const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}`;
     const meta = [outputs, inner, out.offset, ...shape];
@@ -318,8 +320,7 @@ export class WebGpuBackend implements Backend {
     // Rows flat in every leaf (contiguous, or one value along the row, as a softmax's row max):
     // the kernel reads them without index arithmetic.
     const layout = reduceLayout(plan);
-    const flatLeaves = [...source.leaves, ...(post?.leaves ?? [])];
-    markFlatRows(meta, flatLeaves, shape, keptDims, (k) => (k < source.leaves.length ? layout.leafAt(k) : layout.postLeafAt(k - source.leaves.length)));
+    markFlatRows(meta, steps, shape, keptDims, (k) => (k < source.leaves.length ? layout.leafAt(k) : layout.postLeafAt(k - source.leaves.length)));
     this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
   }
 

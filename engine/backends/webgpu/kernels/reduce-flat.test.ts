@@ -1,6 +1,6 @@
 /** Which reductions read their rows without index arithmetic (markFlatRows, rowStep). */
 import { describe, expect, it } from 'vitest';
-import { markFlatRows, reduceSource, rowStep, rowStepsNeeded, type ReducePlan } from './reduce';
+import { markFlatRows, reduceSource, rowStep, rowSteps, rowStepsNeeded, type ReducePlan } from './reduce';
 
 describe('flat rows', () => {
   const steps: [string, number[], number[], number, 0 | 1 | null][] = [
@@ -21,19 +21,19 @@ describe('flat rows', () => {
     // [outputs, inner, outOffset, shape[3], leaf 0: offset, strides[3], leaf 1: offset, strides[3]]
     const meta = [3, 5, 0, ...shape, 0, 5, 1, 9, 0, 1, 0, 4];
     const at = (k: number) => 6 + 4 * k;
-    markFlatRows(meta, [{ strides: [5, 1, 9] }, { strides: [1, 0, 4] }], shape, 1, at);
+    markFlatRows(meta, rowSteps([{ strides: [5, 1, 9] }, { strides: [1, 0, 4] }], shape, 1), shape, 1, at);
     expect(meta[2]).toBe(2 ** 31);
     expect([meta[at(0) + 3], meta[at(1) + 3]]).toEqual([1, 0]);
     const strided = [3, 5, 0, ...shape, 0, 1, 3, 9];
-    markFlatRows(strided, [{ strides: [1, 3, 9] }], shape, 1, at);
+    markFlatRows(strided, rowSteps([{ strides: [1, 3, 9] }], shape, 1), shape, 1, at);
     expect(strided).toEqual([3, 5, 0, ...shape, 0, 1, 3, 9]);
   });
 
   it('per-leaf steps only where some leaf is one value along the row: other kernels keep plain loads', () => {
     const shape = [4, 5];
-    expect(rowStepsNeeded([{ strides: [5, 1] }, { strides: [1, 0] }], shape, 1)).toBe(true);
-    expect(rowStepsNeeded([{ strides: [5, 1] }], shape, 1)).toBe(false);
-    expect(rowStepsNeeded([{ strides: [1, 4] }, { strides: [1, 0] }], shape, 1)).toBe(false);
+    expect(rowStepsNeeded(rowSteps([{ strides: [5, 1] }, { strides: [1, 0] }], shape, 1), shape, 1)).toBe(true);
+    expect(rowStepsNeeded(rowSteps([{ strides: [5, 1] }], shape, 1), shape, 1)).toBe(false);
+    expect(rowStepsNeeded(rowSteps([{ strides: [1, 4] }, { strides: [1, 0] }], shape, 1), shape, 1)).toBe(false);
     const input = (index: number) => ({ kind: 'input' as const, index, dtype: 'float32' as const });
     const plan = (rowSteps: boolean): ReducePlan => ({
       op: 'sum', rank: 2, kept: 1, outDtype: 'float32', longRows: true, rowSteps, epilogue: null, post: null,

@@ -8,7 +8,7 @@
 import type { DType } from '../../../core/dtype';
 import type { View } from '../../backend';
 import { emitExpr } from './elementwise';
-import { accDtype, COMBINE, elementPart, finishPart, identity, reduceLayout, type ReducePlan } from './reduce';
+import { accDtype, COMBINE, elementPart, finishPart, identity, reduceLayout, rowStep, type ReducePlan } from './reduce';
 import { convert, decompose, ENTRY_ARGS, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
 
 /**
@@ -27,16 +27,6 @@ export interface SplitPlan {
   chunk: number;
 }
 
-/** Whether a leaf's reduced dims (from `kept` on) are contiguous, innermost last. */
-export function rowsContiguous(view: Pick<View, 'strides'>, shape: readonly number[], kept: number): boolean {
-  let expected = 1;
-  for (let d = shape.length - 1; d >= kept; d--) {
-    if (shape[d] !== 1 && view.strides[d] !== expected) return false;
-    expected *= shape[d];
-  }
-  return true;
-}
-
 /** Whether every row of a leaf starts at a multiple of 4 elements. */
 function rowsAligned(view: Pick<View, 'strides' | 'offset'>, shape: readonly number[], kept: number): boolean {
   return view.offset % 4 === 0 && shape.slice(0, kept).every((s, d) => s === 1 || view.strides[d] % 4 === 0);
@@ -50,7 +40,7 @@ export function planSplit(outputs: number, inner: number, shape: readonly number
   const { minChunk, targetGroups } = SPLIT_TUNING;
   const parts = Math.min(Math.ceil(targetGroups / outputs), Math.floor(inner / minChunk));
   if (parts < 2 || metaWords + 2 > 64) return null;
-  const contiguous = leaves.every((v) => rowsContiguous(v, shape, kept));
+  const contiguous = leaves.every((v) => rowStep(v, shape, kept) === 1);
   const mode: RowMode = !contiguous ? 'strided' : leaves.every((v) => rowsAligned(v, shape, kept)) ? 'v4' : 'flat';
   const chunk = Math.ceil((mode === 'v4' ? inner >> 2 : inner) / parts);
   return { parts, mode, chunk };

@@ -110,14 +110,18 @@ ${epiLines.join('\n')}
   return { fn, call: 'finish(o, acc)' };
 }
 
+/** Each leaf's step along the rows (see rowStep), worked out once per dispatch. */
+export function rowSteps(leaves: readonly Pick<View, 'strides'>[], shape: readonly number[], kept: number): (0 | 1 | null)[] {
+  return leaves.map((v) => rowStep(v, shape, kept));
+}
+
 /**
  * Where every leaf's rows are flat (contiguous, or one value along the row), marks metadata word 2
  * (its top bit) for the kernels' flat loops and makes the last dim's stride of each leaf its step
  * along the row (1 or 0; that dim has size 1 where it differs, so no address changes). Leaves'
  * metadata: [offset, strides[rank]] at `at(k)`.
  */
-export function markFlatRows(meta: number[], leaves: readonly Pick<View, 'strides'>[], shape: readonly number[], kept: number, at: (k: number) => number): void {
-  const steps = leaves.map((v) => rowStep(v, shape, kept));
+export function markFlatRows(meta: number[], steps: readonly (0 | 1 | null)[], shape: readonly number[], kept: number, at: (k: number) => number): void {
   if (steps.some((s) => s === null)) return;
   meta[2] += 2 ** 31;
   const rank = shape.length;
@@ -125,8 +129,7 @@ export function markFlatRows(meta: number[], leaves: readonly Pick<View, 'stride
 }
 
 /** Whether a reduction's flat rows need per-leaf steps: every leaf flat, and some one value along the row. */
-export function rowStepsNeeded(leaves: readonly Pick<View, 'strides'>[], shape: readonly number[], kept: number): boolean {
-  const steps = leaves.map((v) => rowStep(v, shape, kept));
+export function rowStepsNeeded(steps: readonly (0 | 1 | null)[], shape: readonly number[], kept: number): boolean {
   return steps.every((s) => s !== null) && steps.some((s) => s === 0) && shape.slice(kept).some((s) => s !== 1);
 }
 
