@@ -94,6 +94,21 @@ describe('matmul kernels', () => {
     });
   }
 
+  it('tiles launched in groups of tile rows, with an uneven last group and a batch', async () => {
+    const inputs = [torch.randn([2, 460, 24]), torch.randn([2, 24, 200])];
+    const want = inputs[0].matmul(inputs[1]);
+    for (const d of devices) {
+      MATMUL_TUNING.group = 3;
+      try {
+        const got = inputs[0].to(d).matmul(inputs[1].to(d));
+        const { diff, scale } = await maxDiff(got, want);
+        expect(diff, `grouped tiles on ${d}`).toBeLessThanOrEqual(2e-5 * scale * Math.sqrt(24));
+      } finally {
+        MATMUL_TUNING.group = null;
+      }
+    }
+  });
+
   it('a fused bias + relu epilogue through torch.compile, odd and vec4 outputs', async () => {
     for (const [m, k, n] of [[33, 17, 21], [70, 32, 64], [12, 1100, 8]]) {
       const [x, w, bias] = [torch.randn([m, k]), torch.randn([n, k]), torch.randn([n])];

@@ -38,12 +38,17 @@ export interface TiledConfig {
   unroll: boolean;
   /** Split-K: grid z is batch x part, each part sums one chunk of K into its own plane of `c` (see matmul-split.ts). */
   split?: boolean;
+  /**
+   * Launch order of the tiles: groups of this many tile rows, each walked column by column, so
+   * the workgroups running at once share rows of A and columns of B in the L2 cache (0: row by row).
+   */
+  group?: number;
   /** (la 'k4' only) A's tile kept row-major in workgroup memory, vec4 along K, stored as loaded (no transposing); the inner loop reads a vec4 of 4 k per row. */
   aRows?: boolean;
 }
 
 export function configKey(c: TiledConfig): string {
-  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}${c.split ? '|split' : ''}${c.aRows ? '|ar' : ''}`;
+  return `${c.bm}x${c.bn}x${c.bk}|${c.tm}x${c.tn}|s${c.stages}${c.unroll ? 'u' : ''}|${c.la}.${c.lb}${c.c4 ? '.c4' : ''}${c.split ? '|split' : ''}${c.aRows ? '|ar' : ''}${c.group ? `|g${c.group}` : ''}`;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -101,6 +106,18 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
     }
   }
   return { regs, load, store };
+}
+
+/** The output tile's first row and column (m0, n0) for this workgroup (see TiledConfig.group). */
+function tileOrigin(c: TiledConfig): string {
+  if (!c.group) return `  let m0 = wid.y * ${c.bm}u;\n  let n0 = wid.x * ${c.bn}u;`;
+  return `  let perGroup = ${c.group}u * nwg.x;
+  let lin = wid.y * nwg.x + wid.x;
+  let firstRow = (lin / perGroup) * ${c.group}u;
+  let groupRows = min(nwg.y - firstRow, ${c.group}u);
+  let inGroup = lin % perGroup;
+  let m0 = (firstRow + inGroup % groupRows) * ${c.bm}u;
+  let n0 = (inGroup / groupRows) * ${c.bn}u;`;
 }
 
 export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulEpilogue | null = null): string {
@@ -227,7 +244,7 @@ var<workgroup> tA: ${aRows ? `array<array<array<vec4<f32>, ${bk / 4}>, ${bm}>, $
 var<workgroup> tB: array<array<array<vec4<f32>, ${bn / 4}>, ${bk}>, ${c.stages}>;
 
 @compute @workgroup_size(${wx}, ${wy})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let M = md(0u);
   let N = md(1u);
   let K = md(2u);
@@ -246,8 +263,7 @@ ${zk}
   let sak = mdi(7u);
   let sbk = mdi(8u);
   let sbn = mdi(9u);
-  let m0 = wid.y * ${bm}u;
-  let n0 = wid.x * ${bn}u;
+${tileOrigin(c)}
   let tx = lid.x;
   let ty = lid.y;
   let t = ty * ${wx}u + tx;

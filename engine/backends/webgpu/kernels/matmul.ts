@@ -67,7 +67,7 @@ const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
 const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
 
 /** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, unrolling and A's row-major tile (null: by tile). */
-export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; aRows: boolean | null; softwareAdapter: boolean } = { force: null, unroll: null, aRows: null, softwareAdapter: false };
+export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; aRows: boolean | null; group: number | null; softwareAdapter: boolean } = { force: null, unroll: null, aRows: null, group: null, softwareAdapter: false };
 
 /**
  * The kernel variant for these views (the backend and the compiler's WGSL view both ask here).
@@ -93,7 +93,8 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   // 128x64, 4.93 against 6.18 with 64x64; with B transposed 5.29 against 6.53). At BK=8 the
   // transposed tile was as fast (3.99 against 4.06) and is kept.
   const aRows = la === 'k4' && (MATMUL_TUNING.aRows ?? bk >= 16);
-  return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll, aRows };
+  const group = MATMUL_TUNING.group ?? 0;
+  return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll, aRows, group };
 }
 
 /** Pipeline cache key of a variant (with the epilogue's key appended by the caller). */
