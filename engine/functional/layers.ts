@@ -1,7 +1,7 @@
 /** Layer functions (PyTorch's torch.nn.functional), derived from primitive ops. */
 import { fail, fmtShape } from '../core/errors';
 import { rand } from '../ops/creation';
-import { pair, unfold2d } from '../ops/windows';
+import { convPatches, pair, unfold2d } from '../ops/windows';
 import { indexSelect } from '../ops/indexing';
 import type { Tensor } from '../tensor';
 
@@ -18,7 +18,10 @@ export interface Conv2dOptions {
   padding?: number | [number, number];
 }
 
-/** 2-D convolution of [N, C, H, W] by [O, C, kh, kw], as im2col followed by one matmul. */
+/**
+ * 2-D convolution of [N, C, H, W] by [O, C, kh, kw], as im2col followed by one matmul: the patches
+ * channels last ([N, outH * outW, kh * kw * C], see convPatches) times the weight in the same order.
+ */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   if (weight.ndim !== 4) fail('conv2d', `weight must be [out, in, kh, kw], got shape ${fmtShape(weight.shape)}`);
   if (x.ndim !== 4 || x.shape[1] !== weight.shape[1]) {
@@ -26,10 +29,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   }
   const [o, c, kh, kw] = weight.shape;
   const window = { kernel: [kh, kw] as [number, number], stride: pair('conv2d', 'stride', opts.stride, [1, 1]), padding: pair('conv2d', 'padding', opts.padding, [0, 0]) };
-  const cols = unfold2d('conv2d', x, window);
-  const [n, , oh, ow] = cols.shape;
-  const patches = cols.permute([0, 2, 3, 1, 4, 5]).reshape([n, oh * ow, c * kh * kw]);
-  let y = patches.matmul(weight.reshape([o, c * kh * kw]).t());
+  const { patches, oh, ow } = convPatches('conv2d', x, window);
+  const n = x.shape[0];
+  // The weight as [kh * kw * C, O], contiguous (a small copy), so both operands load as vec4 along their rows.
+  let y = patches.matmul(weight.permute([2, 3, 1, 0]).reshape([kh * kw * c, o]));
   if (bias) y = y.add(bias);
   return y.permute([0, 2, 1]).reshape([n, o, oh, ow]);
 }

@@ -55,19 +55,42 @@ function windowIndex(device: Device, hp: number, wp: number, oh: number, ow: num
   return idx;
 }
 
+/** The padded plane's size and the number of window positions along each dim. */
+function windowGeometry(op: string, x: Tensor, w: Window2d): { hp: number; wp: number; oh: number; ow: number } {
+  if (x.ndim !== 4) fail(op, `expected a 4-D input [N, C, H, W], got shape ${fmtShape(x.shape)}`);
+  const [kh, kw] = w.kernel;
+  const hp = x.shape[2] + 2 * w.padding[0];
+  const wp = x.shape[3] + 2 * w.padding[1];
+  if (kh > hp || kw > wp) fail(op, `kernel ${kh}x${kw} is larger than the padded input ${hp}x${wp} (input shape ${fmtShape(x.shape)})`);
+  return { hp, wp, oh: Math.floor((hp - kh) / w.stride[0]) + 1, ow: Math.floor((wp - kw) / w.stride[1]) + 1 };
+}
+
 /** Sliding windows of an NCHW tensor: [N, C, outH, outW, kh, kw]. */
 export function unfold2d(op: string, x: Tensor, w: Window2d, padValue = 0): Tensor {
-  if (x.ndim !== 4) fail(op, `expected a 4-D input [N, C, H, W], got shape ${fmtShape(x.shape)}`);
-  const [n, c, h, wd] = x.shape;
+  const { hp, wp, oh, ow } = windowGeometry(op, x, w);
+  const [n, c] = x.shape;
   const [kh, kw] = w.kernel;
-  const hp = h + 2 * w.padding[0];
-  const wp = wd + 2 * w.padding[1];
-  if (kh > hp || kw > wp) fail(op, `kernel ${kh}x${kw} is larger than the padded input ${hp}x${wp} (input shape ${fmtShape(x.shape)})`);
-  const oh = Math.floor((hp - kh) / w.stride[0]) + 1;
-  const ow = Math.floor((wp - kw) / w.stride[1]) + 1;
   const padded = pad(x, w.padding, padValue);
   const idx = windowIndex(x.device, hp, wp, oh, ow, w);
   const planes = padded.reshape([n * c, hp * wp]);
   const cols = gather(planes, 1, idx.reshape([1, -1]).expand([n * c, oh * ow * kh * kw]));
   return cols.reshape([n, c, oh, ow, kh, kw]);
+}
+
+/**
+ * A convolution's patches (im2col) of an NCHW tensor, channels last: [N, outH * outW, kh * kw * C],
+ * one row per output position holding its window's positions with their C channels contiguous.
+ * They are gathered from a channels-last copy of the padded input, so one gather writes the
+ * matmul's operand in its final layout with reads and writes along C (windows in NCHW order would
+ * need a strided permute of all N*C*outH*outW*kh*kw values after the gather).
+ */
+export function convPatches(op: string, x: Tensor, w: Window2d): { patches: Tensor; oh: number; ow: number } {
+  const { hp, wp, oh, ow } = windowGeometry(op, x, w);
+  const [n, c] = x.shape;
+  const [kh, kw] = w.kernel;
+  const channelsLast = pad(x.permute([0, 2, 3, 1]), [w.padding[0], w.padding[1], 0]);
+  const planes = channelsLast.reshape([n, hp * wp, c]);
+  const idx = windowIndex(x.device, hp, wp, oh, ow, w);
+  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n, oh * ow * kh * kw, c]));
+  return { patches: cols.reshape([n, oh * ow, kh * kw * c]), oh, ow };
 }

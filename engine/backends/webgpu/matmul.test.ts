@@ -149,6 +149,9 @@ describe('matmul kernels', () => {
     expect(tile(1, 1030, 770)).toEqual([128, 64, 16, 2]);
     expect(tile(1, 1024, 1024)).toEqual([128, 64, 16, 2]);
     expect(tile(8, 130, 66)).toEqual([64, 64, 16, 2]);
+    // N = 64 (a convolution's 64 channels, a tall-skinny product): 128x64, which a 128x128 tile would half idle.
+    expect(tile(32, 3136, 64)).toEqual([128, 64, 16, 2]);
+    expect(tile(1, 32768, 64)).toEqual([128, 64, 16, 2]);
     expect(tile(1, 3, 7)).toEqual([64, 64, 16, 2]);
     expect(chooseMatmul(view([3, 4], [4, 1]), view([4, 7], [7, 1]), view([3, 7], [7, 1])).unroll).toBe(false);
     MATMUL_TUNING.softwareAdapter = true;

@@ -39,7 +39,8 @@ export type Tile = [number, number, number, number, number, 1 | 2];
  * (32 x 256^3, 8192x256x256: 30 TFLOP/s); 128x64 with BK=16 at 1024^3 (0.083 ms, against 0.092
  * for 128x128 split along K), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18).
  * Two stages each, but one for plain products. Tiles needing more workgroup memory than the
- * device has fall back to smaller BK.
+ * device has fall back to smaller BK. A tile mostly outside the output (N = 64 under a 128-wide
+ * tile: a convolution's 64 channels, tall-skinny products) gives way to the next that fills it.
  */
 function tileFor(m: number, n: number, batches: number, storage: number, plain: boolean): Tile {
   const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
@@ -51,8 +52,10 @@ function tileFor(m: number, n: number, batches: number, storage: number, plain: 
     [100, [128, 64, 16, 8, 4, 2]],
     [100, [128, 64, 8, 8, 4, 2]],
   ];
-  for (const [least, t] of candidates) if (tiles(t[0], t[1]) >= least && fits(t)) return t;
-  return SMALL_TILE;
+  // The share of the tiles' outputs that lie inside M x N (a 128-wide tile on N = 64 idles half its sums).
+  const filled = (t: Tile) => (m / (Math.ceil(m / t[0]) * t[0])) * (n / (Math.ceil(n / t[1]) * t[1]));
+  const usable = candidates.filter(([least, t]) => tiles(t[0], t[1]) >= least && fits(t));
+  return (usable.find(([, t]) => filled(t) >= 0.75) ?? usable[0])?.[1] ?? SMALL_TILE;
 }
 
 const BIG_TILE: Tile = [128, 128, 8, 8, 8, 2];
