@@ -32,11 +32,14 @@ export class GpuFaults {
     });
   }
 
-  /** Refuses, where the user called, a tensor larger than one GPU buffer may be. */
-  checkSize(bytes: number, what: string): void {
+  /**
+   * Refuses, where the user called, a tensor of `elements` elements (`bytes` bytes) larger than one
+   * GPU buffer may be. The message is built only then: formatting the count cost µs on every op.
+   */
+  checkSize(bytes: number, elements: number): void {
     if (this.lost) this.failLost();
     if (bytes > this.maxBytes) {
-      fail('allocate', `${what} needs ${formatBytes(bytes)}, more than this GPU allows in one buffer (${formatBytes(this.maxBytes)}); use smaller tensors or the 'cpu' device`);
+      fail('allocate', `a tensor of ${elements.toLocaleString('en')} elements needs ${formatBytes(bytes)}, more than this GPU allows in one buffer (${formatBytes(this.maxBytes)}); use smaller tensors or the 'cpu' device`);
     }
   }
 

@@ -192,7 +192,7 @@ export class WebGpuBackend implements Backend {
   }
 
   allocate(length: number, dtype: DType): GpuStorage {
-    this.faults.checkSize(length * 4, `a tensor of ${length.toLocaleString('en')} elements`);
+    this.faults.checkSize(length * 4, length);
     const block = this.pool.acquire(length * 4);
     return new GpuStorage(block, length, dtype, this.pool.lastCreatedBytes);
   }
@@ -205,7 +205,7 @@ export class WebGpuBackend implements Backend {
 
   upload(data: TypedArray, dtype: DType): Storage {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
-    this.faults.checkSize(data.length * 4, `a tensor of ${data.length.toLocaleString('en')} elements`);
+    this.faults.checkSize(data.length * 4, data.length);
     const block = this.pool.acquire(data.length * 4);
     const storage = new GpuStorage(block, data.length, dtype, this.pool.lastCreatedBytes);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
