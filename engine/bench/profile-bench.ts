@@ -4,17 +4,16 @@ import { median, type Row } from './harness';
 import { getBackend } from '../core/runtime';
 import { sync } from './wick-bench';
 
-
 /**
  * The loop's tensor sizes: 256x256, where the CPU's cost of recording each op dominates (the GPU
  * needs a few µs per op), and 4096x2048, where the GPU's time dominates (32 MB per op).
  */
-const SHAPES: number[][] = process.argv.includes('--quick') ? [[256, 256]] : [[256, 256], [4096, 2048]];
+export const PROFILE_SHAPES: number[][] = [[256, 256], [4096, 2048]];
 
 /** The 200-op loop at each size (stacks and the pass-split diagnostic at the first only). */
-export async function profilerOverhead(device: 'webgpu' | 'cpu'): Promise<Row[]> {
+export async function profilerOverhead(device: 'webgpu' | 'cpu', shapes: number[][] = PROFILE_SHAPES): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const [i, shape] of SHAPES.entries()) rows.push(...(await overheadAt(device, shape, i === 0)));
+  for (const [i, shape] of shapes.entries()) rows.push(...(await overheadAt(device, shape, i === 0)));
   return rows;
 }
 

@@ -19,7 +19,7 @@ import { nodeGpu } from '../testing/node-gpu';
 import type { Row } from './harness';
 import { cases, sizes, type SideResult } from './cases';
 import { compiledVersusEager, soak, wickCases } from './wick-bench';
-import { profilerOverhead } from './profile-bench';
+import { PROFILE_SHAPES, profilerOverhead } from './profile-bench';
 import { exposeNavigator } from './peers/env';
 import { checkRows, peerTable, renderDoc, type Side, type Sides } from './report';
 
@@ -85,7 +85,7 @@ if (wanted('wick')) {
   wick = { name: 'Wick', info: `Wick (this repository) on ${device}`, result: r };
 }
 if (wanted('compile')) add(await compiledVersusEager(device, quick ? 64 : 4096));
-if (wanted('profile')) add(await profilerOverhead(device));
+if (wanted('profile')) add(await profilerOverhead(device, quick ? PROFILE_SHAPES.slice(0, 1) : PROFILE_SHAPES));
 if (gpu) exposeNavigator(gpu);
 const tfjs = await peer('TF.js', 'tfjs', async () => (await import('./peers/tfjs')).tfjsCases(s));
 const jax = await peer('jax-js', 'jax', async () => (await import('./peers/jax')).jaxCases(s));

@@ -240,7 +240,8 @@ export class Dispatcher {
     let work = 0;
     if (info) work = workOf(info.bytes, info.flops);
     else for (let i = 0; i < blocks.length; i++) work += blocks[i].size;
-    const submit = this.policy.recorded(work, timed, this.slots);
+    // Kernels timed inside shared passes batch like plain ones; a pass each is submitted sooner (see SubmitPolicy).
+    const submit = this.policy.recorded(work, timed && !this.timestampsInsidePasses, this.slots);
     // Timestamps are read back when their query set is full or at the next wait: a submit leaves
     // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
     // 45% slower on an H100).

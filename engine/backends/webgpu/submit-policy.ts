@@ -6,8 +6,10 @@
  */
 
 /**
- * Profiled kernels are submitted this many at a time, so the GPU's cost of writing their
- * timestamps (about 8 µs a pass on an H100 through Vulkan) overlaps the recording of the next ones.
+ * Profiled kernels in passes of their own are submitted this many at a time, so the GPU's cost of
+ * their pass timestamps (about 8 µs a pass on an H100 through Vulkan) overlaps the recording of
+ * the next ones. Kernels timed inside shared passes are not counted: they batch like plain ones
+ * (in Chromium a submit every 32 was most of a profiled loop's extra CPU time).
  */
 const PROFILED_SUBMIT = 32;
 /** Submit after this many dispatches by default, so the GPU starts while JavaScript keeps recording. */

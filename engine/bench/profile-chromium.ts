@@ -1,0 +1,75 @@
+/**
+ * `npm run bench:chromium`: the profiler's overhead (profile-bench.ts) measured in Chromium, the
+ * WebGPU the notebook runs on, where timestamps can be written inside shared passes
+ * (chromium-experimental-timestamp-query-inside-passes) instead of a pass per kernel as Dawn in
+ * Node must. Bundles profile-page.ts, serves it from 127.0.0.1 (WebGPU needs a secure context;
+ * cross-origin isolated for fine timers), runs it in headless Chromium and writes
+ * RESULTS-chromium.md. The browser: $CHROMIUM_PATH, else /usr/bin/chromium, else Playwright's own.
+ *
+ *   --shapes 256x256,64x64   the loop's tensor shapes (default 256x256 and 64x64)
+ *   --out FILE               write the results elsewhere
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { build } from 'esbuild';
+import { markdownTable } from './harness';
+import type { PageResult } from './profile-page';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const shapes = (flag('--shapes') ?? '256x256,64x64').split(',').map((s) => s.split('x').map(Number));
+
+const bundle = await build({ entryPoints: [fileURLToPath(new URL('./profile-page.ts', import.meta.url))], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false });
+const script = bundle.outputFiles[0].text;
+const page = '<!doctype html><meta charset="utf-8"><title>Wick profiler benchmark</title><script type="module" src="/bench.js"></script>';
+const server = createServer((req, res) => {
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  const js = req.url === '/bench.js';
+  res.setHeader('Content-Type', js ? 'text/javascript' : 'text/html');
+  res.end(js ? script : page);
+});
+await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const browser = await chromium.launch({ executablePath, args: ['--enable-unsafe-webgpu'] });
+let result: PageResult;
+try {
+  const tab = await browser.newPage();
+  tab.on('console', (m) => console.log(`page: ${m.text()}`));
+  await tab.goto(url);
+  await tab.waitForFunction(() => 'runProfilerBench' in globalThis);
+  result = await tab.evaluate((s) => (globalThis as unknown as { runProfilerBench(s: number[][]): Promise<PageResult> }).runProfilerBench(s), shapes);
+} finally {
+  await browser.close();
+  server.close();
+}
+const version = browser.version();
+for (const r of result.rows) console.log(`${r.name}: ${r.value}  ${r.note ?? ''}`);
+const out = flag('--out') ?? fileURLToPath(new URL('./RESULTS-chromium.md', import.meta.url));
+writeFileSync(
+  out,
+  `# Profiler overhead in Chromium
+
+- date: ${new Date().toISOString()}
+- browser: Chromium ${version}, headless, \`--enable-unsafe-webgpu\`
+- adapter: ${result.adapter}; timestamps: ${result.placements}
+- command: \`npm run bench:chromium${args.length ? ` -- ${args.join(' ')}` : ''}\`
+
+${markdownTable(result.rows)}
+
+The same 200-op loop as RESULTS.md's profile rows (\`engine/bench/profile-bench.ts\`), run in a page
+of the browser the notebook runs in, plain and under \`torch.profile\` in alternating pairs. With
+timestamps inside passes, profiled kernels share passes as plain ones do and each adds one
+timestamp write; at pass boundaries each profiled kernel gets a pass of its own (what Dawn in Node,
+and so RESULTS.md's H100 rows, must do). "CPU per op" is the time to record the loop's ops.
+`,
+);
+console.log(`written ${out}`);
