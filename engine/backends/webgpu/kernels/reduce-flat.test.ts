@@ -1,5 +1,9 @@
 /** Which reductions read their rows without index arithmetic (markFlatRows, rowStep). */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../../../core/dtype';
+import { torch } from '../../../index';
+import { testDevices } from '../../../testing/devices';
+import { reduce } from '../../../ops/reduce';
 import { markFlatRows, reduceSource, rowStep, rowSteps, rowStepsNeeded, type ReducePlan } from './reduce';
 
 describe('flat rows', () => {
@@ -42,4 +46,29 @@ describe('flat rows', () => {
     expect(reduceSource(plan(false))).toContain('src1[b1 + j]');
     expect(reduceSource(plan(true))).toContain('src1[b1 + j * s1]');
   });
+});
+
+describe('flat rows, values in flight per invocation (REDUCE_TUNING.unroll)', () => {
+  let devices: Device[] = ['cpu'];
+  beforeAll(async () => {
+    devices = await testDevices();
+  }, 60_000);
+  // Lengths around the unrolled step in short rows (one invocation, step 1: 4) and long rows
+  // (a workgroup, step 256: 1024), the tail one by one; a NaN must still win max and min.
+  const lengths = [1, 3, 4, 5, 63, 65, 1023, 1024, 1025, 2051];
+  for (const n of lengths) {
+    it(`sum, prod, max, min over rows of ${n}`, async () => {
+      const data = Float32Array.from({ length: 3 * n }, (_, i) => 1 + 0.001 * Math.sin(i));
+      if (n > 5) data[n + n - 2] = NaN;
+      const x = torch.tensor(data).reshape([3, n]);
+      for (const d of devices) {
+        const xd = x.to(d);
+        for (const op of ['sum', 'prod', 'max', 'min'] as const) {
+          const g = Array.from((await reduce(op, xd, 1).to('cpu').data()) as Float32Array);
+          const w = Array.from((await reduce(op, x, 1).data()) as Float32Array);
+          g.forEach((v, i) => (Number.isNaN(w[i]) ? expect(v, `${op} row ${i} on ${d}`).toBeNaN() : expect(v, `${op} row ${i} on ${d}`).toBeCloseTo(w[i], 2)));
+        }
+      }
+    });
+  }
 });

@@ -202,6 +202,26 @@ function flatStarts(rank: number, kept: number, count: number, at: (k: number) =
   return `${starts}\n${decompose('o', kept, 3, Array.from({ length: count }, (_, k) => ({ name: `off${k}`, stridesAt: at(k) + 1 })))}`;
 }
 
+/** Kernel shape choices the benchmarks try: values loaded per invocation before combining, in flat rows. */
+export const REDUCE_TUNING = { unroll: 4 };
+
+/** WGSL combining e0..e{n-1} pairwise into `p` (n a power of two). */
+function pairwise(c: (a: string, b: string) => string, n: number): string {
+  const lines: string[] = [];
+  let names = Array.from({ length: n }, (_, i) => `e${i}`);
+  for (let level = 0; names.length > 1; level++) {
+    const next: string[] = [];
+    for (let i = 0; i < names.length; i += 2) {
+      const name = names.length === 2 ? 'p' : `p${level}_${i / 2}`;
+      lines.push(`    let ${name} = ${c(names[i], names[i + 1])};`);
+      next.push(name);
+    }
+    names = next;
+  }
+  if (n === 1) lines.push('    let p = e0;');
+  return lines.join('\n');
+}
+
 /**
  * The reduction loop of output o over j = first, first + step, ..: without index arithmetic where
  * the top bit of metadata word 2 (the output offset) says every leaf's rows are flat (contiguous,
@@ -210,11 +230,23 @@ function flatStarts(rank: number, kept: number, count: number, at: (k: number) =
 function rowLoop(plan: ReducePlan, first: string, step: string, indent: string): string {
   const { op, rank, kept, source } = plan;
   const { leafAt } = reduceLayout(plan);
-  const combine = (x: string) => `{ let e = ${x}; acc = ${COMBINE[op]('acc', 'e')}; }`;
+  const c = COMBINE[op];
+  const combine = (x: string) => `{ let e = ${x}; acc = ${c('acc', 'e')}; }`;
   const bases = source.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ');
+  const u = REDUCE_TUNING.unroll;
+  // Flat rows: UNROLL loads in flight per invocation before they are combined (pairwise), then the rest one by one.
+  const unrolled = u > 1
+    ? `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
+${Array.from({ length: u }, (_, i) => `    let e${i} = flatElement(j${i ? ` + ${i}u * ${step}` : ''}, ${bases});`).join('\n')}
+${pairwise(c, u)}
+    acc = ${c('acc', 'p')};
+  }
+`
+    : '';
   const text = `if ((md(2u) >> 31u) != 0u) {
 ${flatStarts(rank, kept, source.dtypes.length, leafAt, !!plan.rowSteps)}
-  for (var j = ${first}; j < md(1u); j += ${step}) ${combine(`flatElement(j, ${bases})`)}
+  var j = ${first};
+${unrolled}  for (; j < md(1u); j += ${step}) ${combine(`flatElement(j, ${bases})`)}
 } else {
   for (var j = ${first}; j < md(1u); j += ${step}) ${combine('element(o, j)')}
 }`;
