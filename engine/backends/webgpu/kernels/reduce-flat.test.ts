@@ -53,11 +53,11 @@ describe('flat rows, values in flight per invocation (REDUCE_TUNING.unroll)', ()
   beforeAll(async () => {
     devices = await testDevices();
   }, 60_000);
-  // Lengths around the unrolled step in short rows (one invocation, step 1: 4) and long rows
-  // (a workgroup, step 256: 1024), the tail one by one; a NaN must still win max and min.
-  const lengths = [1, 3, 4, 5, 63, 65, 1023, 1024, 1025, 2051];
+  // Lengths around the unrolled steps (8 values, then 4) in short rows (one invocation, step 1) and
+  // long rows (a workgroup, step 256), the tail one by one; a NaN must still win max and min.
+  const lengths = [1, 3, 4, 5, 8, 12, 63, 65, 1023, 1024, 1025, 2048, 3071, 3073];
   for (const n of lengths) {
-    it(`sum, prod, max, min over rows of ${n}`, async () => {
+    it(`sum, prod, max, min and softmax over rows of ${n}`, async () => {
       const data = Float32Array.from({ length: 3 * n }, (_, i) => 1 + 0.001 * Math.sin(i));
       if (n > 5) data[n + n - 2] = NaN;
       const x = torch.tensor(data).reshape([3, n]);
@@ -68,6 +68,11 @@ describe('flat rows, values in flight per invocation (REDUCE_TUNING.unroll)', ()
           const w = Array.from((await reduce(op, x, 1).data()) as Float32Array);
           g.forEach((v, i) => (Number.isNaN(w[i]) ? expect(v, `${op} row ${i} on ${d}`).toBeNaN() : expect(v, `${op} row ${i} on ${d}`).toBeCloseTo(w[i], 2)));
         }
+        // softmax: a row's value (its sum) and then every element written in the same kernel.
+        const y = torch.randn([3, n]);
+        const g = (await y.to(d).softmax(1).to('cpu').data()) as Float32Array;
+        const w = (await y.softmax(1).data()) as Float32Array;
+        g.forEach((v, i) => expect(v, `softmax element ${i} on ${d}`).toBeCloseTo(w[i], 6));
       }
     });
   }

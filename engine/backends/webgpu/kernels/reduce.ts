@@ -202,8 +202,15 @@ function flatStarts(rank: number, kept: number, count: number, at: (k: number) =
   return `${starts}\n${decompose('o', kept, 3, Array.from({ length: count }, (_, k) => ({ name: `off${k}`, stridesAt: at(k) + 1 })))}`;
 }
 
-/** Kernel shape choices the benchmarks try: values loaded per invocation before combining, in flat rows. */
-export const REDUCE_TUNING = { unroll: 4 };
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Values loaded per invocation before combining them, in flat rows: 8 while the row has them, then
+ * 4 (H100, [8192x8192] sum: 0.140 ms one at a time, 0.100 with 4, 0.096 with 8; softmax's kernels
+ * 0.148 + 0.359 -> 0.106 + 0.294 -> 0.104 + 0.269; rows of 1024: 0.0198, 0.0184 with 4, 0.0201
+ * with 8 alone, whose loop a 256-invocation workgroup never enters there). The benchmarks try others.
+ */
+export const REDUCE_TUNING: { unroll: number[] } = { unroll: [8, 4] };
 
 /** WGSL combining e0..e{n-1} pairwise into `p` (n a power of two). */
 function pairwise(c: (a: string, b: string) => string, n: number): string {
@@ -233,16 +240,16 @@ function rowLoop(plan: ReducePlan, first: string, step: string, indent: string):
   const c = COMBINE[op];
   const combine = (x: string) => `{ let e = ${x}; acc = ${c('acc', 'e')}; }`;
   const bases = source.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ');
-  const u = REDUCE_TUNING.unroll;
-  // Flat rows: UNROLL loads in flight per invocation before they are combined (pairwise), then the rest one by one.
-  const unrolled = u > 1
-    ? `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
+  // Flat rows: REDUCE_TUNING.unroll values in flight per invocation before they are combined
+  // (pairwise), in steps of the largest count that fits the row, then the rest one by one.
+  const unrolled = REDUCE_TUNING.unroll
+    .map((u) => `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
 ${Array.from({ length: u }, (_, i) => `    let e${i} = flatElement(j${i ? ` + ${i}u * ${step}` : ''}, ${bases});`).join('\n')}
 ${pairwise(c, u)}
     acc = ${c('acc', 'p')};
   }
-`
-    : '';
+`)
+    .join('');
   const text = `if ((md(2u) >> 31u) != 0u) {
 ${flatStarts(rank, kept, source.dtypes.length, leafAt, !!plan.rowSteps)}
   var j = ${first};
@@ -282,9 +289,9 @@ ${post.dtypes.map((_, k) => `  var off${k} = mdi(${postLeafAt(k)}u);`).join('\n'
 ${postLines.join('\n')}
   pout[md(${postOutAt}u) + o * md(1u) + j] = ${storeValue(result, post.outDtype)};
 }
-fn flatPost(j: u32, row: ${valueType(outDtype)}, ${post.dtypes.map((_, k) => (plan.rowSteps ? `b${k}: u32, s${k}: u32` : `b${k}: u32`)).join(', ')}, ob: u32) {
+fn flatPost(j: u32, row: ${valueType(outDtype)}, ${post.dtypes.map((_, k) => (plan.rowSteps ? `b${k}: u32, s${k}: u32` : `b${k}: u32`)).join(', ')}) -> ${storageType(post.outDtype)} {
 ${flatLines.join('\n')}
-  pout[ob + j] = ${storeValue(flatResult, post.outDtype)};
+  return ${storeValue(flatResult, post.outDtype)};
 }
 var<workgroup> rowValue: ${valueType(outDtype)};`;
   }
@@ -300,10 +307,18 @@ ${postFn}`;
   const postLoop = (first: string, step: string, indent: string) => {
     if (!post) return '';
     const bases = post.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ');
+    // As rowLoop: the values of REDUCE_TUNING.unroll elements worked out (their loads in flight) before they are stored.
+    const unrolled = REDUCE_TUNING.unroll
+      .map((u) => `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
+${range(u).map((i) => `    let v${i} = flatPost(j${i ? ` + ${i}u * ${step}` : ''}, row, ${bases});`).join('\n')}
+${range(u).map((i) => `    pout[ob + j${i ? ` + ${i}u * ${step}` : ''}] = v${i};`).join('\n')}
+  }\n`)
+      .join('');
     const text = `if ((md(2u) >> 31u) != 0u) {
 ${flatStarts(rank, kept, post.dtypes.length, postLeafAt, !!plan.rowSteps)}
   let ob = md(${postOutAt}u) + o * md(1u);
-  for (var j = ${first}; j < md(1u); j += ${step}) { flatPost(j, row, ${bases}, ob); }
+  var j = ${first};
+${unrolled}  for (; j < md(1u); j += ${step}) { pout[ob + j] = flatPost(j, row, ${bases}); }
 } else {
   for (var j = ${first}; j < md(1u); j += ${step}) { post(o, j, row); }
 }`;
