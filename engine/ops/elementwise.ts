@@ -7,12 +7,17 @@ import { record } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { assertLive, commonDevice, emptyTensor, forgetHostValues, viewOf } from './make';
 import { BINARY_RESULT, UNARY_RESULT, type BinaryOp, type Expr, type UnaryOp } from './op-types';
+import { cached } from './expr-cache';
 
 export type Operand = Tensor | number | boolean;
 
 function isTensorOperand(v: Operand): v is Tensor {
   return typeof v === 'object' && v !== null;
 }
+
+const NO_SCALARS: readonly number[] = [];
+const UNARY_EXPRS = new Map<string, unknown>();
+const BINARY_EXPRS = new Map<string, unknown>();
 
 function input(index: number, dtype: DType): Expr {
   return { kind: 'input', index, dtype };
@@ -27,7 +32,7 @@ export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[]
   checkInterrupt();
   if (!device) fail(op, 'needs at least one tensor operand');
   const out = emptyTensor(device, shape, dtype);
-  const views = inputs.map((t) => ({ ...viewOf(t), shape, strides: broadcastStrides(t.shape, t.strides, shape) }));
+  const views = inputs.map((t) => ({ storage: t.storageRef.storage, shape, strides: t.shape === shape ? t.strides : broadcastStrides(t.shape, t.strides, shape), offset: t.offset, dtype: t.dtype }));
   out.backend.elementwise(expr, views, viewOf(out), scalars);
   return out;
 }
@@ -47,7 +52,7 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   const kind = UNARY_RESULT[op];
   const compute = kind === 'float' ? defaultFloat(x.dtype) : kind === 'bool' ? 'bool' : x.dtype;
   if (kind === 'same' && x.dtype === 'bool') fail(op, `not supported for bool tensors (cast with .float() first)`);
-  const expr: Expr = { kind: 'unary', op, x: castExpr(input(0, x.dtype), compute), dtype: compute };
+  const expr = cached(UNARY_EXPRS, op, x.dtype, compute, '', (): Expr => ({ kind: 'unary', op, x: castExpr(input(0, x.dtype), compute), dtype: compute }));
   return record(runElementwise(op, expr, [x], x.shape, compute), op, [x]);
 }
 
@@ -72,7 +77,7 @@ function leaves(op: string, operands: readonly Operand[], compute: DType): { exp
       tensors.push(v);
       return castExpr(input(tensors.length - 1, v.dtype), compute);
     }
-    if (typeof v !== 'number' && typeof v !== 'boolean') fail(op, `expected a tensor or a number, got ${v === null ? 'null' : typeof v}`);
+    checkOperand(op, v);
     scalars.push(Number(v));
     return { kind: 'scalar', index: scalars.length - 1, dtype: compute };
   });
@@ -85,14 +90,32 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   if (op === 'sub' && promoted === 'bool') fail('sub', `subtracting bool tensors is not supported (${operandType(a)} and ${operandType(b)}); to invert a mask use .logicalNot()`);
   const kind = BINARY_RESULT[op];
   const compute = kind === 'float' ? defaultFloat(promoted) : op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : promoted;
-  const { exprs, tensors, scalars } = leaves(op, [a, b], compute);
-  if (tensors.length === 0) fail(op, 'needs at least one tensor operand');
+  const aTensor = isTensorOperand(a);
+  const bTensor = isTensorOperand(b);
+  if (!aTensor && !bTensor) {
+    leaves(op, [a, b], compute); // says which operand is not a number
+    fail(op, 'needs at least one tensor operand');
+  }
+  checkOperand(op, a);
+  checkOperand(op, b);
+  const tensors = aTensor ? (bTensor ? [a, b] : [a]) : [b as Tensor];
+  assertLive(op, tensors);
+  const scalars = aTensor ? (bTensor ? NO_SCALARS : [Number(b)]) : [Number(a)];
   const device = commonDevice(op, tensors);
-  const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
+  const shape = bTensor && aTensor ? broadcastShapes(op, a.shape, b.shape) : tensors[0].shape;
   const outType = kind === 'bool' ? 'bool' : compute;
-  const expr: Expr = { kind: 'binary', op, a: exprs[0], b: exprs[1], dtype: outType };
+  // One expression per op, operand kinds and dtype (inputs and scalars numbered in operand order).
+  const expr = cached(BINARY_EXPRS, op, aTensor ? a.dtype : 's', bTensor ? b.dtype : 's', compute, (): Expr => {
+    const leafA: Expr = aTensor ? castExpr(input(0, a.dtype), compute) : { kind: 'scalar', index: 0, dtype: compute };
+    const leafB: Expr = bTensor ? castExpr(input(aTensor ? 1 : 0, b.dtype), compute) : { kind: 'scalar', index: aTensor ? 0 : 1, dtype: compute };
+    return { kind: 'binary', op, a: leafA, b: leafB, dtype: outType };
+  });
   const out = runElementwise(op, expr, tensors, shape, outType, device, scalars);
   return record(out, op, tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
+}
+
+function checkOperand(op: string, v: Operand): void {
+  if (!isTensorOperand(v) && typeof v !== 'number' && typeof v !== 'boolean') fail(op, `expected a tensor or a number, got ${v === null ? 'null' : typeof v}`);
 }
 
 function operandType(v: Operand): string {

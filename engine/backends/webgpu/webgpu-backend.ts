@@ -1,6 +1,7 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
+import { exprFacts } from '../../ops/expr-cache';
 import { exprKey, exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { joinOps } from '../../profile/kernel-names';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
@@ -259,13 +260,16 @@ export class WebGpuBackend implements Backend {
   elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
     const n = numelOf(out.shape);
     if (n === 0) return;
-    const plan = planElementwise(exprKey(expr), inputs, out, scalars);
+    const facts = exprFacts(expr);
+    const plan = planElementwise(facts.key, inputs, out, scalars);
     const pipeline = this.dispatcher.pipeline(plan.key, () =>
       elementwiseSource(expr, plan, inputs.map((v) => v.dtype), out.dtype, out.shape.length),
     );
-    const ops = exprOps(expr);
-    const info = { name: joinOps(ops), flops: n * ops.length, bytes: 4 * n * (inputs.length + 1) };
-    this.dispatcher.dispatch(pipeline, plan.meta, [...inputs.map(bufferOf), bufferOf(out)], elementwiseGroups(plan, n), info);
+    const info = { name: facts.name, flops: n * facts.ops.length, bytes: 4 * n * (inputs.length + 1) };
+    const buffers: GpuBlock[] = [];
+    for (const v of inputs) buffers.push(bufferOf(v));
+    buffers.push(bufferOf(out));
+    this.dispatcher.dispatch(pipeline, plan.meta, buffers, elementwiseGroups(plan, n), info);
   }
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {

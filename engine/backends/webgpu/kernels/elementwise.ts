@@ -4,7 +4,7 @@
  * through their strides, so views never need a copy first.
  */
 import type { DType } from '../../../core/dtype';
-import { contiguousStrides, isContiguous } from '../../../core/shape';
+import { isContiguous } from '../../../core/shape';
 import type { Expr } from '../../../ops/op-types';
 import type { View } from '../../backend';
 import { WGSL_BINARY, WGSL_UNARY } from '../wgsl-ops';
@@ -16,9 +16,10 @@ type Mode = 'flat' | 'scalar' | 'strided';
 const MODE_CODE: Record<Mode, string> = { flat: 'f', scalar: 'c', strided: 's' };
 
 function modeOf(view: Pick<View, 'shape' | 'strides'>, outShape: readonly number[]): Mode {
-  if (view.strides.every((s, d) => s === 0 || outShape[d] === 1)) return 'scalar';
-  const flat = contiguousStrides(outShape);
-  return view.strides.every((s, d) => s === flat[d] || outShape[d] === 1) ? 'flat' : 'strided';
+  let scalar = true;
+  for (let d = 0; d < outShape.length; d++) if (view.strides[d] !== 0 && outShape[d] !== 1) scalar = false;
+  if (scalar) return 'scalar';
+  return isContiguous(outShape, view.strides) ? 'flat' : 'strided';
 }
 
 export interface ElementwisePlan {
@@ -71,21 +72,59 @@ export const EW_TUNING = { maxGroups: 65536 };
 
 const aligned = (offset: number) => offset % 4 === 0;
 
+/**
+ * Plan keys by expression key, then by a number coding the rest of the key (see keySignature):
+ * the key string is built once per kind of call, not per op.
+ */
+const planKeys = new Map<string, Map<number, string>>();
+const MODE_NUMBER: Record<Mode, number> = { flat: 0, scalar: 1, strided: 2 };
+const LANE_NUMBER: Record<Lane, number> = { flat: 0, scalar: 1, row: 2 };
+const DTYPE_NUMBER: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float16: 3 };
+
+/**
+ * A number for what a plan's key says beside the expression (vec4 or not, rank, the output's mode
+ * and dtype, each input's mode or lane and dtype), or null past 8 inputs or rank 63 (where it could collide or overflow).
+ */
+function keySignature(vec4: boolean, rank: number, outMode: Mode, outDtype: DType, codes: readonly number[], inputs: readonly View[]): number | null {
+  if (inputs.length > 8 || rank > 63) return null;
+  let sig = ((vec4 ? 3 : MODE_NUMBER[outMode]) * 64 + rank) * 4 + DTYPE_NUMBER[outDtype];
+  for (let k = 0; k < inputs.length; k++) sig = sig * 16 + codes[k] * 4 + DTYPE_NUMBER[inputs[k].dtype];
+  return sig;
+}
+
+const dtypeLetters = (inputs: readonly View[]) => inputs.map((v) => v.dtype[0]).join('');
+
+function planKey(exprKeyText: string, sig: number | null, build: () => string): string {
+  if (sig === null) return build();
+  let bySig = planKeys.get(exprKeyText);
+  if (!bySig) planKeys.set(exprKeyText, (bySig = new Map()));
+  let key = bySig.get(sig);
+  if (key === undefined) bySig.set(sig, (key = build()));
+  return key;
+}
+
 /** Decides addressing modes and the metadata words; `key` identifies the kernel source. */
 export function planElementwise(exprKeyText: string, inputs: readonly View[], out: View, scalars: readonly number[]): ElementwisePlan {
   const shape = out.shape;
   const rank = shape.length;
-  const n = shape.reduce((a, b) => a * b, 1);
+  let n = 1;
+  for (let d = 0; d < rank; d++) n *= shape[d];
   const outMode: Mode = isContiguous(shape, out.strides) ? 'flat' : 'strided';
   const modes = inputs.map((v) => modeOf(v, shape));
-  const dtypes = inputs.map((v) => v.dtype[0]).join('');
   const lanes = outMode === 'flat' && aligned(out.offset) ? lanesOf(inputs, modes, shape) : null;
   if (lanes) {
     // Two words per input: its offset (in vec4s unless a scalar) and its row's vec4 count; no
     // shape: the kernel never decomposes an index.
-    const words = inputs.flatMap((v, k) => (lanes[k] === 'scalar' ? [v.offset, 0] : [v.offset / 4, lanes[k] === 'row' ? rowLength(v, shape) / 4 : 0]));
-    const meta = [n, out.offset / 4, ...words, ...scalars.map(floatBits)];
-    return { key: `ew4|${exprKeyText}|${out.dtype}|${lanes.map((l) => l[0]).join('')}|${dtypes}`, modes, outMode, meta, vec4: true, lanes };
+    const meta = [n, out.offset / 4];
+    for (let k = 0; k < inputs.length; k++) {
+      const v = inputs[k];
+      if (lanes[k] === 'scalar') meta.push(v.offset, 0);
+      else meta.push(v.offset / 4, lanes[k] === 'row' ? rowLength(v, shape) / 4 : 0);
+    }
+    for (const s of scalars) meta.push(floatBits(s));
+    const sig = keySignature(true, rank, outMode, out.dtype, lanes.map((l) => LANE_NUMBER[l]), inputs);
+    const key = planKey(exprKeyText, sig, () => `ew4|${exprKeyText}|${out.dtype}|${lanes.map((l) => l[0]).join('')}|${dtypeLetters(inputs)}`);
+    return { key, modes, outMode, meta, vec4: true, lanes };
   }
   const meta = [n, out.offset, ...shape];
   if (outMode === 'strided') meta.push(...out.strides);
@@ -93,8 +132,9 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
     meta.push(v.offset);
     if (modes[k] === 'strided') meta.push(...v.strides);
   });
-  meta.push(...scalars.map(floatBits));
-  const key = `ew|${exprKeyText}|r${rank}|${MODE_CODE[outMode]}${out.dtype}|${modes.map((m) => MODE_CODE[m]).join('')}|${dtypes}`;
+  for (const s of scalars) meta.push(floatBits(s));
+  const sig = keySignature(false, rank, outMode, out.dtype, modes.map((m) => MODE_NUMBER[m]), inputs);
+  const key = planKey(exprKeyText, sig, () => `ew|${exprKeyText}|r${rank}|${MODE_CODE[outMode]}${out.dtype}|${modes.map((m) => MODE_CODE[m]).join('')}|${dtypeLetters(inputs)}`);
   return { key, modes, outMode, meta, vec4: false, lanes: [] };
 }
 
