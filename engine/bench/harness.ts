@@ -7,9 +7,19 @@ export interface Timing {
 /** The median of `values` (the upper one of an even count). */
 export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 
-/** Times `run` (which must wait for its GPU work) after `warmup` calls; median of `repeats`. */
+/**
+ * Warm-up runs go on for at least this long. GPUs lower their clocks soon after they go idle and
+ * raise them only under sustained load: on the GPU machine's H100 the clock fell from 1980 to 345
+ * MHz within a second of idling, and a case timed after the bench's CPU-side setup, with two or
+ * three warm-up runs, ran at a third of the clock (conv2d 2.36 ms against 0.66 warm). PyTorch's
+ * side (pytorch_reference.py) warms up the same way.
+ */
+export const WARMUP_MS = 500;
+
+/** Times `run` (which must wait for its GPU work) after `warmup` calls and WARMUP_MS; median of `repeats`. */
 export async function time(run: () => Promise<unknown>, repeats = 10, warmup = 3): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await run();
+  const warming = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warming < WARMUP_MS; i++) await run();
   const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const started = performance.now();

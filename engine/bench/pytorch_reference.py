@@ -4,7 +4,8 @@ Reads the case list the bench prints (`node bench.mjs --cases-json > cases.json`
 {device, torch, ms: {case id: median ms per run}, notes}, which `run.ts --pytorch FILE` reads.
 Timed as the JavaScript sides are: wall clock of `runsPerWait` runs issued back to back plus one
 torch.cuda.synchronize(), per run, the median of `repeats` such samples after `warmup` (min(5,
-repeats) after 2 for the heavy cases); training steps wait after each step. fp32 with
+repeats) after 2 for the heavy cases) and at least WARMUP_S of warm-up runs; training steps wait
+after each step. fp32 with
 TF32 off for matmuls and convolutions.
 
     python3 engine/bench/pytorch_reference.py cases.json > pytorch.json
@@ -28,12 +29,19 @@ def sync():
         torch.cuda.synchronize()
 
 
+# Warm-up lasts at least this long, as harness.ts's WARMUP_MS (GPUs raise their clocks only under sustained load).
+WARMUP_S = 0.5
+
+
 def timed(fn, repeats, warmup, per_wait=1):
     """Median ms per run: each sample issues `per_wait` runs, then one synchronize (as harness.ts's timeOp)."""
-    for _ in range(warmup):
+    warming = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - warming < WARMUP_S:
         for _ in range(per_wait):
             fn()
-    sync()
+        sync()
+        done += 1
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()

@@ -1,7 +1,7 @@
 /** The side-by-side table of the shared cases, the checksum comparison and RESULTS.md's text. */
 import { targetLines } from './targets';
 import type { Case, SideResult } from './cases';
-import { markdownTable, type Row } from './harness';
+import { markdownTable, type Row, WARMUP_MS } from './harness';
 
 export interface Side {
   name: string;
@@ -99,7 +99,7 @@ Ratios are speed ratios, the other side's time over Wick's: above 1, Wick is fas
 runs in this one Node process, one after another, on the same \`GPU\` object and adapter (Dawn,
 the \`webgpu\` package), each with a device of its own; PyTorch runs just before, in its own
 process on the same machine. Each op case (matmul, copy, chains, softmax, sum, conv2d) is the
-median of ${d.quick ? 'a few' : '10 (5 for the heaviest)'} samples after warm-up, each sample ${d.runsPerWait} runs issued back to back and then
+median of ${d.quick ? 'a few' : '10 (5 for the heaviest)'} samples after warm-up (at least ${WARMUP_MS} ms of runs, so the GPU's clock is up), each sample ${d.runsPerWait} runs issued back to back and then
 one wait for the GPU, divided by ${d.runsPerWait}; training steps wait after each step. The wait (Wick: \`torch.synchronize()\`; TF.js: submit its queue and
 \`onSubmittedWorkDone\`; jax-js: \`blockUntilReady\` of every result; PyTorch: \`torch.cuda.synchronize()\`), so a
 time is wall clock from issue to completion, CPU included. GB/s rows count the input read once
