@@ -1,7 +1,7 @@
 /**
  * Records many dispatches into one command encoder and submits them together, never waiting on
- * the GPU. Each dispatch's metadata words go into one uniform arena (256-byte slots) written once
- * per submit. Pipelines are cached by their WGSL text.
+ * the GPU. Each dispatch's metadata words go into one uniform arena (metadata-arena.ts) written
+ * once per submit. Pipelines are cached by their WGSL text.
  */
 import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { SubmitPolicy, workOf } from './submit-policy';
@@ -9,6 +9,7 @@ import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
 import { GpuBlock, wholeBuffer } from './buffer-pool';
 import { BindGroupCache } from './bind-group-cache';
+import { MetadataArena, SLOT_BYTES } from './metadata-arena';
 import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /** A kernel's WGSL and the pipelines made from it, one per binding signature (binding-variants.ts). */
@@ -45,16 +46,12 @@ interface TimedPass {
   gpuMs: number | null;
 }
 
-const SLOT_BYTES = 256;
-const ARENA_SLOTS = 1024;
 /** Timed passes per query set (two timestamps each): its timestamps are read back when it is full or at the next wait. */
 const TIMED_PER_SET = 2 * 256;
 export class Dispatcher {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private arena: GPUBuffer;
-  private arenaWords = new Uint32Array((SLOT_BYTES / 4) * ARENA_SLOTS);
-  private slots = 0;
+  private arena: MetadataArena;
   /** Kernels by key and by WGSL text (two keys may give one text). */
   private kernels = new Map<string, Kernel>();
   private byCode = new Map<string, Kernel>();
@@ -99,8 +96,8 @@ export class Dispatcher {
   ) {
     this.maxDynamic = Math.min(8, device.limits.maxDynamicStorageBuffersPerPipelineLayout ?? 4);
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
-    this.arena = device.createBuffer({ size: SLOT_BYTES * ARENA_SLOTS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.bindGroups = new BindGroupCache(device, { buffer: this.arena, offset: 0, size: SLOT_BYTES });
+    this.arena = new MetadataArena(device);
+    this.bindGroups = new BindGroupCache(device, { buffer: this.arena.buffer, offset: 0, size: SLOT_BYTES });
   }
 
   /** The kernel for `key`, generating its WGSL with `source()` only the first time. */
@@ -210,15 +207,11 @@ export class Dispatcher {
 
   dispatch(kernel: Kernel, meta: readonly number[], buffers: readonly (GpuBlock | GPUBuffer)[], groups: readonly [number, number, number], info?: KernelInfo): void {
     const record = info ? recordKernel('webgpu', info) : null;
-    if (meta.length > SLOT_BYTES / 4) throw new Error(`kernel metadata of ${meta.length} words exceeds one ${SLOT_BYTES}-byte slot`);
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(kernel, blocks);
     const { pipeline, layout } = this.variant(kernel, signature);
-    if (this.slots === ARENA_SLOTS) this.flush();
-    const slot = this.slots++;
-    const base = (slot * SLOT_BYTES) / 4;
-    for (let i = 0; i < meta.length; i++) this.arenaWords[base + i] = meta[i];
-    this.dynamicOffsets[0] = slot * SLOT_BYTES;
+    if (this.arena.full) this.flush();
+    this.dynamicOffsets[0] = this.arena.add(meta);
     const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
     const timed = record !== null && this.hasTimestamps;
     if (timed && this.timestampsInsidePasses) {
@@ -241,7 +234,7 @@ export class Dispatcher {
     if (info) work = workOf(info.bytes, info.flops);
     else for (let i = 0; i < blocks.length; i++) work += blocks[i].size;
     // Kernels timed inside shared passes batch like plain ones; a pass each is submitted sooner (see SubmitPolicy).
-    const submit = this.policy.recorded(work, timed && !this.timestampsInsidePasses, this.slots);
+    const submit = this.policy.recorded(work, timed && !this.timestampsInsidePasses, this.arena.slots);
     // Timestamps are read back when their query set is full or at the next wait: a submit leaves
     // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
     // 45% slower on an H100).
@@ -388,13 +381,12 @@ export class Dispatcher {
     if (!this.encoder && !(resolve && this.timing)) return;
     this.endPass();
     const readTimings = resolve ? this.resolveTimings() : null;
-    if (this.slots > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaWords, 0, (this.slots * SLOT_BYTES) / 4);
+    this.arena.upload();
     this.device.queue.submit([this.commandEncoder().finish()]);
     this.submits++;
     this.afterSubmit?.();
     for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
-    this.slots = 0;
     this.policy.submitted();
     readTimings?.();
   }
