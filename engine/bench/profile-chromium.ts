@@ -69,7 +69,10 @@ The same 200-op loop as RESULTS.md's profile rows (\`engine/bench/profile-bench.
 of the browser the notebook runs in, plain and under \`torch.profile\` in alternating pairs. With
 timestamps inside passes, profiled kernels share passes as plain ones do and each adds one
 timestamp write; at pass boundaries each profiled kernel gets a pass of its own (what Dawn in Node,
-and so RESULTS.md's H100 rows, must do). "CPU per op" is the time to record the loop's ops.
+and so RESULTS.md's H100 rows, must do). "CPU per op" is the time to record the loop's ops (the
+median of the pairs' recording times). On a software adapter (SwiftShader, where no GPU is) the
+kernels run on the same CPU cores as the page, so the loop's wall time is mostly theirs and its
+overhead percentages carry their noise; the recording time per op is the profiler's own cost.
 `,
 );
 console.log(`written ${out}`);
