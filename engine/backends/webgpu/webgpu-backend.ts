@@ -8,7 +8,7 @@ import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
-import { gatherSource, scatterAddSource } from './kernels/gather';
+import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
@@ -417,9 +417,12 @@ export class WebGpuBackend implements Backend {
     const n = numelOf(out.shape);
     if (n === 0) return;
     const rank = out.shape.length;
-    const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}`, () => gatherSource(input.dtype, rank));
-    const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : s));
-    const meta = [n, input.offset, index.offset, input.shape[dim], input.strides[dim], ...out.shape, ...srcStrides, ...index.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), { name: 'gather', flops: 0, bytes: 12 * n });
+    // vec4s along the last dim where the index is one value along it (counts and strides in vec4s).
+    const v = gatherVec4(input, dim, index, out) ? 4 : 1;
+    const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}${v === 4 ? '|v4' : ''}`, () => gatherSource(input.dtype, rank, v === 4));
+    const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : d === rank - 1 ? s : s / v));
+    const shape = out.shape.map((s, d) => (d === rank - 1 ? s / v : s));
+    const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...shape, ...srcStrides, ...index.strides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n / v, WORKGROUP), { name: 'gather', flops: 0, bytes: 12 * n });
   }
 }
