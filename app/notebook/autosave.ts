@@ -28,6 +28,11 @@ const tabs = new TabSync(KEY, { others: (count) => useWick.getState().setOtherTa
 let known: number | null = null;
 /** Set while this tab puts another tab's save on the page: that is not an edit to save. */
 let applyingSaved = false;
+/**
+ * Changes seen so far. A save that finishes after a newer change leaves the state 'unsaved' (the
+ * newer change has its own save coming): saying 'Saved' then let a reload in between lose it.
+ */
+let changes = 0;
 
 /** The autosaved notebook; what this tab's next save may write over. */
 export async function loadSaved(): Promise<SavedNotebook | undefined> {
@@ -73,6 +78,7 @@ function settledRuntime(runtime: Record<string, CellRuntime>, cells: AuthoredCel
 export async function saveNow(): Promise<void> {
   const { setSaveState, setTabConflict } = useWick.getState();
   setSaveState('saving');
+  const changesSaved = changes;
   try {
     if (known === null) await loadKnown();
     const now = { ...snapshot(), tabId: tabs.tabId };
@@ -90,7 +96,7 @@ export async function saveNow(): Promise<void> {
     known = decision.revision;
     tabs.announceSave(decision.revision);
     setTabConflict(null);
-    setSaveState('saved');
+    setSaveState(changes === changesSaved ? 'saved' : 'unsaved');
   } catch {
     setSaveState('failed');
   }
@@ -138,6 +144,7 @@ export function startAutosave(): () => void {
     const settled = now.runtime !== before.runtime ? now.kernel.status !== 'busy' : now.kernel.status !== before.kernel.status && now.kernel.status === 'idle';
     const changed = authored || settled;
     if (!changed) return;
+    changes++;
     if (now.saveState !== 'unsaved') now.setSaveState('unsaved');
     if (timer !== null) return; // a save is due already, and it will read the latest state
     timer = setTimeout(() => {
