@@ -36,6 +36,11 @@ export interface Row {
   note?: string;
 }
 
+/** `256x256,64x64` -> [[256, 256], [64, 64]]. */
+export function parseShapes(text: string): number[][] {
+  return text.split(',').map((s) => s.split('x').map(Number));
+}
+
 export function markdownTable(rows: readonly Row[]): string {
   const lines = ['| group | benchmark | result | note |', '| --- | --- | --- | --- |'];
   for (const r of rows) lines.push(`| ${r.group} | ${r.name} | ${r.value} | ${r.note ?? ''} |`);

@@ -70,7 +70,7 @@ async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: b
       pairs.push(split.ms / plain.ms);
     }
     dispatcher.splitPassesOnly = false;
-    rows.push({ group: 'profile', name: '200-op eager loop [256x256], a pass per kernel, no timestamps (diagnostic)', value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`, note: 'what the pass splitting alone costs' });
+    rows.push({ group: 'profile', name: `200-op eager loop [${shape.join('x')}], a pass per kernel, no timestamps (diagnostic)`, value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`, note: 'what the pass splitting alone costs' });
   }
   return rows;
 }
