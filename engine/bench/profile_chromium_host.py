@@ -6,7 +6,7 @@ Chromium on it, waits for the page to post its result and saves it as JSON, whic
 `npm run bench:chromium -- --from FILE` turns into a results file.
 
     python3 profile_chromium_host.py --dir DIR --chromium PATH --out result.json \
-        [--shapes 256x256,4096x2048] [--probe] [--timeout 300] [-- extra chromium flags]
+        [--shapes 256x256,4096x2048] [--probe] [--timeout 300] [--log FILE] [-- extra chromium flags]
 
 With --probe the page only reports its WebGPU adapter: a quick check that the flags reach the GPU.
 """
@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--shapes", default="256x256,4096x2048")
     parser.add_argument("--probe", action="store_true")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--log", help="save everything Chromium printed here")
     opts = parser.parse_args(own)
 
     posted, done = [], threading.Event()
@@ -90,6 +91,9 @@ def main():
         server.shutdown()
         log.seek(0)
         browser_log = log.read().decode("utf-8", "replace")
+    if opts.log:
+        with open(opts.log, "w") as f:
+            f.write(browser_log)
     if not finished:
         print(f"no result within {opts.timeout:.0f} s; Chromium said:\n{browser_log[-6000:]}", file=sys.stderr)
         return 1
