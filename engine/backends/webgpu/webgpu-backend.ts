@@ -12,7 +12,7 @@ import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
 import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, rowSteps, rowStepsNeeded, SHORT_ROW, type ReducePlan } from './kernels/reduce';
+import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, REDUCE_TUNING, rowSteps, rowStepsNeeded, SHORT_ROW, type ReducePlan } from './kernels/reduce';
 import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
@@ -302,7 +302,7 @@ export class WebGpuBackend implements Backend {
     const steps = rowSteps([...source.leaves, ...(post?.leaves ?? [])], shape, keptDims);
     plan.rowSteps = rowStepsNeeded(steps, shape, keptDims);
     const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
-    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}`;
+    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}|u${REDUCE_TUNING.unroll}`;
     const meta = [outputs, inner, out.offset, ...shape];
     for (const v of source.leaves) meta.push(v.offset, ...v.strides);
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
