@@ -54,3 +54,28 @@ test('display(torch.memory()) shows live and pooled bytes', async ({ page }) => 
   // The cell's stats say what live tensors hold after it.
   await expect(cell.stats).toContainText(/live \d/);
 });
+
+test('in Chromium, a profile times each kernel of a sequence from the end of the one before', async ({ page }) => {
+  // Chromium writes timestamps inside shared passes: kernels that follow each other in a pass
+  // share the timestamp between them, so each starts exactly where the one before it ended. The
+  // first kernel goes to the idle GPU at once, in a submit of its own: the chain starts after it.
+  const notebook = new NotebookPage(page);
+  await notebook.open();
+  const cell = await notebook.addCodeCellAtEnd();
+  await cell.setSource(
+    [
+      'const x = torch.randn([16, 16]);',
+      'const run = () => x.add(1).mul(2).relu().sum();',
+      'await run().data();',
+      'const p = await torch.profile(run);',
+      'const k = p.kernels;',
+      'const end = (i) => k[i].startMs + k[i].gpuMs;',
+      'const ordered = k.every((q, i) => i === 0 || q.startMs >= end(i - 1) - 1e-6);',
+      'const chained = k.every((q, i) => i < 2 || Math.abs(q.startMs - end(i - 1)) < 1e-6);',
+      "console.log(`kernels ${k.map((q) => q.name).join(',')}; ordered ${ordered}; chained ${chained}; within wall ${p.totalMs <= p.wallMs}; timed ${k.every((q) => q.gpuMs >= 0)}`);",
+    ].join('\n'),
+  );
+  await cell.runWithKeyboard();
+  await cell.expectStatus('done');
+  await expect(cell.output).toContainText('kernels add,mul,relu,sum; ordered true; chained true; within wall true; timed true');
+});

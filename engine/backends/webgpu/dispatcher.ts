@@ -3,13 +3,14 @@
  * the GPU. Each dispatch's metadata words go into one uniform arena (metadata-arena.ts) written
  * once per submit. Pipelines are cached by their WGSL text.
  */
-import { addPending, recordKernel, type KernelInfo } from '../../profile/recorder';
+import { recordKernel, type KernelInfo } from '../../profile/recorder';
 import { SubmitPolicy, workOf } from './submit-policy';
 import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
 import { GpuBlock, wholeBuffer } from './buffer-pool';
 import { BindGroupCache } from './bind-group-cache';
 import { MetadataArena, SLOT_BYTES } from './metadata-arena';
+import { Timestamps, type TimedSpan } from './timestamps';
 import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /** A kernel's WGSL and the pipelines made from it, one per binding signature (binding-variants.ts). */
@@ -33,21 +34,6 @@ interface Variant {
   layout: Layout;
 }
 
-/** A query set with the buffers its timestamps are resolved into and read back from. */
-interface TimingSet {
-  querySet: GPUQuerySet;
-  resolved: GPUBuffer;
-  readback: GPUBuffer;
-}
-
-/** What a timed pass fills in once its timestamps are read back. */
-interface TimedPass {
-  startMs: number | null;
-  gpuMs: number | null;
-}
-
-/** Timed passes per query set (two timestamps each): its timestamps are read back when it is full or at the next wait. */
-const TIMED_PER_SET = 2 * 256;
 export class Dispatcher {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -71,16 +57,17 @@ export class Dispatcher {
   readonly policy = new SubmitPolicy();
   /** Command buffers submitted so far. */
   submits = 0;
-  /** Batches of timestamps read back so far. */
-  timestampReadbacks = 0;
   /** Called after each submit (the pool destroys buffers it no longer keeps). */
   afterSubmit: (() => void) | null = null;
   /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
   blockingCreations = 0;
-  /** Timestamp queries of the current batch: one begin/end pair per timed pass. */
-  private timing: { set: TimingSet; records: TimedPass[]; onRead: (() => void)[] } | null = null;
-  /** Query sets and their resolve and read-back buffers, reused once read (none made per batch). */
-  private freeTimingSets: TimingSet[] = [];
+  /** Timestamp queries for profiled kernels, read back in batches. */
+  private readonly timestamps: Timestamps;
+  /**
+   * In the open pass, the query written just after the last dispatch when that dispatch was timed
+   * inside the pass: the next timed dispatch starts from it instead of writing a start of its own.
+   */
+  private chainEnd: number | null = null;
 
   /**
    * Where the device can write timestamps between dispatches inside a pass (Dawn's
@@ -97,6 +84,7 @@ export class Dispatcher {
     this.maxDynamic = Math.min(8, device.limits.maxDynamicStorageBuffersPerPipelineLayout ?? 4);
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = new MetadataArena(device);
+    this.timestamps = new Timestamps(device);
     this.bindGroups = new BindGroupCache(device, { buffer: this.arena.buffer, offset: 0, size: SLOT_BYTES });
   }
 
@@ -203,6 +191,7 @@ export class Dispatcher {
   private endPass(): void {
     this.pass?.end();
     this.pass = null;
+    this.chainEnd = null;
   }
 
   dispatch(kernel: Kernel, meta: readonly number[], buffers: readonly (GpuBlock | GPUBuffer)[], groups: readonly [number, number, number], info?: KernelInfo): void {
@@ -216,18 +205,24 @@ export class Dispatcher {
     const timed = record !== null && this.hasTimestamps;
     if (timed && this.timestampsInsidePasses) {
       const pass = this.computePass() as GPUComputePassEncoder & { writeTimestamp(q: GPUQuerySet, i: number): void };
-      const i = this.timingSlot(record);
       this.setPipeline(pass, pipeline);
       pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.bindGroups.dynamicCount);
-      pass.writeTimestamp(this.timing!.set.querySet, 2 * i);
+      const querySet = this.timestamps.querySet;
+      let start = this.chainEnd;
+      if (start === null) pass.writeTimestamp(querySet, (start = this.timestamps.take()));
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-      pass.writeTimestamp(this.timing!.set.querySet, 2 * i + 1);
+      const end = this.timestamps.take();
+      pass.writeTimestamp(querySet, end);
+      this.timestamps.add(record, start, end);
+      this.chainEnd = end;
     } else {
       const pass = timed ? this.timedPass(record) : this.computePass();
       this.setPipeline(pass, pipeline);
       pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.bindGroups.dynamicCount);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
       if (timed) this.endPass();
+      // An untimed kernel ran after the last timestamp: the next timed one needs a start of its own.
+      else this.chainEnd = null;
     }
     this.dispatches++;
     let work = 0;
@@ -238,7 +233,7 @@ export class Dispatcher {
     // Timestamps are read back when their query set is full or at the next wait: a submit leaves
     // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
     // 45% slower on an H100).
-    if (timed && this.timing && this.timing.records.length >= TIMED_PER_SET) this.flush();
+    if (timed && this.timestamps.full) this.flush();
     else if (submit) this.flush(false);
   }
 
@@ -276,42 +271,23 @@ export class Dispatcher {
    */
   mark(): Promise<number | null> {
     if (!this.hasTimestamps) return Promise.resolve(null);
-    if (this.timing && this.timing.records.length >= TIMED_PER_SET) this.flush();
-    const record: TimedPass = { startMs: null, gpuMs: null };
-    this.timedPass(record);
+    if (this.timestamps.full) this.flush();
+    const span: TimedSpan = { startMs: null, gpuMs: null };
+    this.timedPass(span);
     this.endPass();
-    const batch = this.timing!;
-    return new Promise((resolve) => {
-      batch.onRead.push(() => resolve(record.startMs));
-    });
-  }
-
-  /** The next pair of timestamp slots of this batch, for `record`. */
-  private timingSlot(record: TimedPass): number {
-    if (!this.timing) this.timing = { set: this.freeTimingSets.pop() ?? this.timingSet(), records: [], onRead: [] };
-    this.timing.records.push(record);
-    return this.timing.records.length - 1;
-  }
-
-  private timingSet(): TimingSet {
-    const bytes = 2 * TIMED_PER_SET * 8;
-    return {
-      querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * TIMED_PER_SET }),
-      resolved: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
-      readback: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-    };
+    return new Promise((resolve) => this.timestamps.whenRead(() => resolve(span.startMs)));
   }
 
   /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
-  private timedPass(record: TimedPass): GPUComputePassEncoder {
+  private timedPass(span: TimedSpan): GPUComputePassEncoder {
     this.endPass();
     this.passPipeline = null;
     if (this.splitPassesOnly) return (this.pass = this.commandEncoder().beginComputePass());
-    const i = this.timingSlot(record);
     const writes = this.timedPassDescriptor.timestampWrites;
-    writes.querySet = this.timing!.set.querySet;
-    writes.beginningOfPassWriteIndex = 2 * i;
-    writes.endOfPassWriteIndex = 2 * i + 1;
+    writes.querySet = this.timestamps.querySet;
+    writes.beginningOfPassWriteIndex = this.timestamps.take();
+    writes.endOfPassWriteIndex = this.timestamps.take();
+    this.timestamps.add(span, writes.beginningOfPassWriteIndex, writes.endOfPassWriteIndex);
     this.pass = this.commandEncoder().beginComputePass(this.timedPassDescriptor);
     return this.pass;
   }
@@ -319,48 +295,18 @@ export class Dispatcher {
   /** One descriptor for every timed pass, its indices set each time (no garbage per profiled kernel). */
   private timedPassDescriptor = { timestampWrites: { querySet: null as unknown as GPUQuerySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } };
 
-  /**
-   * The step GPU timestamps came in, in ns, as the last batch read back shows (the largest power
-   * of two dividing every value): 1 where they are exact; browsers round them (Chrome: to about
-   * 100 µs unless its WebGPU developer features are on; Dawn's own default: 2^16 ns).
-   */
-  timestampQuantumNs: number | null = null;
+  /** The step GPU timestamps came in, in ns (see Timestamps.quantumNs); null before any were read. */
+  get timestampQuantumNs(): number | null {
+    return this.timestamps.quantumNs;
+  }
+
+  /** Batches of timestamps read back so far. */
+  get timestampReadbacks(): number {
+    return this.timestamps.readbacks;
+  }
 
   /** For the profiler benchmark only: a pass per profiled kernel but no timestamps, to tell the two costs apart. */
   splitPassesOnly = false;
-
-  /**
-   * Records the copy of this batch's timestamps; the returned function, called after submit,
-   * reads them back into the kernel records.
-   */
-  private resolveTimings(): (() => void) | null {
-    const timing = this.timing;
-    if (!timing) return null;
-    const encoder = this.commandEncoder();
-    this.timing = null;
-    this.timestampReadbacks++;
-    const count = 2 * timing.records.length;
-    const { querySet, resolved, readback } = timing.set;
-    encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
-    encoder.copyBufferToBuffer(resolved, 0, readback, 0, count * 8);
-    const profiled = timing.records.some((r) => 'name' in r);
-    return () => {
-      const read = readback.mapAsync(GPUMapMode.READ, 0, count * 8).then(() => {
-        const ns = new BigInt64Array(readback.getMappedRange(0, count * 8));
-        let bits = 0n;
-        for (const v of ns) bits |= v;
-        if (bits > 0n) this.timestampQuantumNs = Number(bits & -bits);
-        timing.records.forEach((r, i) => {
-          r.startMs = Number(ns[2 * i]) / 1e6;
-          r.gpuMs = Math.max(0, Number(ns[2 * i + 1] - ns[2 * i]) / 1e6);
-        });
-        readback.unmap();
-        this.freeTimingSets.push(timing.set);
-        for (const done of timing.onRead) done();
-      });
-      if (profiled) addPending(read);
-    };
-  }
 
   clear(buffer: GPUBuffer, offset: number, bytes: number): void {
     this.endPass();
@@ -378,9 +324,9 @@ export class Dispatcher {
 
   /** Submits everything recorded so far; `resolve`: with the timestamps recorded since the last resolve. */
   flush(resolve = true): void {
-    if (!this.encoder && !(resolve && this.timing)) return;
+    if (!this.encoder && !(resolve && this.timestamps.pending)) return;
     this.endPass();
-    const readTimings = resolve ? this.resolveTimings() : null;
+    const readTimings = resolve ? this.timestamps.resolve(this.commandEncoder()) : null;
     this.arena.upload();
     this.device.queue.submit([this.commandEncoder().finish()]);
     this.submits++;
