@@ -6,7 +6,8 @@
  * cross-origin isolated for fine timers), runs it in headless Chromium and writes
  * RESULTS-chromium.md. The browser: $CHROMIUM_PATH, else /usr/bin/chromium, else Playwright's own.
  *
- *   --shapes 256x256,64x64   the loop's tensor shapes (default 256x256 and 64x64)
+ *   --shapes 16x16,64x64     the loop's tensor shapes (default 16x16, 64x64 and 256x256: the smaller,
+ *                            the less a software adapter's own work dilutes the overhead)
  *   --out FILE               write the results elsewhere
  *   --build DIR              only write the page (index.html, bench.js) to DIR, for a machine
  *                            without Node: profile_chromium_host.py serves and runs it there
@@ -111,6 +112,6 @@ if (buildDir) {
 } else if (savedFile) {
   writeResults(fromHost(savedFile), '`python3 engine/bench/profile_chromium_host.py` on that machine, then `npm run bench:chromium -- --from result.json`');
 } else {
-  const shapes = parseShapes(flag('--shapes') ?? '256x256,64x64');
+  const shapes = parseShapes(flag('--shapes') ?? '16x16,64x64,256x256');
   writeResults(await runHere(shapes), `\`npm run bench:chromium${args.length ? ` -- ${args.join(' ')}` : ''}\``);
 }
