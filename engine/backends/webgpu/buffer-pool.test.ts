@@ -1,7 +1,7 @@
 /** The pool reuses buffers by size, keeps at most its limit idle, and destroys the rest only after a submit. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferPool, bucketBytes, SLAB_MAX_BYTES, type GpuBlock } from './buffer-pool';
-import { GpuFaults } from './faults';
+import { GpuFaults, WATCHED_BYTES } from './faults';
 
 function fakeDevice() {
   const made: { size: number; destroyed: boolean; destroy(): void }[] = [];
@@ -120,5 +120,16 @@ describe('BufferPool', () => {
       if (step % 1000 === 0) pool.destroyDoomed();
       if (step % 20_000 === 19_999) pool.trim();
     }
+  });
+
+  it('says, when the GPU is out of memory, how much live tensors hold and how a loop that never awaits frees its tensors', async () => {
+    const { device } = fakeDevice();
+    let scopes = 0;
+    Object.assign(device, { popErrorScope: async () => (++scopes === 2 ? { message: 'Not enough memory left' } : null) });
+    const faults = new GpuFaults(device, 1 << 30);
+    const pool = new BufferPool(device, faults);
+    pool.acquire(WATCHED_BYTES);
+    pool.acquire(WATCHED_BYTES);
+    await expect(faults.raise()).rejects.toThrow(/could not allocate 64\.0 MiB for a tensor \(Not enough memory left\), with 128\.0 MiB held by live tensors\. .*a loop that never awaits keeps every tensor it made until it ends \(run its body in torch\.scope/);
   });
 });

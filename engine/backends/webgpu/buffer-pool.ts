@@ -143,7 +143,15 @@ export class BufferPool {
     this.lastCreatedBytes = size;
     if (size < WATCHED_BYTES) return new GpuBlock(create(), 0, size);
     // A big allocation may not fit: the GPU says so asynchronously, and the next read raises it.
-    const buffer = this.faults.watch('out-of-memory', create, (message) => `out of memory: the GPU could not allocate ${formatBytes(size)} for a tensor (${message}); free tensors (let them go out of scope) or use smaller ones`);
+    const live = this.liveBytes;
+    const buffer = this.faults.watch(
+      'out-of-memory',
+      create,
+      (message) =>
+        `out of memory: the GPU could not allocate ${formatBytes(size)} for a tensor (${message}), with ${formatBytes(live)} held by live tensors. ` +
+        "A tensor's memory is freed once nothing refers to it and the code awaits: a loop that never awaits keeps every tensor it made until it ends " +
+        '(run its body in torch.scope(() => ...), which frees what it made but its result, or await inside it); else use smaller tensors',
+    );
     return new GpuBlock(buffer, 0, size);
   }
 
