@@ -24,8 +24,17 @@ export async function compiledVersusEager(device: 'webgpu' | 'cpu', n: number): 
   ];
   for (const [name, fn, args] of cases) {
     const compiled = torch.compile(fn);
-    const eager = await time(() => sync(fn(...args)));
-    const fused = await time(() => sync(compiled(...args)));
+    // As the shared cases: each sample 8 runs issued back to back, then one wait, divided by 8 (a
+    // wait per run times the host's wake-up, which on the GPU machine varied tenfold between runs).
+    const perSample = async (f: () => Tensor) => {
+      const t = await time(() => {
+        for (let i = 0; i < 7; i++) f();
+        return sync(f());
+      });
+      return { medianMs: t.medianMs / 8 };
+    };
+    const eager = await perSample(() => fn(...args));
+    const fused = await perSample(() => compiled(...args));
     const kernels = async (f: () => Tensor) => (await torch.profile(() => f().data())).kernels.length;
     rows.push({
       group: 'compile', name: `${name} [${n}x1024]`,
