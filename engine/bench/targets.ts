@@ -30,7 +30,7 @@ const TARGETS: Target[] = [
     what: 'matmul fp32 4096^3: at least 70% of PyTorch (TF32 off)',
     measure: (ms) => {
       const r = ratioOf(ms('pytorch', 'mm-4096x4096x4096'), ms('wick', 'mm-4096x4096x4096'));
-      return r === undefined ? null : { ratio: r, detail: `${(100 * r).toFixed(0)}% of PyTorch` };
+      return r === undefined ? null : { ratio: r, detail: `${(100 * r).toFixed(1)}% of PyTorch` };
     },
     needs: 0.7,
   },
@@ -40,7 +40,7 @@ const TARGETS: Target[] = [
     measure: (ms) => {
       // Both cases move the same bytes (64M floats read, 64M written), so the bandwidth ratio is the time ratio.
       const r = ratioOf(ms('pytorch', 'copy'), ms('wick', 'chain-compiled'));
-      return r === undefined ? null : { ratio: r, detail: `${(100 * r).toFixed(0)}% of PyTorch's copy` };
+      return r === undefined ? null : { ratio: r, detail: `${(100 * r).toFixed(1)}% of PyTorch's copy` };
     },
     needs: 0.85,
   },
@@ -62,6 +62,6 @@ export function targetLines(sides: Sides): string[] {
   return TARGETS.map((t) => {
     const m = t.measure(ms);
     if (!m) return `- not measured: ${t.what}`;
-    return `- ${m.ratio >= t.needs ? 'met' : `missed (by ${(100 * (1 - m.ratio / t.needs)).toFixed(0)}%)`}: ${t.what}: ${m.detail}`;
+    return `- ${m.ratio >= t.needs ? 'met' : `missed (by ${(100 * (1 - m.ratio / t.needs)).toFixed(1)}%)`}: ${t.what}: ${m.detail}`;
   });
 }
