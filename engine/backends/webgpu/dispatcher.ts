@@ -199,7 +199,8 @@ export class Dispatcher {
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(kernel, blocks);
     const { pipeline, layout } = this.variant(kernel, signature);
-    if (this.arena.full) this.flush();
+    // A timed kernel needs room for two queries in the batch (a mark may have filled it since the last kernel).
+    if (this.arena.full || (record !== null && this.hasTimestamps && this.timestamps.full)) this.flush();
     this.dynamicOffsets[0] = this.arena.add(meta);
     const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
     const timed = record !== null && this.hasTimestamps;
