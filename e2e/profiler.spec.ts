@@ -20,6 +20,10 @@ test('a profile shows a sortable kernel table and downloads a Chrome trace', asy
   const totals = (await profile.column(2)).map(Number);
   expect(totals).toEqual([...totals].sort((a, b) => b - a));
 
+  // Profiled without stacks (the default), the table says how to see each kernel's op and cell line.
+  await expect(profile.root.getByRole('table', { name: /The op and cell line of each kernel: torch\.profile\(fn, \{ withStack: true \}\)/ })).toBeVisible();
+  expect(new Set(await profile.column(7))).toEqual(new Set(['—']));
+
   await profile.sortBy('Name', 'ascending');
   await expect(profile.header('Total ms')).toHaveAttribute('aria-sort', 'none');
   const names = await profile.column(0);

@@ -23,10 +23,13 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
   const rows = sortGroups(groupKernels(kernels), sort.key, sort.direction);
   const toggle = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { key, direction: key === 'name' ? 'ascending' : 'descending' }));
+  // Without stacks (the default, as in torch.profiler) eager kernels carry no op or line: say how to get them.
+  const anyFrom = rows.some((g) => g.from.length > 0);
   return (
     <table className="kernel-table">
       <caption>
         {rows.length} kernels, {kernels.length} dispatches; times are {timeLabel}
+        {anyFrom ? '' : '. The op and cell line of each kernel: torch.profile(fn, { withStack: true })'}
       </caption>
       <thead>
         <tr>
@@ -56,7 +59,7 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
             <td>{fixed(g.gflops, 1)}</td>
             <td>{fixed(g.gbps, 1)}</td>
             <td className="kernel-from" title={g.from.join('\n')}>
-              {g.from.slice(0, 2).join('; ')}
+              {g.from.length ? g.from.slice(0, 2).join('; ') : '—'}
               {g.from.length > 2 ? ` (+${g.from.length - 2})` : ''}
             </td>
           </tr>
