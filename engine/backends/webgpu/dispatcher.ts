@@ -199,11 +199,13 @@ export class Dispatcher {
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(kernel, blocks);
     const { pipeline, layout } = this.variant(kernel, signature);
-    // A timed kernel needs room for two queries in the batch (a mark may have filled it since the last kernel).
-    if (this.arena.full || (record !== null && this.hasTimestamps && this.timestamps.full)) this.flush();
+    const timed = record !== null && this.hasTimestamps;
+    // Timestamps are read back at the next wait, or here when a timed kernel finds no room for its
+    // two queries: a submit leaves them to be resolved with later ones (a read-back per submit made
+    // a profiled loop of big ops 45% slower on an H100).
+    if (this.arena.full || (timed && this.timestamps.full)) this.flush();
     this.dynamicOffsets[0] = this.arena.add(meta);
     const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
-    const timed = record !== null && this.hasTimestamps;
     if (timed && this.timestampsInsidePasses) {
       const pass = this.computePass() as GPUComputePassEncoder & { writeTimestamp(q: GPUQuerySet, i: number): void };
       this.setPipeline(pass, pipeline);
@@ -230,12 +232,7 @@ export class Dispatcher {
     if (info) work = workOf(info.bytes, info.flops);
     else for (let i = 0; i < blocks.length; i++) work += blocks[i].size;
     // Kernels timed inside shared passes batch like plain ones; a pass each is submitted sooner (see SubmitPolicy).
-    const submit = this.policy.recorded(work, timed && !this.timestampsInsidePasses, this.arena.slots);
-    // Timestamps are read back when their query set is full or at the next wait: a submit leaves
-    // them to be resolved with later ones (a read-back per submit made a profiled loop of big ops
-    // 45% slower on an H100).
-    if (timed && this.timestamps.full) this.flush();
-    else if (submit) this.flush(false);
+    if (this.policy.recorded(work, timed && !this.timestampsInsidePasses, this.arena.slots)) this.flush(false);
   }
 
   private plainSignature(count: number): string {
