@@ -26,19 +26,13 @@ export async function compiledVersusEager(device: 'webgpu' | 'cpu', n: number): 
     const compiled = torch.compile(fn);
     // As the shared cases: each sample 8 runs issued back to back, then one wait, divided by 8 (a
     // wait per run times the host's wake-up, which on the GPU machine varied tenfold between runs).
-    const perSample = async (f: () => Tensor) => {
-      const t = await time(() => {
-        for (let i = 0; i < 7; i++) f();
-        return sync(f());
-      });
-      return { medianMs: t.medianMs / 8 };
-    };
-    const eager = await perSample(() => fn(...args));
-    const fused = await perSample(() => compiled(...args));
+    const perRun = (f: () => Tensor) => timeOp(f, () => torch.synchronize(), (t) => t.dispose(), 10, 3, 8);
+    const eager = await perRun(() => fn(...args));
+    const fused = await perRun(() => compiled(...args));
     const kernels = async (f: () => Tensor) => (await torch.profile(() => f().data())).kernels.length;
     rows.push({
       group: 'compile', name: `${name} [${n}x1024]`,
-      value: `eager ${eager.medianMs.toFixed(2)} ms, compiled ${fused.medianMs.toFixed(2)} ms (${(eager.medianMs / fused.medianMs).toFixed(2)}x)`,
+      value: `eager ${eager.toFixed(2)} ms, compiled ${fused.toFixed(2)} ms (${(eager / fused).toFixed(2)}x)`,
       note: `kernels ${await kernels(() => fn(...args))} -> ${await kernels(() => compiled(...args))}`,
     });
   }
