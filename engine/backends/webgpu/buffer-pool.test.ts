@@ -53,10 +53,25 @@ describe('BufferPool', () => {
     expect(destroyed(four)).toBe(4);
     expect(destroyed(two)).toBe(0);
     expect(pool.liveBytes).toBe(0);
-    expect(pool.acquire(2 * size)).toBe(two[1]);
+    expect(pool.acquire(2 * size)).toBe(two[0]);
     // trim (torch.emptyCache) gives everything back and starts the peak over.
     pool.trim();
     expect(pool.pooledBytes).toBe(0);
+  });
+
+  it('hands idle buffers out in the order they were made, whatever order they came back in, so a loop that runs again binds the same pairs', () => {
+    const { device, made } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    const size = 2 * SLAB_MAX_BYTES;
+    // A chain x -> a -> b -> c -> d, as a loop of ops makes; the collector returns them shuffled.
+    const first = Array.from({ length: 4 }, () => pool.acquire(size));
+    for (const i of [2, 0, 3, 1]) pool.release(first[i]);
+    const second = Array.from({ length: 4 }, () => pool.acquire(size));
+    expect(second).toEqual(first);
+    // Released in another order again, with one still live: the others come back lowest first.
+    for (const i of [3, 1, 2]) pool.release(second[i]);
+    expect([pool.acquire(size), pool.acquire(size), pool.acquire(size)]).toEqual([first[1], first[2], first[3]]);
+    expect(made.length).toBe(4);
   });
 
   it('puts small tensors in shared slabs: one buffer for many, chunks reused, idle slabs trimmed', () => {

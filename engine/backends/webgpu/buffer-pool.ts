@@ -211,7 +211,12 @@ export class BufferPool {
     this.ownLiveBytes -= size;
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
-    list.push(block);
+    // Kept by id, highest first, so acquire takes the lowest: a loop that runs again takes the
+    // same buffers in the same order, whatever order the collector returned them in, and so
+    // finds the bind groups it made the first time (cached by block).
+    let at = list.length;
+    while (at > 0 && list[at - 1].id < block.id) at--;
+    list.splice(at, 0, block);
     this.idleOrder.add(block);
     this.idleBytes += size;
     const limit = Math.max(this.maxPooledBytes, this.peakOwnLiveBytes);
