@@ -64,8 +64,10 @@ export class Dispatcher {
   /** Timestamp queries for profiled kernels, read back in batches. */
   private readonly timestamps: Timestamps;
   /**
-   * In the open pass, the query written just after the last dispatch when that dispatch was timed
-   * inside the pass: the next timed dispatch starts from it instead of writing a start of its own.
+   * The query written just after the last dispatch when that dispatch was timed and nothing has
+   * been recorded since (inside the open pass, or at the end of the pass the dispatch had to
+   * itself, before a submit): the next timed dispatch starts from it instead of writing a start of
+   * its own, so N kernels in a row write N + 1 timestamps.
    */
   private chainEnd: number | null = null;
 
@@ -219,11 +221,14 @@ export class Dispatcher {
       this.timestamps.add(record, start, end);
       this.chainEnd = end;
     } else {
-      const pass = timed ? this.timedPass(record) : this.computePass();
+      const pass = timed ? this.timedPass(record, this.chainEnd) : this.computePass();
       this.setPipeline(pass, pipeline);
       pass.setBindGroup(0, bindGroup, this.dynamicOffsets, 0, this.bindGroups.dynamicCount);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
-      if (timed) this.endPass();
+      if (timed) {
+        this.endPass();
+        this.chainEnd = this.timedEnd;
+      }
       // An untimed kernel ran after the last timestamp: the next timed one needs a start of its own.
       else this.chainEnd = null;
     }
@@ -276,22 +281,34 @@ export class Dispatcher {
     return new Promise((resolve) => this.timestamps.whenRead(() => resolve(span.startMs)));
   }
 
-  /** A pass of its own for one profiled kernel, with timestamps written at its boundaries. */
-  private timedPass(span: TimedSpan): GPUComputePassEncoder {
+  /**
+   * A pass of its own for one profiled kernel, with timestamps written at its boundaries. Given
+   * `from`, the end of the timed pass just before (nothing recorded since), the span starts there
+   * and the pass writes only its end: half the writes, each of which costs the GPU several µs on
+   * an H100 through Vulkan (Dawn resets the query before writing it).
+   */
+  private timedPass(span: TimedSpan, from: number | null = null): GPUComputePassEncoder {
     this.endPass();
     this.passPipeline = null;
+    this.timedEnd = null;
     if (this.splitPassesOnly) return (this.pass = this.commandEncoder().beginComputePass());
-    const writes = this.timedPassDescriptor.timestampWrites;
+    const descriptor = from === null ? this.timedPassDescriptor : this.chainedPassDescriptor;
+    const writes = descriptor.timestampWrites;
     writes.querySet = this.timestamps.querySet;
-    writes.beginningOfPassWriteIndex = this.timestamps.take();
-    writes.endOfPassWriteIndex = this.timestamps.take();
-    this.timestamps.add(span, writes.beginningOfPassWriteIndex, writes.endOfPassWriteIndex);
-    this.pass = this.commandEncoder().beginComputePass(this.timedPassDescriptor);
+    const start = from ?? (this.timedPassDescriptor.timestampWrites.beginningOfPassWriteIndex = this.timestamps.take());
+    this.timedEnd = writes.endOfPassWriteIndex = this.timestamps.take();
+    this.timestamps.add(span, start, this.timedEnd);
+    this.pass = this.commandEncoder().beginComputePass(descriptor);
     return this.pass;
   }
 
+  /** The query the last timed pass writes at its end (null when it writes none). */
+  private timedEnd: number | null = null;
+
   /** One descriptor for every timed pass, its indices set each time (no garbage per profiled kernel). */
   private timedPassDescriptor = { timestampWrites: { querySet: null as unknown as GPUQuerySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } };
+  /** The same for a pass that continues a chain: its end only. */
+  private chainedPassDescriptor = { timestampWrites: { querySet: null as unknown as GPUQuerySet, endOfPassWriteIndex: 1 } };
 
   /** The step GPU timestamps came in, in ns (see Timestamps.quantumNs); null before any were read. */
   get timestampQuantumNs(): number | null {

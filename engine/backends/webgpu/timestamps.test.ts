@@ -1,4 +1,7 @@
-/** Timestamp batches: spans and marks that fill query sets are each timed, none past a set's end. */
+/**
+ * Timestamp batches: spans and marks that fill query sets are each timed, none past a set's end;
+ * kernels in a row share the timestamp between them.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
 import { torch } from '../../index';
@@ -33,5 +36,23 @@ describe('timestamp batches', () => {
     const at = await Promise.all(marks);
     expect(at.every((t) => t !== null)).toBe(true);
     for (let i = 1; i < at.length; i++) expect(at[i]!, `mark ${i} after mark ${i - 1}`).toBeGreaterThanOrEqual(at[i - 1]!);
+  });
+
+  it('kernels in a row share the timestamp between them: each is timed from the end of the one before', async () => {
+    if (!backend?.hasTimestamps) return;
+    const x = torch.ones([8], { device: 'webgpu' });
+    const run = async () => {
+      let y = x;
+      for (let i = 0; i < 6; i++) y = i % 2 ? y.mul(2) : y.add(1);
+      await y.data();
+    };
+    await run(); // the pipelines exist before the profile
+    const profile = await torch.profile(run);
+    const k = profile.kernels;
+    expect(k).toHaveLength(6);
+    // The first kernel after a wait goes to the idle GPU at once (a submit of its own); the rest
+    // follow each other in one submit.
+    for (let i = 2; i < 6; i++) expect(k[i].startMs!, `kernel ${i} starts where kernel ${i - 1} ends`).toBeCloseTo(k[i - 1].startMs! + k[i - 1].gpuMs!, 6);
+    expect(k[1].startMs!).toBeGreaterThanOrEqual(k[0].startMs! + k[0].gpuMs!);
   });
 });

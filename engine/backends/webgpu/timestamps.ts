@@ -1,8 +1,9 @@
 /**
  * GPU timestamps for profiled kernels: query slots handed out in batches, each batch resolved and
  * read back with the submit that ends it (never a wait per kernel). A timed span owns a start and
- * an end query; spans that follow each other inside one pass share the boundary query (the end
- * of one is the start of the next), so a run of N kernels writes N + 1 timestamps.
+ * an end query; spans that follow each other with nothing recorded between (inside one pass, or
+ * in passes of their own within one submit) share the boundary query (the end of one is the start
+ * of the next), so a run of N kernels writes N + 1 timestamps.
  */
 import { addPending } from '../../profile/recorder';
 
