@@ -78,13 +78,7 @@ export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
 /** Chunks at least this big are in slabs that go when wholly free past the limit below. */
 const BIG_CHUNK_BYTES = 64 * 1024;
 
-/**
- * Free bytes in slabs kept at least (up to the peak of live slab bytes where that is higher, as for
- * own buffers): past this, a slab of big chunks whose chunks are all free is destroyed. Without
- * the peak, a loop of 4 MB tensors (800 MB a run of 200 ops, returned by the collector runs late)
- * destroyed and cut its slabs again every run: 6 slabs and 13 bind groups a run of the profiler
- * bench's loop at 256x256 on an H100, 130-220 µs of CPU per op for a loop of 1024^2 matmuls.
- */
+/** Free bytes in slabs kept at most: past this, a slab of big chunks whose chunks are all free is destroyed. */
 export const MAX_SLAB_FREE_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
@@ -111,9 +105,6 @@ export class BufferPool {
   private idleBytes = 0;
   /** Free bytes in slabs. */
   private slabFreeBytes = 0;
-  /** Live bytes in slabs, and their peak since the pool was last trimmed. */
-  private slabLiveBytes = 0;
-  private peakSlabLiveBytes = 0;
   maxPooledBytes = MAX_POOLED_BYTES;
   /** Free slab bytes kept at most; past this, a wholly free slab is destroyed. */
   maxSlabFreeBytes = MAX_SLAB_FREE_BYTES;
@@ -192,8 +183,6 @@ export class BufferPool {
     slab.used++;
     this.liveBytes += size;
     this.slabFreeBytes -= size;
-    this.slabLiveBytes += size;
-    if (this.slabLiveBytes > this.peakSlabLiveBytes) this.peakSlabLiveBytes = this.slabLiveBytes;
     return block;
   }
 
@@ -204,7 +193,6 @@ export class BufferPool {
       const slab = block.slab;
       slab.used--;
       this.slabFreeBytes += size;
-      this.slabLiveBytes -= size;
       slab.free.push(block);
       // A full slab with room again goes below the one chunks now come from.
       const open = this.openSlabs.get(size)!;
@@ -212,7 +200,7 @@ export class BufferPool {
       // Past the limit, a slab of big chunks whose chunks are all free goes (after the next
       // submit). Slabs of small chunks stay: they hold little, and destroying them would make a
       // loop of tiny ops cut new slabs (and bind groups) over and over.
-      if (slab.used === 0 && size >= BIG_CHUNK_BYTES && this.slabFreeBytes > Math.max(this.maxSlabFreeBytes, this.peakSlabLiveBytes)) {
+      if (slab.used === 0 && size >= BIG_CHUNK_BYTES && this.slabFreeBytes > this.maxSlabFreeBytes) {
         open.splice(open.indexOf(slab), 1);
         this.slabs.splice(this.slabs.indexOf(slab), 1);
         this.slabFreeBytes -= slab.buffer.size;
@@ -255,7 +243,6 @@ export class BufferPool {
     this.idleBytes = 0;
     this.peakOwnLiveBytes = this.ownLiveBytes;
     this.slabFreeBytes = this.slabs.reduce((n, s) => n + s.buffer.size - s.used * s.chunks[0].size, 0);
-    this.peakSlabLiveBytes = this.slabLiveBytes;
   }
 
   /** Bytes held for reuse: idle buffers and free slab chunks. */
