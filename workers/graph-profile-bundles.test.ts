@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { torch } from '../engine';
+import { Profile } from '../engine/profile/profile';
 import { autogradGraph } from './autograd-graph';
 import { displayBundle, resultBundle } from './output-bundles';
 import type { OutputBundle } from './protocol';
@@ -57,6 +58,14 @@ describe('profile and memory bundles', () => {
     const events = bundle.trace!.traceEvents as { ph: string; name: string }[];
     expect(events.length).toBe(bundle.kernels.length);
     expect(events.every((e) => e.ph === 'X')).toBe(true);
+    expect(bundle.timestampCostMs).toBeNull(); // CPU kernels: no timestamps
+  });
+
+  it('sends what timing a kernel costs the GPU, where it was measured, for the view to say', async () => {
+    const record = { name: 'add', device: 'webgpu' as const, flops: 4, bytes: 48, gpuMs: 0.01, cpuMs: null, startMs: 0, group: null, site: null };
+    const bundle = (await displayBundle(new Profile([record], 1, true, null, 0.0059))) as Extract<OutputBundle, { type: 'profile' }>;
+    expect(bundle.timestampCostMs).toBe(0.0059);
+    expect(bundle.text).toContain('about 5.9 µs');
   });
 
   it('shows torch.memory() as a memory card', async () => {

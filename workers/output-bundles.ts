@@ -72,11 +72,11 @@ function profileBundle(value: unknown): OutputBundle | null {
     op: typeof k.op === 'string' ? k.op : undefined,
     line: typeof k.line === 'string' ? k.line : null,
   }));
-  const { wallMs, hasTimestamps, timestampQuantumMs } = value as { wallMs?: unknown; hasTimestamps?: unknown; timestampQuantumMs?: unknown };
+  const { wallMs, hasTimestamps, timestampQuantumMs, timestampCostMs } = value as { wallMs?: unknown; hasTimestamps?: unknown; timestampQuantumMs?: unknown; timestampCostMs?: unknown };
   const text = String((table as () => unknown).call(value));
   const { chromeTrace } = value as { chromeTrace?: unknown };
   const trace = typeof chromeTrace === 'function' ? (chromeTrace.call(value) as ChromeTrace) : null;
-  return { type: 'profile', kernels: rows, text, wallMs: numberOrNull(wallMs), hasTimestamps: hasTimestamps === true, trace, timestampQuantumMs: numberOrNull(timestampQuantumMs) };
+  return { type: 'profile', kernels: rows, text, wallMs: numberOrNull(wallMs), hasTimestamps: hasTimestamps === true, trace, timestampQuantumMs: numberOrNull(timestampQuantumMs), timestampCostMs: numberOrNull(timestampCostMs) };
 }
 
 /**

@@ -40,6 +40,12 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
           gives exact times.
         </p>
       ) : null}
+      {output.timestampCostMs ? (
+        <p className="muted" role="note">
+          Timing a kernel costs this GPU about {(output.timestampCostMs * 1000).toFixed(1)} µs (measured on tiny kernels, each timed against all in one pass), included in each
+          kernel&apos;s GPU time: kernels that short are mostly measurement.
+        </p>
+      ) : null}
       <KernelTable kernels={output.kernels} timeLabel={timeLabel} />
       <KernelTimeline kernels={output.kernels} />
       <details>

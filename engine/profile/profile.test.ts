@@ -5,6 +5,7 @@ import type { Device } from '../core/dtype';
 import { torch, F, type Tensor } from '../index';
 import { testDevices } from '../testing/devices';
 import { Profile } from './profile';
+import { getBackend } from '../core/runtime';
 
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {
@@ -75,6 +76,25 @@ describe('torch.gpuTimer', () => {
       const x = torch.ones([64], { device: d });
       const prof = await torch.profile(() => x.add(1).mul(2).data());
       if (prof.hasTimestamps) expect(prof.timestampQuantumMs).toBeNull();
+    }
+  });
+
+  it('says what timing a kernel costs the GPU where that is noticeable, measured on the device', async () => {
+    const record = { name: 'add', device: 'webgpu' as const, flops: 4, bytes: 48, gpuMs: 0.01, cpuMs: null, startMs: 0, group: null, site: null };
+    expect(new Profile([record], 1, true, null, 0.0065).table()).toContain('Timing a kernel costs this GPU about 6.5 µs');
+    const negligible = new Profile([record], 1, true, null, 0.0001);
+    expect(negligible.timestampCostMs).toBeNull();
+    expect(negligible.table()).not.toContain('Timing a kernel');
+    for (const d of devices) {
+      if (d !== 'webgpu') continue;
+      const backend = getBackend('webgpu') as unknown as { hasTimestamps: boolean; timestampCostMs(): Promise<number | null> };
+      if (!backend.hasTimestamps) continue;
+      const measured = await backend.timestampCostMs();
+      expect(measured).toBeGreaterThanOrEqual(0);
+      expect(await backend.timestampCostMs()).toBe(measured); // measured once
+      const x = torch.ones([64], { device: d });
+      const prof = await torch.profile(() => x.add(1).data());
+      expect(prof.timestampCostMs).toBe(measured! >= 0.0005 ? measured : null);
     }
   });
 

@@ -68,12 +68,23 @@ export interface KernelSummary {
 
 export class Profile {
   readonly kernels: ProfileKernel[];
+  /** What timing a kernel costs the GPU (ms), included in each kernel's GPU time; null where unmeasured or negligible. */
+  readonly timestampCostMs: number | null;
 
   /**
    * @param timestampQuantumMs the step GPU timestamps came in where the browser rounds them (null
    * where they are exact or absent): kernels shorter than a step read as 0 or as one step.
+   * @param timestampCostMs what writing one timestamp costs the GPU, measured where timestamps are
+   * exact: each kernel's GPU time includes it (null elsewhere, and where it is under half a µs).
    */
-  constructor(records: KernelRecord[], readonly wallMs: number, readonly hasTimestamps: boolean, readonly timestampQuantumMs: number | null = null) {
+  constructor(
+    records: KernelRecord[],
+    readonly wallMs: number,
+    readonly hasTimestamps: boolean,
+    readonly timestampQuantumMs: number | null = null,
+    costMs: number | null = null,
+  ) {
+    this.timestampCostMs = costMs !== null && costMs >= NOTED_TIMESTAMP_COST_MS ? costMs : null;
     const t0 = Math.min(...records.map((r) => r.startMs ?? Infinity));
     this.kernels = records.map((r) => new ProfileKernel(r, t0));
   }
@@ -112,6 +123,7 @@ export class Profile {
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     const notes = [`Kernels: ${this.kernels.length}  ${timeLabel} total: ${this.totalMs.toFixed(3)}ms  Wall: ${this.wallMs.toFixed(3)}ms`];
     if (this.hasTimestamps && this.timestampQuantumMs !== null) notes.push(quantizationNote(this.timestampQuantumMs));
+    if (this.hasTimestamps && this.timestampCostMs !== null) notes.push(timestampCostNote(this.timestampCostMs));
     if (!this.hasTimestamps) {
       const onGpu = this.kernels.some((k) => k.device === 'webgpu');
       notes.push(onGpu ? 'This GPU adapter has no timestamp queries: times are wall-clock estimates, not GPU times.' : 'Kernels ran on the CPU device: times are CPU kernel times.');
@@ -145,7 +157,9 @@ export interface ProfileOptions {
 export async function profile(fn: () => unknown, options: ProfileOptions = {}): Promise<Profile> {
   // Compiled graphs whose kernels are still being compiled would run eagerly: wait for them.
   await pipelinesSettled();
-  const webgpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean; timestampQuantumMs?: number | null }) : null;
+  const webgpu = availableDevices().includes('webgpu')
+    ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean; timestampQuantumMs?: number | null; timestampCostMs?: () => Promise<number | null> })
+    : null;
   const { kernels, wallMs } = await collect(async () => {
     await fn();
     await webgpu?.finish?.();
@@ -153,7 +167,18 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   const stamped = !!webgpu?.hasTimestamps && kernels.some((k) => k.gpuMs !== null);
   // Rounding to a microsecond or more is the browser's (exact timestamps step by 1 ns).
   const quantum = stamped ? (webgpu?.timestampQuantumMs ?? null) : null;
-  return new Profile(kernels, wallMs, stamped, quantum !== null && quantum >= 0.001 ? quantum : null);
+  const rounded = quantum !== null && quantum >= 0.001;
+  // Measured once per device, after the run (outside its wall time); meaningless where timestamps are rounded.
+  const cost = stamped && !rounded ? ((await webgpu?.timestampCostMs?.()) ?? null) : null;
+  return new Profile(kernels, wallMs, stamped, rounded ? quantum : null, cost);
+}
+
+/** Timestamps cost less than this (ms) go unmentioned. */
+const NOTED_TIMESTAMP_COST_MS = 0.0005;
+
+/** What a profile says where timing a kernel costs the GPU a noticeable time. */
+export function timestampCostNote(costMs: number): string {
+  return `Timing a kernel costs this GPU about ${(costMs * 1000).toFixed(1)} µs (measured on tiny kernels, each timed against all in one pass), included in each kernel's GPU time: kernels that short are mostly measurement.`;
 }
 
 /** What a profile says where the browser rounds GPU timestamps. */

@@ -125,3 +125,55 @@ export class Timestamps {
     };
   }
 }
+
+/** Kernels per calibration run of `timestampCostMs`. */
+const CALIBRATION_KERNELS = 16;
+/** A tiny kernel that depends on the one before (it updates what that one wrote). */
+const CALIBRATION_WGSL = `@group(0) @binding(0) var<storage, read_write> v: array<u32>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) { v[g.x] = v[g.x] + 1u; }`;
+
+/**
+ * What timing a kernel costs the GPU, in ms: a tiny kernel's step when each runs in a pass of its
+ * own timed from the end of the one before, less its step when all run in one pass timed as a
+ * whole. Each profiled kernel's GPU time includes it (on an H100 through Vulkan, 6 to 9 µs:
+ * engine/bench/timestamp-cost.ts), so kernels about that short are mostly measurement. Exact only
+ * where timestamps are (see Timestamps.quantumNs).
+ */
+export async function timestampCostMs(device: GPUDevice): Promise<number> {
+  const n = CALIBRATION_KERNELS;
+  const count = n + 3;
+  const querySet = device.createQuerySet({ type: 'timestamp', count });
+  const resolved = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const readback = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const values = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE });
+  try {
+    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: CALIBRATION_WGSL }), entryPoint: 'main' } });
+    const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: values } }] });
+    const encoder = device.createCommandEncoder();
+    const run = (timestampWrites: GPUComputePassTimestampWrites, kernels: number) => {
+      const pass = encoder.beginComputePass({ timestampWrites });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      for (let k = 0; k < kernels; k++) pass.dispatchWorkgroups(1);
+      pass.end();
+    };
+    // All in one pass (queries 0 and 1), then a pass each, chained (queries 2 to n + 2).
+    run({ querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 }, n);
+    run({ querySet, beginningOfPassWriteIndex: 2, endOfPassWriteIndex: 3 }, 1);
+    for (let i = 4; i < count; i++) run({ querySet, endOfPassWriteIndex: i }, 1);
+    encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
+    encoder.copyBufferToBuffer(resolved, 0, readback, 0, count * 8);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const ns = new BigInt64Array(readback.getMappedRange());
+    const inOnePass = Number(ns[1] - ns[0]) / n;
+    const steps: number[] = [];
+    for (let i = 4; i < count; i++) steps.push(Number(ns[i] - ns[i - 1]));
+    readback.unmap();
+    steps.sort((a, b) => a - b);
+    return Math.max(0, steps[steps.length >> 1] - inOnePass) / 1e6;
+  } finally {
+    for (const b of [resolved, readback, values]) b.destroy();
+    querySet.destroy();
+  }
+}

@@ -17,6 +17,7 @@ import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type Spl
 import type { KernelInfo } from '../../profile/recorder';
 import { WORKGROUP } from './wgsl-common';
 import { GpuFaults } from './faults';
+import { timestampCostMs } from './timestamps';
 import { fail } from '../../core/errors';
 
 /** Each device the engine opens gets a new generation; storages remember theirs. */
@@ -123,6 +124,13 @@ export class WebGpuBackend implements Backend {
     const ns = this.dispatcher.timestampQuantumNs;
     return ns === null ? null : ns / 1e6;
   }
+
+  /** What one timestamp costs this GPU, in ms (see timestamps.ts), measured once; null without timestamps. */
+  timestampCostMs(): Promise<number | null> {
+    return (this.timestampCost ??= this.hasTimestamps ? timestampCostMs(this.gpu) : Promise.resolve(null));
+  }
+
+  private timestampCost: Promise<number | null> | null = null;
 
   /** A point on the GPU timeline after all work recorded so far, in ms (null without timestamps). */
   mark(): Promise<number | null> {
