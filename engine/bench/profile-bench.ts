@@ -1,5 +1,6 @@
 /** Profiler overhead: the 200-op eager loop, plain and under torch.profile. */
 import { torch } from '../index';
+import { Profile } from '../profile/profile';
 import { median, type Row } from './harness';
 import { getBackend } from '../core/runtime';
 import { sync } from './wick-bench';
@@ -34,7 +35,7 @@ async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: b
   const once = async (run: () => Promise<unknown>) => {
     const started = performance.now();
     const result = await run();
-    const kernelUs = result && typeof result === 'object' && 'totalMs' in result ? ((result as { totalMs: number }).totalMs * 1000) / 200 : null;
+    const kernelUs = result instanceof Profile ? (result.totalMs * 1000) / 200 : null;
     return { ms: performance.now() - started, recordUs: (recordMs * 1000) / 200, kernelUs };
   };
   const gpu = device === 'webgpu' ? (getBackend('webgpu') as unknown as { timestampPlacement: string; timestampsInsidePasses: boolean }) : null;

@@ -295,7 +295,8 @@ export class Dispatcher {
     const descriptor = from === null ? this.timedPassDescriptor : this.chainedPassDescriptor;
     const writes = descriptor.timestampWrites;
     writes.querySet = this.timestamps.querySet;
-    const start = from ?? (this.timedPassDescriptor.timestampWrites.beginningOfPassWriteIndex = this.timestamps.take());
+    const start = from ?? this.timestamps.take();
+    if (from === null) this.timedPassDescriptor.timestampWrites.beginningOfPassWriteIndex = start;
     this.timedEnd = writes.endOfPassWriteIndex = this.timestamps.take();
     this.timestamps.add(span, start, this.timedEnd);
     this.pass = this.commandEncoder().beginComputePass(descriptor);

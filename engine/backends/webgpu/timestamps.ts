@@ -117,13 +117,18 @@ export class Timestamps {
   }
 
   private newSlots(): QuerySlots {
-    const bytes = QUERIES_PER_SET * 8;
-    return {
-      querySet: this.device.createQuerySet({ type: 'timestamp', count: QUERIES_PER_SET }),
-      resolved: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
-      readback: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-    };
+    return querySlots(this.device, QUERIES_PER_SET);
   }
+}
+
+/** `count` timestamp queries with the buffers they are resolved into and read back from. */
+function querySlots(device: GPUDevice, count: number): QuerySlots {
+  const bytes = count * 8;
+  return {
+    querySet: device.createQuerySet({ type: 'timestamp', count }),
+    resolved: device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
+    readback: device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+  };
 }
 
 /** Kernels per calibration run of `timestampCostMs`. */
@@ -142,9 +147,7 @@ const CALIBRATION_WGSL = `@group(0) @binding(0) var<storage, read_write> v: arra
 export async function timestampCostMs(device: GPUDevice): Promise<number> {
   const n = CALIBRATION_KERNELS;
   const count = n + 3;
-  const querySet = device.createQuerySet({ type: 'timestamp', count });
-  const resolved = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const readback = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const { querySet, resolved, readback } = querySlots(device, count);
   const values = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE });
   try {
     const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: CALIBRATION_WGSL }), entryPoint: 'main' } });
