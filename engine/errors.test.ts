@@ -164,7 +164,7 @@ async function thrownBy(c: ErrorCase, d: Device, other: Device): Promise<unknown
   try {
     result = c.call(d, other);
   } catch (e) {
-    if (c.async) throw new Error(`${c.name}: threw synchronously, but the API is async (${String(e)})`);
+    if (c.async) throw new Error(`${c.name}: threw synchronously, but the API is async (${String(e)})`, { cause: e });
     return e;
   }
   if (c.async && result instanceof Promise) return result.then(() => expect.fail(`${c.name} on ${d}: the promise resolved`), (e: unknown) => e);

@@ -19,6 +19,7 @@ export class Registry<T = unknown> {
   constructor(readonly name: string) {}
 
   /** Adds a factory under `type` and returns it, so a registration can wrap a definition. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a factory may take any options type of its own
   register<F extends (options: any) => T>(type: string, factory: F): F {
     if (typeof type !== 'string' || type === '') fail(`${this.name} registry`, `a type must be a non-empty string, got ${String(type)}`);
     if (typeof factory !== 'function') fail(`${this.name} registry`, `the factory for '${type}' must be a function`);

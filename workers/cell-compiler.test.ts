@@ -16,7 +16,7 @@ async function runCells(cells: string[], scope: CellScope = createScope({})) {
     } catch (error) {
       if (index < cells.length - 1) throw error;
       const report = errorReport(error, compiled, (url) => (known.has(url) ? { compiled: known.get(url)!, label: url } : undefined));
-      if (report.type !== 'error') throw new Error('expected an error report');
+      if (report.type !== 'error') throw new Error('expected an error report', { cause: error });
       return { error, line: report.line, column: report.column, stack: report.stack };
     }
   }

@@ -6,6 +6,7 @@ import { renderMarkdown } from './markdown';
 export function MarkdownView({ source, onEdit }: { source: string; onEdit(): void }) {
   const katexLoaded = useKatexLoaded();
   // Rendered again once KaTeX has loaded, when the first render met math.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- katexLoaded is the re-render trigger, not an input
   const { html } = useMemo(() => renderMarkdown(source), [source, katexLoaded]);
   if (source.trim() === '') {
     return (

@@ -64,6 +64,7 @@ export class ProfileView {
   }
 
   /** Clicks Download trace and returns the file's name and parsed JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the trace's JSON, read by each test as it needs
   async downloadTrace(): Promise<{ name: string; json: any }> {
     const download = this.root.page().waitForEvent('download');
     await this.root.getByRole('button', { name: 'Download trace' }).click();

@@ -33,6 +33,7 @@ export class NotebookPage {
   }
 
   /** Downloads the notebook with Export and returns the parsed file. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the file's JSON, read by each test as it needs
   async exportNotebook(): Promise<{ name: string; json: any }> {
     const download = this.page.waitForEvent('download');
     await this.button('Export').click();

@@ -23,12 +23,13 @@ function isParameter(v: unknown): v is Tensor {
   return v instanceof Tensor && (parameterMarks.has(v) || (v.isLeaf && v.requiresGrad));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- a Module is callable: its constructor returns a function
 export interface Module {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   (...args: any[]): any;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Module {
   /** Set in the constructor on the callable object itself, not enumerable (it is not a field). */
   declare training: boolean;
