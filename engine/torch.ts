@@ -92,7 +92,7 @@ export const torch = {
   /** Resolves when every kernel launched so far has finished (as torch.cuda.synchronize). */
   async synchronize(): Promise<void> {
     await pipelinesSettled();
-    for (const d of availableDevices()) await (getBackend(d) as { finish?: () => Promise<void> }).finish?.();
+    for (const d of availableDevices()) await getBackend(d).finish?.();
   },
 
   /**
@@ -100,7 +100,7 @@ export const torch = {
    * GPU time from start to stop in ms, or null where the adapter has no timestamp queries.
    */
   gpuTimer(): { stop(): Promise<number | null> } {
-    const gpu = availableDevices().includes('webgpu') ? (getBackend('webgpu') as { mark?: () => Promise<number | null>; finish?: () => Promise<void> }) : null;
+    const gpu = availableDevices().includes('webgpu') ? getBackend('webgpu') : null;
     if (!gpu?.mark) return { stop: async () => null };
     const start = gpu.mark();
     return {
@@ -123,7 +123,7 @@ export const torch = {
 
   /** Gives memory the allocator keeps for reuse back to the device, as torch.cuda.empty_cache(). */
   emptyCache(): void {
-    for (const d of availableDevices()) (getBackend(d) as { emptyCache?: () => void }).emptyCache?.();
+    for (const d of availableDevices()) getBackend(d).emptyCache?.();
   },
 
   memory(): { liveTensors: number; liveBytes: number; pooledBytes: number } {

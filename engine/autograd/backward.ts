@@ -5,7 +5,8 @@ import { withInternalScope } from '../core/storage-ref';
 import { shapesEqual } from '../core/shape';
 import { full } from '../ops/creation';
 import type { Tensor } from '../tensor';
-import { GRAD_RULES } from './rules';
+import { releasedNode } from './graph';
+import { inputGradients } from './rules';
 
 export interface BackwardOptions {
   /** Keep what the graph saved so backward can run through it again. */
@@ -44,12 +45,7 @@ export function backwardFrom(root: Tensor, gradient?: Tensor, opts: BackwardOpti
   // Every tensor the walk makes is internal except the leaves' new .grad values: free the rest now.
   withInternalScope(() => withGradMode(false, () => walk(root, order, gradient, leaves)), () => [...leaves].map((l) => l.grad!));
   if (!opts.retainGraph) {
-    for (const t of order) {
-      const node = t.gradFn!;
-      node.released = true;
-      node.inputs = [];
-      node.ctx = {};
-    }
+    for (const t of order) t.gradFn = releasedNode(t.gradFn!);
   }
 }
 
@@ -63,8 +59,10 @@ function walk(root: Tensor, order: readonly Tensor[], gradient: Tensor | undefin
     const g = grads.get(t);
     const node = t.gradFn!;
     if (!g) continue;
+    // backwardFrom refused a freed graph before the walk: this narrows the node to one with its ctx.
+    if (node.released) fail('backward', `internal: the ${node.op} node was freed before the walk reached it`);
     grads.delete(t);
-    const inputGrads = GRAD_RULES[node.op](g, node, t);
+    const inputGrads = inputGradients(node, g, t);
     node.inputs.forEach((input, k) => {
       const ig = inputGrads[k];
       if (!ig || !input.requiresGrad) return;

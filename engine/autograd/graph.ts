@@ -6,31 +6,85 @@ import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 
-/** Every op that records itself; `GRAD_RULES` has exactly one rule for each. */
-export type GradOp =
-  | UnaryOp
-  | BinaryOp
-  | ReduceOp
-  | 'where' | 'cast' | 'copy' | 'flip' | 'cat' | 'transfer'
-  | 'view' | 'permute' | 'expand' | 'slice' | 'select'
-  | 'argReduceValues' | 'cumsum' | 'matmul' | 'gather' | 'scatterAdd' | 'pad'
-  | 'softmax' | 'logSoftmax'
-  /** A compiled function: its backward is a compiled graph too (ctx.backward). */
-  | 'compiled';
+/** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
+export type SavedOperand = 'tensor' | number;
 
-export interface GradNode {
-  readonly op: GradOp;
-  inputs: readonly Tensor[];
-  ctx: Readonly<Record<string, unknown>>;
-  /** Set once a backward pass has freed what this node saved. */
-  released: boolean;
+/** What a binary op or `where` saves: where each operand is a tensor input and, if not, its number. */
+export interface OperandsCtx {
+  a: SavedOperand;
+  b: SavedOperand;
 }
 
+/** What a reduction over dims saves. */
+export interface ReduceCtx {
+  dims: readonly number[];
+  keepdim: boolean;
+}
+
+/** An op that saves nothing beyond its inputs. */
+export type NoCtx = Record<string, never>;
+
+/**
+ * What each recorded op saves for its gradient rule, by op: the one list of recorded ops
+ * (`GRAD_RULES` has exactly one rule for each, and `record` checks each call's ctx against it).
+ */
+export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, OperandsCtx>, Record<ReduceOp, ReduceCtx> {
+  where: OperandsCtx;
+  cast: NoCtx;
+  copy: NoCtx;
+  flip: { dims: readonly number[] };
+  cat: { dim: number; sizes: number[] };
+  transfer: NoCtx;
+  view: { inputShape: readonly number[] };
+  permute: { dims: readonly number[] };
+  expand: { inputShape: readonly number[] };
+  slice: { dim: number; start: number; step: number };
+  select: { dim: number; index: number };
+  /** The values' indices along `dim` (keepdim is applied after the record). */
+  argReduceValues: { dim: number; indices: Tensor };
+  cumsum: { dim: number };
+  matmul: NoCtx;
+  gather: { dim: number; index: Tensor };
+  scatterAdd: { dim: number; index: Tensor };
+  /** Where the input sits in the padded output, per dim. */
+  pad: { starts: readonly number[] };
+  softmax: { dim: number };
+  logSoftmax: { dim: number };
+  /** A compiled function: its backward is a compiled graph too. */
+  compiled: { backward: (g: Tensor) => (Tensor | null)[] };
+}
+
+/** Every op that records itself. */
+export type GradOp = keyof GradCtx;
+
+/** The record of one op, with what it saved, until a backward pass frees it. */
+export interface GradNodeOf<P extends GradOp> {
+  readonly op: P;
+  readonly inputs: readonly Tensor[];
+  readonly ctx: GradCtx[P];
+  readonly released: false;
+}
+
+/** A record whose inputs and saved values a backward pass has freed (only its op is kept). */
+export interface ReleasedGradNode {
+  readonly op: GradOp;
+  readonly inputs: readonly [];
+  readonly released: true;
+}
+
+export type GradNode = GradNodeOf<GradOp> | ReleasedGradNode;
+
 /** Attaches a node to `out` when grad mode is on and some input requires a gradient. */
-export function record(out: Tensor, op: GradOp, inputs: readonly Tensor[], ctx: Record<string, unknown> = {}): Tensor {
+export function record<P extends GradOp>(out: Tensor, op: P, inputs: readonly Tensor[], ctx: GradCtx[P]): Tensor {
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
-    out.gradFn = { op, inputs, ctx, released: false };
+    const node: GradNodeOf<P> = { op, inputs, ctx, released: false };
+    out.gradFn = node;
   }
   return out;
+}
+
+/** The node `node` becomes once a backward pass has freed it: no references to inputs or saved tensors. */
+export function releasedNode(node: GradNode): ReleasedGradNode {
+  return { op: node.op, inputs: [], released: true };
 }

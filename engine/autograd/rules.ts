@@ -11,10 +11,11 @@ import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
-import type { GradNode, GradOp } from './graph';
+import type { GradNodeOf, GradOp, SavedOperand } from './graph';
 
 type Grads = (Tensor | null)[];
-type Rule = (g: Tensor, node: GradNode, out: Tensor) => Grads;
+/** The rule of op P: it reads what P saved, typed by `GradCtx[P]`. */
+type Rule<P extends GradOp> = (g: Tensor, node: GradNodeOf<P>, out: Tensor) => Grads;
 
 /** Sums a broadcast gradient back down to `shape`. */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
@@ -35,9 +36,9 @@ function scatterIntoWindow(x: Tensor, g: Tensor, window: (base: Tensor) => Tenso
   return base;
 }
 
-const unaryRule = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor | null): Rule => (g, node, out) => [f(g, node.inputs[0], out)];
+const unaryRule = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor | null): Rule<UnaryOp> => (g, node, out) => [f(g, node.inputs[0], out)];
 
-const UNARY_RULES: { [P in UnaryOp]: Rule } = {
+const UNARY_RULES: { [P in UnaryOp]: Rule<P> } = {
   neg: unaryRule((g) => g.neg()),
   abs: unaryRule((g, x) => g.mul(x.sign())),
   exp: unaryRule((g, _x, out) => g.mul(out)),
@@ -67,12 +68,13 @@ type Side = Tensor | number;
  * Gradients of a binary op for its left and right operand: none for a number, and none computed
  * for a tensor that does not require grad (`want`), as PyTorch's needs_input_grad.
  */
-const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor, want: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]): Rule => (g, node, out) => {
+const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor, want: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]): Rule<BinaryOp> => (g, node, out) => {
   const tensors = [...node.inputs];
-  const a = node.ctx.a === 'tensor' ? tensors.shift()! : (node.ctx.a as number);
-  const b = node.ctx.b === 'tensor' ? tensors.shift()! : (node.ctx.b as number);
+  const operand = (saved: SavedOperand): Side => (saved === 'tensor' ? tensors.shift()! : saved);
+  const a = operand(node.ctx.a);
+  const b = operand(node.ctx.b);
   const wants = (v: Side) => typeof v !== 'number' && v.requiresGrad && isFloating(v.dtype);
-  const want = [wants(a), wants(b)] as const;
+  const want: readonly [boolean, boolean] = [wants(a), wants(b)];
   const [ga, gb] = f(g, a, b, out, want);
   const grads: Grads = [];
   if (typeof a !== 'number') grads.push(ga && want[0] ? sumToShape(ga, a.shape) : null);
@@ -81,10 +83,10 @@ const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor, want: readonly
 };
 
 const asTensor = (v: Side, like: Tensor): Tensor => (typeof v === 'number' ? like.mul(0).add(v) : v);
-const noGrad: Rule = (_g, node) => node.inputs.map(() => null);
+const noGrad = (_g: Tensor, node: { inputs: readonly Tensor[] }): Grads => node.inputs.map(() => null);
 
 /** Ties share the gradient equally, as PyTorch's maximum/minimum do. */
-const extremumRule = (pick: 'gt' | 'lt'): Rule =>
+const extremumRule = (pick: 'gt' | 'lt'): Rule<BinaryOp> =>
   binaryRule((g, a, b, _out, want) => {
     const at = asTensor(a, g);
     const bt = asTensor(b, g);
@@ -93,7 +95,7 @@ const extremumRule = (pick: 'gt' | 'lt'): Rule =>
     return [want[0] ? binary('add', g.mul(at[pick](bt)), half.mul(tie)) : null, want[1] ? binary('add', g.mul(bt[pick](at)), half.mul(tie)) : null];
   });
 
-const BINARY_RULES: { [P in BinaryOp]: Rule } = {
+const BINARY_RULES: { [P in BinaryOp]: Rule<P> } = {
   add: binaryRule((g) => [g, g]),
   sub: binaryRule((g, _a, _b, _out, want) => [g, want[1] ? g.neg() : null]),
   mul: binaryRule((g, a, b, _out, want) => [want[0] ? g.mul(b) : null, want[1] ? g.mul(a) : null]),
@@ -108,26 +110,26 @@ const BINARY_RULES: { [P in BinaryOp]: Rule } = {
 };
 
 /** max/min over dims: the gradient is shared evenly among the elements equal to the extremum. */
-const extremumReduceRule: Rule = (g, node, out) => {
+const extremumReduceRule: Rule<'max' | 'min'> = (g, node, out) => {
   const x = node.inputs[0];
-  const { dims, keepdim } = node.ctx as { dims: number[]; keepdim: boolean };
+  const { dims, keepdim } = node.ctx;
   const keep = (t: Tensor) => (keepdim ? t : t.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s))));
   const mask = x.eq(keep(out)).float();
   return [mask.div(reduce('sum', mask, dims, true)).mul(keep(g))];
 };
 
-export const GRAD_RULES: { [P in GradOp]: Rule } = {
+export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   ...UNARY_RULES,
   ...BINARY_RULES,
   sum: (g, node) => {
     const x = node.inputs[0];
-    const { dims, keepdim } = node.ctx as { dims: number[]; keepdim: boolean };
+    const { dims, keepdim } = node.ctx;
     const kept = keepdim ? g : g.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s)));
     return [kept.expand(x.shape).contiguous()];
   },
   prod: (g, node, out) => {
     const x = node.inputs[0];
-    const { dims, keepdim } = node.ctx as { dims: number[]; keepdim: boolean };
+    const { dims, keepdim } = node.ctx;
     const keep = (t: Tensor) => (keepdim ? t : t.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s))));
     return [keep(g).mul(keep(out)).div(x)];
   },
@@ -145,18 +147,18 @@ export const GRAD_RULES: { [P in GradOp]: Rule } = {
   },
   cast: (g, node) => [isFloating(node.inputs[0].dtype) ? g.to(node.inputs[0].dtype) : null],
   copy: (g) => [g],
-  flip: (g, node) => [g.flip(node.ctx.dims as number[])],
-  cat: (g, node) => g.split(node.ctx.sizes as number[], node.ctx.dim as number),
+  flip: (g, node) => [g.flip(node.ctx.dims)],
+  cat: (g, node) => g.split(node.ctx.sizes, node.ctx.dim),
   transfer: (g, node) => [g.to(node.inputs[0].device)],
-  view: (g, node) => [g.reshape(node.ctx.inputShape as number[])],
+  view: (g, node) => [g.reshape(node.ctx.inputShape)],
   permute: (g, node) => {
-    const dims = node.ctx.dims as number[];
+    const { dims } = node.ctx;
     const inverse = dims.map((_, i) => dims.indexOf(i));
     return [g.permute(inverse)];
   },
-  expand: (g, node) => [sumToShape(g, node.ctx.inputShape as number[])],
+  expand: (g, node) => [sumToShape(g, node.ctx.inputShape)],
   slice: (g, node) => {
-    const { dim, start, step } = node.ctx as { dim: number; start: number; step: number };
+    const { dim, start, step } = node.ctx;
     const x = node.inputs[0];
     return [scatterIntoWindow(x, g, (base) => {
       const strides = [...base.strides];
@@ -165,25 +167,25 @@ export const GRAD_RULES: { [P in GradOp]: Rule } = {
     })];
   },
   select: (g, node) => {
-    const { dim, index } = node.ctx as { dim: number; index: number };
+    const { dim, index } = node.ctx;
     return [scatterIntoWindow(node.inputs[0], g, (base) => base.select(dim, index))];
   },
   pad: (g, node) => {
-    const { starts } = node.ctx as { starts: number[] };
+    const { starts } = node.ctx;
     let window = g;
     starts.forEach((s, d) => (window = window.narrow(d, s, node.inputs[0].shape[d])));
     return [window];
   },
   argReduceValues: (g, node) => {
     const x = node.inputs[0];
-    const { dim, indices } = node.ctx as { dim: number; indices: Tensor };
+    const { dim, indices } = node.ctx;
     const idx = x.ndim === 0 ? indices : indices.unsqueeze(dim);
     const src = x.ndim === 0 ? g : g.unsqueeze(dim);
     if (x.ndim === 0) return [g];
     return [scatterAdd(zerosFor(x), dim, idx, src)];
   },
   cumsum: (g, node) => {
-    const dim = node.ctx.dim as number;
+    const { dim } = node.ctx;
     return [g.flip(dim).cumsum(dim).flip(dim)];
   },
   matmul: (g, node) => {
@@ -191,14 +193,20 @@ export const GRAD_RULES: { [P in GradOp]: Rule } = {
     return [a.requiresGrad ? g.matmul(b.transpose(-1, -2)) : null, b.requiresGrad ? a.transpose(-1, -2).matmul(g) : null];
   },
   gather: (g, node) => {
-    const { dim, index } = node.ctx as { dim: number; index: Tensor };
+    const { dim, index } = node.ctx;
     return [scatterAdd(zerosFor(node.inputs[0]), dim, index, g)];
   },
-  compiled: (g, node) => (node.ctx.backward as (g: Tensor) => Grads)(g),
-  softmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim as number, false)],
-  logSoftmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim as number, true)],
+  compiled: (g, node) => node.ctx.backward(g),
+  softmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim, false)],
+  logSoftmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim, true)],
   scatterAdd: (g, node) => {
-    const { dim, index } = node.ctx as { dim: number; index: Tensor };
+    const { dim, index } = node.ctx;
     return [g, node.inputs[1].requiresGrad ? gather(g, dim, index) : null];
   },
 };
+
+/** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */
+export function inputGradients<P extends GradOp>(node: GradNodeOf<P>, g: Tensor, out: Tensor): Grads {
+  const rule: Rule<P> = GRAD_RULES[node.op];
+  return rule(g, node, out);
+}

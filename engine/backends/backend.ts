@@ -98,4 +98,21 @@ export interface Backend {
   preparePipelines?(kernels: readonly { name: string; wgsl: string }[]): Promise<void>;
   /** Bytes of storage handed out and not released, and bytes idle in the pool. */
   memory(): { liveBytes: number; pooledBytes: number };
+
+  // What a device that queues its work and times it adds (WebGPU); callers reach these with `?.`.
+
+  /** Submits recorded work and resolves when the device has finished it (torch.synchronize). */
+  finish?(): Promise<void>;
+  /** A point on the device's timeline after all work recorded so far, in ms; null without timestamps (torch.gpuTimer). */
+  mark?(): Promise<number | null>;
+  /** Gives memory the pool keeps for reuse back to the device (torch.emptyCache). */
+  emptyCache?(): void;
+  /** Whether profiles get device times for kernels (the adapter has timestamp queries). */
+  readonly hasTimestamps?: boolean;
+  /** The step device timestamps come in (ms), as read so far; null before any. */
+  readonly timestampQuantumMs?: number | null;
+  /** What one timestamp costs the device, in ms, measured once; null without timestamps. */
+  timestampCostMs?(): Promise<number | null>;
+  /** How profiled kernels are timed: inside shared passes where the device can, else a pass each. */
+  readonly timestampPlacement?: 'inside passes' | 'pass boundaries';
 }

@@ -3,6 +3,7 @@ import { torch } from '../index';
 import { Profile } from '../profile/profile';
 import { median, type Row } from './harness';
 import { getBackend } from '../core/runtime';
+import { WebGpuBackend } from '../backends/webgpu/webgpu-backend';
 import { sync } from './wick-bench';
 
 /**
@@ -38,7 +39,9 @@ async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: b
     const kernelUs = result instanceof Profile ? (result.totalMs * 1000) / 200 : null;
     return { ms: performance.now() - started, recordUs: (recordMs * 1000) / 200, kernelUs };
   };
-  const gpu = device === 'webgpu' ? (getBackend('webgpu') as unknown as { timestampPlacement: string; timestampsInsidePasses: boolean }) : null;
+  // The timestamp placement and the pass splitting are WebGPU's own switches.
+  const gpu = device === 'webgpu' ? getBackend('webgpu') : null;
+  if (gpu && !(gpu instanceof WebGpuBackend)) throw new Error(`the profiler bench needs the WebGPU backend, got ${gpu.constructor.name}`);
   const placements = gpu?.timestampPlacement === 'inside passes' ? [true, false] : [false];
   const rows: Row[] = [];
   for (const inside of placements) {
@@ -64,17 +67,16 @@ async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: b
     }
   }
   if (gpu) gpu.timestampsInsidePasses = true;
-  const dispatcher = gpu && (gpu as unknown as { dispatcher: { splitPassesOnly: boolean } }).dispatcher;
-  if (dispatcher && detailed) {
+  if (gpu && detailed) {
     // Where the time goes: a pass per kernel alone, without timestamp queries.
-    dispatcher.splitPassesOnly = true;
+    gpu.splitPassesOnly = true;
     const pairs: number[] = [];
     for (let i = 0; i < 21; i++) {
       const plain = await once(loop);
       const split = await once(() => torch.profile(loop));
       pairs.push(split.ms / plain.ms);
     }
-    dispatcher.splitPassesOnly = false;
+    gpu.splitPassesOnly = false;
     rows.push({ group: 'profile', name: `200-op eager loop [${shape.join('x')}], a pass per kernel, no timestamps (diagnostic)`, value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`, note: 'what the pass splitting alone costs' });
   }
   return rows;

@@ -6,6 +6,7 @@ import { reduceSource, rowSteps, rowStepsNeeded, SHORT_ROW } from '../backends/w
 import { exprKey } from '../ops/op-types';
 import type { Node, ValueView } from './ir';
 import { withHelpers } from '../backends/webgpu/wgsl-common';
+import { assertNever } from '../core/assert-never';
 
 const asView = (v: ValueView): View => ({ storage: { device: 'webgpu', length: v.value.length, dtype: v.value.dtype, bytes: 0 }, shape: v.shape, strides: v.strides, offset: v.offset, dtype: v.dtype });
 
@@ -34,7 +35,14 @@ function generatedWgsl(node: Node): string | null {
       const e = node.epilogue;
       return matmulSource(chooseMatmul(asView(node.a), asView(node.b), asView(node.out)), node.out.shape.length - 2, e ? { expr: e.expr, dtypes: e.leaves.map((v) => v.dtype), scalars: e.scalars.length } : null);
     }
-    default:
+    case 'zeros':
+    case 'upload':
+    case 'argReduce':
+    case 'cumsum':
+    case 'gather':
+    case 'scatterAdd':
       return null;
+    default:
+      return assertNever(node);
   }
 }

@@ -132,7 +132,7 @@ export class CompiledFunction {
         const results = runner.run([grad.storageRef.storage], byValue);
         return leaves.map((l, i) => (l.requiresGrad ? new Tensor(new StorageRef(results[i], backend), l.shape, contiguousStrides(l.shape), 0, l.dtype) : null));
       };
-      record(out, 'compiled', leaves, { backward, name: this.name });
+      record(out, 'compiled', leaves, { backward });
     }
     return rebuild(traced.skeleton, outs);
   }

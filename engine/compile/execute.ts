@@ -7,6 +7,7 @@ import type { Graph, Node, Value, ValueView } from './ir';
 import { reads, writes } from './ir';
 import { setKernelGroup } from '../profile/recorder';
 import { kernelOps } from './names';
+import { assertNever } from '../core/assert-never';
 
 /** When each value is last read or written, so intermediates are freed as early as possible. */
 export function lastUses(graph: Graph): Map<Value, number> {
@@ -95,6 +96,8 @@ export class GraphRunner {
         return b.gather(view(node.input), node.dim, view(node.index), view(node.out));
       case 'scatterAdd':
         return b.scatterAdd(view(node.src), node.dim, view(node.index), view(node.out));
+      default:
+        return assertNever(node);
     }
   }
 }

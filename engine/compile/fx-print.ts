@@ -2,6 +2,7 @@
 import type { Graph, Node, Value, ValueView } from './ir';
 import { writes } from './ir';
 import { kernelName } from './names';
+import { assertNever } from '../core/assert-never';
 
 function args(node: Node): ValueView[] {
   switch (node.kind) {
@@ -21,6 +22,8 @@ function args(node: Node): ValueView[] {
       return [node.input, node.index];
     case 'scatterAdd':
       return [node.src, node.index, node.out];
+    default:
+      return assertNever(node);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DType } from '../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
+import { assertNever } from '../core/assert-never';
 
 /** A storage in the graph: an input, a captured tensor (a parameter, say), or a node's result. */
 export interface Value {
@@ -79,6 +80,8 @@ export function reads(node: Node): Value[] {
       return [node.input.value, node.index.value];
     case 'scatterAdd':
       return [node.src.value, node.index.value, node.out.value];
+    default:
+      return assertNever(node);
   }
 }
 
@@ -92,8 +95,14 @@ export function writes(node: Node): Value[] {
       return [node.values.value, node.indices.value];
     case 'reduce':
       return node.post ? [node.out.value, node.post.out.value] : [node.out.value];
-    default:
+    case 'elementwise':
+    case 'cumsum':
+    case 'matmul':
+    case 'gather':
+    case 'scatterAdd':
       return [node.out.value];
+    default:
+      return assertNever(node);
   }
 }
 
@@ -124,5 +133,7 @@ export function mapValues(node: Node, view: (v: ValueView) => ValueView, value: 
       return { ...node, input: view(node.input), index: view(node.index), out: view(node.out) };
     case 'scatterAdd':
       return { ...node, src: view(node.src), index: view(node.index), out: view(node.out) };
+    default:
+      return assertNever(node);
   }
 }

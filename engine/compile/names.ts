@@ -2,6 +2,7 @@
 import { exprOps } from '../ops/op-types';
 import { joinOps } from '../profile/kernel-names';
 import type { Node } from './ir';
+import { assertNever } from '../core/assert-never';
 
 export function kernelOps(node: Node): string[] {
   switch (node.kind) {
@@ -13,8 +14,14 @@ export function kernelOps(node: Node): string[] {
       return ['mm', ...(node.epilogue ? exprOps(node.epilogue.expr) : [])];
     case 'argReduce':
       return [node.op];
-    default:
+    case 'zeros':
+    case 'upload':
+    case 'cumsum':
+    case 'gather':
+    case 'scatterAdd':
       return [node.kind];
+    default:
+      return assertNever(node);
   }
 }
 

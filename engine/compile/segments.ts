@@ -138,8 +138,12 @@ export class SegmentRecorder extends TraceBackend implements DeferringBackend {
     return this.real.get(storage) ?? null;
   }
 
-  /** The call returned `result`: runs the last segment, keeping what the result holds. */
-  finish(result: unknown): void {
+  /**
+   * The call returned `result`: runs the last segment, keeping what the result holds. (Not
+   * named `finish`: that is Backend's optional wait for the device, which torch.synchronize calls
+   * on whatever getBackend gives, this recorder included while it records.)
+   */
+  endCall(result: unknown): void {
     const wanted: Value[] = [];
     for (const t of tensorsIn(result)) {
       const s = t.storageRef.storage;
@@ -243,7 +247,7 @@ export function runSegmented(fn: () => unknown, device: Device, realBackend: Bac
   };
   const finish = (result: unknown): unknown => {
     try {
-      recorder.finish(result);
+      recorder.endCall(result);
     } finally {
       end();
     }

@@ -3,7 +3,7 @@ import { defaultFloat, promoteTypes, promoteWithScalar, scalarDType, type DType 
 import { fail, fmtShape } from '../core/errors';
 import { checkInterrupt } from '../core/interrupt';
 import { broadcastShapes, broadcastStrides } from '../core/shape';
-import { record } from '../autograd/graph';
+import { record, type SavedOperand } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { assertLive, commonDevice, emptyTensor, forgetHostValues, viewOf } from './make';
 import { BINARY_RESULT, UNARY_RESULT, type BinaryOp, type Expr, type UnaryOp } from './op-types';
@@ -13,6 +13,11 @@ export type Operand = Tensor | number | boolean;
 
 function isTensorOperand(v: Operand): v is Tensor {
   return typeof v === 'object' && v !== null;
+}
+
+/** How the autograd record keeps an operand: 'tensor', or the number the kernel computes with (a boolean as 0 or 1). */
+function savedOperand(v: Operand): SavedOperand {
+  return isTensorOperand(v) ? 'tensor' : Number(v);
 }
 
 const NO_SCALARS: readonly number[] = [];
@@ -53,7 +58,7 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   const compute = kind === 'float' ? defaultFloat(x.dtype) : kind === 'bool' ? 'bool' : x.dtype;
   if (kind === 'same' && x.dtype === 'bool') fail(op, `not supported for bool tensors (cast with .float() first)`);
   const expr = cached(UNARY_EXPRS, op, x.dtype, compute, '', (): Expr => ({ kind: 'unary', op, x: castExpr(input(0, x.dtype), compute), dtype: compute }));
-  return record(runElementwise(op, expr, [x], x.shape, compute), op, [x]);
+  return record(runElementwise(op, expr, [x], x.shape, compute), op, [x], {});
 }
 
 /** The dtype two operands compute in, following PyTorch's promotion with wrapped scalars. */
@@ -111,7 +116,7 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
     return { kind: 'binary', op, a: leafA, b: leafB, dtype: outType };
   });
   const out = runElementwise(op, expr, tensors, shape, outType, device, scalars);
-  return record(out, op, tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
+  return record(out, op, tensors, { a: savedOperand(a), b: savedOperand(b) });
 }
 
 function checkOperand(op: string, v: Operand): void {
@@ -131,18 +136,18 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const shape = broadcastShapes('where', ...tensors.map((t) => t.shape));
   const expr: Expr = { kind: 'where', cond: exprs[0], a: exprs[1], b: exprs[2], dtype: compute };
   const out = runElementwise('where', expr, tensors, shape, compute, device, scalars);
-  return record(out, 'where', tensors, { a: isTensorOperand(a) ? 'tensor' : a, b: isTensorOperand(b) ? 'tensor' : b });
+  return record(out, 'where', tensors, { a: savedOperand(a), b: savedOperand(b) });
 }
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   assertLive('to', [x]);
   const out = runElementwise('to', castExpr(input(0, x.dtype), dtype), [x], x.shape, dtype);
-  return record(out, 'cast', [x], { from: x.dtype });
+  return record(out, 'cast', [x], {});
 }
 
 /** A contiguous copy with the same values (clone / contiguous). */
 export function copy(x: Tensor): Tensor {
   assertLive('clone', [x]);
-  return record(runElementwise('clone', input(0, x.dtype), [x], x.shape, x.dtype), 'copy', [x]);
+  return record(runElementwise('clone', input(0, x.dtype), [x], x.shape, x.dtype), 'copy', [x], {});
 }

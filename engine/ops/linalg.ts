@@ -22,7 +22,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const be = expand(b2, [...batch, k, n]);
   const out = emptyTensor(device, [...batch, m, n], a.dtype);
   out.backend.matmul(viewOf(ae), viewOf(be), viewOf(out));
-  const recorded = record(out, 'matmul', [ae, be]);
+  const recorded = record(out, 'matmul', [ae, be], {});
   let result = recorded;
   if (a.ndim === 1) result = squeeze(result, -2);
   if (b.ndim === 1) result = squeeze(result, -1);

@@ -27,5 +27,5 @@ export function transfer(x: Tensor, device: Device): Tensor {
     if ((x.storageRef.storage as CpuStorage).pending) fail('to', `the CPU tensor's values are still arriving from another device; await x.data() before moving it to '${device}'`);
     out = tensorFromData(device, x.cpuValues(), x.shape, x.dtype);
   }
-  return record(out, 'transfer', [x], { from: x.device });
+  return record(out, 'transfer', [x], {});
 }

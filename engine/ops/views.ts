@@ -1,12 +1,12 @@
 /** Shape ops. Those PyTorch makes views share storage here too; the rest copy. */
 import { fail, fmtShape } from '../core/errors';
 import { broadcastShapes, inferShape, normalizeDim, normalizeDims, numel, viewStrides } from '../core/shape';
-import { record } from '../autograd/graph';
+import { record, type GradCtx } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, viewTensor } from './make';
 
-function asView(op: 'view' | 'permute' | 'expand' | 'slice' | 'select', x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, ctx: Record<string, unknown> = {}): Tensor {
+function asView<P extends 'view' | 'permute' | 'expand' | 'slice' | 'select'>(op: P, x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, ctx: GradCtx[P]): Tensor {
   assertLive(op, [x]);
   return record(viewTensor(x, shape, strides, offset), op, [x], ctx);
 }
@@ -92,7 +92,7 @@ export function slice(x: Tensor, dim: number, start: number, length: number, ste
   const strides = [...x.strides];
   shape[d] = length;
   strides[d] = x.strides[d] * step;
-  return asView('slice', x, shape, strides, x.offset + start * x.strides[d], { dim: d, start, step, inputShape: x.shape });
+  return asView('slice', x, shape, strides, x.offset + start * x.strides[d], { dim: d, start, step });
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -109,7 +109,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) fail('select', `index ${index} is out of range for dimension ${d} of size ${size} (shape ${fmtShape(x.shape)})`);
   const i = index < 0 ? index + size : index;
-  return asView('select', x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d], { dim: d, index: i, inputShape: x.shape });
+  return asView('select', x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d], { dim: d, index: i });
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {

@@ -157,9 +157,7 @@ export interface ProfileOptions {
 export async function profile(fn: () => unknown, options: ProfileOptions = {}): Promise<Profile> {
   // Compiled graphs whose kernels are still being compiled would run eagerly: wait for them.
   await pipelinesSettled();
-  const webgpu = availableDevices().includes('webgpu')
-    ? (getBackend('webgpu') as { finish?: () => Promise<void>; hasTimestamps?: boolean; timestampQuantumMs?: number | null; timestampCostMs?: () => Promise<number | null> })
-    : null;
+  const webgpu = availableDevices().includes('webgpu') ? getBackend('webgpu') : null;
   const { kernels, wallMs } = await collect(async () => {
     await fn();
     await webgpu?.finish?.();

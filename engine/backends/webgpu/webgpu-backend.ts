@@ -114,6 +114,11 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.timestampsInsidePasses = on && this.gpu.features.has('chromium-experimental-timestamp-query-inside-passes');
   }
 
+  /** For the profiler benchmark's diagnostic: profiled kernels get a pass each but no timestamps. */
+  set splitPassesOnly(on: boolean) {
+    this.dispatcher.splitPassesOnly = on;
+  }
+
   /** Whether profiles get GPU times (the adapter has timestamp queries). */
   get hasTimestamps(): boolean {
     return this.gpu.features.has('timestamp-query');

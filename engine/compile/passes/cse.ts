@@ -2,6 +2,7 @@
 import { exprKey } from '../../ops/op-types';
 import type { Graph, Node, Value, ValueView } from '../ir';
 import { writes } from '../ir';
+import { assertNever } from '../../core/assert-never';
 
 function viewKey(v: ValueView): string {
   return `${v.value.id}@${v.offset}:${v.shape.join('x')}/${v.strides.join(',')}:${v.dtype}`;
@@ -16,8 +17,15 @@ function nodeKey(n: Node): string | null {
       return n.epilogue || n.post ? null : `red|${n.op}|${exprKey(n.expr)}|${n.leaves.map(viewKey).join(';')}|${n.scalars.join(',')}|${n.keptDims}`;
     case 'matmul':
       return n.epilogue ? null : `mm|${viewKey(n.a)}|${viewKey(n.b)}`;
-    default:
+    case 'zeros':
+    case 'upload':
+    case 'argReduce':
+    case 'cumsum':
+    case 'gather':
+    case 'scatterAdd':
       return null;
+    default:
+      return assertNever(n);
   }
 }
 
@@ -61,7 +69,10 @@ function renameReads(n: Node, f: (v: ValueView) => ValueView): Node {
       return { ...n, input: f(n.input), index: f(n.index) };
     case 'scatterAdd':
       return { ...n, src: f(n.src), index: f(n.index) };
-    default:
+    case 'zeros':
+    case 'upload':
       return n;
+    default:
+      return assertNever(n);
   }
 }

@@ -5,6 +5,7 @@
 import { CPU_BINARY, CPU_UNARY } from '../../backends/cpu/cpu-scalar-ops';
 import type { Expr } from '../../ops/op-types';
 import type { Graph } from '../ir';
+import { assertNever } from '../../core/assert-never';
 
 const constant = (value: number, dtype: Expr['dtype']): Expr => ({ kind: 'const', value: dtype === 'float32' ? Math.fround(value) : value, dtype });
 const isConst = (e: Expr, v?: number): e is Extract<Expr, { kind: 'const' }> => e.kind === 'const' && (v === undefined || e.value === v);
@@ -60,8 +61,15 @@ export function foldConstants(graph: Graph): void {
         };
       case 'matmul':
         return node.epilogue ? { ...node, epilogue: { ...node.epilogue, expr: foldExpr(node.epilogue.expr, node.epilogue.scalars), scalars: [] } } : node;
-      default:
+      case 'zeros':
+      case 'upload':
+      case 'argReduce':
+      case 'cumsum':
+      case 'gather':
+      case 'scatterAdd':
         return node;
+      default:
+        return assertNever(node);
     }
   });
 }
