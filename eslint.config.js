@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-*/', '.generated/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-*/', '.generated/', 'test-results/', 'playwright-report/', '.carry/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -140,9 +140,9 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
     const mask = cond.bool();
     const side = (t: Tensor, dropWhere: Tensor) => (isFloating(t.dtype) && t.requiresGrad ? sumToShape(g.maskedFill(dropWhere, 0), t.shape) : null);
     const grads: Grads = [null];
-    let k = 0;
-    if (node.ctx.a === 'tensor') grads.push(side(operands[k++], mask.logicalNot()));
-    if (node.ctx.b === 'tensor') grads.push(side(operands[k++], mask));
+    const [first, second] = operands;
+    if (node.ctx.a === 'tensor') grads.push(side(first, mask.logicalNot()));
+    if (node.ctx.b === 'tensor') grads.push(side(node.ctx.a === 'tensor' ? second : first, mask));
     return grads;
   },
   cast: (g, node) => [isFloating(node.inputs[0].dtype) ? g.to(node.inputs[0].dtype) : null],
