@@ -3,8 +3,8 @@
  * op, its operands' dtypes (or being scalars) and the dtype it computes in, so `binary` and `unary`
  * take one shared, never mutated, expression per such combination; the backends then work out its
  * key, op list and kernel name once per expression object (exprFacts in profile/kernel-cost.ts):
- * a loop of tiny ops allocated 5 KB per op before, most of it these strings and trees, and the
- * garbage collector's time grew with it.
+ * before, a loop of tiny ops allocated kilobytes per op, most of it these strings and trees, and
+ * the garbage collector's time grew with it.
  */
 
 type Tree = Map<string, unknown>;

@@ -207,7 +207,7 @@ export class Dispatcher {
     const timed = record !== null && this.hasTimestamps;
     // Timestamps are read back at the next wait, or here when a timed kernel finds no room for its
     // two queries: a submit leaves them to be resolved with later ones (a read-back per submit made
-    // a profiled loop of big ops 45% slower on an H100).
+    // a profiled loop of big ops much slower).
     if (this.arena.full || (timed && this.timestamps.full)) this.flush();
     this.dynamicOffsets[0] = this.arena.add(meta);
     const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
@@ -287,8 +287,8 @@ export class Dispatcher {
   /**
    * A pass of its own for one profiled kernel, with timestamps written at its boundaries. Given
    * `from`, the end of the timed pass just before (nothing recorded since), the span starts there
-   * and the pass writes only its end: half the writes, each of which costs the GPU several µs on
-   * an H100 through Vulkan (Dawn resets the query before writing it).
+   * and the pass writes only its end: half the writes, each of which costs the GPU time through
+   * Vulkan (Dawn resets the query before writing it; see timestamps.ts).
    */
   private timedPass(span: TimedSpan, from: number | null = null): GPUComputePassEncoder {
     this.endPass();

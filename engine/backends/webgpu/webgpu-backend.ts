@@ -8,13 +8,13 @@ import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
-import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
+import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, markFlatRows, planReduce, reduceLayout, reduceSource, REDUCE_TUNING, type ReducePlan } from './kernels/reduce';
+import { argReduceSource, cumsumSource, markFlatRows, planReduce, reduceLayout, reduceSource, type ReducePlan } from './kernels/reduce';
 import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
-import { WORKGROUP } from './wgsl-common';
+import { MATMUL_TUNING, REDUCE_TUNING, WORKGROUP } from './tuning';
 import { GpuFaults } from './faults';
 import { timestampCostMs } from './timestamps';
 import { fail } from '../../core/errors';
@@ -27,8 +27,8 @@ const BALLAST_MIN_BYTES = 64 * 1024;
 
 /**
  * Host bytes the garbage collector counts as external memory, never written. Under Node,
- * `new ArrayBuffer` zero-fills (0.8 ms for 8 MB, once the allocator reuses freed memory), so
- * Node's unfilled `Buffer.allocUnsafeSlow` is taken where it exists (4 µs).
+ * `new ArrayBuffer` zero-fills (slow for megabytes, once the allocator reuses freed memory), so
+ * Node's unfilled `Buffer.allocUnsafeSlow` is taken where it exists (two orders of magnitude faster).
  */
 function ballast(bytes: number): object {
   const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): object } }).Buffer;

@@ -9,10 +9,8 @@ import type { DType } from '../../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../../ops/op-types';
 import type { View } from '../../backend';
 import { emitExpr } from './elementwise';
-import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
-
-/** Rows up to this length are reduced by a single invocation. */
-export const SHORT_ROW = 64;
+import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType } from '../wgsl-common';
+import { REDUCE_TUNING, SHORT_ROW, WORKGROUP } from '../tuning';
 
 export const COMBINE: { [P in ReduceOp]: (acc: string, x: string) => string } = {
   sum: (acc, x) => `${acc} + ${x}`,
@@ -228,14 +226,6 @@ function flatStarts(rank: number, kept: number, count: number, at: (k: number) =
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/**
- * Values loaded per invocation before combining them, in flat rows: 8 while the row has them, then
- * 4 (H100, [8192x8192] sum: 0.140 ms one at a time, 0.100 with 4, 0.096 with 8; softmax's kernels
- * 0.148 + 0.359 -> 0.106 + 0.294 -> 0.104 + 0.269; rows of 1024: 0.0198, 0.0184 with 4, 0.0201
- * with 8 alone, whose loop a 256-invocation workgroup never enters there). The benchmarks try others.
- */
-export const REDUCE_TUNING: { unroll: number[] } = { unroll: [8, 4] };
 
 /** WGSL combining e0..e{n-1} pairwise into `p` (n a power of two). */
 function pairwise(c: (a: string, b: string) => string, n: number): string {
