@@ -2,7 +2,8 @@
 import type { View } from '../backends/backend';
 import { elementwiseSource, planElementwise } from '../backends/webgpu/kernels/elementwise';
 import { chooseMatmul, matmulSource } from '../backends/webgpu/kernels/matmul';
-import { planReduce, reduceSource } from '../backends/webgpu/kernels/reduce';
+import { reduceSource } from '../backends/webgpu/kernels/reduce';
+import { planReduce } from '../backends/webgpu/kernels/reduce-plan';
 import { exprKey } from '../ops/op-types';
 import type { Node, ValueView } from './ir';
 import { withHelpers } from '../backends/webgpu/wgsl-common';

@@ -8,7 +8,8 @@
 import type { DType } from '../../../core/dtype';
 import type { View } from '../../backend';
 import { emitExpr } from './elementwise';
-import { accDtype, COMBINE, elementPart, finishPart, identity, reduceLayout, rowStep, type ReducePlan } from './reduce';
+import { COMBINE, elementPart, finishPart, identity } from './reduce';
+import { accDtype, reduceLayout, rowStep, type ReducePlan } from './reduce-plan';
 import { convert, decompose, ENTRY_ARGS, metaDecl, PRELUDE, storageType, storeValue, valueType } from '../wgsl-common';
 import { SPLIT_TUNING, WORKGROUP } from '../tuning';
 
