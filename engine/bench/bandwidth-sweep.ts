@@ -12,8 +12,7 @@
  * wall time around the same dispatches and a wait. GB/s counts bytes read plus bytes written.
  */
 import { WebGpuBackend, type GpuStorage } from '../backends/webgpu/webgpu-backend';
-import { EW_TUNING } from '../backends/webgpu/kernels/elementwise';
-import { SPLIT_TUNING } from '../backends/webgpu/kernels/reduce-split';
+import { EW_TUNING, SPLIT_TUNING } from '../backends/webgpu/tuning';
 import { plainSource, type View } from '../backends/backend';
 import type { Expr } from '../ops/op-types';
 import type { DType } from '../core/dtype';

@@ -11,7 +11,8 @@
  * Round 0 checks a few sampled outputs of every variant against sums computed here.
  */
 import { WebGpuBackend, type GpuStorage } from '../backends/webgpu/webgpu-backend';
-import { chooseMatmul, MATMUL_TUNING, type Tile } from '../backends/webgpu/kernels/matmul';
+import { chooseMatmul } from '../backends/webgpu/kernels/matmul';
+import { MATMUL_TUNING, type Tile } from '../backends/webgpu/tuning';
 import { configKey } from '../backends/webgpu/kernels/matmul-tiled';
 import type { View } from '../backends/backend';
 import { nodeGpu } from '../testing/node-gpu';

@@ -6,6 +6,8 @@ import { testDevices } from '../testing/devices';
 import { compiledInfo } from './compile';
 import { getBackend } from '../core/runtime';
 import { READ_REASON } from './segments';
+import { explain } from './explain';
+import { scatterAdd } from '../ops/indexing';
 
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {
@@ -166,6 +168,20 @@ describe('torch.compile', () => {
         w.grad = null;
         expect(got.flat().map((v, i) => Math.abs(v - eager.flat()[i]) < 1e-4), `call ${call} on ${d}`).not.toContain(false);
       }
+    }
+  });
+
+  it('names its kernels as the backends name the kernels they run', async () => {
+    const fn = (a: Tensor, w: Tensor, index: Tensor) => scatterAdd(a, 1, index, a.gather(1, index)).cumsum(-1).softmax(-1).matmul(w).add(a.argmax(-1, true));
+    for (const d of devices) {
+      const args: [Tensor, Tensor, Tensor] = [torch.randn([4, 6], { device: d }), torch.randn([6, 3], { device: d }), torch.tensor([[0, 5], [1, 4], [2, 3], [3, 2]], { dtype: 'int32', device: d })];
+      const compiled = torch.compile(fn);
+      compiled(...args);
+      await torch.synchronize();
+      const prof = await torch.profile(() => compiled(...args));
+      const kernels = (await explain(fn, ...args)).kernels.flat();
+      expect(kernels).toEqual(expect.arrayContaining(['gather', 'scatter_add', 'cumsum', 'argmax']));
+      expect(prof.kernels.map((k) => k.name), d).toEqual(kernels);
     }
   });
 });

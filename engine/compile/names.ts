@@ -1,6 +1,6 @@
-/** The kernel name of a compiled graph node, and the traced ops fused into it. */
+/** The kernel name of a compiled graph node, and the traced ops fused into it (named as the backends name them: profile/kernel-cost.ts). */
 import { exprOps } from '../ops/op-types';
-import { joinOps } from '../profile/kernel-names';
+import { FIXED_KERNEL_NAMES, joinOps, matmulOps, reduceOps } from '../profile/kernel-cost';
 import type { Node } from './ir';
 import { assertNever } from '../core/assert-never';
 
@@ -9,16 +9,17 @@ export function kernelOps(node: Node): string[] {
     case 'elementwise':
       return exprOps(node.expr);
     case 'reduce':
-      return [...exprOps(node.expr), node.op, ...(node.epilogue ? exprOps(node.epilogue.expr) : []), ...(node.post ? exprOps(node.post.expr) : [])];
+      return reduceOps(node.op, node.expr, node.epilogue?.expr, node.post?.expr);
     case 'matmul':
-      return ['mm', ...(node.epilogue ? exprOps(node.epilogue.expr) : [])];
+      return matmulOps(node.epilogue?.expr);
     case 'argReduce':
       return [node.op];
-    case 'zeros':
-    case 'upload':
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':
+      return [FIXED_KERNEL_NAMES[node.kind]];
+    case 'zeros':
+    case 'upload':
       return [node.kind];
     default:
       return assertNever(node);
@@ -26,5 +27,5 @@ export function kernelOps(node: Node): string[] {
 }
 
 export function kernelName(node: Node): string {
-  return node.kind === 'argReduce' ? node.op : node.kind === 'elementwise' || node.kind === 'reduce' || node.kind === 'matmul' ? joinOps(kernelOps(node)) : node.kind;
+  return node.kind === 'zeros' || node.kind === 'upload' ? node.kind : joinOps(kernelOps(node));
 }

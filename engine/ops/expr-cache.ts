@@ -1,35 +1,11 @@
 /**
- * Expressions made once per shape of an op and the facts derived from them. An eager op's kernel
- * expression depends only on the op, its operands' dtypes (or being scalars) and the dtype it
- * computes in, so `binary` and `unary` take one shared, never mutated, expression per such
- * combination, and the backend's key, op list and kernel name for it are worked out once: a loop
- * of tiny ops allocated 5 KB per op before, most of it these strings and trees, and the garbage
- * collector's time grew with it.
+ * Expressions made once per shape of an op. An eager op's kernel expression depends only on the
+ * op, its operands' dtypes (or being scalars) and the dtype it computes in, so `binary` and `unary`
+ * take one shared, never mutated, expression per such combination; the backends then work out its
+ * key, op list and kernel name once per expression object (exprFacts in profile/kernel-cost.ts):
+ * before, a loop of tiny ops allocated kilobytes per op, most of it these strings and trees, and
+ * the garbage collector's time grew with it.
  */
-import { joinOps } from '../profile/kernel-names';
-import { exprKey, exprOps, type Expr } from './op-types';
-
-export interface ExprFacts {
-  /** exprKey: identifies the kernel source. */
-  key: string;
-  /** exprOps: the ops it applies, in order (its FLOPs per element are their count). */
-  ops: readonly string[];
-  /** The kernel's name (joinOps of ops). */
-  name: string;
-}
-
-const facts = new WeakMap<Expr, ExprFacts>();
-
-/** The key, op list and kernel name of `expr`, worked out once per expression object. */
-export function exprFacts(expr: Expr): ExprFacts {
-  let f = facts.get(expr);
-  if (!f) {
-    const ops = exprOps(expr);
-    f = { key: exprKey(expr), ops, name: joinOps(ops) };
-    facts.set(expr, f);
-  }
-  return f;
-}
 
 type Tree = Map<string, unknown>;
 

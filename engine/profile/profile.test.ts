@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../core/dtype';
-import { torch, F, type Tensor } from '../index';
+import { torch, F, optim, type Tensor } from '../index';
+import { scatterAdd } from '../ops/indexing';
 import { testDevices } from '../testing/devices';
 import { Profile } from './profile';
 import { getBackend } from '../core/runtime';
@@ -25,6 +26,36 @@ describe('torch.profile', () => {
       expect(prof.totalMs).toBeLessThanOrEqual(prof.wallMs);
       if (d === 'webgpu' && prof.hasTimestamps) expect(prof.kernels.every((k) => k.gpuMs !== null && k.gpuMs >= 0)).toBe(true);
     }
+  });
+
+  it('names and costs every kind of kernel alike on every device (one cost model)', async () => {
+    const rows = new Map<Device, [string, number, number][]>();
+    for (const d of devices) {
+      const x = torch.randn([6, 8], { device: d });
+      const w = torch.randn([8, 4], { device: d, requiresGrad: true });
+      const index = torch.tensor([[0, 7], [1, 6], [2, 5], [3, 4], [4, 3], [5, 2]], { dtype: 'int32', device: d });
+      x.matmul(w).sum().backward();
+      const opt = new optim.SGD([w], { lr: 0.1 });
+      await torch.synchronize();
+      const prof = await torch.profile(() => {
+        x.mul(2).exp(); // elementwise
+        x.sum(-1); // reduce
+        x.softmax(-1); // reductions with a post step
+        x.argmax(-1); // arg-reduce
+        x.cumsum(-1); // cumsum
+        x.matmul(w.detach()); // matmul
+        x.gather(1, index); // gather
+        scatterAdd(x, 1, index, x.narrow(1, 0, 2)); // scatter_add
+        opt.step(); // update
+      });
+      rows.set(d, prof.kernels.map((k) => [k.name, k.flops, k.bytes]));
+    }
+    const cpu = rows.get('cpu')!;
+    const names = cpu.map(([name]) => name);
+    for (const name of ['mul', 'exp', 'sum', 'argmax', 'cumsum', 'mm', 'gather', 'scatter_add']) expect(names).toContain(name);
+    expect(names.filter((n) => n.startsWith('update_'))).toHaveLength(1);
+    expect(cpu.every(([, flops, bytes]) => flops >= 0 && bytes > 0)).toBe(true);
+    if (rows.has('webgpu')) expect(rows.get('webgpu')).toEqual(cpu);
   });
 
   it('names the op and the line that launched each kernel', async () => {

@@ -1,8 +1,8 @@
 /** The CPU backend: plain loops over typed arrays, the reference every other device is held to. */
 import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../../core/dtype';
-import { exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
+import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
-import { joinOps } from '../../profile/kernel-names';
+import { argReduceCost, cumsumCost, elementwiseCost, gatherCost, matmulCost, reduceCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -36,10 +36,10 @@ function launch(views: readonly View[], kernel: () => void): void {
   for (const s of storages) s.pending = done;
 }
 
-/** Times a CPU kernel into the profile when one is running. */
-function profiled(info: KernelInfo, kernel: () => void): () => void {
+/** Times a CPU kernel into the profile when one is running (its cost worked out only then). */
+function profiled(cost: () => KernelInfo, kernel: () => void): () => void {
   if (!isProfiling()) return kernel;
-  const record = recordKernel('cpu', info);
+  const record = recordKernel('cpu', cost());
   return () => {
     const started = performance.now();
     kernel();
@@ -47,7 +47,8 @@ function profiled(info: KernelInfo, kernel: () => void): () => void {
   };
 }
 
-const count = (v: View) => v.shape.reduce((a, b) => a * b, 1);
+const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const count = (v: View) => numel(v.shape);
 
 function dataOf(view: View): TypedArray {
   return (view.storage as CpuStorage).data;
@@ -150,8 +151,7 @@ export class CpuBackend implements Backend {
 
   elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
     this.kernelCount++;
-    const ops = exprOps(expr);
-    launch([...inputs, out], profiled({ name: joinOps(ops), flops: count(out) * ops.length, bytes: 4 * count(out) * (inputs.length + 1) }, () => {
+    launch([...inputs, out], profiled(() => elementwiseCost(expr, inputs.length, count(out)), () => {
       const f = compileExpr(expr, scalars);
       const srcs = inputs.map(dataOf);
       const dst = dataOf(out);
@@ -165,7 +165,7 @@ export class CpuBackend implements Backend {
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
     this.kernelCount++;
-    launch([...state, ...inputs], () => {
+    launch([...state, ...inputs], profiled(() => updateCost(exprs, state.length, inputs.length, count(state[0])), () => {
       const fs = exprs.map((e) => compileExpr(e, scalars));
       const views = [...state, ...inputs];
       const arrays = views.map(dataOf);
@@ -174,16 +174,17 @@ export class CpuBackend implements Backend {
         for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k]];
         for (let k = 0; k < state.length; k++) arrays[k][o[k]] = fs[k](vals);
       });
-    });
+    }));
   }
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
     this.kernelCount++;
-    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : []), ...(post ? exprOps(post.expr) : [])]);
-    const domain = count(source.leaves[0]);
-    const flops = domain * (1 + exprOps(source.expr).length) + (post ? domain * exprOps(post.expr).length : 0);
-    const bytes = 4 * (domain * source.leaves.length + count(out) + (post ? domain * (post.leaves.length + 1) : 0));
-    launch([...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])], profiled({ name, flops, bytes }, () => {
+    const cost = () => {
+      const shape = source.leaves[0].shape;
+      const parts = { op, source: source.expr, sourceLeaves: source.leaves.length, epilogue: epilogue?.expr, post: post && { expr: post.expr, leaves: post.leaves.length } };
+      return reduceCost(parts, numel(shape.slice(0, keptDims)), numel(shape.slice(keptDims)));
+    };
+    launch([...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])], profiled(cost, () => {
       const { init, step } = CPU_REDUCE[op];
       const value = compileExpr(source.expr, source.scalars);
       const arrays = source.leaves.map(dataOf);
@@ -237,10 +238,10 @@ export class CpuBackend implements Backend {
 
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
     this.kernelCount++;
-    launch([input, values, indices], () => {
+    const rank = input.shape.length;
+    launch([input, values, indices], profiled(() => argReduceCost(op, numel(input.shape.slice(0, -1)), input.shape[rank - 1]), () => {
       const better = CPU_ARG_BETTER[op];
       const src = dataOf(input);
-      const rank = input.shape.length;
       const n = input.shape[rank - 1];
       const stride = input.strides[rank - 1];
       const outer = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
@@ -259,16 +260,16 @@ export class CpuBackend implements Backend {
         vals[o[1]] = best;
         idxs[o[2]] = bestIndex;
       });
-    });
+    }));
   }
 
   cumsum(input: View, out: View): void {
     this.kernelCount++;
-    launch([input, out], () => {
+    const rank = input.shape.length;
+    launch([input, out], profiled(() => cumsumCost(numel(input.shape.slice(0, -1)), input.shape[rank - 1]), () => {
       const src = dataOf(input);
       const dst = dataOf(out);
       const round = coerce(out.dtype);
-      const rank = input.shape.length;
       const n = input.shape[rank - 1];
       const si = input.strides[rank - 1];
       const so = out.strides[rank - 1];
@@ -281,14 +282,14 @@ export class CpuBackend implements Backend {
           dst[o[1] + j * so] = acc;
         }
       });
-    });
+    }));
   }
 
   matmul(a: View, b: View, out: View, epilogue?: Fused): void {
     this.kernelCount++;
-    const inner = a.shape[a.shape.length - 1];
-    const info = { name: joinOps(['mm', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: 2 * count(out) * inner, bytes: 4 * (count(a) + count(b) + count(out)) };
-    launch([a, b, out, ...(epilogue?.leaves ?? [])], profiled(info, () => {
+    const r = out.shape.length;
+    const cost = () => matmulCost(out.shape[r - 2], out.shape[r - 1], a.shape[r - 1], numel(out.shape.slice(0, -2)), epilogue?.expr);
+    launch([a, b, out, ...(epilogue?.leaves ?? [])], profiled(cost, () => {
       const rank = out.shape.length;
       const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
       const [sam, sak, sbk, sbn] = [a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1]];
@@ -311,7 +312,7 @@ export class CpuBackend implements Backend {
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {
     this.kernelCount++;
-    launch([src, index, out], () => {
+    launch([src, index, out], profiled(() => scatterAddCost(count(index)), () => {
       const from = dataOf(src);
       const idx = dataOf(index);
       const dst = dataOf(out);
@@ -322,12 +323,12 @@ export class CpuBackend implements Backend {
         const j = idx[o[1]];
         dst[o[2] + (j < 0 ? j + size : j) * dimStride] += from[o[0]];
       });
-    });
+    }));
   }
 
   gather(input: View, dim: number, index: View, out: View): void {
     this.kernelCount++;
-    launch([input, index, out], () => {
+    launch([input, index, out], profiled(() => gatherCost(count(out)), () => {
       const src = dataOf(input);
       const idx = dataOf(index);
       const dst = dataOf(out);
@@ -338,6 +339,6 @@ export class CpuBackend implements Backend {
         const j = idx[o[1]];
         dst[o[0]] = src[o[2] + (j < 0 ? j + size : j) * dimStride];
       });
-    });
+    }));
   }
 }

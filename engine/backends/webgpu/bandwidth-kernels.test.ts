@@ -11,7 +11,8 @@ import { emptyTensor, viewOf } from '../../ops/make';
 import { plainSource } from '../backend';
 import { REDUCE_OPS, type ReduceOp } from '../../ops/op-types';
 import { planElementwise, elementwiseSource } from './kernels/elementwise';
-import { planSplit, SPLIT_TUNING } from './kernels/reduce-split';
+import { planSplit } from './kernels/reduce-split';
+import { SPLIT_TUNING } from './tuning';
 
 let devices: Device[] = ['cpu'];
 beforeAll(async () => {

@@ -13,8 +13,11 @@ import { MetadataArena, SLOT_BYTES } from './metadata-arena';
 import { Timestamps, type TimedSpan } from './timestamps';
 import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
-/** A kernel's WGSL and the pipelines made from it, one per binding signature (binding-variants.ts). */
-export interface Kernel {
+/**
+ * A compiled GPU program: a kernel's WGSL and the pipelines made from it, one per binding
+ * signature (binding-variants.ts). (Not the notebook's kernel, which runs cells: workers/kernel.ts.)
+ */
+export interface GpuProgram {
   label: string;
   code: string;
   decls: StorageDecl[];
@@ -38,9 +41,9 @@ export class Dispatcher {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private arena: MetadataArena;
-  /** Kernels by key and by WGSL text (two keys may give one text). */
-  private kernels = new Map<string, Kernel>();
-  private byCode = new Map<string, Kernel>();
+  /** Programs by key and by WGSL text (two keys may give one text). */
+  private programs = new Map<string, GpuProgram>();
+  private byCode = new Map<string, GpuProgram>();
   private preparing = new Map<string, Promise<void>>();
   private layouts = new Map<string, Layout>();
   private bindGroups: BindGroupCache;
@@ -90,44 +93,44 @@ export class Dispatcher {
     this.bindGroups = new BindGroupCache(device, { buffer: this.arena.buffer, offset: 0, size: SLOT_BYTES });
   }
 
-  /** The kernel for `key`, generating its WGSL with `source()` only the first time. */
-  pipeline(key: string, source: () => string): Kernel {
-    let kernel = this.kernels.get(key);
-    if (!kernel) {
+  /** The program for `key`, generating its WGSL with `source()` only the first time. */
+  pipeline(key: string, source: () => string): GpuProgram {
+    let program = this.programs.get(key);
+    if (!program) {
       const code = withHelpers(source());
-      kernel = this.kernelOf(code, key);
-      this.kernels.set(key, kernel);
+      program = this.programOf(code, key);
+      this.programs.set(key, program);
     }
-    return kernel;
+    return program;
   }
 
-  private kernelOf(code: string, label: string): Kernel {
-    let kernel = this.byCode.get(code);
-    if (!kernel) {
+  private programOf(code: string, label: string): GpuProgram {
+    let program = this.byCode.get(code);
+    if (!program) {
       const decls = storageDecls(code);
       const args: (StorageDecl | undefined)[] = [];
       for (const d of decls) args[d.binding - 1] = d;
-      this.byCode.set(code, (kernel = { label, code, decls, args, variants: new Map() }));
+      this.byCode.set(code, (program = { label, code, decls, args, variants: new Map() }));
     }
-    return kernel;
+    return program;
   }
 
-  /** The GPU pipeline of `kernel` for a binding signature, created (blocking) the first time. */
-  private variant(kernel: Kernel, signature: string): Variant {
-    let v = kernel.variants.get(signature);
+  /** The GPU pipeline of `program` for a binding signature, created (blocking) the first time. */
+  private variant(program: GpuProgram, signature: string): Variant {
+    let v = program.variants.get(signature);
     if (!v) {
-      const code = variantCode(kernel.code, kernel.decls, signature);
-      const layout = this.layout(layoutEntries(kernel.decls, signature));
-      const name = kernel.label.split('|')[0];
+      const code = variantCode(program.code, program.decls, signature);
+      const layout = this.layout(layoutEntries(program.decls, signature));
+      const name = program.label.split('|')[0];
       const create = () => {
-        const module = this.device.createShaderModule({ code, label: kernel.label });
-        return this.device.createComputePipeline({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label: kernel.label });
+        const module = this.device.createShaderModule({ code, label: program.label });
+        return this.device.createComputePipeline({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label: program.label });
       };
       // A kernel whose WGSL does not compile: the next read says which kernel and why.
       // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
-      const forget = () => kernel.variants.delete(signature);
-      const pipeline = this.faults ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${kernel.label}) did not compile: ${message}`, forget) : create();
-      kernel.variants.set(signature, (v = { pipeline, layout }));
+      const forget = () => program.variants.delete(signature);
+      const pipeline = this.faults ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget) : create();
+      program.variants.set(signature, (v = { pipeline, layout }));
       this.blockingCreations++;
     }
     return v;
@@ -150,19 +153,19 @@ export class Dispatcher {
    * dispatches of distinct blocks (see binding-variants.ts).
    */
   prepare(code: string, label: string): Promise<void> {
-    const kernel = this.kernelOf(code, label);
-    const work = [plainSignature(kernel.decls.length, this.maxDynamic)].map((signature) => {
-      if (kernel.variants.has(signature)) return Promise.resolve();
+    const program = this.programOf(code, label);
+    const work = [plainSignature(program.decls.length, this.maxDynamic)].map((signature) => {
+      if (program.variants.has(signature)) return Promise.resolve();
       const key = `${signature}|${code}`;
       let pending = this.preparing.get(key);
       if (!pending) {
-        const layout = this.layout(layoutEntries(kernel.decls, signature));
-        const module = this.device.createShaderModule({ code: variantCode(code, kernel.decls, signature), label });
+        const layout = this.layout(layoutEntries(program.decls, signature));
+        const module = this.device.createShaderModule({ code: variantCode(code, program.decls, signature), label });
         pending = this.device
           .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
           .then(
             (pipeline) => {
-              if (!kernel.variants.has(signature)) kernel.variants.set(signature, { pipeline, layout });
+              if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
             },
             (error: unknown) => {
               this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
@@ -196,15 +199,15 @@ export class Dispatcher {
     this.chainEnd = null;
   }
 
-  dispatch(kernel: Kernel, meta: readonly number[], buffers: readonly (GpuBlock | GPUBuffer)[], groups: readonly [number, number, number], info?: KernelInfo): void {
+  dispatch(program: GpuProgram, meta: readonly number[], buffers: readonly (GpuBlock | GPUBuffer)[], groups: readonly [number, number, number], info?: KernelInfo): void {
     const record = info ? recordKernel('webgpu', info) : null;
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
-    const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(kernel, blocks);
-    const { pipeline, layout } = this.variant(kernel, signature);
+    const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(program, blocks);
+    const { pipeline, layout } = this.variant(program, signature);
     const timed = record !== null && this.hasTimestamps;
     // Timestamps are read back at the next wait, or here when a timed kernel finds no room for its
     // two queries: a submit leaves them to be resolved with later ones (a read-back per submit made
-    // a profiled loop of big ops 45% slower on an H100).
+    // a profiled loop of big ops much slower).
     if (this.arena.full || (timed && this.timestamps.full)) this.flush();
     this.dynamicOffsets[0] = this.arena.add(meta);
     const bindGroup = this.bindGroups.get(layout.group, blocks, signature, this.dynamicOffsets);
@@ -245,8 +248,8 @@ export class Dispatcher {
   }
 
   /** The signature where a block is bound more than once (reading a copy where the WGSL types differ). */
-  private aliasedSignature(kernel: Kernel, blocks: GpuBlock[]): string {
-    for (const i of mismatchedAliases(blocks, kernel.args)) blocks[i] = this.scratchCopy(blocks[i], kernel.args[i]);
+  private aliasedSignature(program: GpuProgram, blocks: GpuBlock[]): string {
+    for (const i of mismatchedAliases(blocks, program.args)) blocks[i] = this.scratchCopy(blocks[i], program.args[i]);
     return bindingSignature(blocks, this.maxDynamic);
   }
 
@@ -284,8 +287,8 @@ export class Dispatcher {
   /**
    * A pass of its own for one profiled kernel, with timestamps written at its boundaries. Given
    * `from`, the end of the timed pass just before (nothing recorded since), the span starts there
-   * and the pass writes only its end: half the writes, each of which costs the GPU several µs on
-   * an H100 through Vulkan (Dawn resets the query before writing it).
+   * and the pass writes only its end: half the writes, each of which costs the GPU time through
+   * Vulkan (Dawn resets the query before writing it; see timestamps.ts).
    */
   private timedPass(span: TimedSpan, from: number | null = null): GPUComputePassEncoder {
     this.endPass();

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../core/dtype';
 import { torch, type Tensor } from '../../index';
 import { testDevices } from '../../testing/devices';
-import { chooseMatmul, MATMUL_TUNING } from './kernels/matmul';
+import { chooseMatmul } from './kernels/matmul';
+import { MATMUL_TUNING } from './tuning';
 import { matmulSplit } from './kernels/matmul-split';
 
 let devices: Device[] = ['cpu'];

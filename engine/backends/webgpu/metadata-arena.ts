@@ -1,12 +1,13 @@
+import { ARENA_SLOTS } from './tuning';
+
 /**
  * Kernels' metadata words, one 256-byte slot per dispatch of a submit, in one uniform buffer bound
  * at a dynamic offset. The slots are written to the GPU once per submit, and only the words that
  * differ from what the GPU has: a loop that submits each op alone (big ops) repeats the same
  * metadata in the same slot, so it writes nothing and its kernel waits behind no copy (a write
- * costs about 15 µs of CPU per submit on the H100's host, and a copy and barrier on the GPU).
+ * costs CPU time per submit, and a copy and barrier on the GPU).
  */
 export const SLOT_BYTES = 256;
-export const ARENA_SLOTS = 1024;
 
 export class MetadataArena {
   readonly buffer: GPUBuffer;

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
 import { torch } from '../../index';
 import { testDevices } from '../../testing/devices';
-import { QUERIES_PER_SET } from './timestamps';
+import { QUERIES_PER_SET } from './tuning';
 
 let backend: { mark(): Promise<number | null>; hasTimestamps: boolean } | null = null;
 beforeAll(async () => {

@@ -6,6 +6,7 @@
  * of the next), so a run of N kernels writes N + 1 timestamps.
  */
 import { addPending } from '../../profile/recorder';
+import { CALIBRATION_KERNELS, QUERIES_PER_SET } from './tuning';
 
 /** What a timed span fills in once its timestamps are read back. */
 export interface TimedSpan {
@@ -29,9 +30,6 @@ interface Batch {
   bounds: number[];
   onRead: (() => void)[];
 }
-
-/** Queries per set: it is read back when full or at the next wait. */
-export const QUERIES_PER_SET = 1024;
 
 export class Timestamps {
   private batch: Batch | null = null;
@@ -131,8 +129,6 @@ function querySlots(device: GPUDevice, count: number): QuerySlots {
   };
 }
 
-/** Kernels per calibration run of `timestampCostMs`. */
-const CALIBRATION_KERNELS = 16;
 /** A tiny kernel that depends on the one before (it updates what that one wrote). */
 const CALIBRATION_WGSL = `@group(0) @binding(0) var<storage, read_write> v: array<u32>;
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) { v[g.x] = v[g.x] + 1u; }`;
@@ -140,7 +136,7 @@ const CALIBRATION_WGSL = `@group(0) @binding(0) var<storage, read_write> v: arra
 /**
  * What timing a kernel costs the GPU, in ms: a tiny kernel's step when each runs in a pass of its
  * own timed from the end of the one before, less its step when all run in one pass timed as a
- * whole. Each profiled kernel's GPU time includes it (on an H100 through Vulkan, 6 to 9 µs:
+ * whole. Each profiled kernel's GPU time includes it (several µs through Vulkan:
  * engine/bench/timestamp-cost.ts), so kernels about that short are mostly measurement. Exact only
  * where timestamps are (see Timestamps.quantumNs).
  */

@@ -1,21 +1,21 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
-import { exprFacts } from '../../ops/expr-cache';
-import { exprKey, exprOps, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
-import { joinOps } from '../../profile/kernel-names';
+import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
+import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, gatherCost, matmulCost, matmulSplitSumCost, reduceCost, reduceFinalCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
-import { chooseMatmul, MATMUL_TUNING, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
+import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, markFlatRows, reduceLayout, reduceSource, REDUCE_TUNING, rowSteps, rowStepsNeeded, SHORT_ROW, type ReducePlan } from './kernels/reduce';
+import { argReduceSource, cumsumSource, reduceSource } from './kernels/reduce';
+import { markFlatRows, planReduce, reduceLayout, type ReducePlan } from './kernels/reduce-plan';
 import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
-import { WORKGROUP } from './wgsl-common';
+import { MATMUL_TUNING, REDUCE_TUNING, WORKGROUP } from './tuning';
 import { GpuFaults } from './faults';
 import { timestampCostMs } from './timestamps';
 import { fail } from '../../core/errors';
@@ -28,8 +28,8 @@ const BALLAST_MIN_BYTES = 64 * 1024;
 
 /**
  * Host bytes the garbage collector counts as external memory, never written. Under Node,
- * `new ArrayBuffer` zero-fills (0.8 ms for 8 MB, once the allocator reuses freed memory), so
- * Node's unfilled `Buffer.allocUnsafeSlow` is taken where it exists (4 µs).
+ * `new ArrayBuffer` zero-fills (slow for megabytes, once the allocator reuses freed memory), so
+ * Node's unfilled `Buffer.allocUnsafeSlow` is taken where it exists (two orders of magnitude faster).
  */
 function ballast(bytes: number): object {
   const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): object } }).Buffer;
@@ -278,7 +278,7 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(plan.key, () =>
       elementwiseSource(expr, plan, inputs.map((v) => v.dtype), out.dtype, out.shape.length),
     );
-    const info = { name: facts.name, flops: n * facts.ops.length, bytes: 4 * n * (inputs.length + 1) };
+    const info = elementwiseCost(expr, inputs.length, n);
     const buffers: GpuBlock[] = [];
     for (const v of inputs) buffers.push(bufferOf(v));
     buffers.push(bufferOf(out));
@@ -296,7 +296,7 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(key, () => updateSource(exprs, state.map((v) => v.dtype), inputs.map((v) => v.dtype), scalars.length, strided, rank));
     const meta = [n, ...views.map((v) => v.offset), ...scalars.map(floatBits)];
     if (rank) meta.push(...shape, ...inputs.filter((_, k) => strided[k]).flatMap((v) => v.strides));
-    this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP), { name: `update_${joinOps(exprs.flatMap((e) => exprOps(e)))}`, flops: n * exprs.length * 4, bytes: 4 * n * (views.length + state.length) });
+    this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP), updateCost(exprs, state.length, inputs.length, n));
   }
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
@@ -305,15 +305,8 @@ export class WebGpuBackend implements Backend {
     const outputs = numelOf(shape.slice(0, keptDims));
     const inner = numelOf(shape.slice(keptDims));
     if (outputs === 0) return;
-    const plan: ReducePlan = {
-      op, rank, kept: keptDims, outDtype: out.dtype, longRows: inner > SHORT_ROW,
-      source: { expr: source.expr, dtypes: source.leaves.map((v) => v.dtype), scalars: source.scalars.length },
-      epilogue: epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null,
-      post: post ? { expr: post.expr, dtypes: post.leaves.map((v) => v.dtype), scalars: post.scalars.length, outDtype: post.out.dtype } : null,
-    };
     // Each leaf's step along the rows (source leaves, then the post step's): flat loops where all have one.
-    const steps = rowSteps([...source.leaves, ...(post?.leaves ?? [])], shape, keptDims);
-    plan.rowSteps = rowStepsNeeded(steps, shape, keptDims);
+    const { plan, steps } = planReduce(op, shape, keptDims, out.dtype, source, epilogue, post);
     const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
     const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}|u${REDUCE_TUNING.unroll}`;
     const meta = [outputs, inner, out.offset, ...shape];
@@ -325,11 +318,7 @@ export class WebGpuBackend implements Backend {
       meta.push(post.out.offset, ...post.scalars.map(floatBits));
     }
     const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out), ...(post ? [...post.leaves.map(bufferOf), bufferOf(post.out)] : [])];
-    const name = joinOps([...exprOps(source.expr), op, ...(epilogue ? exprOps(epilogue.expr) : []), ...(post ? exprOps(post.expr) : [])]);
-    const domain = outputs * inner;
-    const flops = domain * (1 + exprOps(source.expr).length) + (post ? domain * exprOps(post.expr).length : 0);
-    const bytes = 4 * (domain * source.leaves.length + outputs + (post ? domain * (post.leaves.length + 1) : 0));
-    const info = { name, flops, bytes };
+    const info = reduceCost({ op, source: source.expr, sourceLeaves: source.leaves.length, epilogue: epilogue?.expr, post: post && { expr: post.expr, leaves: post.leaves.length } }, outputs, inner);
     // Few long rows: split each across many workgroups (two passes) instead of one per row.
     const split = post ? null : planSplit(outputs, inner, shape, keptDims, source.leaves, meta.length);
     if (split) return this.reduceSplit(plan, key, split, meta, source.leaves, epilogue?.leaves ?? [], out, info);
@@ -351,7 +340,7 @@ export class WebGpuBackend implements Backend {
     const partial = this.dispatcher.pipeline(`${key}|split:${split.mode}`, () => splitPartialSource(plan, split.mode));
     this.dispatcher.dispatch(partial, words, [...leaves.map(bufferOf), temp], grid1d(outputs * split.parts, 1), info);
     const final = this.dispatcher.pipeline(`${key}|split:final`, () => splitFinalSource(plan));
-    const finalInfo = { name: `${info.name}_final`, flops: outputs * split.parts, bytes: 4 * (outputs * split.parts + outputs) };
+    const finalInfo = reduceFinalCost(info.name, outputs, split.parts);
     this.dispatcher.dispatch(final, words, [temp, ...epiLeaves.map(bufferOf), bufferOf(out)], grid1d(outputs, 1), finalInfo);
     // Later work that reuses the buffer is ordered after these passes on the queue.
     this.release(partials);
@@ -363,8 +352,7 @@ export class WebGpuBackend implements Backend {
     if (rows === 0) return;
     const pipeline = this.dispatcher.pipeline(`arg|${op}|${input.dtype}|r${rank}`, () => argReduceSource(op, input.dtype, rank));
     const meta = [rows, input.shape[rank - 1], input.offset, values.offset, indices.offset, ...input.shape.slice(0, -1), ...input.strides];
-    const n = rows * input.shape[rank - 1];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(values), bufferOf(indices)], grid1d(rows, WORKGROUP), { name: op, flops: n, bytes: 4 * (n + 2 * rows) });
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(values), bufferOf(indices)], grid1d(rows, WORKGROUP), argReduceCost(op, rows, input.shape[rank - 1]));
   }
 
   cumsum(input: View, out: View): void {
@@ -373,8 +361,7 @@ export class WebGpuBackend implements Backend {
     if (rows === 0 || input.shape[rank - 1] === 0) return;
     const pipeline = this.dispatcher.pipeline(`cumsum|${input.dtype}|${out.dtype}|r${rank}`, () => cumsumSource(input.dtype, out.dtype, rank));
     const meta = [rows, input.shape[rank - 1], input.offset, out.offset, ...input.shape.slice(0, -1), ...input.strides];
-    const n = rows * input.shape[rank - 1];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP), { name: 'cumsum', flops: n, bytes: 8 * n });
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP), cumsumCost(rows, input.shape[rank - 1]));
   }
 
   matmul(a: View, b: View, out: View, epilogue?: Fused): void {
@@ -397,7 +384,7 @@ export class WebGpuBackend implements Backend {
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
     meta.push(...(epilogue?.scalars ?? []).map(floatBits));
     const leaves = (epilogue?.leaves ?? []).map(bufferOf);
-    const info = { name: joinOps(['mm', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: 2 * m * n * k * batches, bytes: 4 * batches * (m * k + k * n + m * n) };
+    const info = matmulCost(m, n, k, batches, epilogue?.expr);
     if (split) {
       // Split-K: each part of K sums into its plane of a temporary buffer; a second kernel adds them.
       const parts = this.allocate(batches * split.parts * m * n, 'float32');
@@ -407,7 +394,7 @@ export class WebGpuBackend implements Backend {
       this.dispatcher.dispatch(first, meta, [bufferOf(a), bufferOf(b), bufferOf(partsView)], matmulGroups(partial, m, n, batches * split.parts), info);
       const sum = this.dispatcher.pipeline(`matmul-split-sum|b${batch.length}${epiKey}`, () => splitSumSource(batch.length, plan));
       const [gx, gy] = grid1d(m * n, WORKGROUP);
-      const sumInfo = { name: joinOps(['sum', ...(epilogue ? exprOps(epilogue.expr) : [])]), flops: split.parts * m * n * batches, bytes: 4 * (split.parts + 1) * m * n * batches };
+      const sumInfo = matmulSplitSumCost(m, n, batches, split.parts, epilogue?.expr);
       this.dispatcher.dispatch(sum, meta, [bufferOf(partsView), bufferOf(out), ...leaves], [gx, gy, batches], sumInfo);
       this.release(parts);
       return;
@@ -420,10 +407,10 @@ export class WebGpuBackend implements Backend {
     const n = numelOf(index.shape);
     if (n === 0) return;
     const rank = index.shape.length;
-    const pipeline = this.dispatcher.pipeline(`scatterAdd|r${rank}`, () => scatterAddSource(rank));
+    const pipeline = this.dispatcher.pipeline(`scatter_add|r${rank}`, () => scatterAddSource(rank));
     const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
     const meta = [n, src.offset, index.offset, out.offset, out.shape[dim], out.strides[dim], ...index.shape, ...src.strides, ...index.strides, ...outStrides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), { name: 'scatter_add', flops: n, bytes: 12 * n });
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), scatterAddCost(n));
   }
 
   gather(input: View, dim: number, index: View, out: View): void {
@@ -436,6 +423,6 @@ export class WebGpuBackend implements Backend {
     const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : d === rank - 1 ? s : s / v));
     const shape = out.shape.map((s, d) => (d === rank - 1 ? s / v : s));
     const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...shape, ...srcStrides, ...index.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n / v, WORKGROUP), { name: 'gather', flops: 0, bytes: 12 * n });
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n / v, WORKGROUP), gatherCost(n));
   }
 }

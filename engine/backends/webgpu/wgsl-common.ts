@@ -1,7 +1,6 @@
 /** WGSL building blocks shared by every generated kernel: types, loads, stores, constants. */
 import type { DType } from '../../core/dtype';
-
-export const WORKGROUP = 256;
+import { WORKGROUP } from './tuning';
 
 /** The WGSL element type of a storage buffer holding `dtype` (bool is stored as u32). */
 export function storageType(dtype: DType): string {

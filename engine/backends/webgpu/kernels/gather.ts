@@ -1,7 +1,8 @@
 /** The gather and scatter-add kernels (indexing and its gradient). */
 import type { DType } from '../../../core/dtype';
 import type { View } from '../../backend';
-import { decompose, ENTRY_ARGS, LINEAR_ID, metaDecl, storageType, WORKGROUP } from '../wgsl-common';
+import { decompose, ENTRY_ARGS, LINEAR_ID, metaDecl, storageType } from '../wgsl-common';
+import { WORKGROUP } from '../tuning';
 
 /**
  * gather along one dim: out[i] = src[base(i) + index[i] * dimStride]. Out-of-range indices read

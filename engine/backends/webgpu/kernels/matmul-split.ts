@@ -10,9 +10,7 @@
 import { metaDecl, PRELUDE } from '../wgsl-common';
 import { epiloguePieces, type MatmulEpilogue } from './matmul-epilogue';
 import type { TiledConfig } from './matmul-tiled';
-
-/** The temporary buffer holds at most this many floats. */
-const MAX_PARTIAL_FLOATS = 1 << 22;
+import { MAX_PARTIAL_FLOATS } from '../tuning';
 
 export interface SplitPlan {
   parts: number;

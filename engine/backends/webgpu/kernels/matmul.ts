@@ -9,6 +9,7 @@
 import type { View } from '../../backend';
 import type { MatmulEpilogue } from './matmul-epilogue';
 import { configKey, tiledSource, type LoadA, type LoadB, type TiledConfig } from './matmul-tiled';
+import { BIG_PLAIN_TILE, BIG_TILE, MATMUL_TUNING, MID_TILES, SMALL_TILE, SOFTWARE_TILE, type Tile } from '../tuning';
 
 export type { MatmulEpilogue } from './matmul-epilogue';
 
@@ -28,49 +29,25 @@ function vec4Readable(view: View, inner: number): boolean {
   return 4 * Math.floor(last / 4) + 4 <= view.storage.length;
 }
 
-/** A tile shape: [bm, bn, bk, tm, tn, stages]. */
-export type Tile = [number, number, number, number, number, 1 | 2];
-
 /**
- * The largest tile that still gives the GPU about 100 workgroups (an H100 has 132 SMs), as the
- * sweeps measured (engine/bench/matmul-sweep.ts and sweeps like it; H100 through Dawn's Vulkan
- * backend, GPU timestamps): 128x128 for many tiles, with BK=16 where A and B are plain (4096^3:
- * 3.79 ms, 36 TFLOP/s), else BK=8 (4096^3 with B transposed: 4.28 ms); BK=16 for fewer
- * (32 x 256^3, 8192x256x256: 30 TFLOP/s); 128x64 with BK=16 at 1024^3 (0.083 ms, against 0.092
- * for 128x128 split along K), else 64x64 with BK=16 (512^3: 9.8, the MLP's 512x1024x784: 18).
- * Two stages each, but one for plain products. Tiles needing more workgroup memory than the
- * device has fall back to smaller BK. A tile mostly outside the output (N = 64 under a 128-wide
- * tile: a convolution's 64 channels, tall-skinny products) gives way to the next that fills it.
+ * The largest tile that still gives the GPU about 100 workgroups (a big GPU has about that many
+ * cores), as the sweeps measured (engine/bench/matmul-sweep.ts and sweeps like it; figures in
+ * engine/bench/RESULTS.md): 128x128 for many tiles, with BK=16 where A and B are plain, else BK=8;
+ * BK=16 for fewer; 128x64 with BK=16 where that still gives enough workgroups (faster than
+ * 128x128 split along K), else 64x64 with BK=16. Two stages each, but one for plain products.
+ * Tiles needing more workgroup memory than the device has fall back to smaller BK. A tile mostly
+ * outside the output (N = 64 under a 128-wide tile: a convolution's 64 channels, tall-skinny
+ * products) gives way to the next that fills it.
  */
 function tileFor(m: number, n: number, batches: number, storage: number, plain: boolean): Tile {
   const tiles = (bm: number, bn: number) => Math.ceil(m / bm) * Math.ceil(n / bn) * batches;
   const fits = (t: Tile) => t[5] * (t[0] + t[1]) * t[2] * 4 <= storage;
-  const candidates: [number, Tile][] = [
-    [256, plain ? BIG_PLAIN_TILE : BIG_TILE],
-    [100, [128, 128, 16, 8, 8, 2]],
-    [100, [128, 128, 16, 8, 8, 1]],
-    [100, [128, 64, 16, 8, 4, 2]],
-    [100, [128, 64, 8, 8, 4, 2]],
-  ];
+  const candidates: [number, Tile][] = [[256, plain ? BIG_PLAIN_TILE : BIG_TILE], ...MID_TILES];
   // The share of the tiles' outputs that lie inside M x N (a 128-wide tile on N = 64 idles half its sums).
   const filled = (t: Tile) => (m / (Math.ceil(m / t[0]) * t[0])) * (n / (Math.ceil(n / t[1]) * t[1]));
   const usable = candidates.filter(([least, t]) => tiles(t[0], t[1]) >= least && fits(t));
   return (usable.find(([, t]) => filled(t) >= 0.75) ?? usable[0])?.[1] ?? SMALL_TILE;
 }
-
-const BIG_TILE: Tile = [128, 128, 8, 8, 8, 2];
-/**
- * For many tiles of a plain product (A contiguous along K, B along N): BK=16, A row-major (see
- * chooseMatmul), one stage (H100: 4096^3 3.785 ms against 3.814 with two, 2048^3 0.481 against
- * 0.500; 8x16 sums per invocation, 128x256 and 256x128 tiles were slower: 3.95 to 4.17 ms).
- */
-const BIG_PLAIN_TILE: Tile = [128, 128, 16, 8, 8, 1];
-const SMALL_TILE: Tile = [64, 64, 16, 4, 4, 2];
-/** The tile for software adapters: small, one stage, quick to compile (see chooseMatmul). */
-const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
-
-/** For the sweep (engine/bench/matmul-sweep.ts): a tile shape forced on every matmul, unrolling and A's row-major tile (null: by tile). */
-export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; aRows: boolean | null; group: number | null; softwareAdapter: boolean } = { force: null, unroll: null, aRows: null, group: null, softwareAdapter: false };
 
 /**
  * The kernel variant for these views (the backend and the compiler's WGSL view both ask here).
@@ -81,23 +58,23 @@ export function chooseMatmul(a: View, b: View, out: View, storage = 32768): Tile
   const [m, n] = [out.shape[rank - 2], out.shape[rank - 1]];
   const batches = out.shape.slice(0, -2).reduce((x, y) => x * y, 1);
   // A software adapter (SwiftShader, llvmpipe) runs on the CPU, where big tiles and vec4 loads
-  // gain nothing and cost compile time: SwiftShader compiles the 64x64 two-stage tile in 1-3 s
-  // per layout variant, the 32x32 one-stage scalar tile in 0.2 s, and that one kernel serves every layout.
+  // gain nothing and cost compile time: SwiftShader compiles the 64x64 two-stage tile for seconds
+  // per layout variant, the 32x32 one-stage scalar tile several times faster, and that one kernel
+  // serves every layout.
   const software = MATMUL_TUNING.softwareAdapter && !MATMUL_TUNING.force;
   const la: LoadA = software ? 's' : vec4Readable(a, rank - 1) ? 'k4' : vec4Readable(a, rank - 2) ? 'm4' : 's';
   const lb: LoadB = software ? 's' : vec4Readable(b, rank - 1) ? 'n4' : vec4Readable(b, rank - 2) ? 'k4' : 's';
   const c4 = !software && n % 4 === 0 && out.offset % 4 === 0;
   const [bm, bn, bk, tm, tn, stages] = MATMUL_TUNING.force ?? (software ? SOFTWARE_TILE : tileFor(m, n, batches, storage, la === 'k4' && lb === 'n4'));
-  // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form lost 15-40% there on the
-  // H100/H200); 4x4 runs as fast as a loop, whose shorter WGSL compiles faster (SwiftShader: ~4x).
+  // Unrolled WGSL pays for 8x8 and 8x4 sums per invocation (the loop form was slower there); 4x4
+  // runs as fast as a loop, whose shorter WGSL compiles faster.
   const unroll = MATMUL_TUNING.unroll ?? tm * tn >= 32;
-  // A contiguous along K, with BK=16: A's tile kept row-major in workgroup memory (on an H100,
-  // 4096^3 took 3.81 ms against 5.25 transposed with 128x128 tiles, 4.55 against 7.48 with
-  // 128x64, 4.93 against 6.18 with 64x64; with B transposed 5.29 against 6.53). At BK=8 the
-  // transposed tile was as fast (3.99 against 4.06) and is kept.
+  // A contiguous along K, with BK=16: A's tile kept row-major in workgroup memory (faster than
+  // transposed with every tile size, B plain or transposed). At BK=8 the transposed tile was as
+  // fast and is kept.
   const aRows = la === 'k4' && (MATMUL_TUNING.aRows ?? bk >= 16);
   // Many tiles: launched in groups of 4 tile rows, so the workgroups running at once share A's rows
-  // and B's columns in L2 (H100: 2048^3 0.473 ms against 0.481-0.492 row by row, 4096^3 3.77 against 3.78).
+  // and B's columns in L2 (slightly faster than row by row).
   const group = MATMUL_TUNING.group ?? (Math.ceil(m / bm) * Math.ceil(n / bn) >= 256 ? 4 : 0);
   return { bm, bn, bk, tm, tn, stages, la, lb, c4, unroll, aRows, group };
 }

@@ -4,7 +4,8 @@ import type { Device } from '../../../core/dtype';
 import { torch } from '../../../index';
 import { testDevices } from '../../../testing/devices';
 import { reduce } from '../../../ops/reduce';
-import { markFlatRows, reduceSource, rowStep, rowSteps, rowStepsNeeded, type ReducePlan } from './reduce';
+import { reduceSource } from './reduce';
+import { markFlatRows, rowStep, rowSteps, rowStepsNeeded, type ReducePlan } from './reduce-plan';
 
 describe('flat rows', () => {
   const steps: [string, number[], number[], number, 0 | 1 | null][] = [

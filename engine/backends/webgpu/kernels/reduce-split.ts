@@ -8,14 +8,10 @@
 import type { DType } from '../../../core/dtype';
 import type { View } from '../../backend';
 import { emitExpr } from './elementwise';
-import { accDtype, COMBINE, elementPart, finishPart, identity, reduceLayout, rowStep, type ReducePlan } from './reduce';
-import { convert, decompose, ENTRY_ARGS, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
-
-/**
- * A chunk is at least `minChunk` elements (so a workgroup's threads each read several), and a
- * reduction is split into about `targetGroups` workgroups in all (enough to fill a large GPU).
- */
-export const SPLIT_TUNING = { minChunk: 4096, targetGroups: 2048 };
+import { COMBINE, elementPart, finishPart, identity } from './reduce';
+import { accDtype, reduceLayout, rowStep, type ReducePlan } from './reduce-plan';
+import { convert, decompose, ENTRY_ARGS, metaDecl, PRELUDE, storageType, storeValue, valueType } from '../wgsl-common';
+import { SPLIT_TUNING, WORKGROUP } from '../tuning';
 
 /** How the partial pass reads a row: vec4s, flat scalars from the row's start, or by strides. */
 export type RowMode = 'v4' | 'flat' | 'strided';

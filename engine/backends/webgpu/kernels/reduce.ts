@@ -6,13 +6,11 @@
  * Few long rows are split across workgroups instead (reduce-split.ts).
  */
 import type { DType } from '../../../core/dtype';
-import type { ArgReduceOp, Expr, ReduceOp } from '../../../ops/op-types';
-import type { View } from '../../backend';
+import type { ArgReduceOp, ReduceOp } from '../../../ops/op-types';
 import { emitExpr } from './elementwise';
-import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType, WORKGROUP } from '../wgsl-common';
-
-/** Rows up to this length are reduced by a single invocation. */
-export const SHORT_ROW = 64;
+import { accDtype, reduceLayout, type ReducePlan } from './reduce-plan';
+import { convert, decompose, ENTRY_ARGS, LINEAR_ID, literal, load, metaDecl, PRELUDE, storageType, storeValue, valueType } from '../wgsl-common';
+import { REDUCE_TUNING, WORKGROUP } from '../tuning';
 
 export const COMBINE: { [P in ReduceOp]: (acc: string, x: string) => string } = {
   sum: (acc, x) => `${acc} + ${x}`,
@@ -32,53 +30,6 @@ export function identity(op: ReduceOp, t: DType): string {
     case 'min':
       return t === 'int32' ? literal(2147483647, t) : 'wick_inf()';
   }
-}
-
-/**
- * Metadata: [outputs, inner, outOffset (top bit: rows contiguous), shape[rank], per source leaf: offset, strides[rank],
- * per epilogue leaf: offset, strides[kept], source scalars, epilogue scalars]. The first `kept`
- * dims index the output; the rest are reduced. Leaf values feed `source.expr`; the reduced value
- * and the epilogue leaves feed `epilogue.expr`.
- */
-export interface ReducePlan {
-  op: ReduceOp;
-  rank: number;
-  kept: number;
-  source: { expr: Expr; dtypes: DType[]; scalars: number };
-  epilogue: { expr: Expr; dtypes: DType[]; scalars: number } | null;
-  /**
-   * Pointwise work over the whole reduced domain that reads the row's result (leaf 0) and its own
-   * leaves at (row, j): a softmax's or layer norm's last step, in the same kernel.
-   */
-  post: { expr: Expr; dtypes: DType[]; scalars: number; outDtype: DType } | null;
-  outDtype: DType;
-  longRows: boolean;
-  /**
-   * Flat rows step along each leaf by its own step (1 or 0: see rowStepsNeeded), rather than all
-   * by 1: only where some leaf is one value along the row, so every other kernel keeps the plain
-   * `base + j` loads.
-   */
-  rowSteps?: boolean;
-}
-
-/** The accumulator dtype of a plan: float32 for float sources, int32 otherwise. */
-export function accDtype(plan: ReducePlan): DType {
-  const t = plan.source.expr.dtype;
-  return t === 'float32' || t === 'float16' ? 'float32' : 'int32';
-}
-
-/** Metadata positions of a plan's leaves and scalars (see ReducePlan). */
-export function reduceLayout(plan: ReducePlan) {
-  const { rank, kept, source, epilogue, post } = plan;
-  const leafAt = (k: number) => 3 + rank + k * (1 + rank);
-  const epiAt = (k: number) => leafAt(source.dtypes.length) + k * (1 + kept);
-  const srcScalarsAt = epiAt(epilogue?.dtypes.length ?? 0);
-  const epiScalarsAt = srcScalarsAt + source.scalars;
-  const postLeafAt = (k: number) => epiScalarsAt + (epilogue?.scalars ?? 0) + k * (1 + rank);
-  const postOutAt = postLeafAt(post?.dtypes.length ?? 0);
-  const postScalarsAt = postOutAt + 1;
-  const metaWords = post ? postScalarsAt + post.scalars : epiScalarsAt + (epilogue?.scalars ?? 0);
-  return { leafAt, epiAt, srcScalarsAt, epiScalarsAt, postLeafAt, postOutAt, postScalarsAt, metaWords };
 }
 
 /**
@@ -108,43 +59,6 @@ ${epiLines.join('\n')}
   return ${result};
 }`;
   return { fn, call: 'finish(o, acc)' };
-}
-
-/** Each leaf's step along the rows (see rowStep), worked out once per dispatch. */
-export function rowSteps(leaves: readonly Pick<View, 'strides'>[], shape: readonly number[], kept: number): (0 | 1 | null)[] {
-  return leaves.map((v) => rowStep(v, shape, kept));
-}
-
-/**
- * Where every leaf's rows are flat (contiguous, or one value along the row), marks metadata word 2
- * (its top bit) for the kernels' flat loops and makes the last dim's stride of each leaf its step
- * along the row (1 or 0; that dim has size 1 where it differs, so no address changes). Leaves'
- * metadata: [offset, strides[rank]] at `at(k)`.
- */
-export function markFlatRows(meta: number[], steps: readonly (0 | 1 | null)[], shape: readonly number[], kept: number, at: (k: number) => number): void {
-  if (steps.some((s) => s === null)) return;
-  meta[2] += 2 ** 31;
-  const rank = shape.length;
-  if (rank > kept && shape[rank - 1] === 1) steps.forEach((s, k) => (meta[at(k) + rank] = s!));
-}
-
-/** Whether a reduction's flat rows need per-leaf steps: every leaf flat, and some one value along the row. */
-export function rowStepsNeeded(steps: readonly (0 | 1 | null)[], shape: readonly number[], kept: number): boolean {
-  return steps.every((s) => s !== null) && steps.some((s) => s === 0) && shape.slice(kept).some((s) => s !== 1);
-}
-
-/** 1 where a leaf's rows are contiguous, 0 where it is one value along each row, else null. */
-export function rowStep(view: Pick<View, 'strides'>, shape: readonly number[], kept: number): 0 | 1 | null {
-  let expected = 1;
-  let contiguous = true;
-  let constant = true;
-  for (let d = shape.length - 1; d >= kept; d--) {
-    if (shape[d] === 1) continue;
-    if (view.strides[d] !== expected) contiguous = false;
-    if (view.strides[d] !== 0) constant = false;
-    expected *= shape[d];
-  }
-  return contiguous ? 1 : constant ? 0 : null;
 }
 
 /** WGSL adding, for dims [from, to) of the flat index `idx`, coordinate times stride to `off{k}`. */
@@ -203,14 +117,6 @@ function flatStarts(rank: number, kept: number, count: number, at: (k: number) =
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/**
- * Values loaded per invocation before combining them, in flat rows: 8 while the row has them, then
- * 4 (H100, [8192x8192] sum: 0.140 ms one at a time, 0.100 with 4, 0.096 with 8; softmax's kernels
- * 0.148 + 0.359 -> 0.106 + 0.294 -> 0.104 + 0.269; rows of 1024: 0.0198, 0.0184 with 4, 0.0201
- * with 8 alone, whose loop a 256-invocation workgroup never enters there). The benchmarks try others.
- */
-export const REDUCE_TUNING: { unroll: number[] } = { unroll: [8, 4] };
 
 /** WGSL combining e0..e{n-1} pairwise into `p` (n a power of two). */
 function pairwise(c: (a: string, b: string) => string, n: number): string {

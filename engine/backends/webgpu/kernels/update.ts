@@ -6,7 +6,8 @@
  */
 import type { DType } from '../../../core/dtype';
 import type { Expr } from '../../../ops/op-types';
-import { ENTRY_ARGS, LINEAR_ID, load, metaDecl, PRELUDE, storageType, storeValue, WORKGROUP } from '../wgsl-common';
+import { ENTRY_ARGS, LINEAR_ID, load, metaDecl, PRELUDE, storageType, storeValue } from '../wgsl-common';
+import { WORKGROUP } from '../tuning';
 import { emitExpr } from './elementwise';
 
 export function updateSource(exprs: readonly Expr[], stateDtypes: readonly DType[], inputDtypes: readonly DType[], scalarCount: number, strided: readonly boolean[] = [], rank = 0): string {
