@@ -61,8 +61,8 @@ async function probeWebgpu(): Promise<boolean> {
     reportMissing('webgpu', probe.reason);
     return false;
   }
-  const device = await torch.init({ backend: 'webgpu', gpu: probe.gpu });
-  if (device !== 'webgpu') reportMissing('webgpu', `Dawn found an adapter, but torch.init opened '${device}' instead of a webgpu device on it`);
+  const device = await torch.init({ backend: 'webgpu', gpu: probe.gpu }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (device !== 'webgpu') reportMissing('webgpu', `Dawn found an adapter, but torch.init opened no webgpu device on it (${device})`);
   return device === 'webgpu';
 }
 
