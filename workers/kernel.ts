@@ -71,7 +71,7 @@ export class Kernel {
 
   /** Runs one cell: status, outputs as they come, then `finished` with its stats. */
   async run(cellId: string, source: string, executionCount?: number): Promise<void> {
-    this.post({ type: 'status', status: 'busy', cellId });
+    this.post({ type: 'status', status: 'busy' });
     this.outputs.begin(cellId);
     const label = `In [${executionCount ?? ++this.runs}]`;
     const kernelsBefore = torch.stats().kernels;
@@ -100,7 +100,7 @@ export class Kernel {
     await this.outputs.drain();
     const gpuMs = await gpuTimer.stop().catch(() => null);
     const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started, liveBytes: torch.memory().liveBytes };
-    this.post({ type: 'finished', cellId, ok, stats, ...(interrupted ? { interrupted } : {}) });
+    this.post({ type: 'finished', cellId, ok, stats });
   }
 
   /** The page asked to stop the running cell (by message; the shared flag needs no call). */
