@@ -4,23 +4,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { torch } from '../index';
-import { hasTimestamps, missingMessage, reportMissing } from './gpu-requirements';
+import { hasTimestamps, missingMessage, reportMissing, type GpuCapability } from './gpu-requirements';
 
 describe('a missing GPU capability', () => {
   it('fails in CI, naming what CI must run, the reason and the fix', () => {
     const printed: string[] = [];
-    expect(() => reportMissing('webgpu', 'Dawn found no WebGPU adapter (VK_ICD_FILENAMES=/nonexistent)', true, (t) => printed.push(t))).toThrow(
+    expect(() => reportMissing('webgpu', 'Dawn found no WebGPU adapter (VK_ICD_FILENAMES=/nonexistent)', { ci: true, print: (t) => printed.push(t) })).toThrow(
       /^CI must run the WebGPU tests, but Dawn found no WebGPU adapter \(VK_ICD_FILENAMES=\/nonexistent\)\. .*sudo apt-get install chromium libvulkan1/,
     );
-    expect(() => reportMissing('timestamps', "the adapter has no 'timestamp-query' feature", true, (t) => printed.push(t))).toThrow(/^CI must run the GPU timestamp tests, but the adapter has no 'timestamp-query' feature\./);
+    expect(() => reportMissing('timestamps', "the adapter has no 'timestamp-query' feature", { ci: true, print: (t) => printed.push(t) })).toThrow(/^CI must run the GPU timestamp tests, but the adapter has no 'timestamp-query' feature\./);
     expect(printed).toEqual([]);
   });
 
   it('outside CI is printed once per capability, with the reason and the fix', () => {
     const printed: string[] = [];
-    const print = (t: string) => printed.push(t);
-    reportMissing('timestamps', 'no timestamps here', false, print);
-    reportMissing('timestamps', 'no timestamps here', false, print);
+    const how = { ci: false, print: (t: string) => printed.push(t), reported: new Set<GpuCapability>() };
+    reportMissing('timestamps', 'no timestamps here', how);
+    reportMissing('timestamps', 'no timestamps here', how);
     expect(printed).toEqual([missingMessage('timestamps', 'no timestamps here')]);
     expect(printed[0]).toMatch(/GPU timestamp tests SKIPPED: no timestamps here\.\nFix: .*'timestamp-query'.*\nIn CI \(with \$CI set\) this fails the run\./);
     expect(missingMessage('webgpu', 'Dawn found no WebGPU adapter')).toMatch(/WebGPU tests SKIPPED: Dawn found no WebGPU adapter\.\nFix: .*`sudo apt-get install chromium libvulkan1`/);

@@ -32,13 +32,22 @@ export function missingMessage(capability: GpuCapability, reason: string): strin
   return `\n${rule}\n${SKIPPED[capability]}: ${reason}.\nFix: ${FIX[capability]}\nIn CI (with $CI set) this fails the run.\n${rule}\n\n`;
 }
 
-const reported = new Set<GpuCapability>();
+/** Where and how a missing capability is reported: the defaults are this process's, for tests to replace. */
+export interface Reporting {
+  ci?: boolean;
+  print?: (text: string) => void;
+  /** The capabilities already reported. */
+  reported?: Set<GpuCapability>;
+}
+
+const reportedHere = new Set<GpuCapability>();
 
 /**
  * A capability is missing: in CI, throws (CI must run every GPU test); elsewhere prints the
  * message once per capability in this process (one test file) and returns.
  */
-export function reportMissing(capability: GpuCapability, reason: string, ci = !!process.env.CI, print: (text: string) => void = (text) => void process.stderr.write(text)): void {
+export function reportMissing(capability: GpuCapability, reason: string, how: Reporting = {}): void {
+  const { ci = !!process.env.CI, print = (text: string) => void process.stderr.write(text), reported = reportedHere } = how;
   if (ci) throw new Error(`CI must run the ${capability === 'webgpu' ? 'WebGPU' : 'GPU timestamp'} tests, but ${reason}. ${FIX[capability]}`);
   if (reported.has(capability)) return;
   reported.add(capability);
