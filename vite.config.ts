@@ -140,7 +140,7 @@ function serviceWorkerManifest(): Plugin {
   };
 }
 
-/** In dev, regenerates the engine's types for IntelliSense (scripts/engine-dts.mjs) when engine/ changes. */
+/** In dev, regenerates the engine's types for IntelliSense (scripts/engine-dts.mjs) when engine/ or the cell's built-ins change. */
 function engineTypesOnChange(): Plugin {
   return {
     name: 'wick-engine-types',
@@ -148,7 +148,7 @@ function engineTypesOnChange(): Plugin {
     configureServer(server) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       server.watcher.on('change', (file) => {
-        if (!/[\\/]engine[\\/]/.test(file) || file.endsWith('.test.ts')) return;
+        if (!/[\\/]engine[\\/]|[\\/]workers[\\/]cell-builtins\.ts$/.test(file) || file.endsWith('.test.ts')) return;
         clearTimeout(timer);
         timer = setTimeout(() => spawn(process.execPath, ['scripts/engine-dts.mjs'], { stdio: 'inherit' }), 500);
       });

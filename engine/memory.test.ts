@@ -5,15 +5,12 @@
  * than when the collector last ran, the test collects garbage before each measurement; the loop
  * itself never frees anything.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Device } from './core/dtype';
+import { describe, expect, it } from 'vitest';
 import { nn, optim, torch, F } from './index';
 import { testDevices } from './testing/devices';
 
-let devices: Device[] = ['cpu'];
-beforeAll(async () => {
-  devices = await testDevices();
-}, 60_000);
+const devices = await testDevices();
+const noWebgpu = !devices.includes('webgpu');
 
 /** Resolves once the collector has run and finalizers queued by that run have had their turn. */
 const sentinels = new FinalizationRegistry<() => void>((done) => done());
@@ -46,8 +43,7 @@ async function reachableLiveBytes(): Promise<number> {
 }
 
 describe('memory without manual frees', () => {
-  it('2,000 steps without manual frees keep GPU memory bounded', async () => {
-    if (!devices.includes('webgpu')) return;
+  it.skipIf(noWebgpu)('2,000 steps without manual frees keep GPU memory bounded', async () => {
     torch.manualSeed(2);
     const model = new nn.Sequential(new nn.Linear(16, 32), new nn.ReLU(), new nn.Linear(32, 4)).to('webgpu');
     const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });

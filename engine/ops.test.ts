@@ -1,13 +1,11 @@
 /** Eager op semantics, as a table of cases run on every device. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Device } from './core/dtype';
 import { torch, type Tensor } from './index';
 import { testDevices } from './testing/devices';
 
-let devices: Device[] = ['cpu'];
-beforeAll(async () => {
-  devices = await testDevices();
-}, 60_000);
+const devices = await testDevices();
+const noWebgpu = !devices.includes('webgpu');
 
 /** A nested list of `n` values 0..n-1 shaped like `shape`, built on `device`. */
 function range(shape: number[], device: Device): Tensor {
@@ -120,8 +118,7 @@ describe('bad calls name the op and the offending values', () => {
     });
   }
 
-  it('mixing devices names both', () => {
-    if (!devices.includes('webgpu')) return;
+  it.skipIf(noWebgpu)('mixing devices names both', () => {
     expect(() => range([2], 'cpu').add(range([2], 'webgpu'))).toThrow(/add: expected all tensors on the same device, got 'cpu' and 'webgpu'/);
   });
 });

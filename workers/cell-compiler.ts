@@ -19,6 +19,7 @@
 // No newline is added before or inside the body, and every insertion is recorded, so a position
 // in the compiled code maps back to the line and column in the cell (see position-map.ts).
 import { transform } from 'sucrase';
+import { CELL_BUILTIN_NAMES, namesInProse } from './cell-builtins';
 import { loopGuardEdits } from './loop-guards';
 import { EditedText, LineIndex, SourceMapLines, type Edit, type Position } from './position-map';
 import { parseTopLevelStatements, type TopLevelStatement } from './top-level-statements';
@@ -146,7 +147,7 @@ function rewrite(statement: TopLevelStatement, isLast: boolean, js: string, map:
     case 'module': {
       const at = map.original(new LineIndex(js).position(start));
       throw new CellSyntaxError(
-        'import and export are not available in a cell: torch, nn, F, optim, Tensor, Registry, loadDigits, display and progress are already in scope, and `await import(url)` loads a module',
+        `import and export are not available in a cell: ${namesInProse(CELL_BUILTIN_NAMES.filter((n) => n !== 'console'))} are already in scope, and \`await import(url)\` loads a module`,
         at.line,
         at.column,
       );

@@ -24,7 +24,8 @@ export function testKernel() {
     const finished = own.find((m) => m.type === 'finished');
     if (finished?.type !== 'finished') throw new Error('no finished message');
     const outputs = own.flatMap((m) => (m.type === 'output' ? [m.output] : []));
-    return { ok: finished.ok, interrupted: finished.interrupted ?? false, stats: finished.stats, outputs, shown: shown(outputs) };
+    const interrupted = outputs.some((o) => o.type === 'error' && o.name === 'InterruptError');
+    return { ok: finished.ok, interrupted, stats: finished.stats, outputs, shown: shown(outputs) };
   };
   return { kernel, messages, run };
 }

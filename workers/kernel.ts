@@ -5,6 +5,7 @@ import { DIGITS_URL } from '../engine/data/digits';
 import { setInterruptCheck } from '../engine/core/interrupt';
 import { setLocator } from '../engine/core/source-location';
 import { compileCell, type CompiledCell } from './cell-compiler';
+import type { CellBuiltin, CellHelpers } from './cell-builtins';
 import { createScope, runCompiledCell, type CellScope } from './cell-runner';
 import { complete } from './completions';
 import { cellLocation, errorReport, type KnownCell } from './error-report';
@@ -70,7 +71,7 @@ export class Kernel {
 
   /** Runs one cell: status, outputs as they come, then `finished` with its stats. */
   async run(cellId: string, source: string, executionCount?: number): Promise<void> {
-    this.post({ type: 'status', status: 'busy', cellId });
+    this.post({ type: 'status', status: 'busy' });
     this.outputs.begin(cellId);
     const label = `In [${executionCount ?? ++this.runs}]`;
     const kernelsBefore = torch.stats().kernels;
@@ -99,7 +100,7 @@ export class Kernel {
     await this.outputs.drain();
     const gpuMs = await gpuTimer.stop().catch(() => null);
     const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started, liveBytes: torch.memory().liveBytes };
-    this.post({ type: 'finished', cellId, ok, stats, ...(interrupted ? { interrupted } : {}) });
+    this.post({ type: 'finished', cellId, ok, stats });
   }
 
   /** The page asked to stop the running cell (by message; the shared flag needs no call). */
@@ -137,7 +138,8 @@ export class Kernel {
     if (this.known.size > KNOWN_CELLS) this.known.delete(this.known.keys().next().value!);
   }
 
-  private builtins(): Record<string, unknown> {
+  /** The values of the names cell-builtins.ts lists, no more and no fewer; the helpers as typed there. */
+  private builtins(): Record<CellBuiltin, unknown> & CellHelpers {
     const emit = (make: () => OutputBundle | Promise<OutputBundle>) => void this.outputs.emit(make);
     const log = (stream: 'stdout' | 'stderr') => (...args: unknown[]) => emit(() => logBundle(args, stream));
     const cellConsole = Object.assign(Object.create(console) as Console, {

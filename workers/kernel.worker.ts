@@ -44,7 +44,7 @@ function enqueue(cellId: string, source: string, executionCount: number | undefi
   queue = queue
     .then(() => kernel.run(cellId, source, executionCount))
     .finally(() => {
-      if (--waiting === 0) post({ type: 'status', status: 'idle', cellId: null });
+      if (--waiting === 0) post({ type: 'status', status: 'idle' });
     });
 }
 

@@ -100,9 +100,9 @@ export type WorkerToPage =
   | { type: 'ready'; device: Device }
   | { type: 'init-failed'; message: string }
   /** The Worker started running a cell (busy) or has nothing left to run (idle). */
-  | { type: 'status'; status: 'busy' | 'idle'; cellId: string | null }
+  | { type: 'status'; status: 'busy' | 'idle' }
   | { type: 'output'; cellId: string; output: OutputBundle }
-  | { type: 'finished'; cellId: string; ok: boolean; stats: CellStats; interrupted?: boolean }
+  | { type: 'finished'; cellId: string; ok: boolean; stats: CellStats }
   /** The answer to a `complete` request: items replace the text from `from` to the cursor. */
   | { type: 'completions'; requestId: number; from: number; items: CompletionItem[] };
 

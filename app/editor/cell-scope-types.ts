@@ -13,13 +13,14 @@
 // inferred by TypeScript itself (`const c: typeof scope.c`). The names a cell declares are those
 // the kernel's compiler puts in the scope (workers/cell-compiler.ts), plus interfaces and types.
 import type * as Monaco from 'monaco-editor';
+import { CELL_BUILTIN_NAMES } from '../../workers/cell-builtins';
 import { compileCell } from '../../workers/cell-compiler';
 import { useWick, type AuthoredCell } from '../store';
 
 const DIR = 'file:///wick/scope';
 const SCOPE_LIB = `${DIR}/cell-scope.d.ts`;
 /** Names the kernel provides; a cell that redeclares one shadows it only inside itself here. */
-const BUILTINS = new Set(['torch', 'nn', 'F', 'optim', 'Tensor', 'Registry', 'loadDigits', 'display', 'progress', 'console']);
+const BUILTINS = new Set<string>(CELL_BUILTIN_NAMES);
 const DELAY_MS = 150;
 
 interface Declared {

@@ -41,15 +41,3 @@ describe('notebook slice', () => {
     expect(state().cells).toBe(before);
   });
 });
-
-describe('runtime slice', () => {
-  it('replaces an output that has the same displayId (a live plot) and appends others', () => {
-    state().startCell('a', 1);
-    state().appendOutput('a', { type: 'plot', displayId: 'p', series: [{ name: 'loss', values: [1] }] });
-    state().appendOutput('a', { type: 'text', stream: 'stdout', text: 'hi' });
-    state().appendOutput('a', { type: 'plot', displayId: 'p', series: [{ name: 'loss', values: [1, 0.5] }] });
-    const outputs = state().runtime.a.outputs;
-    expect(outputs.map((o) => o.type)).toEqual(['plot', 'text']);
-    expect(outputs[0]).toMatchObject({ series: [{ values: [1, 0.5] }] });
-  });
-});

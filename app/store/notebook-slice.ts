@@ -38,7 +38,6 @@ export interface NotebookSlice {
   deleteCell(id: string): void;
   /** Puts the last deleted cell back where it was; returns its id, or null when none. */
   undoDelete(): string | null;
-  setNotebookName(name: string): void;
   replaceNotebook(name: string, cells: AuthoredCell[], metadata?: Record<string, unknown>): void;
 }
 
@@ -96,9 +95,6 @@ export const createNotebookSlice: StateCreator<WickState, [], [], NotebookSlice>
       deletedCells: deletedCells.slice(0, -1),
     }));
     return last.cell.id;
-  },
-  setNotebookName(notebookName) {
-    set({ notebookName });
   },
   replaceNotebook(notebookName, cells, notebookMetadata = {}) {
     set({ notebookName, cells, notebookMetadata, deletedCells: [] });

@@ -19,8 +19,6 @@ export interface RuntimeSlice {
   runtime: Record<string, CellRuntime>;
   setStatus(ids: string[], status: CellStatus): void;
   startCell(id: string, executionCount: number): void;
-  /** Adds an output; one with the `displayId` of an output the cell has already replaces that one. */
-  appendOutput(id: string, output: OutputBundle): void;
   finishCell(id: string, ok: boolean, stats: CellStats): void;
   /** Marks a cell as failed without a kernel report (the kernel was stopped under it). */
   abortCell(id: string, message: string): void;
@@ -31,10 +29,6 @@ export interface RuntimeSlice {
 
 /** When each output reached the page (for the views' render timings). */
 export const outputArrivals = new WeakMap<OutputBundle, number>();
-
-function displayIdOf(output: OutputBundle): string | null {
-  return 'displayId' in output ? output.displayId : null;
-}
 
 export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> = (set) => {
   const update = (id: string, change: (cell: CellRuntime) => Partial<CellRuntime>) =>
@@ -49,15 +43,6 @@ export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> =
     },
     startCell(id, executionCount) {
       update(id, () => ({ status: 'running', outputs: [], executionCount, stats: null }));
-    },
-    appendOutput(id, output) {
-      outputArrivals.set(output, performance.now());
-      update(id, (cell) => {
-        const displayId = displayIdOf(output);
-        const at = displayId === null ? -1 : cell.outputs.findIndex((o) => displayIdOf(o) === displayId);
-        if (at < 0) return { outputs: [...cell.outputs, output] };
-        return { outputs: cell.outputs.map((o, i) => (i === at ? output : o)) };
-      });
     },
     finishCell(id, ok, stats) {
       update(id, () => ({ status: ok ? 'done' : 'error', stats }));

@@ -1,5 +1,5 @@
 /** torch.compile: fused kernel counts and results equal to eager, on every device. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Device } from '../core/dtype';
 import { F, nn, torch, type Tensor } from '../index';
 import { testDevices } from '../testing/devices';
@@ -9,10 +9,8 @@ import { READ_REASON } from './segments';
 import { explain } from './explain';
 import { scatterAdd } from '../ops/indexing';
 
-let devices: Device[] = ['cpu'];
-beforeAll(async () => {
-  devices = await testDevices();
-}, 60_000);
+const devices = await testDevices();
+const noWebgpu = !devices.includes('webgpu');
 
 /** Kernels one call dispatches, counted with torch.profile (after a warm-up call that traces). */
 async function kernelsOf(f: () => Tensor): Promise<{ kernels: number; out: Tensor }> {
@@ -52,8 +50,7 @@ describe('torch.compile', () => {
     });
   }
 
-  it('creates pipelines asynchronously: once ready, a compiled call creates none while it runs', async () => {
-    if (!devices.includes('webgpu')) return;
+  it.skipIf(noWebgpu)('creates pipelines asynchronously: once ready, a compiled call creates none while it runs', async () => {
     const gpu = getBackend('webgpu') as unknown as { blockingPipelineCreations: number };
     const f = torch.compile((a: Tensor, w: Tensor) => F.gelu(a.matmul(w)).softmax(-1).mul(0.37).sum(-1));
     const a = torch.randn([8, 24], { device: 'webgpu' });

@@ -1,6 +1,6 @@
 /** Shape ops. Those PyTorch makes views share storage here too; the rest copy. */
 import { fail, fmtShape } from '../core/errors';
-import { broadcastShapes, inferShape, normalizeDim, normalizeDims, numel, viewStrides } from '../core/shape';
+import { inferShape, normalizeDim, normalizeDims, numel, viewStrides } from '../core/shape';
 import { record, type GradCtx } from '../autograd/graph';
 import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
@@ -78,11 +78,6 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     strides.push(i < lead || own !== target ? 0 : x.strides[i - lead]);
   });
   return asView('expand', x, shape, strides, x.offset, { inputShape: x.shape });
-}
-
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  broadcastShapes('broadcastTo', x.shape, shape);
-  return expand(x, shape);
 }
 
 /** Elements start..start+length (every `step`-th) of `dim`: a view. */

@@ -27,7 +27,3 @@ export interface GoldenFile {
   set: string;
   cases: GoldenCase[];
 }
-
-export function groupOf(c: GoldenCase): string {
-  return c.id.split('/')[0];
-}

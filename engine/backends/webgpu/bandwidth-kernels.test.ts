@@ -3,7 +3,7 @@
  * sizes around 4, slices at aligned and unaligned offsets, broadcasts, int32 and bool results,
  * compiled chains; long rows around the split threshold, few long rows, every ReduceOp.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Device, DType } from '../../core/dtype';
 import { torch, type Tensor } from '../../index';
 import { testDevices } from '../../testing/devices';
@@ -14,10 +14,8 @@ import { planElementwise, elementwiseSource } from './kernels/elementwise';
 import { planSplit } from './kernels/reduce-split';
 import { SPLIT_TUNING } from './tuning';
 
-let devices: Device[] = ['cpu'];
-beforeAll(async () => {
-  devices = await testDevices();
-}, 60_000);
+const devices = await testDevices();
+const noWebgpu = !devices.includes('webgpu');
 
 /** `n` reproducible values in [lo, hi). */
 function values(n: number, seed: number, lo = -1, hi = 1): number[] {
@@ -33,6 +31,7 @@ const data = (n: number, seed: number, d: Device, dtype: DType = 'float32', lo =
 
 /** Runs `make` on cpu and webgpu and checks the results agree (exactly for int32 and bool). */
 async function agree(name: string, make: (d: Device) => Tensor, rtol = 1e-5, atol = 1e-6): Promise<void> {
+  expect(devices, `${name}: compares cpu with webgpu`).toEqual(['cpu', 'webgpu']);
   const results = devices.map((d) => make(d));
   const [want, ...rest] = await Promise.all(results.map(async (t) => ({ t, v: Array.from(await t.data(), Number) })));
   for (const got of rest) {
@@ -67,12 +66,12 @@ describe('vec4 elementwise path', () => {
     { name: 'transposed input (strided)', make: (d, n) => data(4 * n, 18, d).reshape([4, n]).t().mul(2) },
   ];
   for (const c of cases) {
-    it(c.name, async () => {
+    it.skipIf(noWebgpu)(c.name, async () => {
       for (const n of sizes) await agree(`${c.name}, n=${n}`, (d) => c.make(d, n));
     });
   }
 
-  it('compiled chains (same elementwise method, fused expression)', async () => {
+  it.skipIf(noWebgpu)('compiled chains (same elementwise method, fused expression)', async () => {
     const f = torch.compile((a: Tensor, b: Tensor) => a.mul(2).add(b).relu().sub(0.5).exp().neg());
     const g = torch.compile((a: Tensor, b: Tensor) => torch.where(a.gt(b), a.mul(b), b.sub(1)).gt(0));
     for (const n of [4, 5, 1023, 4099]) {
@@ -120,8 +119,7 @@ describe('reductions split across workgroups', () => {
     expect(planSplit(100000, 100000, [100000, 100000], 1, [flat], 10)).toBeNull();
   });
 
-  it('a long row runs as two passes on webgpu; many short rows as one kernel', async () => {
-    if (!devices.includes('webgpu')) return;
+  it.skipIf(noWebgpu)('a long row runs as two passes on webgpu; many short rows as one kernel', async () => {
     const x = data(100003, 1, 'webgpu');
     const rows = data(4096, 2, 'webgpu').reshape([64, 64]);
     await torch.synchronize();
@@ -135,14 +133,14 @@ describe('reductions split across workgroups', () => {
   // prod over long rows: values near 1 so the product stays finite.
   const source = (op: ReduceOp, n: number, seed: number, d: Device) => (op === 'prod' ? data(n, seed, d, 'float32', 0.999, 1.001) : data(n, seed, d));
   for (const op of ops) {
-    it(`${op} over one long row, around the split threshold and past it`, async () => {
+    it.skipIf(noWebgpu)(`${op} over one long row, around the split threshold and past it`, async () => {
       for (const n of [2 * t - 1, 2 * t, 2 * t + 3, 100003]) {
         await agree(`${op} n=${n}`, (d) => reduceRaw(op, source(op, n, n, d), 0), 1e-4, 2e-3);
         await agree(`${op} n=${n}, slice at offset 4`, (d) => reduceRaw(op, source(op, n + 4, n, d).narrow(0, 4, n), 0), 1e-4, 2e-3);
         await agree(`${op} n=${n}, slice at offset 1`, (d) => reduceRaw(op, source(op, n + 4, n, d).narrow(0, 1, n), 0), 1e-4, 2e-3);
       }
     });
-    it(`${op} over few long rows: contiguous, unaligned rows, transposed`, async () => {
+    it.skipIf(noWebgpu)(`${op} over few long rows: contiguous, unaligned rows, transposed`, async () => {
       await agree(`${op} [4, 20000]`, (d) => reduceRaw(op, source(op, 80000, 31, d).reshape([4, 20000]), 1), 1e-4, 2e-3);
       await agree(`${op} [3, 20001]`, (d) => reduceRaw(op, source(op, 60003, 32, d).reshape([3, 20001]), 1), 1e-4, 2e-3);
       await agree(`${op} [2, 3, 9000] over the last two dims`, (d) => reduceRaw(op, source(op, 54000, 33, d).reshape([2, 3, 9000]), 1), 1e-4, 2e-3);
@@ -150,7 +148,7 @@ describe('reductions split across workgroups', () => {
     });
   }
 
-  it('rows too short to split: contiguous rows read flat, others by strides', async () => {
+  it.skipIf(noWebgpu)('rows too short to split: contiguous rows read flat, others by strides', async () => {
     for (const op of ops) {
       await agree(`${op} [64, 300]`, (d) => reduceRaw(op, source(op, 64 * 300, 70, d).reshape([64, 300]), 1), 1e-4, 1e-4);
       await agree(`${op} [64, 301][:, 1:]`, (d) => reduceRaw(op, source(op, 64 * 301, 71, d).reshape([64, 301]).narrow(1, 1, 300), 1), 1e-4, 1e-4);
@@ -159,7 +157,7 @@ describe('reductions split across workgroups', () => {
     }
   });
 
-  it('int32 and bool sources', async () => {
+  it.skipIf(noWebgpu)('int32 and bool sources', async () => {
     await agree('int32 sum', (d) => data(100003, 40, d, 'int32', -100, 100).sum());
     await agree('int32 max', (d) => data(100003, 41, d, 'int32', -100000, 100000).max());
     await agree('int32 min', (d) => reduceRaw('min', data(100003, 42, d, 'int32', -100000, 100000), 0));
@@ -168,7 +166,7 @@ describe('reductions split across workgroups', () => {
     await agree('bool max over rows', (d) => reduceRaw('max', data(40000, 45, d).gt(0.999).reshape([2, 20000]), 1));
   });
 
-  it('tensor-level reductions: all, keepdim, mean, dims', async () => {
+  it.skipIf(noWebgpu)('tensor-level reductions: all, keepdim, mean, dims', async () => {
     await agree('sum()', (d) => data(100003, 50, d).sum(), 1e-4, 2e-3);
     await agree('mean()', (d) => data(100003, 51, d).mean(), 1e-4, 2e-3);
     await agree('max() and min()', (d) => torch.stack([data(100003, 52, d).max(), data(100003, 52, d).min()], 0));
@@ -180,7 +178,7 @@ describe('reductions split across workgroups', () => {
     await agree('argmax is untouched', (d) => data(100003, 58, d).argmax());
   });
 
-  it('compiled reductions with fused source and epilogue', async () => {
+  it.skipIf(noWebgpu)('compiled reductions with fused source and epilogue', async () => {
     const f = torch.compile((a: Tensor) => a.mul(2).add(1).square().mean().sqrt());
     const g = torch.compile((a: Tensor, b: Tensor) => a.mul(b).sum(-1).mul(0.5));
     const h = torch.compile((a: Tensor, b: Tensor) => a.exp().sum(-1).log().add(b));
@@ -190,7 +188,6 @@ describe('reductions split across workgroups', () => {
       await agree('compiled logsumexp plus a tensor (epilogue leaf)', (d) => h(data(30000, 63, d).reshape([3, 10000]), data(3, 64, d)), 1e-4, 2e-3);
       await torch.synchronize();
     }
-    if (!devices.includes('webgpu')) return;
     const [a, b] = [data(30000, 63, 'webgpu').reshape([3, 10000]), data(3, 64, 'webgpu')];
     const prof = await torch.profile(() => void h(a, b));
     expect(prof.kernels.map((k) => k.name)).toEqual(['fused_exp_sum_log_add', 'fused_exp_sum_log_add_final']);

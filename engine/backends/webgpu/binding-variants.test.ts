@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { torch, type Tensor } from '../../index';
-import { testDevices } from '../../testing/devices';
+import { hasWebgpu } from '../../testing/gpu-requirements';
 import { GpuBlock, Slab } from './buffer-pool';
 import { bindingSignature, layoutEntries, mismatchedAliases, storageDecls, variantCode } from './binding-variants';
 
@@ -64,11 +64,7 @@ describe('binding signatures', () => {
   });
 });
 
-describe('slab and own-buffer tensors on the GPU equal the CPU', () => {
-  let gpu = false;
-  beforeAll(async () => {
-    gpu = (await testDevices()).includes('webgpu');
-  });
+describe.skipIf(!(await hasWebgpu()))('slab and own-buffer tensors on the GPU equal the CPU', () => {
   // Small tensors live in slabs; 20,000 floats (80 KB) get a buffer of their own.
   const sizes = [[3, 5], [100, 200]];
   const ops: [string, (x: Tensor, y: Tensor) => Tensor][] = [
@@ -82,7 +78,6 @@ describe('slab and own-buffer tensors on the GPU equal the CPU', () => {
   for (const shape of sizes) {
     for (const [name, fn] of ops) {
       it(`${name} [${shape}]`, async () => {
-        if (!gpu) return;
         torch.manualSeed(1);
         const x = torch.randn(shape);
         const y = torch.randn(shape);

@@ -1,15 +1,12 @@
 /** GPU faults become errors that name what went wrong, and the engine keeps working after them. */
 import type { Dispatcher } from './dispatcher';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
 import { torch } from '../../index';
-import { testDevices } from '../../testing/devices';
+import { hasWebgpu } from '../../testing/gpu-requirements';
 import { GpuFaults } from './faults';
 
-let hasGpu = false;
-beforeAll(async () => {
-  hasGpu = (await testDevices()).includes('webgpu');
-}, 60_000);
+const noWebgpu = !(await hasWebgpu());
 
 /** A device stand-in whose error scopes report `error` (null: none). */
 function fakeDevice(error: { message: string } | null): GPUDevice {
@@ -25,14 +22,12 @@ describe('GPU faults', () => {
     await expect(faults.raise()).resolves.toBeUndefined();
   });
 
-  it('a tensor larger than one GPU buffer is refused where it is made, and the engine goes on', async () => {
-    if (!hasGpu) return;
+  it.skipIf(noWebgpu)('a tensor larger than one GPU buffer is refused where it is made, and the engine goes on', async () => {
     expect(() => torch.zeros([1_000_000, 1_000_000], { device: 'webgpu' })).toThrow(/allocate: a tensor of 1,000,000,000,000 elements needs .* GiB, more than this GPU allows in one buffer/);
     expect(await torch.ones([3], { device: 'webgpu' }).add(1).tolist()).toEqual([2, 2, 2]);
   });
 
-  it('a kernel whose WGSL does not compile is reported with its name, and the engine goes on', async () => {
-    if (!hasGpu) return;
+  it.skipIf(noWebgpu)('a kernel whose WGSL does not compile is reported with its name, and the engine goes on', async () => {
     const dispatcher = (getBackend('webgpu') as unknown as { dispatcher: Dispatcher }).dispatcher;
     const kernel = dispatcher.pipeline('fused_broken|test', () => '@compute @workgroup_size(1) fn main( { let x = ; }');
     dispatcher.dispatch(kernel, [], [], [1, 1, 1]);

@@ -4,24 +4,19 @@
  * that starts at `firstSubmitBytes` after a wait and doubles with each submit, so the GPU starts
  * on big work while the next ops are recorded and a long loop of big ops pays for few submits.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
 import { torch } from '../../index';
-import { testDevices } from '../../testing/devices';
+import { hasTimestamps, hasWebgpu } from '../../testing/gpu-requirements';
 import type { Dispatcher } from './dispatcher';
 
-let dispatcher: Dispatcher | null = null;
-let hasTimestamps = false;
-beforeAll(async () => {
-  if (!(await testDevices()).includes('webgpu')) return;
-  const backend = getBackend('webgpu') as unknown as { dispatcher: Dispatcher; hasTimestamps: boolean };
-  dispatcher = backend.dispatcher;
-  hasTimestamps = backend.hasTimestamps;
-}, 60_000);
+const noWebgpu = !(await hasWebgpu());
+const noTimestamps = !(await hasTimestamps());
+const webgpuDispatcher = () => (getBackend('webgpu') as unknown as { dispatcher: Dispatcher }).dispatcher;
 
 describe('submit policy', () => {
-  it('submits the first op after a wait at once, batches the small ops after it, and submits big work at once', async () => {
-    if (!dispatcher) return;
+  it.skipIf(noWebgpu)('submits the first op after a wait at once, batches the small ops after it, and submits big work at once', async () => {
+    const dispatcher = webgpuDispatcher();
     const small = torch.ones([4], { device: 'webgpu' });
     const n = dispatcher.policy.firstSubmitBytes / 8; // in and out bind the first threshold
     const big = torch.ones([n], { device: 'webgpu' });
@@ -40,8 +35,8 @@ describe('submit policy', () => {
     expect(Array.from(head)).toEqual([3, 3, 3]);
   });
 
-  it('a profile of ops submitted one by one still times every kernel, in order', async () => {
-    if (!dispatcher) return;
+  it.skipIf(noWebgpu)('a profile of ops submitted one by one still times every kernel, in order', async () => {
+    const dispatcher = webgpuDispatcher();
     const big = torch.ones([dispatcher.policy.firstSubmitBytes / 8], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
@@ -52,11 +47,11 @@ describe('submit policy', () => {
     });
     expect(dispatcher.submits - before, 'the first op, the next (binding the first threshold), the last at the wait').toBeGreaterThanOrEqual(3);
     expect(profile.kernels.map((k) => k.name)).toEqual(['mul', 'add', 'neg']);
-    if (hasTimestamps) for (const k of profile.kernels) expect(k.gpuMs, k.name).toBeGreaterThan(0);
+    if (!noTimestamps) for (const k of profile.kernels) expect(k.gpuMs, k.name).toBeGreaterThan(0);
   });
 
-  it('after a wait, ops binding the first threshold each are submitted after the 1st, 2nd, 4th, 8th and 16th', async () => {
-    if (!dispatcher) return;
+  it.skipIf(noWebgpu)('after a wait, ops binding the first threshold each are submitted after the 1st, 2nd, 4th, 8th and 16th', async () => {
+    const dispatcher = webgpuDispatcher();
     const x = torch.ones([dispatcher.policy.firstSubmitBytes / 8], { device: 'webgpu' });
     await torch.synchronize();
     const before = dispatcher.submits;
@@ -71,8 +66,8 @@ describe('submit policy', () => {
     expect(Array.from(tail)).toEqual([17, 17]);
   });
 
-  it('a long profile is submitted in parts while recorded, and its timestamps read back once, at the end', async () => {
-    if (!dispatcher || !hasTimestamps) return;
+  it.skipIf(noTimestamps)('a long profile is submitted in parts while recorded, and its timestamps read back once, at the end', async () => {
+    const dispatcher = webgpuDispatcher();
     const x = torch.ones([8], { device: 'webgpu' });
     await torch.synchronize();
     const submits = dispatcher.submits;

@@ -2,21 +2,17 @@
  * Timestamp batches: spans and marks that fill query sets are each timed, none past a set's end;
  * kernels in a row share the timestamp between them.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../core/runtime';
 import { torch } from '../../index';
-import { testDevices } from '../../testing/devices';
+import { hasTimestamps } from '../../testing/gpu-requirements';
 import { QUERIES_PER_SET } from './tuning';
 
-let backend: { mark(): Promise<number | null>; hasTimestamps: boolean } | null = null;
-beforeAll(async () => {
-  if (!(await testDevices()).includes('webgpu')) return;
-  backend = getBackend('webgpu') as unknown as typeof backend;
-}, 60_000);
+const noTimestamps = !(await hasTimestamps());
+const backend = () => getBackend('webgpu') as unknown as { mark(): Promise<number | null> };
 
 describe('timestamp batches', () => {
-  it('a profile with a GPU mark after every kernel fills several query sets and times every kernel and mark', async () => {
-    if (!backend?.hasTimestamps) return;
+  it.skipIf(noTimestamps)('a profile with a GPU mark after every kernel fills several query sets and times every kernel and mark', async () => {
     const x = torch.ones([8], { device: 'webgpu' });
     await torch.synchronize();
     // Enough kernels and marks (two queries each at pass boundaries) to fill a set and start the next
@@ -27,7 +23,7 @@ describe('timestamp batches', () => {
       let y = x;
       for (let i = 0; i < iterations; i++) {
         y = y.add(1);
-        marks.push(backend!.mark());
+        marks.push(backend().mark());
       }
       expect(Array.from(await y.data())).toEqual(new Array(8).fill(iterations + 1));
     });
@@ -38,8 +34,7 @@ describe('timestamp batches', () => {
     for (let i = 1; i < at.length; i++) expect(at[i]!, `mark ${i} after mark ${i - 1}`).toBeGreaterThanOrEqual(at[i - 1]!);
   });
 
-  it('kernels in a row share the timestamp between them: each is timed from the end of the one before', async () => {
-    if (!backend?.hasTimestamps) return;
+  it.skipIf(noTimestamps)('kernels in a row share the timestamp between them: each is timed from the end of the one before', async () => {
     const x = torch.ones([8], { device: 'webgpu' });
     const run = async () => {
       let y = x;
