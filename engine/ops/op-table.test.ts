@@ -29,7 +29,7 @@ const GPU_DEFAULT: Tolerance = { rel: 4e-7, abs: FLUSHED };
 /** A float32 backward against a float64 finite difference. */
 const GRAD: Tolerance = { rel: 1e-4, abs: 1e-6 };
 
-const valueTol = (domain: OpDomain, device: Device): Tolerance => (device === 'cpu' ? EXACT : { ...GPU_DEFAULT, rel: domain.gpuRelTol ?? GPU_DEFAULT.rel });
+const valueTol = (domain: OpDomain, device: Device): Tolerance => (device === 'cpu' ? EXACT : { rel: domain.gpuTol?.rel ?? GPU_DEFAULT.rel, abs: domain.gpuTol?.abs ?? GPU_DEFAULT.abs });
 const tensorOf = (values: readonly number[], device: Device, dtype: DType = 'float32') => torch.tensor([...values], { device, dtype });
 const fmt = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
 

@@ -79,11 +79,11 @@ const KINK_DISTANCE: { [K in Kinks]: (x: number) => number } = {
   equal: () => Infinity,
 };
 
-/** Points where a gradient is checked: `n` float32 values inside the range, away from kinks. */
+/** Points where a gradient is checked: `n` float32 values inside the range away from kinks, then `at`. */
 export function gradPoints(grad: NonNullable<OpDomain['grad']>, n = 8): number[] {
   const [lo, hi] = grad.range;
   const points = Array.from({ length: n }, (_, k) => Math.fround(lo + ((hi - lo) * (k + 0.37)) / n));
-  return grad.kinks ? points.filter((x) => KINK_DISTANCE[grad.kinks!](x) > 0.05) : points;
+  return [...(grad.kinks ? points.filter((x) => KINK_DISTANCE[grad.kinks!](x) > 0.05) : points), ...(grad.at ?? [])];
 }
 
 /** Operand pairs for a binary op's gradient: every point against a shifted one, unequal where ties are kinks. */
