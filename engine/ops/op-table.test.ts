@@ -157,6 +157,22 @@ describe.each(DEVICES)('op tables on %s', (device) => {
     expectNone([...mismatches(await read(a.grad), wantA, GRAD, where('a')), ...mismatches(await read(b.grad), wantB, GRAD, where('b'))]);
   });
 
+  run.each(differentiable(BINARY_OPS, BINARY_DOMAIN))('%s: gradient with a number for the other operand', async (op) => {
+    const grad = BINARY_DOMAIN[op].grad!;
+    const points = gradPoints(grad);
+    const s = points[Math.floor(points.length / 2)];
+    const xs = points.filter((v) => grad.kinks !== 'equal' || Math.abs(v - s) > 0.05);
+    const w = upstream(xs.length);
+    const [a, b] = [tensorOf(xs, device).requiresGrad_(), tensorOf(xs, device).requiresGrad_()];
+    binary(op, a, s).backward(tensorOf(w, device));
+    binary(op, s, b).backward(tensorOf(w, device));
+    const f = CPU_BINARY[op];
+    const wantA = xs.map((v, i) => w[i] * centralDifference((t) => f(t, s), v));
+    const wantB = xs.map((v, i) => w[i] * centralDifference((t) => f(s, t), v));
+    const where = (call: (v: number) => string) => (i: number) => `d/dx ${op}${call(xs[i])}`;
+    expectNone([...mismatches(await read(a.grad), wantA, GRAD, where((v) => `(x = ${v}, ${s})`)), ...mismatches(await read(b.grad), wantB, GRAD, where((v) => `(${s}, x = ${v})`))]);
+  });
+
   /** Two rows of distinct points from the gradient range (so max and min have one winner each). */
   const gradRows = (domain: OpDomain) => {
     const points = gradPoints(domain.grad!, 6);
