@@ -77,8 +77,11 @@ export interface OpDomain {
 }
 
 const NUMBERS: readonly DType[] = ['float32', 'float16', 'int32'];
+/** Sampled over [-3, 3] with every extreme, for float and int inputs; the gradient checked where `grad` says. */
 const wide = (grad: OpDomain['grad'], more: Partial<OpDomain> = {}): OpDomain => ({ range: [-3, 3], extremes: ALL, dtypes: NUMBERS, grad, ...more });
+/** Sampled over [0.25, 4] where the op is defined for x > 0 only; the extremes still check NaN and ±Inf outside. */
 const positive = (more: Partial<OpDomain> = {}): OpDomain => ({ range: [0.25, 4], extremes: ALL, dtypes: NUMBERS, grad: { range: [0.25, 4] }, ...more });
+/** A gradient defined everywhere: checked over [-3, 3]. */
 const SMOOTH = { range: [-3, 3] } as const;
 /** WGSL's exp is within 3 + 2|x| ulp: 9 ulp at |x| = 3 (past the range, results overflow or vanish). */
 const EXP_TOL = { gpuTol: { rel: 1.2e-6 } };
@@ -138,6 +141,7 @@ export const BINARY_DOMAIN: { [P in BinaryOp]: OpDomain } = {
 /** Reductions sample rows of distinct values from the range (so max and min have one winner). */
 export const REDUCE_DOMAIN: { [P in ReduceOp]: OpDomain } = {
   sum: wide(SMOOTH, { dtypes: [...NUMBERS, 'bool'] }),
+  // A zero among the factors: its gradient is the product of the others.
   prod: wide({ range: [0.5, 2], at: [0] }, { range: [-2, 2] }),
   max: wide(SMOOTH),
   min: wide(SMOOTH),
