@@ -131,7 +131,10 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
     const x = node.inputs[0];
     const { dims, keepdim } = node.ctx;
     const keep = (t: Tensor) => (keepdim ? t : t.reshape(x.shape.map((s, i) => (dims.includes(i) ? 1 : s))));
-    return [keep(g).mul(keep(out)).div(x)];
+    // At a zero, out / x is 0/0: the gradient there is the product of the others (not 0 for a lone zero), as PyTorch's.
+    const zero = x.eq(0);
+    const lone = reduce('prod', x.maskedFill(zero, 1), dims, true).mul(reduce('sum', zero, dims, true).eq(1));
+    return [keep(g).mul(keep(out).div(x).maskedFill(zero, 0).add(lone.mul(zero)))];
   },
   max: extremumReduceRule,
   min: extremumReduceRule,

@@ -63,7 +63,7 @@ function coerce(dtype: DType): (x: number) => number {
     case 'int32':
       return (x) => (Number.isFinite(x) ? Math.trunc(x) | 0 : 0);
     case 'bool':
-      return (x) => (x ? 1 : 0);
+      return (x) => (x !== 0 ? 1 : 0); // NaN is true, as in PyTorch
   }
 }
 

@@ -51,7 +51,8 @@ export function literal(value: number, dtype: DType): string {
 /** Convert a value expression between dtypes with PyTorch's cast semantics. */
 export function convert(value: string, from: DType, to: DType): string {
   if (from === to || valueType(from) === valueType(to)) return value;
-  if (to === 'bool') return `(${value} != ${literal(0, from)})`;
+  // NaN is true, as in PyTorch (tested by its bits: a compiler may take float compares as ordered).
+  if (to === 'bool') return valueType(from) === 'f32' ? `wick_truthy(${value})` : `(${value} != ${literal(0, from)})`;
   if (from === 'bool') return `select(${literal(0, to)}, ${literal(1, to)}, ${value})`;
   return `${valueType(to)}(${value})`;
 }
@@ -68,26 +69,37 @@ var<private> wick_nan_bits: u32 = 0x7fc00000u;
 var<private> wick_inf_bits: u32 = 0x7f800000u;
 fn wick_nan() -> f32 { return bitcast<f32>(wick_nan_bits); }
 fn wick_inf() -> f32 { return bitcast<f32>(wick_inf_bits); }
+// NaN tests read the bits: WGSL lets a compiler take x != x as false (SwiftShader does).
+fn wick_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > wick_inf_bits; }
+fn wick_truthy(x: f32) -> bool { return x != 0.0 || wick_isnan(x); }
+fn wick_exp(x: f32) -> f32 { return select(exp(x), x, wick_isnan(x)); }
+// Near 0 a Taylor polynomial (A&S 7.1.26 has an absolute error, too coarse for tiny x).
 fn wick_erf(x: f32) -> f32 {
   let a = abs(x);
+  if (a < 0.125) { let z = x * x; return x * (1.1283791671 + z * (-0.37612638903 + z * (0.11283791671 + z * -0.02686617064))); }
   let t = 1.0 / (1.0 + 0.3275911 * a);
   let y = 1.0 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
-  return select(y, -y, x < 0.0);
+  return select(select(y, -y, x < 0.0), x, wick_isnan(x));
 }
 fn wick_log(x: f32) -> f32 {
-  if (x < 0.0 || x != x) { return wick_nan(); }
+  if (x < 0.0 || wick_isnan(x)) { return wick_nan(); }
   if (x == 0.0) { return -wick_inf(); }
   return log(x);
 }
 fn wick_sqrt(x: f32) -> f32 { return select(sqrt(x), wick_nan(), x < 0.0); }
+// Near 0, 2 atanh(x / (2 + x)) as a series: the builtin log may be accurate only in absolute terms near 1.
 fn wick_log1p(x: f32) -> f32 {
-  let u = 1.0 + x;
-  if (u == 1.0) { return x; }
-  return wick_log(u) * x / (u - 1.0);
+  if (abs(x) < 0.25) {
+    let s = x / (2.0 + x);
+    let z = s * s;
+    return 2.0 * s * (1.0 + z * (0.33333333333 + z * (0.2 + z * (0.14285714286 + z * 0.11111111111))));
+  }
+  return wick_log(1.0 + x);
 }
+// Near 0 a Taylor polynomial: exp(x) - 1 cancels there.
 fn wick_expm1(x: f32) -> f32 {
-  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
-  return exp(x) - 1.0;
+  if (abs(x) < 0.25) { return x * (1.0 + x * (0.5 + x * (0.16666666667 + x * (0.041666666667 + x * (0.0083333333333 + x * (0.0013888888889 + x * 0.00019841269841)))))); }
+  return wick_exp(x) - 1.0;
 }
 // sin and cos with Cody–Waite range reduction and Cephes polynomials (builtins may be coarse).
 fn wick_sincos(x: f32, cosine: bool) -> f32 {
@@ -102,18 +114,28 @@ fn wick_sincos(x: f32, cosine: bool) -> f32 {
   if (q == 2) { return -s; }
   return -c;
 }
-fn wick_tanh(x: f32) -> f32 { return tanh(clamp(x, -15.0, 15.0)); }
-fn wick_sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+// Near 0 a Taylor polynomial (a builtin built on exp loses relative accuracy there).
+fn wick_tanh(x: f32) -> f32 {
+  if (abs(x) < 0.125) { let z = x * x; return x * (1.0 + z * (-0.33333333333 + z * (0.13333333333 + z * -0.053968253968))); }
+  return select(tanh(clamp(x, -15.0, 15.0)), x, wick_isnan(x));
+}
+fn wick_sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + wick_exp(-x)); }
+// As C's pow (and PyTorch): x^0 = 1^y = (-1)^inf = 1, else NaN in, NaN out; a negative base (-0
+// included) takes the sign of an odd integer exponent; an infinite or huge exponent is even.
 fn wick_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
-  if (a == 0.0) { return select(0.0, wick_inf(), b < 0.0); }
-  let m = exp2(b * log2(abs(a)));
-  if (a > 0.0) { return m; }
-  if (floor(b) != b) { return wick_nan(); }
-  return select(m, -m, fract(b * 0.5) != 0.0);
+  if (b == 0.0 || a == 1.0) { return 1.0; }
+  if (wick_isnan(a) || wick_isnan(b)) { return wick_nan(); }
+  if (a == -1.0 && abs(b) == wick_inf()) { return 1.0; }
+  let integer = floor(b) == b;
+  let odd = integer && abs(b) < 16777216.0 && fract(b * 0.5) != 0.0;
+  var m = exp2(b * log2(abs(a)));
+  if (a == 0.0) { m = select(0.0, wick_inf(), b < 0.0); }
+  if ((bitcast<u32>(a) >> 31u) == 0u) { return m; }
+  if (!integer) { return select(wick_nan(), m, a == 0.0 || abs(a) == wick_inf()); }
+  return select(m, -m, odd);
 }
 fn wick_ipow(a: i32, b: i32) -> i32 {
-  if (b < 0) { return select(0, 1, a == 1); }
+  if (b < 0) { return select(select(0, 1, a == 1), select(1, -1, (b & 1) == 1), a == -1); }
   var r = 1;
   var base = a;
   var e = b;

@@ -15,8 +15,9 @@ import { REDUCE_TUNING, WORKGROUP } from '../tuning';
 export const COMBINE: { [P in ReduceOp]: (acc: string, x: string) => string } = {
   sum: (acc, x) => `${acc} + ${x}`,
   prod: (acc, x) => `${acc} * ${x}`,
-  max: (acc, x) => `select(${acc}, ${x}, ${x} > ${acc} || ${x} != ${x})`,
-  min: (acc, x) => `select(${acc}, ${x}, ${x} < ${acc} || ${x} != ${x})`,
+  // A NaN wins (tested by its bits: a compiler may take x != x as false); ints are never NaN.
+  max: (acc, x) => `select(${acc}, ${x}, ${x} > ${acc} || wick_isnan(f32(${x})))`,
+  min: (acc, x) => `select(${acc}, ${x}, ${x} < ${acc} || wick_isnan(f32(${x})))`,
 };
 
 export function identity(op: ReduceOp, t: DType): string {
@@ -279,7 +280,7 @@ export function argReduceSource(op: ArgReduceOp, dtype: DType, rank: number): st
   const outer = rank - 1;
   const better = op === 'argmax' ? '>' : '<';
   const v = valueType(dtype);
-  const cmp = dtype === 'bool' ? `select(0, 1, x) ${better} select(0, 1, best)` : `x ${better} best || (x != x && best == best)`;
+  const cmp = dtype === 'bool' ? `select(0, 1, x) ${better} select(0, 1, best)` : `x ${better} best || (wick_isnan(f32(x)) && !wick_isnan(f32(best)))`;
   return `${PRELUDE}
 ${metaDecl(5 + outer + rank)}
 @group(0) @binding(1) var<storage, read> src: array<${storageType(dtype)}>;
