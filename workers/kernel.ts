@@ -80,7 +80,6 @@ export class Kernel {
     const gpuTimer = torch.gpuTimer();
     let compiled: CompiledCell | null = null;
     let ok = true;
-    let interrupted = false;
     this.signal.active = true;
     try {
       compiled = compileCell(source, `wick-cell-${++this.compiles}.ts`);
@@ -91,9 +90,8 @@ export class Kernel {
       if (value !== undefined) ok = await this.outputs.emit(() => resultBundle(value));
     } catch (error) {
       ok = false;
-      interrupted = error instanceof InterruptError;
       // An abandoned cell may still be awaiting: its guards keep throwing until the next run.
-      if (!interrupted) this.signal.active = false;
+      if (!(error instanceof InterruptError)) this.signal.active = false;
       const current = compiled;
       void this.outputs.emit(() => errorReport(error, current, (url) => this.known.get(url)));
     }
