@@ -131,3 +131,12 @@ pooled bytes show what the allocator keeps for reuse (idle own buffers up to 2 G
 software adapter (SwiftShader) say nothing about speed.
 `;
 }
+
+/** Where RESULTS.md's hand-written part starts; a run regenerates everything before it. */
+export const HAND_WRITTEN_HEADING = '## The targets across runs';
+
+/** The hand-written sections of an earlier RESULTS.md (with a blank line before), or ''. */
+export function handWrittenPart(previous: string): string {
+  const at = previous.indexOf(`\n${HAND_WRITTEN_HEADING}`);
+  return at < 0 ? '' : `\n${previous.slice(at + 1).trimEnd()}\n`;
+}

@@ -2,7 +2,8 @@
  * `npm run bench`: Wick against TensorFlow.js (WebGPU) and jax-js on the device Dawn finds (the
  * H100 through Vulkan on the GPU machine; SwiftShader elsewhere, where numbers only show the
  * benchmark runs), with PyTorch's numbers read from `--pytorch FILE` (pytorch_reference.py's
- * JSON). Writes RESULTS.md with the date, device and command.
+ * JSON). Writes RESULTS.md with the date, device and command, keeping its hand-written sections
+ * (from `## The targets across runs` on: the analysis, and figures moved out of code comments).
  *
  *   --quick            small sizes (a smoke run)
  *   --out FILE         write the results elsewhere
@@ -10,7 +11,7 @@
  *   --cases-json       print the case list (for pytorch_reference.py) and exit, no GPU needed
  *   WICK_BENCH_ONLY=wick,tfjs,jax,compile,profile,soak   run only those groups
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { torch } from '../index';
@@ -21,7 +22,7 @@ import { cases, sizes, type SideResult } from './cases';
 import { compiledVersusEager, soak, wickCases } from './wick-bench';
 import { PROFILE_SHAPES, profilerOverhead } from './profile-bench';
 import { exposeNavigator } from './peers/env';
-import { checkRows, peerTable, renderDoc, type Side, type Sides } from './report';
+import { checkRows, handWrittenPart, peerTable, renderDoc, type Side, type Sides } from './report';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -99,6 +100,7 @@ const out = flag('--out') ?? fileURLToPath(new URL('./RESULTS.md', import.meta.u
 // The command as run (the bundle or tsx), file arguments by their names only.
 const runner = process.env.WICK_BENCH_BUNDLE ? 'node --expose-gc bench.mjs' : 'npm run bench --';
 const command = `${runner} ${args.map((a) => (a.includes('/') ? basename(a) : a)).join(' ')}`.trim();
-writeFileSync(out, renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, runsPerWait: s.runsPerWait, cases: list, sides, wickRows }));
+const handWritten = existsSync(out) ? handWrittenPart(readFileSync(out, 'utf8')) : '';
+writeFileSync(out, renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, runsPerWait: s.runsPerWait, cases: list, sides, wickRows }) + handWritten);
 console.log(`written ${out}`);
 process.exit(checks.ok ? 0 : 1);

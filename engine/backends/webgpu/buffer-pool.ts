@@ -70,8 +70,8 @@ function chunkBytes(bytes: number): number {
  * bounded however late the collector runs and keeps what the latest work used (making a buffer of
  * hundreds of MB costs milliseconds). A synchronous loop of big tensors makes new ones until it
  * yields (the collector returns nothing before); without the peak, every run of such a loop would
- * make most of them again (on an H100, 0.75 ms of CPU per 32 MB buffer, and more when the GPU
- * first touches it).
+ * make most of them again, at a cost of CPU time per buffer and more when the GPU first touches it
+ * (figures: bench/RESULTS.md).
  */
 export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
 
@@ -162,8 +162,7 @@ export class BufferPool {
     if (!open.length) {
       // Eight chunks in a size's first slab, twice as many in each next one up to 32: a loop that
       // keeps many tensors of one size alive (the collector returns them late) then spans few
-      // slabs, and so needs few bind groups (cached by slab); on an H100 an MLP step created
-      // about 20 bind groups with slabs of 8 chunks of 2 MiB, about 6 with 32.
+      // slabs, and so needs few bind groups (cached by slab; figures: bench/RESULTS.md).
       const cut = this.slabsCut.get(size) ?? 0;
       if (cut < 2) this.slabsCut.set(size, cut + 1);
       const bytes = Math.max(SLAB_BYTES, (8 << cut) * size);

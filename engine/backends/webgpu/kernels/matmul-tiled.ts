@@ -80,8 +80,8 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
     }
   } else if (alongK) {
     // vec4 along K: thread v reads row rr, k = 4*kq..4*kq+3, stores 4 scalars transposed. K runs
-    // fastest across threads, so a warp reads whole 32-byte sectors of few rows (on an H100 4096^3
-    // took 3.99 ms against 4.11 with rows fastest, and 4.28 against 4.74 with B transposed).
+    // fastest across threads, so a warp reads whole 32-byte sectors of few rows (faster than rows
+    // fastest: bench/RESULTS.md).
     const q = bk / 4;
     for (const p of range(per)) {
       const r = `${name}r${p}`;
