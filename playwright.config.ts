@@ -7,8 +7,7 @@ const DIST = process.env.WICK_E2E_DIST ?? 'dist';
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /** $CHROMIUM_PATH, else the system Chromium, else Playwright's own download. */
-const executablePath =
-  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 /**
  * WebGPU in headless Chromium (checked with Chromium 156 on Linux without a GPU):

@@ -38,7 +38,9 @@ const CSP_DIRECTIVES: Record<string, string> = {
 };
 
 function policy(directives: Record<string, string>): string {
-  return Object.entries(directives).map(([name, value]) => `${name} ${value}`).join('; ');
+  return Object.entries(directives)
+    .map(([name, value]) => `${name} ${value}`)
+    .join('; ');
 }
 
 /** For index.html's <meta> (frame-ancestors is ignored there). */
@@ -88,7 +90,7 @@ function headersFile(): Plugin {
 /** The service worker's placeholder that the build replaces (public/sw.js). */
 const SW_BUILD_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] };";
 /** …and its Content Security Policy for the pages it serves. */
-const SW_CSP_PLACEHOLDER = "const CONTENT_SECURITY_POLICY = null;";
+const SW_CSP_PLACEHOLDER = 'const CONTENT_SECURITY_POLICY = null;';
 /** Emitted files the service worker doesn't precache: host config, itself, source maps, and data it caches on use. */
 const NOT_PRECACHED = /^(_headers|sw\.js|.*\.map|data\/.*|examples\/.*)$/;
 

@@ -15,7 +15,12 @@ export function applyTheme(theme: Theme): void {
   void loadMonaco().then((monaco) => {
     // Monaco's own themes, with the editor's background matching the cells'.
     monaco.editor.defineTheme('wick-light', { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
-    monaco.editor.defineTheme('wick-dark', { base: 'vs-dark', inherit: true, rules: [], colors: { 'editor.background': '#171c22', 'editorGutter.background': '#171c22' } });
+    monaco.editor.defineTheme('wick-dark', {
+      base: 'vs-dark',
+      inherit: true,
+      rules: [],
+      colors: { 'editor.background': '#171c22', 'editorGutter.background': '#171c22' },
+    });
     monaco.editor.setTheme(theme === 'dark' ? 'wick-dark' : 'wick-light');
   });
 }

@@ -43,7 +43,10 @@ test('a crash of the kernel Worker keeps every cell and finished output, says wh
 test('edits made while a long cell runs are saved at once, and a reload mid-run brings them back', async ({ page }) => {
   const notebook = new SafeNotebook(page);
   await notebook.open();
-  const [first, long] = await notebook.openCells(['const edited = 0;', '// runs for a minute\nfor (let i = 0; i < 600; i++) await new Promise((r) => setTimeout(r, 100));']);
+  const [first, long] = await notebook.openCells([
+    'const edited = 0;',
+    '// runs for a minute\nfor (let i = 0; i < 600; i++) await new Promise((r) => setTimeout(r, 100));',
+  ]);
   await notebook.run(long);
   await long.expectStatus('running');
   await expect(notebook.kernelStatus).toContainText('busy');
@@ -74,7 +77,8 @@ test("two tabs on one notebook notice each other, and an edit in one never silen
   await pageB.goto('/');
   await expect(b.kernelStatus).toContainText('idle');
   expect(await b.cellSources()).toEqual(['const a = 1;', 'const b = 1;', 'const c = 1;']);
-  for (const tab of [a, b]) await expect(tab.otherTab).toContainText('This notebook is also open in another tab. Changes here and there would overwrite each other');
+  for (const tab of [a, b])
+    await expect(tab.otherTab).toContainText('This notebook is also open in another tab. Changes here and there would overwrite each other');
 
   // B saves an edit: a newer save than the one A loaded.
   await pageB.bringToFront();

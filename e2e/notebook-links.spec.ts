@@ -44,7 +44,10 @@ test('Share makes a #nb=v1. link of the notebook without outputs, and opening it
 });
 
 test('?open=<url> opens the notebook at that URL, and running waits for the user', async ({ page }) => {
-  await page.route((url) => url.pathname === '/examples/powers.ipynb', (route) => route.fulfill({ json: NOTEBOOK }));
+  await page.route(
+    (url) => url.pathname === '/examples/powers.ipynb',
+    (route) => route.fulfill({ json: NOTEBOOK }),
+  );
   const notebook = new NotebookUi(page);
   await page.goto('/?open=/examples/powers.ipynb');
   await expect(notebook.kernelStatus).toContainText('idle');

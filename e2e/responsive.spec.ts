@@ -9,7 +9,8 @@ test.use({ trace: 'off' });
 
 const CELLS = {
   'in one synchronous loop': "for (let i = 0; i < 10000; i++) console.log('line', i)",
-  'with awaits between lines': "for (let i = 0; i < 10000; i++) {\n  console.log('line', i);\n  if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));\n}",
+  'with awaits between lines':
+    "for (let i = 0; i < 10000; i++) {\n  console.log('line', i);\n  if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));\n}",
 };
 
 /**
@@ -37,7 +38,10 @@ for (const [how, source] of Object.entries(CELLS)) {
       console.log(`${how}, run ${attempt}: long tasks ${JSON.stringify(tasks)}; long frames ${JSON.stringify(frames)}`);
       runs.push(tasks);
     }
-    expect(runs.some((tasks) => tasks.length === 0), `a run without main-thread tasks over 50 ms: ${JSON.stringify(runs)}`).toBe(true);
+    expect(
+      runs.some((tasks) => tasks.length === 0),
+      `a run without main-thread tasks over 50 ms: ${JSON.stringify(runs)}`,
+    ).toBe(true);
 
     // The tail is shown, with how much was left out, and the rest is a click away.
     const elided = cell.output.getByTestId('output-elided');

@@ -14,7 +14,9 @@ const DEMO = {
       id: 'intro',
       cell_type: 'markdown',
       metadata: {},
-      source: ['## Fitting a line\n\nMinimise the mean squared error $\\mathcal{L}(w) = \\frac{1}{n}\\sum_i (w x_i - y_i)^2$ by gradient descent, and watch the loss fall.'],
+      source: [
+        '## Fitting a line\n\nMinimise the mean squared error $\\mathcal{L}(w) = \\frac{1}{n}\\sum_i (w x_i - y_i)^2$ by gradient descent, and watch the loss fall.',
+      ],
     },
     code('wave', 'const t = torch.linspace(-3, 3, 64);\nconst wave = t.reshape([64, 1]).sin().mul(t.reshape([1, 64]).mul(1.5).cos());\nwave'),
     code(

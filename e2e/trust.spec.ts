@@ -51,7 +51,15 @@ test('a notebook too big for a link gets a message and an .ipynb download instea
   const notebook = new NotebookUi(page);
   await notebook.open();
   // About 100 KB of text that does not compress: the link would pass 32 KB.
-  const noise = Array.from({ length: 2500 }, (_, i) => `// ${Math.sin(i + 1).toString(36).slice(2)}${Math.cos(i * 7).toString(36).slice(2)}`).join('\n');
+  const noise = Array.from(
+    { length: 2500 },
+    (_, i) =>
+      `// ${Math.sin(i + 1)
+        .toString(36)
+        .slice(2)}${Math.cos(i * 7)
+        .toString(36)
+        .slice(2)}`,
+  ).join('\n');
   await notebook.openNotebook('big.ipynb', {
     nbformat: 4,
     nbformat_minor: 5,

@@ -53,7 +53,7 @@ const OUTPUT_CELLS = [
   `const payloads: string[] = ${JSON.stringify(PAYLOADS)};\npayloads.join('\\n')`,
   'for (const p of payloads) console.log(p);\nconsole.error(payloads[0]);',
   'display({ payloads, nested: { [payloads[0]]: payloads[1], list: [payloads[2]] } });\ndisplay(Object.fromEntries(payloads.slice(0, 6).map((p, i) => [p, [i, i + 1, i + 2]])));\ndisplay(payloads[5]);',
-  "for (const _ of progress(2, { label: payloads[1] })) {}\nfor (const _ of progress(payloads.slice(0, 2), { label: payloads[17] })) {}",
+  'for (const _ of progress(2, { label: payloads[1] })) {}\nfor (const _ of progress(payloads.slice(0, 2), { label: payloads[17] })) {}',
   'class Hostile extends nn.Module {\n  constructor() {\n    super();\n    payloads.slice(0, 8).forEach((p, i) => ((this as any)[p] = new nn.ReLU()));\n  }\n}\nnew Hostile()',
   'torch.tensor([1, 2, 3]).reshape([3]);\nthrow new Error(payloads.join("\\n"));',
 ];
@@ -76,7 +76,14 @@ function hostileNotebook(): unknown {
     cells: [
       ...PAYLOADS.map((p, i) => ({ id: i === 0 ? PAYLOADS[0] : `md-${i}`, cell_type: 'markdown', metadata, source: `Payload ${i + 1}:\n\n${p}` })),
       { id: 'md-all', cell_type: 'markdown', metadata: {}, source: PAYLOADS.join('\n\n') },
-      ...OUTPUT_CELLS.map((source, i) => ({ id: `code-${i}`, cell_type: 'code', metadata, source, execution_count: null, outputs: [{ output_type: 'display_data', data: { 'text/html': PAYLOADS.slice(0, 5) }, metadata: {} }] })),
+      ...OUTPUT_CELLS.map((source, i) => ({
+        id: `code-${i}`,
+        cell_type: 'code',
+        metadata,
+        source,
+        execution_count: null,
+        outputs: [{ output_type: 'display_data', data: { 'text/html': PAYLOADS.slice(0, 5) }, metadata: {} }],
+      })),
     ],
   };
 }
@@ -184,7 +191,11 @@ test.describe('Content Security Policy', () => {
     const blocked = await page.evaluate(
       () =>
         new Promise<{ ran: boolean; directive: string }>((resolve) => {
-          addEventListener('securitypolicyviolation', (e) => resolve({ ran: !!(window as unknown as { __xss?: number }).__xss, directive: (e as SecurityPolicyViolationEvent).effectiveDirective }), { once: true });
+          addEventListener(
+            'securitypolicyviolation',
+            (e) => resolve({ ran: !!(window as unknown as { __xss?: number }).__xss, directive: (e as SecurityPolicyViolationEvent).effectiveDirective }),
+            { once: true },
+          );
           const script = document.createElement('script');
           script.textContent = 'window.__xss = 100';
           document.body.append(script);
@@ -221,10 +232,34 @@ test.describe('bad notebooks are refused with a reason', () => {
     ['not-json.ipynb', '{"nbformat": 4, "cells": [', /not valid JSON/],
     ['v3.ipynb', { nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [{ cells: [] }] }, /not a Jupyter notebook in nbformat 4/],
     ['v5.ipynb', { nbformat: 5, nbformat_minor: 0, metadata: {}, cells: [] }, /nbformat 5; only nbformat 4/],
-    ['wrong-type.ipynb', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'markdown', source: 'ok', metadata: {} }, { cell_type: 42, source: 'x', metadata: {} }] }, /cell 2 has cell_type 42/],
-    ['wrong-source.ipynb', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', source: { evil: true }, metadata: {} }] }, /cell 1 has a source that is an object, not text/],
-    ['deep.ipynb', `{"nbformat":4,"nbformat_minor":5,"cells":[],"metadata":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`, /metadata nests deeper than 64 levels/],
-    ['many.ipynb', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: Array.from({ length: 6000 }, () => ({ cell_type: 'code', source: '', metadata: {} })) }, /6,000 cells; at most 5,000/],
+    [
+      'wrong-type.ipynb',
+      {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          { cell_type: 'markdown', source: 'ok', metadata: {} },
+          { cell_type: 42, source: 'x', metadata: {} },
+        ],
+      },
+      /cell 2 has cell_type 42/,
+    ],
+    [
+      'wrong-source.ipynb',
+      { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', source: { evil: true }, metadata: {} }] },
+      /cell 1 has a source that is an object, not text/,
+    ],
+    [
+      'deep.ipynb',
+      `{"nbformat":4,"nbformat_minor":5,"cells":[],"metadata":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+      /metadata nests deeper than 64 levels/,
+    ],
+    [
+      'many.ipynb',
+      { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: Array.from({ length: 6000 }, () => ({ cell_type: 'code', source: '', metadata: {} })) },
+      /6,000 cells; at most 5,000/,
+    ],
   ];
 
   test('files: not JSON, not nbformat 4, cells of the wrong types, too deep, too many cells', async ({ page }) => {
@@ -253,7 +288,10 @@ test.describe('bad notebooks are refused with a reason', () => {
     const before = await notebook.cellSources();
     for (const [json, reason] of [
       [{ hello: 'world' }, /not a notebook/],
-      [{ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'script', source: '<script>top.__xss=1</script>', metadata: {} }] }, /cell 1 has cell_type "script"/],
+      [
+        { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'script', source: '<script>top.__xss=1</script>', metadata: {} }] },
+        /cell 1 has cell_type "script"/,
+      ],
     ] as const) {
       await page.goto(`/?new${shareLinkHash(json)}`);
       await expect(notebook.notice).toContainText(/This share link cannot be opened|Could not open the notebook/);

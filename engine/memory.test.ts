@@ -43,31 +43,37 @@ async function reachableLiveBytes(): Promise<number> {
 }
 
 describe('memory without manual frees', () => {
-  it.skipIf(noWebgpu)('2,000 steps without manual frees keep GPU memory bounded', async () => {
-    torch.manualSeed(2);
-    const model = new nn.Sequential(new nn.Linear(16, 32), new nn.ReLU(), new nn.Linear(32, 4)).to('webgpu');
-    const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const x = torch.randn([32, 16], { device: 'webgpu' });
-    const y = torch.randint(0, 4, [32], { device: 'webgpu' });
-    let liveAt100 = 0;
-    let peakLive = 0;
-    let lastLoss = Infinity;
-    for (let step = 1; step <= 2000; step++) {
-      const loss = F.crossEntropy(model(x), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-      // Logging the loss now and then, as a training loop does, lets the engine reclaim memory.
-      if (step % 20 === 0) lastLoss = (await loss.item()) as number;
-      peakLive = Math.max(peakLive, torch.memory().liveBytes);
-      if (step === 100) liveAt100 = await reachableLiveBytes();
-    }
-    const endLive = await reachableLiveBytes();
-    const end = torch.memory();
-    console.log(`memory: live at step 100 ${liveAt100} B, at step 2000 ${endLive} B, peak ${peakLive} B, pooled ${end.pooledBytes} B; last loss ${lastLoss.toFixed(4)}`);
-    expect(endLive).toBeLessThanOrEqual(liveAt100 + 64 * 1024);
-    expect(end.pooledBytes).toBeLessThanOrEqual(1.25 * peakLive);
-  }, 300_000);
+  it.skipIf(noWebgpu)(
+    '2,000 steps without manual frees keep GPU memory bounded',
+    async () => {
+      torch.manualSeed(2);
+      const model = new nn.Sequential(new nn.Linear(16, 32), new nn.ReLU(), new nn.Linear(32, 4)).to('webgpu');
+      const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+      const x = torch.randn([32, 16], { device: 'webgpu' });
+      const y = torch.randint(0, 4, [32], { device: 'webgpu' });
+      let liveAt100 = 0;
+      let peakLive = 0;
+      let lastLoss = Infinity;
+      for (let step = 1; step <= 2000; step++) {
+        const loss = F.crossEntropy(model(x), y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        // Logging the loss now and then, as a training loop does, lets the engine reclaim memory.
+        if (step % 20 === 0) lastLoss = (await loss.item()) as number;
+        peakLive = Math.max(peakLive, torch.memory().liveBytes);
+        if (step === 100) liveAt100 = await reachableLiveBytes();
+      }
+      const endLive = await reachableLiveBytes();
+      const end = torch.memory();
+      console.log(
+        `memory: live at step 100 ${liveAt100} B, at step 2000 ${endLive} B, peak ${peakLive} B, pooled ${end.pooledBytes} B; last loss ${lastLoss.toFixed(4)}`,
+      );
+      expect(endLive).toBeLessThanOrEqual(liveAt100 + 64 * 1024);
+      expect(end.pooledBytes).toBeLessThanOrEqual(1.25 * peakLive);
+    },
+    300_000,
+  );
 });
 
 describe('explicit release for those who want it', () => {

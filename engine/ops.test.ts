@@ -21,28 +21,118 @@ interface ValueCase {
 }
 
 const valueCases: ValueCase[] = [
-  { name: 'add broadcasts a column against a row', run: (d) => range([3, 1], d).add(range([1, 2], d)), want: [[0, 1], [1, 2], [2, 3]] },
+  {
+    name: 'add broadcasts a column against a row',
+    run: (d) => range([3, 1], d).add(range([1, 2], d)),
+    want: [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ],
+  },
   { name: 'int tensor plus an integer stays int32', run: (d) => torch.arange(3, undefined, 1, { device: d }).add(2), want: [2, 3, 4], dtype: 'int32' },
-  { name: 'int tensor plus a fraction becomes float32', run: (d) => torch.arange(3, undefined, 1, { device: d }).add(0.5), want: [0.5, 1.5, 2.5], dtype: 'float32' },
+  {
+    name: 'int tensor plus a fraction becomes float32',
+    run: (d) => torch.arange(3, undefined, 1, { device: d }).add(0.5),
+    want: [0.5, 1.5, 2.5],
+    dtype: 'float32',
+  },
   { name: 'int tensor divided gives float32', run: (d) => torch.arange(3, undefined, 1, { device: d }).div(2), want: [0, 0.5, 1], dtype: 'float32' },
   { name: 'comparison gives bool', run: (d) => range([4], d).gt(1.5), want: [false, false, true, true], dtype: 'bool' },
-  { name: 'ops read a transposed view in place', run: (d) => range([2, 3], d).transpose(0, 1).mul(2), want: [[0, 6], [2, 8], [4, 10]] },
-  { name: 'ops read a stepped slice', run: (d) => range([2, 6], d).index(':, 1::2').add(0), want: [[1, 3, 5], [7, 9, 11]] },
-  { name: 'flip copies in reverse', run: (d) => range([2, 3], d).flip(1), want: [[2, 1, 0], [5, 4, 3]] },
+  {
+    name: 'ops read a transposed view in place',
+    run: (d) => range([2, 3], d).transpose(0, 1).mul(2),
+    want: [
+      [0, 6],
+      [2, 8],
+      [4, 10],
+    ],
+  },
+  {
+    name: 'ops read a stepped slice',
+    run: (d) => range([2, 6], d).index(':, 1::2').add(0),
+    want: [
+      [1, 3, 5],
+      [7, 9, 11],
+    ],
+  },
+  {
+    name: 'flip copies in reverse',
+    run: (d) => range([2, 3], d).flip(1),
+    want: [
+      [2, 1, 0],
+      [5, 4, 3],
+    ],
+  },
   { name: 'sum of a permuted view over two dims', run: (d) => range([2, 3, 4], d).permute([2, 0, 1]).sum([0, 2]), want: [66, 210] },
   { name: 'long rows reduce by workgroup', run: (d) => torch.ones([3, 1000], { device: d }).sum(1), want: [1000, 1000, 1000] },
   { name: 'max over long rows', run: (d) => range([2, 300], d).max(1).values, want: [299, 599] },
-  { name: 'argmax takes the first of ties', run: (d) => torch.tensor([[1, 3, 3], [2, 2, 0]], { device: d }).argmax(1), want: [1, 0], dtype: 'int32' },
-  { name: 'cumsum along dim 0', run: (d) => range([3, 2], d).cumsum(0), want: [[0, 1], [2, 4], [6, 9]] },
+  {
+    name: 'argmax takes the first of ties',
+    run: (d) =>
+      torch
+        .tensor(
+          [
+            [1, 3, 3],
+            [2, 2, 0],
+          ],
+          { device: d },
+        )
+        .argmax(1),
+    want: [1, 0],
+    dtype: 'int32',
+  },
+  {
+    name: 'cumsum along dim 0',
+    run: (d) => range([3, 2], d).cumsum(0),
+    want: [
+      [0, 1],
+      [2, 4],
+      [6, 9],
+    ],
+  },
   { name: 'cumsum of bools counts', run: (d) => range([4], d).gt(0).cumsum(0), want: [0, 1, 2, 3], dtype: 'int32' },
-  { name: 'matmul past one tile with a transposed operand', run: (d) => range([70, 33], d).div(100).matmul(range([65, 33], d).div(100).t()).sum(), want: 18584285.72 },
-  { name: 'batched matmul broadcasts batch dims', run: (d) => range([2, 1, 2, 3], d).matmul(range([3, 3, 1], d)).reshape([-1]), want: [5, 14, 14, 50, 23, 86, 23, 32, 86, 122, 149, 212] },
-  { name: 'cat along dim 1 mixes int into float', run: (d) => torch.cat([range([2, 1], d), torch.ones([2, 2], { device: d, dtype: 'int32' })], 1), want: [[0, 1, 1], [1, 1, 1]] },
+  {
+    name: 'matmul past one tile with a transposed operand',
+    run: (d) =>
+      range([70, 33], d)
+        .div(100)
+        .matmul(range([65, 33], d).div(100).t())
+        .sum(),
+    want: 18584285.72,
+  },
+  {
+    name: 'batched matmul broadcasts batch dims',
+    run: (d) =>
+      range([2, 1, 2, 3], d)
+        .matmul(range([3, 3, 1], d))
+        .reshape([-1]),
+    want: [5, 14, 14, 50, 23, 86, 23, 32, 86, 122, 149, 212],
+  },
+  {
+    name: 'cat along dim 1 mixes int into float',
+    run: (d) => torch.cat([range([2, 1], d), torch.ones([2, 2], { device: d, dtype: 'int32' })], 1),
+    want: [
+      [0, 1, 1],
+      [1, 1, 1],
+    ],
+  },
   { name: 'stack then select', run: (d) => torch.stack([range([2], d), range([2], d).add(5)], 0).select(1, -1), want: [1, 6] },
-  { name: 'repeat tiles', run: (d) => range([2], d).repeat([2, 2]), want: [[0, 1, 0, 1], [0, 1, 0, 1]] },
+  {
+    name: 'repeat tiles',
+    run: (d) => range([2], d).repeat([2, 2]),
+    want: [
+      [0, 1, 0, 1],
+      [0, 1, 0, 1],
+    ],
+  },
   { name: 'where with scalars', run: (d) => torch.where(range([3], d).gt(0), 1, -1), want: [-1, 1, 1] },
   { name: 'log of negative is nan and of zero is -inf', run: (d) => torch.tensor([-1, 0, 1], { device: d }).log(), want: [NaN, -Infinity, 0] },
-  { name: 'pow of negatives with integer exponents', run: (d) => torch.tensor([-2, -2, 0], { device: d }).pow(torch.tensor([3, 2, 0], { device: d })), want: [-8, 4, 1] },
+  {
+    name: 'pow of negatives with integer exponents',
+    run: (d) => torch.tensor([-2, -2, 0], { device: d }).pow(torch.tensor([3, 2, 0], { device: d })),
+    want: [-8, 4, 1],
+  },
   { name: 'gather with negative indices', run: (d) => range([2, 3], d).gather(1, torch.tensor([[-1], [0]], { device: d, dtype: 'int32' })), want: [[2], [3]] },
   { name: 'softmax is stable for huge logits', run: (d) => torch.tensor([1000, 1000], { device: d }).softmax(0), want: [0.5, 0.5] },
   { name: 'sum over an empty dim is zero', run: (d) => torch.zeros([0, 2], { device: d }).sum(0), want: [0, 0] },
@@ -50,22 +140,26 @@ const valueCases: ValueCase[] = [
 
 describe('eager ops on every device', () => {
   for (const c of valueCases) {
-    it(c.name, async () => {
-      for (const d of devices) {
-        const out = c.run(d);
-        expect(out.device, `${c.name} on ${d}`).toBe(d);
-        if (c.dtype) expect(out.dtype, `${c.name} on ${d}`).toBe(c.dtype);
-        const got = await out.tolist();
-        const flatGot = [got].flat(4) as number[];
-        const flatWant = [c.want].flat(4) as number[];
-        expect(flatGot.length, `${c.name} on ${d}`).toBe(flatWant.length);
-        flatWant.forEach((w, i) => {
-          const where = `${c.name} on ${d} [${i}]`;
-          if (typeof w !== 'number' || !Number.isFinite(w)) expect(flatGot[i], where).toEqual(w);
-          else expect(Math.abs(flatGot[i] - w), where).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w));
-        });
-      }
-    }, 60_000);
+    it(
+      c.name,
+      async () => {
+        for (const d of devices) {
+          const out = c.run(d);
+          expect(out.device, `${c.name} on ${d}`).toBe(d);
+          if (c.dtype) expect(out.dtype, `${c.name} on ${d}`).toBe(c.dtype);
+          const got = await out.tolist();
+          const flatGot = [got].flat(4) as number[];
+          const flatWant = [c.want].flat(4) as number[];
+          expect(flatGot.length, `${c.name} on ${d}`).toBe(flatWant.length);
+          flatWant.forEach((w, i) => {
+            const where = `${c.name} on ${d} [${i}]`;
+            if (typeof w !== 'number' || !Number.isFinite(w)) expect(flatGot[i], where).toEqual(w);
+            else expect(Math.abs(flatGot[i] - w), where).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w));
+          });
+        }
+      },
+      60_000,
+    );
   }
 });
 
@@ -128,8 +222,16 @@ describe('moving between devices', () => {
     for (const d of devices) {
       const onCpu = range([2, 3], d).t().to('cpu').mul(2);
       expect(onCpu.device).toBe('cpu');
-      expect(await onCpu.tolist()).toEqual([[0, 6], [2, 8], [4, 10]]);
-      expect(await onCpu.to(d).add(1).tolist()).toEqual([[1, 7], [3, 9], [5, 11]]);
+      expect(await onCpu.tolist()).toEqual([
+        [0, 6],
+        [2, 8],
+        [4, 10],
+      ]);
+      expect(await onCpu.to(d).add(1).tolist()).toEqual([
+        [1, 7],
+        [3, 9],
+        [5, 11],
+      ]);
     }
   });
 });

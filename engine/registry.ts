@@ -35,7 +35,8 @@ export class Registry<T = unknown> {
     if (!factory) {
       const known = this.types();
       const list = known.length ? known.map((t) => `'${t}'`).join(', ') : '(none registered)';
-      if (type === undefined) fail(`${this.name} registry`, `the config has no 'type' (got keys: ${Object.keys(options).join(', ') || 'none'}); known types: ${list}`);
+      if (type === undefined)
+        fail(`${this.name} registry`, `the config has no 'type' (got keys: ${Object.keys(options).join(', ') || 'none'}); known types: ${list}`);
       fail(`${this.name} registry`, `unknown type '${String(type)}'; known types: ${list}`);
     }
     return factory(options);
@@ -51,6 +52,8 @@ export class Registry<T = unknown> {
   }
 
   toString(): string {
-    return `Registry('${this.name}', [${this.types().map((t) => `'${t}'`).join(', ')}])`;
+    return `Registry('${this.name}', [${this.types()
+      .map((t) => `'${t}'`)
+      .join(', ')}])`;
   }
 }

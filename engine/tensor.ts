@@ -103,7 +103,8 @@ export class Tensor {
   }
   to(target: Device | DType): Tensor {
     if (target === 'cpu' || target === 'webgpu') return transfer(this, target);
-    if (!isDType(target)) fail('to', `unknown device or dtype '${String(target)}' (devices: 'cpu', 'webgpu'; dtypes: ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
+    if (!isDType(target))
+      fail('to', `unknown device or dtype '${String(target)}' (devices: 'cpu', 'webgpu'; dtypes: ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
     return ew.cast(this, target);
   }
   cpu(): Tensor {
@@ -133,87 +134,233 @@ export class Tensor {
   }
 
   // ---- elementwise ----
-  add(o: Operand): Tensor { return ew.binary('add', this, o); }
-  sub(o: Operand): Tensor { return ew.binary('sub', this, o); }
-  mul(o: Operand): Tensor { return ew.binary('mul', this, o); }
-  div(o: Operand): Tensor { return ew.binary('div', this, o); }
-  pow(o: Operand): Tensor { return ew.binary('pow', this, o); }
-  maximum(o: Operand): Tensor { return ew.binary('maximum', this, o); }
-  minimum(o: Operand): Tensor { return ew.binary('minimum', this, o); }
-  eq(o: Operand): Tensor { return ew.binary('eq', this, o); }
-  ne(o: Operand): Tensor { return ew.binary('ne', this, o); }
-  lt(o: Operand): Tensor { return ew.binary('lt', this, o); }
-  le(o: Operand): Tensor { return ew.binary('le', this, o); }
-  gt(o: Operand): Tensor { return ew.binary('gt', this, o); }
-  ge(o: Operand): Tensor { return ew.binary('ge', this, o); }
-  logicalAnd(o: Operand): Tensor { return ew.binary('logicalAnd', this, o); }
-  logicalOr(o: Operand): Tensor { return ew.binary('logicalOr', this, o); }
-  logicalNot(): Tensor { return ew.unary('logicalNot', this); }
-  neg(): Tensor { return ew.unary('neg', this); }
-  abs(): Tensor { return ew.unary('abs', this); }
-  exp(): Tensor { return ew.unary('exp', this); }
-  log(): Tensor { return ew.unary('log', this); }
-  sqrt(): Tensor { return ew.unary('sqrt', this); }
-  rsqrt(): Tensor { return ew.unary('rsqrt', this); }
-  sin(): Tensor { return ew.unary('sin', this); }
-  cos(): Tensor { return ew.unary('cos', this); }
-  tanh(): Tensor { return ew.unary('tanh', this); }
-  sigmoid(): Tensor { return ew.unary('sigmoid', this); }
-  relu(): Tensor { return ew.unary('relu', this); }
-  square(): Tensor { return ew.unary('square', this); }
-  reciprocal(): Tensor { return ew.unary('reciprocal', this); }
-  erf(): Tensor { return ew.unary('erf', this); }
-  sign(): Tensor { return ew.unary('sign', this); }
-  floor(): Tensor { return ew.unary('floor', this); }
-  ceil(): Tensor { return ew.unary('ceil', this); }
-  round(): Tensor { return ew.unary('round', this); }
-  expm1(): Tensor { return ew.unary('expm1', this); }
-  log1p(): Tensor { return ew.unary('log1p', this); }
-  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return comp.clamp(this, min, max); }
-  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
+  add(o: Operand): Tensor {
+    return ew.binary('add', this, o);
+  }
+  sub(o: Operand): Tensor {
+    return ew.binary('sub', this, o);
+  }
+  mul(o: Operand): Tensor {
+    return ew.binary('mul', this, o);
+  }
+  div(o: Operand): Tensor {
+    return ew.binary('div', this, o);
+  }
+  pow(o: Operand): Tensor {
+    return ew.binary('pow', this, o);
+  }
+  maximum(o: Operand): Tensor {
+    return ew.binary('maximum', this, o);
+  }
+  minimum(o: Operand): Tensor {
+    return ew.binary('minimum', this, o);
+  }
+  eq(o: Operand): Tensor {
+    return ew.binary('eq', this, o);
+  }
+  ne(o: Operand): Tensor {
+    return ew.binary('ne', this, o);
+  }
+  lt(o: Operand): Tensor {
+    return ew.binary('lt', this, o);
+  }
+  le(o: Operand): Tensor {
+    return ew.binary('le', this, o);
+  }
+  gt(o: Operand): Tensor {
+    return ew.binary('gt', this, o);
+  }
+  ge(o: Operand): Tensor {
+    return ew.binary('ge', this, o);
+  }
+  logicalAnd(o: Operand): Tensor {
+    return ew.binary('logicalAnd', this, o);
+  }
+  logicalOr(o: Operand): Tensor {
+    return ew.binary('logicalOr', this, o);
+  }
+  logicalNot(): Tensor {
+    return ew.unary('logicalNot', this);
+  }
+  neg(): Tensor {
+    return ew.unary('neg', this);
+  }
+  abs(): Tensor {
+    return ew.unary('abs', this);
+  }
+  exp(): Tensor {
+    return ew.unary('exp', this);
+  }
+  log(): Tensor {
+    return ew.unary('log', this);
+  }
+  sqrt(): Tensor {
+    return ew.unary('sqrt', this);
+  }
+  rsqrt(): Tensor {
+    return ew.unary('rsqrt', this);
+  }
+  sin(): Tensor {
+    return ew.unary('sin', this);
+  }
+  cos(): Tensor {
+    return ew.unary('cos', this);
+  }
+  tanh(): Tensor {
+    return ew.unary('tanh', this);
+  }
+  sigmoid(): Tensor {
+    return ew.unary('sigmoid', this);
+  }
+  relu(): Tensor {
+    return ew.unary('relu', this);
+  }
+  square(): Tensor {
+    return ew.unary('square', this);
+  }
+  reciprocal(): Tensor {
+    return ew.unary('reciprocal', this);
+  }
+  erf(): Tensor {
+    return ew.unary('erf', this);
+  }
+  sign(): Tensor {
+    return ew.unary('sign', this);
+  }
+  floor(): Tensor {
+    return ew.unary('floor', this);
+  }
+  ceil(): Tensor {
+    return ew.unary('ceil', this);
+  }
+  round(): Tensor {
+    return ew.unary('round', this);
+  }
+  expm1(): Tensor {
+    return ew.unary('expm1', this);
+  }
+  log1p(): Tensor {
+    return ew.unary('log1p', this);
+  }
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+    return comp.clamp(this, min, max);
+  }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return idx.maskedFill(this, mask, value);
+  }
 
   // ---- reductions ----
-  sum(dim?: Dims, keepdim = false): Tensor { return red.reduce('sum', this, dim, keepdim); }
-  prod(dim?: Dims, keepdim = false): Tensor { return red.reduce('prod', this, dim, keepdim); }
-  mean(dim?: Dims, keepdim = false): Tensor { return comp.mean(this, dim, keepdim); }
-  var(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor { return comp.variance(this, dim, keepdim, opts); }
-  std(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor { return comp.std(this, dim, keepdim, opts); }
+  sum(dim?: Dims, keepdim = false): Tensor {
+    return red.reduce('sum', this, dim, keepdim);
+  }
+  prod(dim?: Dims, keepdim = false): Tensor {
+    return red.reduce('prod', this, dim, keepdim);
+  }
+  mean(dim?: Dims, keepdim = false): Tensor {
+    return comp.mean(this, dim, keepdim);
+  }
+  var(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor {
+    return comp.variance(this, dim, keepdim, opts);
+  }
+  std(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor {
+    return comp.std(this, dim, keepdim, opts);
+  }
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } { return comp.maxOrMin('max', this, dim, keepdim); }
+  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return comp.maxOrMin('max', this, dim, keepdim);
+  }
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } { return comp.maxOrMin('min', this, dim, keepdim); }
-  argmax(dim?: number, keepdim = false): Tensor { return red.argReduce('argmax', this, dim, keepdim).indices; }
-  argmin(dim?: number, keepdim = false): Tensor { return red.argReduce('argmin', this, dim, keepdim).indices; }
-  logsumexp(dim: Dims, keepdim = false): Tensor { return comp.logsumexp(this, dim, keepdim); }
-  softmax(dim: number): Tensor { return comp.softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return comp.logSoftmax(this, dim); }
-  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
-  matmul(o: Tensor): Tensor { return matmul(this, o); }
+  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return comp.maxOrMin('min', this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return red.argReduce('argmax', this, dim, keepdim).indices;
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return red.argReduce('argmin', this, dim, keepdim).indices;
+  }
+  logsumexp(dim: Dims, keepdim = false): Tensor {
+    return comp.logsumexp(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return comp.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return comp.logSoftmax(this, dim);
+  }
+  cumsum(dim: number): Tensor {
+    return red.cumsum(this, dim);
+  }
+  matmul(o: Tensor): Tensor {
+    return matmul(this, o);
+  }
 
   // ---- shapes and views ----
-  reshape(...shape: (number | readonly number[])[]): Tensor { return views.reshape(this, parseShapeArgs(shape)); }
-  view(...shape: (number | readonly number[])[]): Tensor { return views.view(this, parseShapeArgs(shape)); }
-  permute(...dims: (number | readonly number[])[]): Tensor { return views.permute(this, parseShapeArgs(dims)); }
-  transpose(dim0: number, dim1: number): Tensor { return views.transpose(this, dim0, dim1); }
-  get T(): Tensor { return views.permute(this, [...Array(this.ndim).keys()].reverse()); }
-  t(): Tensor { return this.ndim < 2 ? this : views.transpose(this, 0, 1); }
-  unsqueeze(dim: number): Tensor { return views.unsqueeze(this, dim); }
-  squeeze(dim?: number | readonly number[]): Tensor { return views.squeeze(this, dim); }
-  flatten(startDim = 0, endDim = -1): Tensor { return views.flatten(this, startDim, endDim); }
-  expand(...sizes: (number | readonly number[])[]): Tensor { return views.expand(this, parseShapeArgs(sizes)); }
-  expandAs(o: Tensor): Tensor { return views.expand(this, o.shape); }
-  narrow(dim: number, start: number, length: number): Tensor { return views.narrow(this, dim, start, length); }
-  select(dim: number, index: number): Tensor { return views.select(this, dim, index); }
-  index(spec: string): Tensor { return indexByString(this, spec); }
-  chunk(chunks: number, dim = 0): Tensor[] { return views.chunk(this, chunks, dim); }
-  split(size: number | readonly number[], dim = 0): Tensor[] { return views.split(this, size, dim); }
-  contiguous(): Tensor { return views.contiguous(this); }
-  flip(dims: number | readonly number[]): Tensor { return views.flip(this, dims); }
-  repeat(...sizes: (number | readonly number[])[]): Tensor { return views.repeat(this, parseShapeArgs(sizes)); }
-  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
-  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return views.reshape(this, parseShapeArgs(shape));
+  }
+  view(...shape: (number | readonly number[])[]): Tensor {
+    return views.view(this, parseShapeArgs(shape));
+  }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return views.permute(this, parseShapeArgs(dims));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+  get T(): Tensor {
+    return views.permute(this, [...Array(this.ndim).keys()].reverse());
+  }
+  t(): Tensor {
+    return this.ndim < 2 ? this : views.transpose(this, 0, 1);
+  }
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return views.squeeze(this, dim);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+  expand(...sizes: (number | readonly number[])[]): Tensor {
+    return views.expand(this, parseShapeArgs(sizes));
+  }
+  expandAs(o: Tensor): Tensor {
+    return views.expand(this, o.shape);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return views.narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Tensor {
+    return views.select(this, dim, index);
+  }
+  index(spec: string): Tensor {
+    return indexByString(this, spec);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return views.chunk(this, chunks, dim);
+  }
+  split(size: number | readonly number[], dim = 0): Tensor[] {
+    return views.split(this, size, dim);
+  }
+  contiguous(): Tensor {
+    return views.contiguous(this);
+  }
+  flip(dims: number | readonly number[]): Tensor {
+    return views.flip(this, dims);
+  }
+  repeat(...sizes: (number | readonly number[])[]): Tensor {
+    return views.repeat(this, parseShapeArgs(sizes));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return idx.gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return idx.indexSelect(this, dim, index);
+  }
 
   toString(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${this.requiresGrad ? ', requiresGrad=true' : ''})`;

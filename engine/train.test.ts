@@ -20,7 +20,7 @@ function split(device: Device) {
   const n = images.shape[0];
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1 * (i + 1));
+    const j = Math.floor((Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1) * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
   const cut = Math.floor(n * 0.8);
@@ -28,8 +28,10 @@ function split(device: Device) {
   const train = idx(order.slice(0, cut));
   const test = idx(order.slice(cut));
   return {
-    xTrain: images.indexSelect(0, train), yTrain: labels.indexSelect(0, train),
-    xTest: images.indexSelect(0, test), yTest: labels.indexSelect(0, test),
+    xTrain: images.indexSelect(0, train),
+    yTrain: labels.indexSelect(0, train),
+    xTest: images.indexSelect(0, test),
+    yTest: labels.indexSelect(0, test),
   };
 }
 

@@ -56,7 +56,10 @@ function emitDeclarations() {
 
 /** `engine/core/dtype` for the declaration of engine/core/dtype.ts. */
 function moduleName(outDir, file) {
-  return `wick/engine/${relative(outDir, file).split('\\').join('/').replace(/\.d\.ts$/, '')}`;
+  return `wick/engine/${relative(outDir, file)
+    .split('\\')
+    .join('/')
+    .replace(/\.d\.ts$/, '')}`;
 }
 
 /** Points a relative specifier inside `from` (a module name) at the module it means. */
@@ -69,19 +72,30 @@ function resolveSpecifier(from, specifier, known) {
 
 function toAmbientModule(name, text, known) {
   const body = text
-    .replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"]*)?)\2/g, (_m, lead, quote, spec) => `${lead}${quote}${resolveSpecifier(name, spec, known)}${quote}`)
+    .replace(
+      /(from\s+|import\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"]*)?)\2/g,
+      (_m, lead, quote, spec) => `${lead}${quote}${resolveSpecifier(name, spec, known)}${quote}`,
+    )
     // Inside `declare module` everything is ambient already.
     .replace(/^(export\s+)?declare\s+/gm, '$1')
     .replace(/^\/\/# sourceMappingURL=.*$/gm, '')
     .trim();
-  const indented = body.split('\n').map((line) => (line ? `  ${line}` : line)).join('\n');
+  const indented = body
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
   return `declare module '${name}' {\n${indented}\n}\n`;
 }
 
 /** Empty interfaces for the WebGPU types the engine's internals name: they merge with a lib that has them. */
 function webgpuStubs(modules) {
   const names = new Set(modules.flatMap((m) => m.text.match(/\bGPU[A-Za-z]*\b/g) ?? []));
-  return [...names].sort().map((name) => `interface ${name} {}\n`).join('') + '\n';
+  return (
+    [...names]
+      .sort()
+      .map((name) => `interface ${name} {}\n`)
+      .join('') + '\n'
+  );
 }
 
 export function generateEngineTypes() {

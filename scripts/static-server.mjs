@@ -75,7 +75,10 @@ const server = createServer(async (request, response) => {
     'Cache-Control': 'no-cache',
   });
   if (request.method === 'HEAD') response.end();
-  else createReadStream(file.path).on('error', () => response.destroy()).pipe(response);
+  else
+    createReadStream(file.path)
+      .on('error', () => response.destroy())
+      .pipe(response);
 });
 
 server.listen(port, host, () => console.log(`Serving ${root} at http://${host}:${port}/`));

@@ -28,11 +28,18 @@ describe('a cell’s built-ins', () => {
     for (const name of CELL_BUILTIN_NAMES) {
       const kind = CELL_BUILTINS[name];
       if (kind === 'console') continue; // the DOM lib's
-      const declared = kind === 'cell helper' ? `function ${name}(` : kind === 'engine namespace' ? `export import ${name} = engine.${name};` : `const ${name}: typeof engine.${name};`;
+      const declared =
+        kind === 'cell helper'
+          ? `function ${name}(`
+          : kind === 'engine namespace'
+            ? `export import ${name} = engine.${name};`
+            : `const ${name}: typeof engine.${name};`;
       expect(text, name).toContain(declared);
       if (kind.startsWith('engine')) expect(ENGINE_EXPORTS, name).toContain(name);
     }
-    expect(() => cellScopeDeclarations(new Set([...ENGINE_EXPORTS].filter((n) => n !== 'loadDigits')))).toThrow(/lists loadDigits as an engine export, but engine\/index\.ts does not export it/);
+    expect(() => cellScopeDeclarations(new Set([...ENGINE_EXPORTS].filter((n) => n !== 'loadDigits')))).toThrow(
+      /lists loadDigits as an engine export, but engine\/index\.ts does not export it/,
+    );
   });
 });
 
@@ -55,10 +62,20 @@ export async function rows(source: AsyncIterable<string>): Promise<void> {
   for await (const row of progress(source, { total: 10 })) row.toUpperCase();
 }
 `;
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'], types: ['@webgpu/types'] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+    types: ['@webgpu/types'],
+  };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) => (name === file ? ts.createSourceFile(name, text, version) : getSourceFile.call(host, name, version, ...rest));
+  host.getSourceFile = (name, version, ...rest) =>
+    name === file ? ts.createSourceFile(name, text, version) : getSourceFile.call(host, name, version, ...rest);
   host.fileExists = (name) => name === file || fileExists.call(host, name);
   host.readFile = (name) => (name === file ? text : readFile.call(host, name));
   const program = ts.createProgram([file], options, host);
@@ -71,7 +88,10 @@ describe('the editor’s declarations of the cell helpers', () => {
   }, 60_000);
 
   it('would fail this test if they drifted (progress without its options and async form)', () => {
-    const drifted = CELL_HELPER_DECLARATIONS.split('\n').filter((line) => !line.includes('function progress')).join('\n') + '\n    function progress(n: number): Iterable<number>;\n    function progress<T>(items: Iterable<T>): Iterable<T>;';
+    const drifted =
+      CELL_HELPER_DECLARATIONS.split('\n')
+        .filter((line) => !line.includes('function progress'))
+        .join('\n') + '\n    function progress(n: number): Iterable<number>;\n    function progress<T>(items: Iterable<T>): Iterable<T>;';
     const errors = typeErrors(drifted);
     expect(errors).toContain("Type 'true' is not assignable to type 'false'."); // progressAlike
     expect(errors).toContain('Expected 1 arguments, but got 2.'); // the options

@@ -50,7 +50,11 @@ const valueCases: ValueCase[] = [
   { name: 'templates and regular expressions', cells: ['const who = "w"\nconst re = /}{/g;\n`hi ${who} ${"}{".replace(re, "ok")}`'], value: 'hi w ok' },
   { name: 'types are stripped', cells: ['interface Pt { x: number }\nconst p: Pt = { x: 1 }\np.x as number'], value: 1 },
   { name: 'enums work across cells', cells: ['enum Color { Red, Green }', 'Color.Green'], value: 1 },
-  { name: 'declarations inside blocks stay local', cells: ['{ const inner = 1 }\nfunction f() { const local = 2; return local }', 'typeof inner + typeof local'], value: 'undefinedundefined' },
+  {
+    name: 'declarations inside blocks stay local',
+    cells: ['{ const inner = 1 }\nfunction f() { const local = 2; return local }', 'typeof inner + typeof local'],
+    value: 'undefinedundefined',
+  },
   { name: 'builtins are in scope', cells: ['typeof torch'], value: 'object' },
   { name: 'a cell may shadow a builtin', cells: ['const torch = 1', 'torch + 1'], value: 2 },
 ];
@@ -69,10 +73,28 @@ const errorCases: ErrorCase[] = [
   { name: 'error inside a function', cells: ['function fail() {\n  throw new RangeError("inner")\n}\nfail()'], line: 2, column: 9, message: /inner/ },
   { name: 'syntax error', cells: ['const ok = 1\nconst = 2'], line: 2, column: 7, message: /Unexpected/ },
   { name: 'undeclared assignment in strict mode', cells: ['undeclaredName = 1'], line: 1, column: 16, message: /undeclaredName/ },
-  { name: 'error after type annotations on its line', cells: ['const s: string = "a"; const t: { u: number } = (null as any).u'], line: 1, column: 63, message: /null/ },
-  { name: 'error in a loop body after a guard', cells: ['for (let i = 0; i < 2; i++) { if (i) (undefined as any).x }'], line: 1, column: 57, message: /undefined/ },
+  {
+    name: 'error after type annotations on its line',
+    cells: ['const s: string = "a"; const t: { u: number } = (null as any).u'],
+    line: 1,
+    column: 63,
+    message: /null/,
+  },
+  {
+    name: 'error in a loop body after a guard',
+    cells: ['for (let i = 0; i < 2; i++) { if (i) (undefined as any).x }'],
+    line: 1,
+    column: 57,
+    message: /undefined/,
+  },
   { name: 'error in a class field initializer', cells: ['class Q { f: number = (null as any).g }\nnew Q()'], line: 1, column: 37, message: /null/ },
-  { name: 'error in a generic function', cells: ['function id<T extends object>(x: T): T { return (x as any).a.b }\nid<{}>({})'], line: 1, column: 62, message: /undefined/ },
+  {
+    name: 'error in a generic function',
+    cells: ['function id<T extends object>(x: T): T { return (x as any).a.b }\nid<{}>({})'],
+    line: 1,
+    column: 62,
+    message: /undefined/,
+  },
 ];
 
 describe('compileCell', () => {
@@ -118,8 +140,14 @@ describe('loop guards', () => {
     ['do-while', 'do {} while (true)'],
     ['for(;;)', 'for (;;) {}'],
     ['for with a condition', 'for (let i = 0; i >= 0; i = 1) {}'],
-    ['for-of over an endless iterator', 'const forever = { [Symbol.iterator]: () => ({ next: () => ({ value: 1, done: false }) }) }\nfor (const x of forever) {}'],
-    ['for await over an endless iterator', 'const ticks = { [Symbol.asyncIterator]: () => ({ next: async () => ({ value: 1, done: false }) }) }\nfor await (const t of ticks) {}'],
+    [
+      'for-of over an endless iterator',
+      'const forever = { [Symbol.iterator]: () => ({ next: () => ({ value: 1, done: false }) }) }\nfor (const x of forever) {}',
+    ],
+    [
+      'for await over an endless iterator',
+      'const ticks = { [Symbol.asyncIterator]: () => ({ next: async () => ({ value: 1, done: false }) }) }\nfor await (const t of ticks) {}',
+    ],
     ['labeled nested loops', 'outer: for (;;) { inner: while (true) { continue outer } }'],
     ['a loop in a function', 'function spin() { while (true) {} }\nspin()'],
     ['a loop in an arrow function', 'const spin = () => { for (;;) {} }\nspin()'],

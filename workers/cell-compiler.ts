@@ -63,8 +63,7 @@ export function compileCell(source: string, sourceUrl: string): CompiledCell {
   // The guard is bound inside the `with` block, so loops find it without a lookup on the scope
   // object (a name found only beyond `with` is looked up at run time: some 30 times slower).
   const prefix =
-    `(async function (${SCOPE}, ${GUARD}$) { with (${SCOPE}) { return (async () => { "use strict"; ` +
-    `const ${GUARD} = ${GUARD}$; ${hoisted.join(' ')}`;
+    `(async function (${SCOPE}, ${GUARD}$) { with (${SCOPE}) { return (async () => { "use strict"; ` + `const ${GUARD} = ${GUARD}$; ${hoisted.join(' ')}`;
   const suffix = `\n})(); } })\n//# sourceURL=${sourceUrl}`;
   edits.unshift({ at: 0, remove: 0, insert: prefix, wrapper: true });
   edits.push({ at: js.length, remove: 0, insert: suffix, wrapper: true });
@@ -127,9 +126,7 @@ function rewrite(statement: TopLevelStatement, isLast: boolean, js: string, map:
       // `const a = 1, { b } = o` becomes `;(a = 1, { b } = o);`
       return [
         { at: start, remove: statement.firstTokenEnd - start, insert: ';(' },
-        ...statement.declarators
-          .filter((d) => !d.hasInitializer)
-          .map((d) => ({ at: d.end, remove: 0, insert: ' = undefined' })),
+        ...statement.declarators.filter((d) => !d.hasInitializer).map((d) => ({ at: d.end, remove: 0, insert: ' = undefined' })),
         { at: end, remove: 0, insert: ');' },
       ];
     case 'class':

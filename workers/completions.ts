@@ -19,7 +19,10 @@ export function complete(scope: CellScope, source: string, offset: number): Comp
   const match = /((?:[A-Za-z_$][\w$]*\s*\??\.\s*)*)([A-Za-z_$][\w$]*)?$/.exec(before);
   const prefix = match?.[2] ?? '';
   const from = offset - prefix.length;
-  const path = (match?.[1] ?? '').split('.').map((s) => s.replace(/\?$/, '').trim()).filter(Boolean);
+  const path = (match?.[1] ?? '')
+    .split('.')
+    .map((s) => s.replace(/\?$/, '').trim())
+    .filter(Boolean);
   if (path.length === 0) {
     if (/\.\s*$/.test(before.slice(0, from))) return { from, items: [] }; // after `foo().`: not a name path
     return { from, items: filter(namesOf(scope, true), prefix) };
@@ -72,6 +75,7 @@ function describe(label: string, descriptor: PropertyDescriptor, isScope: boolea
   if (isNamespace) return { label, kind: 'module', detail: 'namespace' };
   // A callable that is not a Function (an nn.Module instance) describes itself by its class.
   const isObject = (typeof value === 'object' && value !== null) || typeof value === 'function';
-  const type = value === null ? 'null' : Array.isArray(value) ? `array (${value.length})` : isObject ? ((value as object).constructor?.name ?? 'object') : typeof value;
+  const type =
+    value === null ? 'null' : Array.isArray(value) ? `array (${value.length})` : isObject ? ((value as object).constructor?.name ?? 'object') : typeof value;
   return { label, kind: isScope ? 'variable' : 'property', detail: type };
 }

@@ -52,7 +52,11 @@ export function errorReport(error: unknown, current: CompiledCell | null, known:
 }
 
 /** Where in the cells a stack was taken: "line 4" in the running cell, "In [3], line 4" in another. */
-export function cellLocation(stack: string, current: CompiledCell | null, known: (url: string) => KnownCell | undefined): { location: string; index: number } | null {
+export function cellLocation(
+  stack: string,
+  current: CompiledCell | null,
+  known: (url: string) => KnownCell | undefined,
+): { location: string; index: number } | null {
   for (const frame of cellFrames(stack, (url) => known(url) !== undefined)) {
     const cell = known(frame.sourceUrl)!;
     const at = cell.compiled.cellPosition(frame);

@@ -9,9 +9,7 @@ export function inspect(value: unknown, depth = 0): string {
     case 'bigint':
       return `${value}n`;
     case 'function':
-      return /^class\b/.test(Function.prototype.toString.call(value))
-        ? `[class ${value.name}]`
-        : `[Function ${value.name || '(anonymous)'}]`;
+      return /^class\b/.test(Function.prototype.toString.call(value)) ? `[class ${value.name}]` : `[Function ${value.name || '(anonymous)'}]`;
     case 'object':
       return value === null ? 'null' : inspectObject(value, depth);
     default:

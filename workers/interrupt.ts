@@ -61,4 +61,3 @@ export class InterruptSignal {
    */
   readonly guard = (): true => (++this.calls & (GUARD_STRIDE - 1)) !== 0 || this.check();
 }
-

@@ -86,9 +86,21 @@ const cases: Case[] = [
   { name: 'function, called before its declaration', cells: ['const r = sq(3)\nfunction sq(n: number) { return n * n }', 'r + sq(2)'], shows: ['result: 13'] },
   { name: 'async function', cells: ['async function later(): Promise<number> { return 5 }', 'await later()'], shows: ['result: 5'] },
   { name: 'generator function', cells: ['function* count() { yield 1; yield 2 }', '[...count()]'], shows: ['result: [1, 2]'] },
-  { name: 'class', cells: ['class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y) } }', 'new Point(3, 4).norm()'], shows: ['result: 5'] },
-  { name: 'object destructuring with renames, defaults and rest', cells: ['const { p, q: renamed, z = 9, ...others } = { p: 1, q: 2, s: 3 }', '[p, renamed, z, others.s]'], shows: ['result: [1, 2, 9, 3]'] },
-  { name: 'array destructuring with holes and rest', cells: ['let [first, , third = 30, ...tail] = [1, 2, undefined, 4, 5]', '[first, third, tail]'], shows: ['result: [1, 30, [4, 5]]'] },
+  {
+    name: 'class',
+    cells: ['class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y) } }', 'new Point(3, 4).norm()'],
+    shows: ['result: 5'],
+  },
+  {
+    name: 'object destructuring with renames, defaults and rest',
+    cells: ['const { p, q: renamed, z = 9, ...others } = { p: 1, q: 2, s: 3 }', '[p, renamed, z, others.s]'],
+    shows: ['result: [1, 2, 9, 3]'],
+  },
+  {
+    name: 'array destructuring with holes and rest',
+    cells: ['let [first, , third = 30, ...tail] = [1, 2, undefined, 4, 5]', '[first, third, tail]'],
+    shows: ['result: [1, 30, [4, 5]]'],
+  },
   { name: 'nested destructuring', cells: ['const { inner: { deep: [d0] } } = { inner: { deep: [7] } }', 'd0'], shows: ['result: 7'] },
   { name: 'several declarators, some without initializer', cells: ['let m1 = 1, m2, m3 = m1 + 1', '[m1, m2, m3]'], shows: ['result: [1, undefined, 2]'] },
   { name: 'enum and typed declarations', cells: ['enum Mode { Train, Eval }\nconst mode: Mode = Mode.Eval', 'Mode[mode]'], shows: ['result: "Eval"'] },
@@ -96,13 +108,21 @@ const cases: Case[] = [
   // Re-runs redeclare without error.
   { name: 're-running const', cells: ['const again = 1', 'const again = 2', 'again'], shows: ['result: 2'] },
   { name: 're-running a class', cells: ['class K { v = 1 }', 'class K { v = 2 }', 'new K().v'], shows: ['result: 2'] },
-  { name: 're-running a function updates earlier callers', cells: ['function f() { return 1 }', 'const g = () => f()', 'function f() { return 2 }', 'g()'], shows: ['result: 2'] },
+  {
+    name: 're-running a function updates earlier callers',
+    cells: ['function f() { return 1 }', 'const g = () => f()', 'function f() { return 2 }', 'g()'],
+    shows: ['result: 2'],
+  },
   { name: 'let after var of the same name', cells: ['var same = 1', 'let same = 2', 'same'], shows: ['result: 2'] },
 
   // Top-level await.
   { name: 'await in a declaration', cells: ['const t = await Promise.resolve(4)', 't * 2'], shows: ['result: 8'] },
   { name: 'await a timer', cells: ['await new Promise((r) => setTimeout(r, 5))\n"slept"'], shows: ['result: "slept"'] },
-  { name: 'for await at the top level', cells: ['async function* ticks() { yield 1; yield 2 }\nlet sum = 0\nfor await (const t of ticks()) sum += t\nsum'], shows: ['result: 3'] },
+  {
+    name: 'for await at the top level',
+    cells: ['async function* ticks() { yield 1; yield 2 }\nlet sum = 0\nfor await (const t of ticks()) sum += t\nsum'],
+    shows: ['result: 3'],
+  },
 
   // The last expression statement's value.
   { name: 'no output when the value is undefined', cells: ['const nothing = 1'], shows: [] },
@@ -110,31 +130,81 @@ const cases: Case[] = [
   { name: 'the last expression, not an earlier one', cells: ['"first";\n"last"'], shows: ['result: "last"'] },
   { name: 'an array value stays text', cells: ['[1, 2, 3]'], shows: ['result: [1, 2, 3]'] },
   { name: 'a tensor value', cells: ['torch.tensor([[1, 2], [3, 4]]).sum(0)'], shows: ['tensor [2] float32 cpu: tensor([4., 6.])'] },
-  { name: 'a module value shows its tree', cells: ['new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2))'], shows: ['module Sequential (23 parameters, 3 children)'] },
+  {
+    name: 'a module value shows its tree',
+    cells: ['new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2))'],
+    shows: ['module Sequential (23 parameters, 3 children)'],
+  },
 
   // display(...)
-  { name: 'display shows each value in order', cells: ['display(1, "two")\ndisplay({ three: 3 })'], shows: ['result: 1', 'result: "two"', 'result: { three: 3 }'] },
+  {
+    name: 'display shows each value in order',
+    cells: ['display(1, "two")\ndisplay({ three: 3 })'],
+    shows: ['result: 1', 'result: "two"', 'result: { three: 3 }'],
+  },
   { name: 'display of numbers plots them', cells: ['display([1, 4, 9])'], shows: ['plot value[3]'] },
   { name: 'display of a tensor', cells: ['display(torch.ones([2]))'], shows: ['tensor [2] float32 cpu: tensor([1., 1.])'] },
-  { name: 'display of a user module', cells: ['class Net extends nn.Module { fc = new nn.Linear(2, 1); forward(x: Tensor) { return this.fc(x) } }\ndisplay(new Net())'], shows: ['module Net (3 parameters, 1 children)'] },
+  {
+    name: 'display of a user module',
+    cells: ['class Net extends nn.Module { fc = new nn.Linear(2, 1); forward(x: Tensor) { return this.fc(x) } }\ndisplay(new Net())'],
+    shows: ['module Net (3 parameters, 1 children)'],
+  },
 
   // Console output, in order with everything else.
-  { name: 'console streams in call order', cells: ['console.log("a")\ndisplay(2)\nconsole.warn("b")\nconsole.log("c")\n"d"'], shows: ['stdout: a', 'result: 2', 'stderr: b', 'stdout: c', 'result: "d"'] },
-  { name: 'a tensor logged before text stays before it', cells: ['console.log("x =", torch.tensor([1, 2]))\nconsole.log("after")'], shows: ['stdout: x = tensor([1., 2.])\nafter'] },
+  {
+    name: 'console streams in call order',
+    cells: ['console.log("a")\ndisplay(2)\nconsole.warn("b")\nconsole.log("c")\n"d"'],
+    shows: ['stdout: a', 'result: 2', 'stderr: b', 'stdout: c', 'result: "d"'],
+  },
+  {
+    name: 'a tensor logged before text stays before it',
+    cells: ['console.log("x =", torch.tensor([1, 2]))\nconsole.log("after")'],
+    shows: ['stdout: x = tensor([1., 2.])\nafter'],
+  },
   { name: 'console format specifiers', cells: ['console.log("%s has %d items (%i%%)", "list", 3.7, 50)'], shows: ['stdout: list has 3 items (50%)'] },
   { name: 'console.error is stderr', cells: ['console.error("bad", { code: 1 })'], shows: ['stderr: bad { code: 1 }'] },
 
   // progress(...)
   { name: 'progress over a count', cells: ['let total = 0\nfor (const i of progress(5)) total += i\ntotal'], shows: ['progress 5/5 done', 'result: 10'] },
-  { name: 'progress over an array with a label, cut short', cells: ['for (const x of progress(["a", "b", "c"], { label: "letters" })) { if (x === "b") break }'], shows: ['progress letters 1/3 stopped'] },
+  {
+    name: 'progress over an array with a label, cut short',
+    cells: ['for (const x of progress(["a", "b", "c"], { label: "letters" })) { if (x === "b") break }'],
+    shows: ['progress letters 1/3 stopped'],
+  },
 
   // Errors: message, and the line and column in the cell as written.
-  { name: 'a runtime error', cells: ['const ok = 1\nconst nope: any = null\nnope.field'], shows: ['TypeError at 3:6: Cannot read properties of null (reading \'field\')'] },
-  { name: 'an error after types on the same line', cells: ['const n: Array<number> = [1]; const bad: number = (n as any).missing.x'], shows: ['TypeError at 1:70: Cannot read properties of undefined (reading \'x\')'] },
-  { name: 'an error thrown inside a loop', cells: ['for (let i: number = 0; i < 3; i++) {\n  if (i === 2) throw new RangeError(`at ${i}`)\n}'], shows: ['RangeError at 2:22: at 2'] },
+  {
+    name: 'a runtime error',
+    cells: ['const ok = 1\nconst nope: any = null\nnope.field'],
+    shows: ["TypeError at 3:6: Cannot read properties of null (reading 'field')"],
+  },
+  {
+    name: 'an error after types on the same line',
+    cells: ['const n: Array<number> = [1]; const bad: number = (n as any).missing.x'],
+    shows: ["TypeError at 1:70: Cannot read properties of undefined (reading 'x')"],
+  },
+  {
+    name: 'an error thrown inside a loop',
+    cells: ['for (let i: number = 0; i < 3; i++) {\n  if (i === 2) throw new RangeError(`at ${i}`)\n}'],
+    shows: ['RangeError at 2:22: at 2'],
+  },
   { name: 'an engine error points at the call', cells: ['const u = torch.ones([2])\nconst w = u.add(torch.ones([3]))'], shows: [/^WickError at 2:13: add: /] },
-  { name: 'explain names the cell line of a graph break', cells: ['async function scaled(x: Tensor) {\n  const y = x.mul(2)\n  const s = await y.sum().item()\n  return y.div(s)\n}', '(await torch.explain(scaled, torch.ones([3]))).breakReasons.map((b) => b.location)'], shows: ['result: ["In [1], line 3"]'] },
-  { name: 'a profile names the cell line of each kernel', cells: ['const x = torch.ones([3])\nconst p = await torch.profile(() => {\n  x.exp()\n}, { withStack: true })', 'p.kernels.map((k) => `${k.op} ${k.line}`)'], shows: ['result: ["Tensor.exp In [1], line 3"]'] },
+  {
+    name: 'explain names the cell line of a graph break',
+    cells: [
+      'async function scaled(x: Tensor) {\n  const y = x.mul(2)\n  const s = await y.sum().item()\n  return y.div(s)\n}',
+      '(await torch.explain(scaled, torch.ones([3]))).breakReasons.map((b) => b.location)',
+    ],
+    shows: ['result: ["In [1], line 3"]'],
+  },
+  {
+    name: 'a profile names the cell line of each kernel',
+    cells: [
+      'const x = torch.ones([3])\nconst p = await torch.profile(() => {\n  x.exp()\n}, { withStack: true })',
+      'p.kernels.map((k) => `${k.op} ${k.line}`)',
+    ],
+    shows: ['result: ["Tensor.exp In [1], line 3"]'],
+  },
   { name: 'a syntax error', cells: ['const fine = 1\nconst = 2'], shows: [/^SyntaxError at 2:7: /] },
   { name: 'an import', cells: ['const before = 1\nimport x from "y"'], shows: [/^SyntaxError at 2:1: import and export are not available/] },
   { name: 'a thrown non-error', cells: ['throw { code: 7 }'], shows: ['Error at null:null: Uncaught { code: 7 }'] },
@@ -195,7 +265,7 @@ describe('runs', () => {
     expect(lines).toEqual([`stdout: ${Array.from({ length: 3000 }, (_, i) => i).join('\n')}`]);
   });
 
-  it('cuts a cell\'s console output past MAX_LINES lines and says so', async () => {
+  it("cuts a cell's console output past MAX_LINES lines and says so", async () => {
     const { run } = testKernel();
     const { shown: lines } = await run(`for (let i = 0; i < ${MAX_LINES + 1000}; i++) console.log(i)`);
     const text = lines[0].split('\n');
@@ -214,7 +284,11 @@ describe('runs', () => {
       };
       process.on('uncaughtException', onError);
     });
-    expect(messages.at(-1)).toMatchObject({ type: 'output', cellId: 'c1', output: { type: 'error', message: 'late', stack: ['at In [1], line 1, column 26'] } });
+    expect(messages.at(-1)).toMatchObject({
+      type: 'output',
+      cellId: 'c1',
+      output: { type: 'error', message: 'late', stack: ['at In [1], line 1, column 26'] },
+    });
   });
 
   it('completes names from the live scope and members along a path', async () => {

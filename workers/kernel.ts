@@ -24,8 +24,16 @@ function deviceLostReport(loss: { reason: string; message: string; recovered: bo
     else if (value instanceof nn.Module && value.parameters().some((p) => torch._isLost(p))) lost.push(`${name} (its parameters)`);
   }
   const now = loss.recovered ? 'A new GPU device is in use.' : 'No GPU device could be opened again: new tensors go to the CPU.';
-  const gone = lost.length ? `These were on the old device and are gone: ${lost.join(', ')}. Run the cells that made them again.` : 'No tensor in the notebook was on it.';
-  return { type: 'error', name: 'GPU device lost', message: `The GPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''}). ${now} ${gone}`, line: null, column: null };
+  const gone = lost.length
+    ? `These were on the old device and are gone: ${lost.join(', ')}. Run the cells that made them again.`
+    : 'No tensor in the notebook was on it.';
+  return {
+    type: 'error',
+    name: 'GPU device lost',
+    message: `The GPU device was lost (${loss.reason}${loss.message ? `: ${loss.message}` : ''}). ${now} ${gone}`,
+    line: null,
+    column: null,
+  };
 }
 
 /** Compiled cells kept for mapping stack frames in functions they defined. */
@@ -139,7 +147,10 @@ export class Kernel {
   /** The values of the names cell-builtins.ts lists, no more and no fewer; the helpers as typed there. */
   private builtins(): Record<CellBuiltin, unknown> & CellHelpers {
     const emit = (make: () => OutputBundle | Promise<OutputBundle>) => void this.outputs.emit(make);
-    const log = (stream: 'stdout' | 'stderr') => (...args: unknown[]) => emit(() => logBundle(args, stream));
+    const log =
+      (stream: 'stdout' | 'stderr') =>
+      (...args: unknown[]) =>
+        emit(() => logBundle(args, stream));
     const cellConsole = Object.assign(Object.create(console) as Console, {
       log: log('stdout'),
       info: log('stdout'),

@@ -31,10 +31,12 @@ const alive = new Promise<void>((held) => {
     .catch(() => held());
 });
 
-const ready = alive.then(() => torch.init()).then(
-  (device) => post({ type: 'ready', device }),
-  (error: unknown) => post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) }),
-);
+const ready = alive
+  .then(() => torch.init())
+  .then(
+    (device) => post({ type: 'ready', device }),
+    (error: unknown) => post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) }),
+  );
 /** Cells run one after another, and only once the engine is ready. */
 let queue: Promise<void> = ready;
 let waiting = 0;

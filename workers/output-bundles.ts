@@ -46,7 +46,8 @@ function memoryBundle(value: unknown): OutputBundle | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const keys = Object.keys(value).sort().join(',');
   const { liveTensors, liveBytes, pooledBytes } = value as Record<string, unknown>;
-  if (keys !== 'liveBytes,liveTensors,pooledBytes' || typeof liveTensors !== 'number' || typeof liveBytes !== 'number' || typeof pooledBytes !== 'number') return null;
+  if (keys !== 'liveBytes,liveTensors,pooledBytes' || typeof liveTensors !== 'number' || typeof liveBytes !== 'number' || typeof pooledBytes !== 'number')
+    return null;
   return { type: 'memory', liveTensors, liveBytes, pooledBytes };
 }
 
@@ -72,11 +73,25 @@ function profileBundle(value: unknown): OutputBundle | null {
     op: typeof k.op === 'string' ? k.op : undefined,
     line: typeof k.line === 'string' ? k.line : null,
   }));
-  const { wallMs, hasTimestamps, timestampQuantumMs, timestampCostMs } = value as { wallMs?: unknown; hasTimestamps?: unknown; timestampQuantumMs?: unknown; timestampCostMs?: unknown };
+  const { wallMs, hasTimestamps, timestampQuantumMs, timestampCostMs } = value as {
+    wallMs?: unknown;
+    hasTimestamps?: unknown;
+    timestampQuantumMs?: unknown;
+    timestampCostMs?: unknown;
+  };
   const text = String((table as () => unknown).call(value));
   const { chromeTrace } = value as { chromeTrace?: unknown };
   const trace = typeof chromeTrace === 'function' ? (chromeTrace.call(value) as ChromeTrace) : null;
-  return { type: 'profile', kernels: rows, text, wallMs: numberOrNull(wallMs), hasTimestamps: hasTimestamps === true, trace, timestampQuantumMs: numberOrNull(timestampQuantumMs), timestampCostMs: numberOrNull(timestampCostMs) };
+  return {
+    type: 'profile',
+    kernels: rows,
+    text,
+    wallMs: numberOrNull(wallMs),
+    hasTimestamps: hasTimestamps === true,
+    trace,
+    timestampQuantumMs: numberOrNull(timestampQuantumMs),
+    timestampCostMs: numberOrNull(timestampCostMs),
+  };
 }
 
 /**

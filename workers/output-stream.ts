@@ -60,11 +60,13 @@ export class OutputStream {
       (output) => ({ output: output as OutputBundle | null, ok: true }),
       (error: unknown) => ({ output: this.sink.failed(error), ok: false }),
     );
-    const posted = this.tail.then(() => settled).then(({ output, ok }) => {
-      this.queued--;
-      if (output) this.push(cellId, output);
-      return ok;
-    });
+    const posted = this.tail
+      .then(() => settled)
+      .then(({ output, ok }) => {
+        this.queued--;
+        if (output) this.push(cellId, output);
+        return ok;
+      });
     this.tail = posted.then(() => undefined);
     return posted;
   }

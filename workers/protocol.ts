@@ -27,7 +27,16 @@ export type OutputBundle =
   /** A torch.compile'd function or module: its graphs (one per guard set) before and after the passes. */
   | { type: 'graph'; name: string; graphs: CompiledGraphView[] }
   /** A torch.profile result: one row per kernel dispatched, and its table() grouped by name. */
-  | { type: 'profile'; kernels: ProfileRow[]; text: string; wallMs: number | null; hasTimestamps: boolean; trace?: ChromeTrace | null; timestampQuantumMs?: number | null; timestampCostMs?: number | null }
+  | {
+      type: 'profile';
+      kernels: ProfileRow[];
+      text: string;
+      wallMs: number | null;
+      hasTimestamps: boolean;
+      trace?: ChromeTrace | null;
+      timestampQuantumMs?: number | null;
+      timestampCostMs?: number | null;
+    }
   /** A tensor with an autograd history (`display(loss)`): the tensor, and its graph of recorded ops. */
   | { type: 'autograd-graph'; tensor: Extract<OutputBundle, { type: 'tensor' }>; graph: GraphData; truncated: boolean }
   /** torch.memory(): bytes held by live tensors and by the allocator's pool. */

@@ -22,7 +22,12 @@ function wireBytes(value: unknown): number {
 
 describe('tensor summary', () => {
   it('gives the header, values, stats and histogram of a small tensor', async () => {
-    const summary = await summarizeTensor(torch.tensor([[1, 2], [3, 4]]));
+    const summary = await summarizeTensor(
+      torch.tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     expect(summary).toMatchObject({ shape: [2, 2], dtype: 'float32', device: 'cpu', text: 'tensor([[1., 2.],\n        [3., 4.]])' });
     expect(summary.stats).toEqual({ count: 4, nonFinite: 0, min: 1, max: 4, mean: 2.5, std: Math.sqrt(1.25) });
     expect(summary.histogram?.counts.reduce((a, b) => a + b)).toBe(4);
@@ -53,7 +58,14 @@ describe('tensor summary', () => {
     const slices = slicesOf(values, [2, 3, 4, 5]);
     expect(slices.leading).toEqual([2, 3]);
     expect(slices.total).toBe(6);
-    expect(slices.slices.map((s) => s.index)).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+    expect(slices.slices.map((s) => s.index)).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ]);
     expect(slices.slices[4].heatmap.values[0]).toBe(4 * 20);
 
     const many = slicesOf(new Float32Array(1000 * 16 * 16), [1000, 16, 16]);

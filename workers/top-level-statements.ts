@@ -30,8 +30,20 @@ export interface TopLevelStatement {
 
 /** Token types that start a statement which is not an expression statement. */
 const STATEMENT_KEYWORDS = new Set<tt>([
-  tt._if, tt._for, tt._while, tt._do, tt._switch, tt._try, tt._throw, tt._return, tt._break,
-  tt._continue, tt.braceL, tt.semi, tt._with, tt._debugger,
+  tt._if,
+  tt._for,
+  tt._while,
+  tt._do,
+  tt._switch,
+  tt._try,
+  tt._throw,
+  tt._return,
+  tt._break,
+  tt._continue,
+  tt.braceL,
+  tt.semi,
+  tt._with,
+  tt._debugger,
 ]);
 const OPENERS = new Set<tt>([tt.parenL, tt.bracketL, tt.braceL, tt.dollarBraceL]);
 const CLOSERS = new Set<tt>([tt.parenR, tt.bracketR, tt.braceR]);

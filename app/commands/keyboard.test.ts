@@ -37,7 +37,13 @@ describe('keys', () => {
   });
 
   it('binds the edit-mode keys in the editor', () => {
-    for (const [k, id] of Object.entries({ 'Shift+Enter': 'run-cell-and-select-next', 'Mod+Enter': 'run-cell', 'Alt+Enter': 'run-cell-and-insert-below', Escape: 'command-mode', 'Mod+S': 'save' })) {
+    for (const [k, id] of Object.entries({
+      'Shift+Enter': 'run-cell-and-select-next',
+      'Mod+Enter': 'run-cell',
+      'Alt+Enter': 'run-cell-and-insert-below',
+      Escape: 'command-mode',
+      'Mod+S': 'save',
+    })) {
       expect(commandForKey(k, 'edit')?.id, k).toBe(id);
     }
     expect(commandForKey('A', 'edit')).toBeUndefined();

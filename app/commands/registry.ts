@@ -27,5 +27,8 @@ export function commandForKey(key: string, mode: 'command' | 'edit'): Command | 
 /** How a key is shown: `Mod` as Ctrl (Cmd on a Mac), arrows as arrows. */
 export function keyLabel(key: string): string {
   const mac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
-  return key.replace('Mod', mac ? '⌘' : 'Ctrl').replace('ArrowUp', '↑').replace('ArrowDown', '↓');
+  return key
+    .replace('Mod', mac ? '⌘' : 'Ctrl')
+    .replace('ArrowUp', '↑')
+    .replace('ArrowDown', '↓');
 }

@@ -35,7 +35,14 @@ export function CommandsMenu() {
         Commands
       </button>
       {open && (
-        <ul ref={menu} role="menu" aria-label="Commands" className="menu" onKeyDown={onKeyDown} onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}>
+        <ul
+          ref={menu}
+          role="menu"
+          aria-label="Commands"
+          className="menu"
+          onKeyDown={onKeyDown}
+          onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}
+        >
           {items.map((c) => {
             const enabled = c.isEnabled ? c.isEnabled(state) : true;
             const keys = [...(c.commandKeys ?? []), ...(c.editKeys ?? [])].filter((k, i, all) => all.indexOf(k) === i);

@@ -28,8 +28,8 @@ export function Notice() {
       {otherTabs > 0 && (
         <div className="notice tabs" role="status" data-testid="tab-notice">
           <span>
-            This notebook is also open in {otherTabs === 1 ? 'another tab' : `${otherTabs} other tabs`}. Changes here and there would overwrite each other:
-            Wick asks before saving over the other tab's newer changes.
+            This notebook is also open in {otherTabs === 1 ? 'another tab' : `${otherTabs} other tabs`}. Changes here and there would overwrite each other: Wick
+            asks before saving over the other tab's newer changes.
           </span>
         </div>
       )}
@@ -53,8 +53,8 @@ export function Notice() {
       {shareTooBig !== null && (
         <div className="notice share" role="status">
           <span>
-            This notebook is too big to share as a link: it would take {kb(shareTooBig)} of URL, and links stop working past about {kb(MAX_LINK_LENGTH)}. Share the
-            notebook file instead.
+            This notebook is too big to share as a link: it would take {kb(shareTooBig)} of URL, and links stop working past about {kb(MAX_LINK_LENGTH)}. Share
+            the notebook file instead.
           </span>
           <button type="button" onClick={exportNotebook}>
             Download .ipynb

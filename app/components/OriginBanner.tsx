@@ -11,8 +11,8 @@ export function OriginBanner() {
   return (
     <section className="notice origin" aria-label="Where this notebook came from" data-testid="origin-banner">
       <p>
-        {FROM[origin.kind]} <strong>{origin.label}</strong>. Nothing in it has run: read it first, then run the cells you
-        trust. Your edits are your own copy, saved in this browser.
+        {FROM[origin.kind]} <strong>{origin.label}</strong>. Nothing in it has run: read it first, then run the cells you trust. Your edits are your own copy,
+        saved in this browser.
       </p>
       <div className="origin-actions">
         <button type="button" onClick={revertToOriginal}>

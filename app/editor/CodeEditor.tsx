@@ -133,10 +133,14 @@ export function CodeEditor(props: CodeEditorProps) {
   return (
     <div className="code-editor" ref={outer}>
       {!editor && (
-        <pre className="code-editor-placeholder" onMouseDown={() => {
+        <pre
+          className="code-editor-placeholder"
+          onMouseDown={() => {
             focusWhenCreated.current = true;
             setWanted(true);
-          }} aria-label={props.ariaLabel}>
+          }}
+          aria-label={props.ariaLabel}
+        >
           {props.value || ' '}
         </pre>
       )}
@@ -154,7 +158,12 @@ function useErrorLine(editor: Monaco.editor.IStandaloneCodeEditor | null, line: 
     const decorations = editor.createDecorationsCollection([
       {
         range: { startLineNumber: line, startColumn: 1, endLineNumber: line, endColumn: 1 },
-        options: { isWholeLine: true, className: 'error-line-highlight', linesDecorationsClassName: 'error-line-gutter', hoverMessage: { value: 'The error happened here' } },
+        options: {
+          isWholeLine: true,
+          className: 'error-line-highlight',
+          linesDecorationsClassName: 'error-line-gutter',
+          hoverMessage: { value: 'The error happened here' },
+        },
       },
     ]);
     editor.revealLineInCenterIfOutsideViewport(line);

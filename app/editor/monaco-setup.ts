@@ -7,8 +7,7 @@ import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker
 import { startCellScopeTypes } from './cell-scope-types';
 
 self.MonacoEnvironment = {
-  getWorker: (_workerId, label) =>
-    label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker(),
+  getWorker: (_workerId, label) => (label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker()),
 };
 
 const { typescriptDefaults, ScriptTarget, ModuleKind, ModuleResolutionKind } = monaco.typescript;

@@ -27,7 +27,12 @@ describe('OutputBatcher', () => {
     batcher.add('b', out('2'));
     batcher.add('a', out('3'));
     batcher.flush();
-    expect(applied).toEqual([[['a', ['1', '3']], ['b', ['2']]]]);
+    expect(applied).toEqual([
+      [
+        ['a', ['1', '3']],
+        ['b', ['2']],
+      ],
+    ]);
     await new Promise((r) => setTimeout(r, 250)); // the scheduled flush finds nothing left
     expect(applied).toHaveLength(1);
   });

@@ -26,7 +26,11 @@ const everyOutput: OutputBundle[] = [
   tensor,
   { type: 'plot', displayId: 'plot-1', series: [{ name: 'loss', values: [1, 0.5] }] },
   { type: 'progress', displayId: 'p-1', label: 'epochs', done: 3, total: 3, elapsedMs: 10, state: 'done' },
-  { type: 'module', text: 'Linear(in_features=2, out_features=1, bias=True)', tree: { name: '', type: 'Linear', extra: '', parameters: [], count: 3, children: [] } },
+  {
+    type: 'module',
+    text: 'Linear(in_features=2, out_features=1, bias=True)',
+    tree: { name: '', type: 'Linear', extra: '', parameters: [], count: 3, children: [] },
+  },
   { type: 'profile', kernels: [{ name: 'matmul', gpuMs: null, cpuMs: 0.1, flops: 8, bytes: 32 }], text: 'matmul 1', wallMs: 1, hasTimestamps: false },
   { type: 'memory', liveTensors: 1, liveBytes: 8, pooledBytes: 0 },
   { type: 'text', stream: 'result', text: '42' },
@@ -48,7 +52,16 @@ describe('ipynb', () => {
     expect(validate(notebook), JSON.stringify(validate.errors)).toBe(true);
     expect(notebook.metadata).toMatchObject({ authors: [{ name: 'A' }], kernelspec: { name: 'wick' }, language_info: { name: 'typescript' } });
     expect(notebook.cells[1].outputs?.map((o) => o.output_type)).toEqual([
-      'stream', 'stream', 'display_data', 'display_data', 'display_data', 'display_data', 'display_data', 'display_data', 'execute_result', 'error',
+      'stream',
+      'stream',
+      'display_data',
+      'display_data',
+      'display_data',
+      'display_data',
+      'display_data',
+      'display_data',
+      'execute_result',
+      'error',
     ]);
   });
 
@@ -68,7 +81,15 @@ describe('ipynb', () => {
     expect(opened.cells).toEqual(cells);
     expect(opened.metadata).toEqual({ custom: 1 });
 
-    const duplicated = fromIpynb({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'same', cell_type: 'code', source: 'a', metadata: {} }, { id: 'same', cell_type: 'raw', source: ['b'], metadata: {} }] });
+    const duplicated = fromIpynb({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        { id: 'same', cell_type: 'code', source: 'a', metadata: {} },
+        { id: 'same', cell_type: 'raw', source: ['b'], metadata: {} },
+      ],
+    });
     expect(new Set(duplicated.cells.map((c) => c.id)).size).toBe(2);
     expect(duplicated.cells[1]).toMatchObject({ type: 'markdown', source: 'b' });
     expect(() => fromIpynb({ hello: 'world' })).toThrow(/nbformat 4/);

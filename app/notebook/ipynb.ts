@@ -44,9 +44,7 @@ function toLines(text: string): string[] {
 
 function displayData(text: string, executionCount: number | null, result: boolean): IpynbOutput {
   const data = { 'text/plain': toLines(text) };
-  return result
-    ? { output_type: 'execute_result', execution_count: executionCount, data, metadata: {} }
-    : { output_type: 'display_data', data, metadata: {} };
+  return result ? { output_type: 'execute_result', execution_count: executionCount, data, metadata: {} } : { output_type: 'display_data', data, metadata: {} };
 }
 
 /** What an output keeps in a file: its text (rich views are redrawn by running the cell). */
@@ -75,11 +73,7 @@ function outputToIpynb(output: OutputBundle, executionCount: number | null): Ipy
   }
 }
 
-export function toIpynb(
-  cells: AuthoredCell[],
-  runtime: Record<string, CellRuntime>,
-  metadata: Record<string, unknown> = {},
-): Ipynb {
+export function toIpynb(cells: AuthoredCell[], runtime: Record<string, CellRuntime>, metadata: Record<string, unknown> = {}): Ipynb {
   return {
     nbformat: 4,
     nbformat_minor: 5,
@@ -158,11 +152,13 @@ export function fromIpynb(json: unknown): OpenedNotebook {
     if (typeof rawSource !== 'string' && !(Array.isArray(rawSource) && rawSource.every((line) => typeof line === 'string'))) {
       throw new Error(`its ${where} has a source that is ${describeValue(rawSource)}, not text`);
     }
-    if (cell.metadata !== undefined && !isRecord(cell.metadata)) throw new Error(`its ${where} has metadata that is ${describeValue(cell.metadata)}, not an object`);
+    if (cell.metadata !== undefined && !isRecord(cell.metadata))
+      throw new Error(`its ${where} has metadata that is ${describeValue(cell.metadata)}, not an object`);
     if (cell.metadata) checkStructure(cell.metadata, `the metadata of its ${where}`, budget);
     const source = typeof rawSource === 'string' ? rawSource : rawSource.join('');
     sourceChars += source.length;
-    if (sourceChars > NOTEBOOK_LIMITS.sourceChars) throw new Error(`its cells hold more than ${NOTEBOOK_LIMITS.sourceChars.toLocaleString('en-US')} characters of source`);
+    if (sourceChars > NOTEBOOK_LIMITS.sourceChars)
+      throw new Error(`its cells hold more than ${NOTEBOOK_LIMITS.sourceChars.toLocaleString('en-US')} characters of source`);
     let id = typeof cell.id === 'string' && /^[\w-]{1,64}$/.test(cell.id) ? cell.id : newCellId();
     if (seen.has(id)) id = newCellId();
     seen.add(id);

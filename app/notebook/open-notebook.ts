@@ -56,7 +56,8 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function openFile(file: File): Promise<void> {
   try {
-    if (file.size > MAX_FILE_BYTES) throw new Error(`it is ${(file.size / 1024 / 1024).toFixed(0)} MB; notebooks over ${MAX_FILE_BYTES / 1024 / 1024} MB are not opened`);
+    if (file.size > MAX_FILE_BYTES)
+      throw new Error(`it is ${(file.size / 1024 / 1024).toFixed(0)} MB; notebooks over ${MAX_FILE_BYTES / 1024 / 1024} MB are not opened`);
     let json: unknown;
     try {
       json = JSON.parse(await file.text());

@@ -12,14 +12,31 @@ function rng(seed: number): () => number {
   };
 }
 
-const PIECES = ['const x = torch.randn([3, 4]);', 'x.matmul(w)', '# Title', 'ünïcödé ✓ 数学 🙂', '$$\\sum_i x_i$$', '"quotes" and \\\\ backslashes', '\t tabs', '', '\n', 'await model(x)', '<b>html</b>', '\r\n windows'];
+const PIECES = [
+  'const x = torch.randn([3, 4]);',
+  'x.matmul(w)',
+  '# Title',
+  'ünïcödé ✓ 数学 🙂',
+  '$$\\sum_i x_i$$',
+  '"quotes" and \\\\ backslashes',
+  '\t tabs',
+  '',
+  '\n',
+  'await model(x)',
+  '<b>html</b>',
+  '\r\n windows',
+];
 
 function randomNotebook(random: () => number, index: number): AuthoredCell[] {
   const count = Math.floor(random() * 12);
   return Array.from({ length: count }, (_, k) => {
     const parts = Array.from({ length: Math.floor(random() * 6) }, () => PIECES[Math.floor(random() * PIECES.length)]);
     const noise = Array.from({ length: Math.floor(random() * 20) }, () => String.fromCodePoint(32 + Math.floor(random() * 0x2fff))).join('');
-    return { id: `c${index}-${k}`, type: random() < 0.3 ? 'markdown' : 'code', source: parts.join(random() < 0.5 ? '\n' : ' ') + (random() < 0.3 ? noise : '') };
+    return {
+      id: `c${index}-${k}`,
+      type: random() < 0.3 ? 'markdown' : 'code',
+      source: parts.join(random() < 0.5 ? '\n' : ' ') + (random() < 0.3 ? noise : ''),
+    };
   });
 }
 
@@ -30,7 +47,10 @@ describe('share links', () => {
       const cells = randomNotebook(random, i);
       const link = await encodeShareLink('https://wick.example/', cells, { title: `nb ${i}` });
       const decoded = fromIpynb(await decodeShareLink(link.slice(link.indexOf('#'))));
-      expect(decoded.cells.map((c) => [c.type, c.source]), `notebook ${i}`).toEqual(cells.map((c) => [c.type, c.source]));
+      expect(
+        decoded.cells.map((c) => [c.type, c.source]),
+        `notebook ${i}`,
+      ).toEqual(cells.map((c) => [c.type, c.source]));
       expect(decoded.metadata.title).toBe(`nb ${i}`);
     }
   });
@@ -39,9 +59,10 @@ describe('share links', () => {
     const cells: AuthoredCell[] = Array.from({ length: 20 }, (_, i) => ({
       id: `c${i}`,
       type: i % 4 === 0 ? 'markdown' : 'code',
-      source: i % 4 === 0
-        ? `## Step ${i / 4 + 1}\nWe train the model for a few epochs and look at the loss after each one.`
-        : `const h${i} = F.relu(model.fc${i % 3}(x${i - 1 > 0 ? i - 1 : ''}).add(b));\nconsole.log("step ${i}", await h${i}.mean().item());\ndisplay(h${i}); // layer ${i} of the network`,
+      source:
+        i % 4 === 0
+          ? `## Step ${i / 4 + 1}\nWe train the model for a few epochs and look at the loss after each one.`
+          : `const h${i} = F.relu(model.fc${i % 3}(x${i - 1 > 0 ? i - 1 : ''}).add(b));\nconsole.log("step ${i}", await h${i}.mean().item());\ndisplay(h${i}); // layer ${i} of the network`,
     }));
     const bytes = new TextEncoder().encode(cells.map((c) => c.source).join('')).length;
     expect(bytes).toBeGreaterThan(2300);

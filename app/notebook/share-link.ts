@@ -50,6 +50,7 @@ export async function decodeShareLink(hash: string): Promise<Ipynb | null> {
   } catch {
     throw new BadShareLink('the link unpacks to something that is not a notebook');
   }
-  if (typeof json !== 'object' || json === null || !Array.isArray((json as { cells?: unknown }).cells)) throw new BadShareLink('the link unpacks to something that is not a notebook');
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { cells?: unknown }).cells))
+    throw new BadShareLink('the link unpacks to something that is not a notebook');
   return json as Ipynb;
 }

@@ -28,7 +28,12 @@ export function GraphOutput({ output }: { output: GraphBundle }) {
   const [stage, setStage] = useState<Stage>('after');
   const [selected, setSelected] = useState<{ id: string; name: string } | null>(null);
   const view = output.graphs[Math.min(which, output.graphs.length - 1)];
-  if (!view) return <div className="output graph-output" data-testid="graph-output">{output.name}: not traced yet (call it once).</div>;
+  if (!view)
+    return (
+      <div className="output graph-output" data-testid="graph-output">
+        {output.name}: not traced yet (call it once).
+      </div>
+    );
   const graph = stage === 'backward' ? view.backward : view[stage];
   const choose = (s: Stage) => {
     setStage(s);

@@ -36,9 +36,20 @@ export function PlotOutput({ output }: { output: Extract<OutputBundle, { type: '
         width: Math.max(200, element.clientWidth),
         height: HEIGHT,
         scales: { x: { time: false } },
-        axes: [{ ...axis, label: 'step', incrs: STEP_INCREMENTS }, { ...axis, values: (_u, ticks) => ticks.map(shortNumber) }],
+        axes: [
+          { ...axis, label: 'step', incrs: STEP_INCREMENTS },
+          { ...axis, values: (_u, ticks) => ticks.map(shortNumber) },
+        ],
         legend: { show: output.series.length > 1 || output.series[0].name !== 'value' },
-        series: [{ label: 'step' }, ...output.series.map((s, i) => ({ label: s.name, stroke: (theme === 'dark' ? DARK_COLORS : LIGHT_COLORS)[i % LIGHT_COLORS.length], width: 2, points: { show: false } }))],
+        series: [
+          { label: 'step' },
+          ...output.series.map((s, i) => ({
+            label: s.name,
+            stroke: (theme === 'dark' ? DARK_COLORS : LIGHT_COLORS)[i % LIGHT_COLORS.length],
+            width: 2,
+            points: { show: false },
+          })),
+        ],
       },
       aligned(output.series),
       element,

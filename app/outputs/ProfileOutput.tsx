@@ -35,15 +35,14 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
       </div>
       {output.timestampQuantumMs ? (
         <p className="muted" role="note">
-          GPU timestamps are rounded to {(output.timestampQuantumMs * 1000).toFixed(1)} µs by the WebGPU implementation: kernels shorter than that
-          read as 0 or one step, and only sums over many kernels are accurate. In Chrome, chrome://flags/#enable-webgpu-developer-features
-          gives exact times.
+          GPU timestamps are rounded to {(output.timestampQuantumMs * 1000).toFixed(1)} µs by the WebGPU implementation: kernels shorter than that read as 0 or
+          one step, and only sums over many kernels are accurate. In Chrome, chrome://flags/#enable-webgpu-developer-features gives exact times.
         </p>
       ) : null}
       {output.timestampCostMs ? (
         <p className="muted" role="note">
-          Timing a kernel costs this GPU about {(output.timestampCostMs * 1000).toFixed(1)} µs (measured on tiny kernels, each timed against all in one pass), included in each
-          kernel&apos;s GPU time: kernels that short are mostly measurement.
+          Timing a kernel costs this GPU about {(output.timestampCostMs * 1000).toFixed(1)} µs (measured on tiny kernels, each timed against all in one pass),
+          included in each kernel&apos;s GPU time: kernels that short are mostly measurement.
         </p>
       ) : null}
       <KernelTable kernels={output.kernels} timeLabel={timeLabel} />

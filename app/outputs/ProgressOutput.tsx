@@ -14,7 +14,12 @@ export function ProgressOutput({ output }: { output: Extract<OutputBundle, { typ
   return (
     <div className={`output progress-output ${state}`} data-testid="progress-output" data-state={state}>
       {label && <span className="progress-label">{label}</span>}
-      <progress max={total ?? undefined} value={total === null ? undefined : done} aria-label={label || 'Progress'} aria-valuetext={`${count}${state === 'stopped' ? ', stopped' : ''}`} />
+      <progress
+        max={total ?? undefined}
+        value={total === null ? undefined : done}
+        aria-label={label || 'Progress'}
+        aria-valuetext={`${count}${state === 'stopped' ? ', stopped' : ''}`}
+      />
       <span className="progress-numbers">
         {count} · {duration(elapsedMs)}
         {rate > 0 ? ` · ${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)}/s` : ''}

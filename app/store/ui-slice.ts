@@ -79,9 +79,7 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   otherTabs: 0,
   tabConflict: null,
   select(selectedId, focus = false) {
-    set(({ focusRequest, focusTarget }) =>
-      focus ? { selectedId, focusRequest: focusRequest + 1, focusTarget: selectedId } : { selectedId, focusTarget },
-    );
+    set(({ focusRequest, focusTarget }) => (focus ? { selectedId, focusRequest: focusRequest + 1, focusTarget: selectedId } : { selectedId, focusTarget }));
   },
   enterMode(mode, id) {
     set(({ focusRequest, selectedId }) => ({ mode, selectedId: id ?? selectedId, focusRequest: focusRequest + 1, focusTarget: id ?? selectedId }));

@@ -43,11 +43,15 @@ export class HostileInputWatch {
   async flags(): Promise<unknown[]> {
     const values: unknown[] = [];
     for (const frame of this.page.frames()) {
-      values.push(await frame.evaluate(() => {
-        const value = (window as unknown as { __xss?: unknown }).__xss;
-        // An element here would be DOM clobbering (`<a id="__xss">`), not script; report it too.
-        return value instanceof Element ? `element <${value.tagName.toLowerCase()}>` : value;
-      }).catch(() => undefined));
+      values.push(
+        await frame
+          .evaluate(() => {
+            const value = (window as unknown as { __xss?: unknown }).__xss;
+            // An element here would be DOM clobbering (`<a id="__xss">`), not script; report it too.
+            return value instanceof Element ? `element <${value.tagName.toLowerCase()}>` : value;
+          })
+          .catch(() => undefined),
+      );
     }
     return values.filter((value) => value !== undefined);
   }
@@ -89,8 +93,12 @@ export class HostileInputWatch {
           for (const attr of el.attributes) {
             const name = attr.name.toLowerCase();
             if (name.startsWith('on')) found.push(`${tag}[${name}]`);
-            // eslint-disable-next-line no-control-regex -- browsers ignore control characters in a URL's scheme
-            if (['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'srcdoc', 'to', 'from', 'values'].includes(name) && bad.test(attr.value.replace(/[\u0000-\u0020]/g, ''))) found.push(`${tag}[${name}=${attr.value.slice(0, 40)}]`);
+            if (
+              ['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'srcdoc', 'to', 'from', 'values'].includes(name) &&
+              // eslint-disable-next-line no-control-regex -- browsers ignore control characters in a URL's scheme
+              bad.test(attr.value.replace(/[\u0000-\u0020]/g, ''))
+            )
+              found.push(`${tag}[${name}=${attr.value.slice(0, 40)}]`);
             if (name === 'style' && /javascript:|expression\s*\(/i.test(attr.value)) found.push(`${tag}[style=${attr.value.slice(0, 40)}]`);
             if ((name === 'id' || name === 'name') && !attr.value.startsWith('user-content-')) found.push(`${tag}[${name}=${attr.value}]`);
           }

@@ -56,7 +56,11 @@ export class LongTasks {
       tasks.observe({ type: 'longtask' });
       w.__longTaskObservers = [tasks];
       if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
-        type Frame = PerformanceEntry & { blockingDuration: number; renderStart: number; scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[] };
+        type Frame = PerformanceEntry & {
+          blockingDuration: number;
+          renderStart: number;
+          scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[];
+        };
         const frames = new PerformanceObserver((list) => {
           for (const e of list.getEntries() as Frame[]) {
             w.__longFrames!.push({

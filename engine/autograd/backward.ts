@@ -34,16 +34,26 @@ function topoOrder(root: Tensor): Tensor[] {
 
 export function backwardFrom(root: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
   if (!root.requiresGrad) fail('backward', 'the tensor does not require grad (create inputs with { requiresGrad: true })');
-  if (!gradient && root.numel() !== 1) fail('backward', `grad can be created implicitly only for scalar outputs; this output has shape ${fmtShape(root.shape)}: pass a gradient of that shape`);
-  if (gradient && gradient.device !== root.device) fail('backward', `the gradient is on '${gradient.device}' but the output is on '${root.device}' (move it with .to('${root.device}'))`);
-  if (gradient && !shapesEqual(gradient.shape, root.shape)) fail('backward', `gradient shape ${fmtShape(gradient.shape)} does not match output shape ${fmtShape(root.shape)}`);
+  if (!gradient && root.numel() !== 1)
+    fail('backward', `grad can be created implicitly only for scalar outputs; this output has shape ${fmtShape(root.shape)}: pass a gradient of that shape`);
+  if (gradient && gradient.device !== root.device)
+    fail('backward', `the gradient is on '${gradient.device}' but the output is on '${root.device}' (move it with .to('${root.device}'))`);
+  if (gradient && !shapesEqual(gradient.shape, root.shape))
+    fail('backward', `gradient shape ${fmtShape(gradient.shape)} does not match output shape ${fmtShape(root.shape)}`);
   const order = topoOrder(root);
   for (const t of order) {
-    if (t.gradFn!.released) fail('backward', 'trying to backward through the graph a second time: the first backward freed it (pass { retainGraph: true } to the first call to keep it)');
+    if (t.gradFn!.released)
+      fail(
+        'backward',
+        'trying to backward through the graph a second time: the first backward freed it (pass { retainGraph: true } to the first call to keep it)',
+      );
   }
   const leaves = new Set<Tensor>();
   // Every tensor the walk makes is internal except the leaves' new .grad values: free the rest now.
-  withInternalScope(() => withGradMode(false, () => walk(root, order, gradient, leaves)), () => [...leaves].map((l) => l.grad!));
+  withInternalScope(
+    () => withGradMode(false, () => walk(root, order, gradient, leaves)),
+    () => [...leaves].map((l) => l.grad!),
+  );
   if (!opts.retainGraph) {
     for (const t of order) t.gradFn = releasedNode(t.gradFn!);
   }
@@ -66,7 +76,8 @@ function walk(root: Tensor, order: readonly Tensor[], gradient: Tensor | undefin
     node.inputs.forEach((input, k) => {
       const ig = inputGrads[k];
       if (!ig || !input.requiresGrad) return;
-      if (!shapesEqual(ig.shape, input.shape)) fail('backward', `internal: the ${node.op} rule gave a gradient of shape ${fmtShape(ig.shape)} for an input of shape ${fmtShape(input.shape)}`);
+      if (!shapesEqual(ig.shape, input.shape))
+        fail('backward', `internal: the ${node.op} rule gave a gradient of shape ${fmtShape(ig.shape)} for an input of shape ${fmtShape(input.shape)}`);
       if (input.gradFn) {
         const prev = grads.get(input);
         grads.set(input, prev ? prev.add(ig) : ig);

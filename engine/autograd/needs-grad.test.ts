@@ -24,7 +24,7 @@ const cases: Case[] = [
   { name: 'matmul with data on the left: one product', loss: (w, data) => data.matmul(w).sum(), kernels: ['copy', 'mm'] },
   { name: 'matmul with data on the right: one product', loss: (w, data) => w.matmul(data).sum(), kernels: ['copy', 'mm'] },
   { name: 'mul by data: one mul', loss: (w, data) => w.mul(data).sum(), kernels: ['copy', 'mul'] },
-  { name: 'data divided by w: the divisor\'s gradient only', loss: (w, data) => data.div(w).sum(), kernels: ['copy', 'mul', 'square', 'div', 'neg'] },
+  { name: "data divided by w: the divisor's gradient only", loss: (w, data) => data.div(w).sum(), kernels: ['copy', 'mul', 'square', 'div', 'neg'] },
   { name: 'w divided by data: one div', loss: (w, data) => w.div(data).sum(), kernels: ['copy', 'div'] },
 ];
 
@@ -37,7 +37,10 @@ describe('no gradient computed for inputs that need none', () => {
         const data = torch.randn([4, 4], { device: d }).add(3);
         const loss = c.loss(w, data);
         const prof = await torch.profile(() => loss.backward());
-        expect(prof.kernels.map((k) => k.name), `${c.name} on ${d}`).toEqual(c.kernels);
+        expect(
+          prof.kernels.map((k) => k.name),
+          `${c.name} on ${d}`,
+        ).toEqual(c.kernels);
         // The same gradient as when both require grad.
         const both = w.detach().requiresGrad_();
         const dataGrad = data.detach().requiresGrad_();

@@ -36,7 +36,9 @@ function scatterIntoWindow(x: Tensor, g: Tensor, window: (base: Tensor) => Tenso
   return base;
 }
 
-const unaryRule = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor | null): Rule<UnaryOp> => (g, node, out) => [f(g, node.inputs[0], out)];
+const unaryRule =
+  (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor | null): Rule<UnaryOp> =>
+  (g, node, out) => [f(g, node.inputs[0], out)];
 
 const UNARY_RULES: { [P in UnaryOp]: Rule<P> } = {
   neg: unaryRule((g) => g.neg()),
@@ -68,19 +70,21 @@ type Side = Tensor | number;
  * Gradients of a binary op for its left and right operand: none for a number, and none computed
  * for a tensor that does not require grad (`want`), as PyTorch's needs_input_grad.
  */
-const binaryRule = (f: (g: Tensor, a: Side, b: Side, out: Tensor, want: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]): Rule<BinaryOp> => (g, node, out) => {
-  const tensors = [...node.inputs];
-  const operand = (saved: SavedOperand): Side => (saved === 'tensor' ? tensors.shift()! : saved);
-  const a = operand(node.ctx.a);
-  const b = operand(node.ctx.b);
-  const wants = (v: Side) => typeof v !== 'number' && v.requiresGrad && isFloating(v.dtype);
-  const want: readonly [boolean, boolean] = [wants(a), wants(b)];
-  const [ga, gb] = f(g, a, b, out, want);
-  const grads: Grads = [];
-  if (typeof a !== 'number') grads.push(ga && want[0] ? sumToShape(ga, a.shape) : null);
-  if (typeof b !== 'number') grads.push(gb && want[1] ? sumToShape(gb, b.shape) : null);
-  return grads;
-};
+const binaryRule =
+  (f: (g: Tensor, a: Side, b: Side, out: Tensor, want: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]): Rule<BinaryOp> =>
+  (g, node, out) => {
+    const tensors = [...node.inputs];
+    const operand = (saved: SavedOperand): Side => (saved === 'tensor' ? tensors.shift()! : saved);
+    const a = operand(node.ctx.a);
+    const b = operand(node.ctx.b);
+    const wants = (v: Side) => typeof v !== 'number' && v.requiresGrad && isFloating(v.dtype);
+    const want: readonly [boolean, boolean] = [wants(a), wants(b)];
+    const [ga, gb] = f(g, a, b, out, want);
+    const grads: Grads = [];
+    if (typeof a !== 'number') grads.push(ga && want[0] ? sumToShape(ga, a.shape) : null);
+    if (typeof b !== 'number') grads.push(gb && want[1] ? sumToShape(gb, b.shape) : null);
+    return grads;
+  };
 
 const asTensor = (v: Side, like: Tensor): Tensor => (typeof v === 'number' ? like.mul(0).add(v) : v);
 const noGrad = (_g: Tensor, node: { inputs: readonly Tensor[] }): Grads => node.inputs.map(() => null);
@@ -106,7 +110,14 @@ const BINARY_RULES: { [P in BinaryOp]: Rule<P> } = {
   ]),
   maximum: extremumRule('gt'),
   minimum: extremumRule('lt'),
-  eq: noGrad, ne: noGrad, lt: noGrad, le: noGrad, gt: noGrad, ge: noGrad, logicalAnd: noGrad, logicalOr: noGrad,
+  eq: noGrad,
+  ne: noGrad,
+  lt: noGrad,
+  le: noGrad,
+  gt: noGrad,
+  ge: noGrad,
+  logicalAnd: noGrad,
+  logicalOr: noGrad,
 };
 
 /** max/min over dims: the gradient is shared evenly among the elements equal to the extremum. */
@@ -163,11 +174,13 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   slice: (g, node) => {
     const { dim, start, step } = node.ctx;
     const x = node.inputs[0];
-    return [scatterIntoWindow(x, g, (base) => {
-      const strides = [...base.strides];
-      strides[dim] *= step;
-      return viewTensor(base, g.shape, strides, start * base.strides[dim]);
-    })];
+    return [
+      scatterIntoWindow(x, g, (base) => {
+        const strides = [...base.strides];
+        strides[dim] *= step;
+        return viewTensor(base, g.shape, strides, start * base.strides[dim]);
+      }),
+    ];
   },
   select: (g, node) => {
     const { dim, index } = node.ctx;

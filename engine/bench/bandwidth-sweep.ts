@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const backend = await WebGpuBackend.create(gpu);
   if (!backend) throw new Error('no adapter');
   const device = backend.gpu;
-  console.log(`device: ${backend.adapterInfo}; n = ${N.toLocaleString('en')} floats (${((N * 4) / 2 ** 20).toFixed(0)} MiB); timestamps: ${backend.hasTimestamps}`);
+  console.log(
+    `device: ${backend.adapterInfo}; n = ${N.toLocaleString('en')} floats (${((N * 4) / 2 ** 20).toFixed(0)} MiB); timestamps: ${backend.hasTimestamps}`,
+  );
   console.log(`target: 85% of PyTorch's copy (${PYTORCH_COPY_GBS} GB/s read+write on H100) = ${0.85 * PYTORCH_COPY_GBS} GB/s`);
 
   const host = new Float32Array(N);
@@ -68,7 +70,9 @@ async function main(): Promise<void> {
   };
   const row = (name: string, ms: number, bytes: number) => {
     const gbs = bytes / (ms * 1e6);
-    console.log(`${name.padEnd(58)} ${ms.toFixed(3).padStart(8)} ms ${gbs.toFixed(0).padStart(6)} GB/s ${((gbs / PYTORCH_COPY_GBS) * 100).toFixed(0).padStart(4)}% of PyTorch copy`);
+    console.log(
+      `${name.padEnd(58)} ${ms.toFixed(3).padStart(8)} ms ${gbs.toFixed(0).padStart(6)} GB/s ${((gbs / PYTORCH_COPY_GBS) * 100).toFixed(0).padStart(4)}% of PyTorch copy`,
+    );
   };
 
   // Plain copy kernels through raw WebGPU on the same buffers.
@@ -84,7 +88,13 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
   for (; i < ${count}u; i += stride) { dst[i] = src[i]; }
 }`;
     const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: a.block.buffer } }, { binding: 1, resource: { buffer: b.block.buffer } }] });
+    const bind = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: a.block.buffer } },
+        { binding: 1, resource: { buffer: b.block.buffer } },
+      ],
+    });
     const groups = Math.ceil(count / 256 / perThread);
     const [x, y] = groups <= 65535 ? [groups, 1] : [Math.ceil(groups / Math.ceil(groups / 65535)), Math.ceil(groups / 65535)];
     return async () => {
@@ -124,7 +134,8 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
   row('plain copy, vec4, 8 vec4 per thread (grid-stride)', await rawCopy(true, 8)(), 8 * N);
 
   console.log('\n-- engine elementwise --');
-  const ew = (expr: Expr, offset: number, scalars: number[]) => () => backend.elementwise(expr, [view(a, N - (offset ? 4 : 0), offset)], view(b, N - (offset ? 4 : 0)), scalars);
+  const ew = (expr: Expr, offset: number, scalars: number[]) => () =>
+    backend.elementwise(expr, [view(a, N - (offset ? 4 : 0), offset)], view(b, N - (offset ? 4 : 0)), scalars);
   row('copy, scalar path (input at offset 1)', await time(ew(input(0), 1, [])), 8 * N);
   row('6-op chain, scalar path (input at offset 1)', await time(ew(CHAIN, 1, [2, 1, 0.5, 3])), 8 * N);
   for (const cap of [512, 1024, 2048, 4096, 8192, 16384, 1 << 30]) {

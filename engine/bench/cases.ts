@@ -101,19 +101,36 @@ export function cases(s: Sizes): Case[] {
   // Bytes of the fused minimum (the input read once, the output written once) for both rows, so
   // eager and compiled read on one scale; eager moves 6x that.
   list.push({ id: 'chain-eager', label: `elementwise chain (6 ops) eager, ${mib}`, unit: 'GB/s', work: 8 * n, sides: ALL, heavy: true });
-  list.push({ id: 'chain-compiled', label: `elementwise chain (6 ops) compiled, ${mib}`, unit: 'GB/s', work: 8 * n, sides: ['wick', 'jax', 'pytorch'], heavy: true });
+  list.push({
+    id: 'chain-compiled',
+    label: `elementwise chain (6 ops) compiled, ${mib}`,
+    unit: 'GB/s',
+    work: 8 * n,
+    sides: ['wick', 'jax', 'pytorch'],
+    heavy: true,
+  });
   const [sr, sc] = s.softmax;
   list.push({ id: 'softmax', label: `softmax over the last dim of [${sr}x${sc}]`, unit: 'GB/s', work: 8 * sr * sc, sides: ALL });
   const [ur, uc] = s.sum;
   list.push({ id: 'sum', label: `sum over the last dim of [${ur}x${uc}]`, unit: 'GB/s', work: 4 * ur * uc, sides: ALL });
   const c = s.conv;
   list.push({
-    id: 'conv2d', label: `conv2d [${c.n}x${c.c}x${c.h}x${c.w}] * [${c.o}x${c.c}x${c.k}x${c.k}], pad ${c.k >> 1}`,
-    unit: 'GFLOP/s', work: 2 * c.n * c.o * c.c * c.k * c.k * c.h * c.w, sides: ALL, heavy: true,
+    id: 'conv2d',
+    label: `conv2d [${c.n}x${c.c}x${c.h}x${c.w}] * [${c.o}x${c.c}x${c.k}x${c.k}], pad ${c.k >> 1}`,
+    unit: 'GFLOP/s',
+    work: 2 * c.n * c.o * c.c * c.k * c.k * c.h * c.w,
+    sides: ALL,
+    heavy: true,
   });
   list.push({ id: 'mlp-step', label: `MLP 784-1024-1024-10 step, batch ${s.mlpBatch}, SGD`, unit: 'ms/step', work: 0, sides: ALL });
   list.push({ id: 'cnn-step', label: `CNN (conv-relu-pool x2, linear) step, ${s.cnnBatch}x1x28x28, SGD`, unit: 'ms/step', work: 0, sides: ALL });
-  list.push({ id: 'dispatch-cpu', label: `tiny op (add on [4]): CPU time to issue, ${s.dispatchOps} ops, median of 9 runs`, unit: 'µs/op', work: 0, sides: ALL });
+  list.push({
+    id: 'dispatch-cpu',
+    label: `tiny op (add on [4]): CPU time to issue, ${s.dispatchOps} ops, median of 9 runs`,
+    unit: 'µs/op',
+    work: 0,
+    sides: ALL,
+  });
   list.push({ id: 'dispatch-total', label: `tiny op: issue + finish on the GPU, per op`, unit: 'µs/op', work: 0, sides: ALL });
   return list;
 }

@@ -53,13 +53,24 @@ export function markdownTable(rows: readonly Row[]): string {
  * results. The same helper times every JavaScript side of the bench (pytorch_reference.py does
  * the same).
  */
-export async function timeOp<T>(op: () => T, wait: (results: T[]) => Promise<unknown>, free: (r: T) => void, repeats: number, warmup: number, perWait = 1): Promise<number> {
-  const t = await time(async () => {
-    const results: T[] = [];
-    for (let i = 0; i < perWait; i++) results.push(op());
-    await wait(results);
-    for (const r of results) free(r);
-  }, repeats, warmup);
+export async function timeOp<T>(
+  op: () => T,
+  wait: (results: T[]) => Promise<unknown>,
+  free: (r: T) => void,
+  repeats: number,
+  warmup: number,
+  perWait = 1,
+): Promise<number> {
+  const t = await time(
+    async () => {
+      const results: T[] = [];
+      for (let i = 0; i < perWait; i++) results.push(op());
+      await wait(results);
+      for (const r of results) free(r);
+    },
+    repeats,
+    warmup,
+  );
   return t.medianMs / perWait;
 }
 
@@ -68,7 +79,9 @@ export async function attempt(into: { ms: Record<string, number>; notes: Record<
   try {
     into.ms[id] = await run();
   } catch (e) {
-    into.notes[id] = `failed: ${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 120)}`;
+    into.notes[id] = `failed: ${String((e as Error)?.message ?? e)
+      .split('\n')[0]
+      .slice(0, 120)}`;
     console.warn(`${id}: ${into.notes[id]}`);
   }
 }
@@ -78,7 +91,12 @@ export async function attempt(into: { ms: Record<string, number>; notes: Record<
  * median of `repeats` runs after one warm run (a single run reads the garbage collector's and the
  * machine's hiccups as the op's cost).
  */
-export async function tinyOpCost(ops: number, issue: () => unknown, wait: (last: unknown) => Promise<unknown>, repeats = 9): Promise<{ cpuMs: number; totalMs: number }> {
+export async function tinyOpCost(
+  ops: number,
+  issue: () => unknown,
+  wait: (last: unknown) => Promise<unknown>,
+  repeats = 9,
+): Promise<{ cpuMs: number; totalMs: number }> {
   await wait(issue()); // warm: pipelines made, buffers pooled
   const cpu: number[] = [];
   const total: number[] = [];

@@ -42,7 +42,6 @@ const TILES: Tile[] = [
 
 const quick = process.argv.includes('quick');
 const SHAPES: Shape[] = [
-  
   { name: '4096^3', m: 4096, n: 4096, k: 4096, batch: 1, layout: 'nn' },
   { name: '4096^3 b^T', m: 4096, n: 4096, k: 4096, batch: 1, layout: 'nt' },
   { name: '4096^3 a^T', m: 4096, n: 4096, k: 4096, batch: 1, layout: 'tn' },
@@ -77,7 +76,6 @@ function rand(n: number): Float32Array {
   return x;
 }
 
-
 async function main() {
   process.env.WICK_NATIVE_VULKAN ??= '1';
   const gpu = await nodeGpu();
@@ -106,7 +104,10 @@ async function main() {
     const chosen = configKey(chooseMatmul(av, bv, cv));
     // Each tile unrolled and as a loop, after the engine's own choice.
     const tiles = TILES.filter(([bm, bn, bk, , , stages]) => stages * (bm + bn) * bk * 4 <= l.maxComputeWorkgroupStorageSize);
-    const variants: { tile: Tile | null; unroll: boolean | null }[] = [{ tile: null, unroll: null }, ...tiles.flatMap((tile) => [true, false].map((unroll) => ({ tile, unroll })))];
+    const variants: { tile: Tile | null; unroll: boolean | null }[] = [
+      { tile: null, unroll: null },
+      ...tiles.flatMap((tile) => [true, false].map((unroll) => ({ tile, unroll }))),
+    ];
     const names = variants.map(({ tile, unroll }) => {
       MATMUL_TUNING.force = tile;
       MATMUL_TUNING.unroll = unroll;

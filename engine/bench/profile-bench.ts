@@ -10,7 +10,10 @@ import { sync } from './wick-bench';
  * The loop's tensor sizes: 256x256, where the CPU's cost of recording each op dominates (the GPU
  * needs a few µs per op), and 4096x2048, where the GPU's time dominates (32 MB per op).
  */
-export const PROFILE_SHAPES: number[][] = [[256, 256], [4096, 2048]];
+export const PROFILE_SHAPES: number[][] = [
+  [256, 256],
+  [4096, 2048],
+];
 
 /** The 200-op loop at each size (stacks and the pass-split diagnostic at the first only). */
 export async function profilerOverhead(device: 'webgpu' | 'cpu', shapes: number[][] = PROFILE_SHAPES): Promise<Row[]> {
@@ -77,7 +80,12 @@ async function overheadAt(device: 'webgpu' | 'cpu', shape: number[], detailed: b
       pairs.push(split.ms / plain.ms);
     }
     gpu.splitPassesOnly = false;
-    rows.push({ group: 'profile', name: `200-op eager loop [${shape.join('x')}], a pass per kernel, no timestamps (diagnostic)`, value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`, note: 'what the pass splitting alone costs' });
+    rows.push({
+      group: 'profile',
+      name: `200-op eager loop [${shape.join('x')}], a pass per kernel, no timestamps (diagnostic)`,
+      value: `${((median(pairs) - 1) * 100).toFixed(1)}% over plain`,
+      note: 'what the pass splitting alone costs',
+    });
   }
   return rows;
 }

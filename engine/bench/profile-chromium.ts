@@ -32,7 +32,14 @@ const out = flag('--out') ?? fileURLToPath(new URL('./RESULTS-chromium.md', impo
 const page = '<!doctype html><meta charset="utf-8"><title>Wick profiler benchmark</title><script type="module" src="/bench.js"></script>';
 
 async function pageScript(): Promise<string> {
-  const bundle = await build({ entryPoints: [fileURLToPath(new URL('./profile-page.ts', import.meta.url))], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false });
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./profile-page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+  });
   return bundle.outputFiles[0].text;
 }
 

@@ -26,7 +26,11 @@ async function startWebgpu(): Promise<{ adapter: string; placements: string }> {
   const device = await torch.init({ backend: 'webgpu' });
   if (device !== 'webgpu') throw new Error('no WebGPU adapter in this browser');
   const { timestampPlacement, hasTimestamps } = getBackend('webgpu');
-  const placements = !hasTimestamps ? 'none (no timestamp-query: wall time only)' : timestampPlacement === 'inside passes' ? 'inside passes (and pass boundaries, for comparison)' : 'pass boundaries only';
+  const placements = !hasTimestamps
+    ? 'none (no timestamp-query: wall time only)'
+    : timestampPlacement === 'inside passes'
+      ? 'inside passes (and pass boundaries, for comparison)'
+      : 'pass boundaries only';
   return { adapter: webgpuAdapterInfo() ?? '', placements };
 }
 

@@ -26,13 +26,17 @@ const ratio = (wick: number | undefined, other: number | undefined) => (wick && 
 
 export function peerTable(cases: Case[], sides: Sides): string {
   const lines = ['| case | Wick | TF.js | jax-js | PyTorch | Wick/best peer | Wick/PyTorch |', '| --- | --- | --- | --- | --- | --- | --- |'];
-  const cell = (side: Side, c: Case) => (!c.sides.includes(side === sides.wick ? 'wick' : side === sides.tfjs ? 'tfjs' : side === sides.jax ? 'jax' : 'pytorch')
-    ? 'n/a' : format(c, side.result?.ms[c.id], side.result?.notes[c.id] ?? side.missing));
+  const cell = (side: Side, c: Case) =>
+    !c.sides.includes(side === sides.wick ? 'wick' : side === sides.tfjs ? 'tfjs' : side === sides.jax ? 'jax' : 'pytorch')
+      ? 'n/a'
+      : format(c, side.result?.ms[c.id], side.result?.notes[c.id] ?? side.missing);
   for (const c of cases) {
     const wick = sides.wick.result?.ms[c.id];
     const peers = [sides.tfjs, sides.jax].map((p) => ({ name: p.name, ms: p.result?.ms[c.id] })).filter((p) => p.ms !== undefined);
     const best = peers.sort((a, b) => a.ms! - b.ms!)[0];
-    lines.push(`| ${c.label} | ${cell(sides.wick, c)} | ${cell(sides.tfjs, c)} | ${cell(sides.jax, c)} | ${cell(sides.pytorch, c)} | ${best ? `${ratio(wick, best.ms)} (${best.name})` : '—'} | ${ratio(wick, sides.pytorch.result?.ms[c.id])} |`);
+    lines.push(
+      `| ${c.label} | ${cell(sides.wick, c)} | ${cell(sides.tfjs, c)} | ${cell(sides.jax, c)} | ${cell(sides.pytorch, c)} | ${best ? `${ratio(wick, best.ms)} (${best.name})` : '—'} | ${ratio(wick, sides.pytorch.result?.ms[c.id])} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -62,8 +66,10 @@ function standing(cases: Case[], sides: Sides): string[] {
     if (!both.length) continue;
     const r = both.map((c) => peer.result!.ms[c.id] / sides.wick.result!.ms[c.id]).sort((a, b) => a - b);
     const faster = both.filter((c) => peer.result!.ms[c.id] > sides.wick.result!.ms[c.id]);
-    out.push(`- Against ${peer.name}: Wick is faster on ${faster.length} of ${both.length} cases (median speed ratio ${r[Math.floor(r.length / 2)].toFixed(2)}x, from ${r[0].toFixed(2)}x to ${r[r.length - 1].toFixed(2)}x)` +
-      (faster.length ? `; faster on: ${faster.map((c) => c.id).join(', ')}.` : '.'));
+    out.push(
+      `- Against ${peer.name}: Wick is faster on ${faster.length} of ${both.length} cases (median speed ratio ${r[Math.floor(r.length / 2)].toFixed(2)}x, from ${r[0].toFixed(2)}x to ${r[r.length - 1].toFixed(2)}x)` +
+        (faster.length ? `; faster on: ${faster.map((c) => c.id).join(', ')}.` : '.'),
+    );
   }
   return out;
 }

@@ -51,7 +51,9 @@ const add = (rs: Row[]) => {
   wickRows.push(...rs);
 };
 const logSide = (name: string, r: SideResult) => {
-  for (const c of list) if (r.ms[c.id] !== undefined || r.notes[c.id]) console.log(`${name.padEnd(8)} ${c.id.padEnd(24)} ${r.ms[c.id]?.toFixed(4) ?? '—'} ms ${r.notes[c.id] ?? ''}`);
+  for (const c of list)
+    if (r.ms[c.id] !== undefined || r.notes[c.id])
+      console.log(`${name.padEnd(8)} ${c.id.padEnd(24)} ${r.ms[c.id]?.toFixed(4) ?? '—'} ms ${r.notes[c.id] ?? ''}`);
 };
 
 /** One peer, timed after Wick in this process; a peer that fails to start is reported, not fatal. */
@@ -66,7 +68,12 @@ async function peer(name: string, group: string, load: () => Promise<SideResult 
     return { name, info: r.info, result: r };
   } catch (e) {
     console.warn(`${name} failed:`, e);
-    return skipped(name, `failed: ${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 80)}`);
+    return skipped(
+      name,
+      `failed: ${String((e as Error)?.message ?? e)
+        .split('\n')[0]
+        .slice(0, 80)}`,
+    );
   }
 }
 
@@ -74,7 +81,11 @@ function pytorchSide(): Side {
   const file = flag('--pytorch');
   if (!file) return skipped('PyTorch', 'no --pytorch file');
   const j = JSON.parse(readFileSync(file, 'utf8')) as { device: string; torch: string; ms?: Record<string, number>; notes?: Record<string, string> };
-  return { name: 'PyTorch', info: `PyTorch ${j.torch} on ${j.device}, same machine, own process`, result: { ms: j.ms ?? {}, notes: j.notes ?? {}, checks: {} } };
+  return {
+    name: 'PyTorch',
+    info: `PyTorch ${j.torch} on ${j.device}, same machine, own process`,
+    result: { ms: j.ms ?? {}, notes: j.notes ?? {}, checks: {} },
+  };
 }
 
 let wick: Side = skipped('Wick', 'not asked for');
@@ -101,6 +112,10 @@ const out = flag('--out') ?? fileURLToPath(new URL('./RESULTS.md', import.meta.u
 const runner = process.env.WICK_BENCH_BUNDLE ? 'node --expose-gc bench.mjs' : 'npm run bench --';
 const command = `${runner} ${args.map((a) => (a.includes('/') ? basename(a) : a)).join(' ')}`.trim();
 const handWritten = existsSync(out) ? handWrittenPart(readFileSync(out, 'utf8')) : '';
-writeFileSync(out, renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, runsPerWait: s.runsPerWait, cases: list, sides, wickRows }) + handWritten);
+writeFileSync(
+  out,
+  renderDoc({ date: new Date().toISOString(), device: `${device} (${adapter})`, command, quick, runsPerWait: s.runsPerWait, cases: list, sides, wickRows }) +
+    handWritten,
+);
 console.log(`written ${out}`);
 process.exit(checks.ok ? 0 : 1);

@@ -12,7 +12,9 @@ const ratioOf = (num: number | undefined, den: number | undefined) => (num !== u
 
 /** The faster peer's time for a case, with its name. */
 function bestPeer(ms: (side: keyof Sides, id: string) => number | undefined, id: string): { name: string; ms: number } | null {
-  const peers = (['tfjs', 'jax'] as const).map((p) => ({ name: p === 'tfjs' ? 'TF.js' : 'jax-js', ms: ms(p, id) })).filter((p): p is { name: string; ms: number } => p.ms !== undefined);
+  const peers = (['tfjs', 'jax'] as const)
+    .map((p) => ({ name: p === 'tfjs' ? 'TF.js' : 'jax-js', ms: ms(p, id) }))
+    .filter((p): p is { name: string; ms: number } => p.ms !== undefined);
   return peers.length ? peers.reduce((a, b) => (a.ms <= b.ms ? a : b)) : null;
 }
 

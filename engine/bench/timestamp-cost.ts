@@ -36,7 +36,13 @@ const workgroups = Math.ceil(floats / 4 / 256);
 const grid: [number, number] = [Math.min(65535, workgroups), Math.ceil(workgroups / 65535)];
 // Ping-pong: kernel k reads what kernel k - 1 wrote, as an eager loop's ops do.
 const groups = [0, 1].map((i) =>
-  device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buffers[i] } }, { binding: 1, resource: { buffer: buffers[1 - i] } }] }),
+  device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: buffers[i] } },
+      { binding: 1, resource: { buffer: buffers[1 - i] } },
+    ],
+  }),
 );
 const queries = 2 * KERNELS;
 const querySet = device.createQuerySet({ type: 'timestamp', count: queries });

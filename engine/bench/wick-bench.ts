@@ -20,18 +20,35 @@ export async function compiledVersusEager(device: 'webgpu' | 'cpu', n: number): 
   const cases: [string, (...a: Tensor[]) => Tensor, Tensor[]][] = [
     ['elementwise chain (6 ops)', (a) => a.mul(2).add(1).relu().sub(0.5).exp().neg(), [x]],
     ['gelu(x @ w + b)', (a, ww, bb) => F.gelu(a.matmul(ww).add(bb)), [x, w, b]],
-    ['layer norm from primitives', (a) => { const mu = a.mean(-1, true); const xc = a.sub(mu); return xc.div(xc.square().mean(-1, true).add(1e-5).sqrt()); }, [x]],
+    [
+      'layer norm from primitives',
+      (a) => {
+        const mu = a.mean(-1, true);
+        const xc = a.sub(mu);
+        return xc.div(xc.square().mean(-1, true).add(1e-5).sqrt());
+      },
+      [x],
+    ],
   ];
   for (const [name, fn, args] of cases) {
     const compiled = torch.compile(fn);
     // As the shared cases: each sample 8 runs issued back to back, then one wait, divided by 8 (a
     // wait per run times the host's wake-up, which on the GPU machine varied tenfold between runs).
-    const perRun = (f: () => Tensor) => timeOp(f, () => torch.synchronize(), (t) => t.dispose(), 10, 3, 8);
+    const perRun = (f: () => Tensor) =>
+      timeOp(
+        f,
+        () => torch.synchronize(),
+        (t) => t.dispose(),
+        10,
+        3,
+        8,
+      );
     const eager = await perRun(() => fn(...args));
     const fused = await perRun(() => compiled(...args));
     const kernels = async (f: () => Tensor) => (await torch.profile(() => f().data())).kernels.length;
     rows.push({
-      group: 'compile', name: `${name} [${n}x1024]`,
+      group: 'compile',
+      name: `${name} [${n}x1024]`,
       value: `eager ${eager.toFixed(2)} ms, compiled ${fused.toFixed(2)} ms (${(eager / fused).toFixed(2)}x)`,
       note: `kernels ${await kernels(() => fn(...args))} -> ${await kernels(() => compiled(...args))}`,
     });
@@ -81,25 +98,41 @@ export async function soak(device: 'webgpu' | 'cpu', steps: number): Promise<Row
   }
   const ms = performance.now() - started;
   const flat = live.every((v) => v === live[0]);
-  return [{
-    group: 'soak', name: `${steps.toLocaleString('en')} training steps, MLP 64-128-10, batch 256, Adam`,
-    value: seen.join('; '),
-    note: `${flat ? 'flat' : 'NOT flat'} live memory; ${(ms / steps).toFixed(2)} ms/step; last loss ${last.toFixed(4)}`,
-  }];
+  return [
+    {
+      group: 'soak',
+      name: `${steps.toLocaleString('en')} training steps, MLP 64-128-10, batch 256, Adam`,
+      value: seen.join('; '),
+      note: `${flat ? 'flat' : 'NOT flat'} live memory; ${(ms / steps).toFixed(2)} ms/step; last loss ${last.toFixed(4)}`,
+    },
+  ];
 }
-
 
 type Device = 'webgpu' | 'cpu';
 const chain = (a: Tensor) => a.mul(2).add(1).relu().sub(0.5).exp().neg();
-const upload = (device: Device, shape: number[], seed: number) => torch.tensor(detData(shape.reduce((p, d) => p * d, 1), seed), { device }).reshape(shape);
+const upload = (device: Device, shape: number[], seed: number) =>
+  torch
+    .tensor(
+      detData(
+        shape.reduce((p, d) => p * d, 1),
+        seed,
+      ),
+      { device },
+    )
+    .reshape(shape);
 const conv = (x: Tensor, w: Tensor, c: ConvShape) => F.conv2d(x, w, null, { padding: c.k >> 1 });
 
 /** The CNN of the cnn-step case: conv-relu-pool, conv-relu-pool, linear, on 1x28x28 images. */
 export function smallCnn(): nn.Module {
   return new nn.Sequential(
-    new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 10),
+    new nn.Conv2d(1, 16, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(32 * 7 * 7, 10),
   );
 }
 
@@ -158,7 +191,9 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
     const model = new nn.Sequential(new nn.Linear(784, 1024), new nn.ReLU(), new nn.Linear(1024, 1024), new nn.ReLU(), new nn.Linear(1024, 10)).to(device);
     return trainStep(model, upload(device, [s.mlpBatch, 784], 8), torch.randint(0, 10, [s.mlpBatch], { device }), s);
   });
-  await attempt(res, 'cnn-step', () => trainStep(smallCnn().to(device), upload(device, [s.cnnBatch, 1, 28, 28], 9), torch.randint(0, 10, [s.cnnBatch], { device }), s));
+  await attempt(res, 'cnn-step', () =>
+    trainStep(smallCnn().to(device), upload(device, [s.cnnBatch, 1, 28, 28], 9), torch.randint(0, 10, [s.cnnBatch], { device }), s),
+  );
   const tiny = torch.ones([4], { device });
   const issue = () => {
     let y = tiny;

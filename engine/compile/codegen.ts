@@ -9,7 +9,13 @@ import type { Node, ValueView } from './ir';
 import { withHelpers } from '../backends/webgpu/wgsl-common';
 import { assertNever } from '../core/assert-never';
 
-const asView = (v: ValueView): View => ({ storage: { device: 'webgpu', length: v.value.length, dtype: v.value.dtype, bytes: 0 }, shape: v.shape, strides: v.strides, offset: v.offset, dtype: v.dtype });
+const asView = (v: ValueView): View => ({
+  storage: { device: 'webgpu', length: v.value.length, dtype: v.value.dtype, bytes: 0 },
+  shape: v.shape,
+  strides: v.strides,
+  offset: v.offset,
+  dtype: v.dtype,
+});
 
 export function wgslOf(node: Node): string | null {
   const code = generatedWgsl(node);
@@ -20,13 +26,33 @@ function generatedWgsl(node: Node): string | null {
   switch (node.kind) {
     case 'elementwise': {
       const plan = planElementwise(exprKey(node.expr), node.inputs.map(asView), asView(node.out), node.scalars);
-      return elementwiseSource(node.expr, plan, node.inputs.map((v) => v.dtype), node.out.dtype, node.out.shape.length);
+      return elementwiseSource(
+        node.expr,
+        plan,
+        node.inputs.map((v) => v.dtype),
+        node.out.dtype,
+        node.out.shape.length,
+      );
     }
     case 'reduce':
-      return reduceSource(planReduce(node.op, node.shape, node.keptDims, node.out.dtype, { expr: node.expr, leaves: node.leaves, scalars: node.scalars }, node.epilogue, node.post).plan);
+      return reduceSource(
+        planReduce(
+          node.op,
+          node.shape,
+          node.keptDims,
+          node.out.dtype,
+          { expr: node.expr, leaves: node.leaves, scalars: node.scalars },
+          node.epilogue,
+          node.post,
+        ).plan,
+      );
     case 'matmul': {
       const e = node.epilogue;
-      return matmulSource(chooseMatmul(asView(node.a), asView(node.b), asView(node.out)), node.out.shape.length - 2, e ? { expr: e.expr, dtypes: e.leaves.map((v) => v.dtype), scalars: e.scalars.length } : null);
+      return matmulSource(
+        chooseMatmul(asView(node.a), asView(node.b), asView(node.out)),
+        node.out.shape.length - 2,
+        e ? { expr: e.expr, dtypes: e.leaves.map((v) => v.dtype), scalars: e.scalars.length } : null,
+      );
     }
     case 'zeros':
     case 'upload':

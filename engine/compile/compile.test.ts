@@ -28,13 +28,47 @@ async function maxDiff(a: Tensor, b: Tensor): Promise<number> {
 }
 
 const cases: { name: string; fn: (...a: Tensor[]) => Tensor; args: (d: Device) => Tensor[]; maxKernels: number }[] = [
-  { name: 'an elementwise chain of six ops', fn: (a) => a.mul(2).add(1).relu().sub(0.5).exp().neg(), args: (d) => [torch.randn([64, 32], { device: d })], maxKernels: 1 },
-  { name: 'gelu(x @ w + b)', fn: (a, w, b) => F.gelu(a.matmul(w).add(b)), args: (d) => [torch.randn([64, 32], { device: d }), torch.randn([32, 16], { device: d }), torch.randn([16], { device: d })], maxKernels: 2 },
-  { name: 'a chain over broadcast and transposed inputs', fn: (a, b) => a.t().mul(b).add(b.exp()).tanh(), args: (d) => [torch.randn([8, 6], { device: d }), torch.randn([6, 1], { device: d })], maxKernels: 1 },
-  { name: 'a layer norm written from primitives', fn: (a) => { const mu = a.mean(-1, true); const xc = a.sub(mu); return xc.div(xc.square().mean(-1, true).add(1e-5).sqrt()); }, args: (d) => [torch.randn([16, 100], { device: d })], maxKernels: 2 },
-  { name: 'a layout copy read by a matmul', fn: (a, b) => a.t().contiguous().matmul(b), args: (d) => [torch.randn([7, 5], { device: d }), torch.randn([7, 3], { device: d })], maxKernels: 1 },
+  {
+    name: 'an elementwise chain of six ops',
+    fn: (a) => a.mul(2).add(1).relu().sub(0.5).exp().neg(),
+    args: (d) => [torch.randn([64, 32], { device: d })],
+    maxKernels: 1,
+  },
+  {
+    name: 'gelu(x @ w + b)',
+    fn: (a, w, b) => F.gelu(a.matmul(w).add(b)),
+    args: (d) => [torch.randn([64, 32], { device: d }), torch.randn([32, 16], { device: d }), torch.randn([16], { device: d })],
+    maxKernels: 2,
+  },
+  {
+    name: 'a chain over broadcast and transposed inputs',
+    fn: (a, b) => a.t().mul(b).add(b.exp()).tanh(),
+    args: (d) => [torch.randn([8, 6], { device: d }), torch.randn([6, 1], { device: d })],
+    maxKernels: 1,
+  },
+  {
+    name: 'a layer norm written from primitives',
+    fn: (a) => {
+      const mu = a.mean(-1, true);
+      const xc = a.sub(mu);
+      return xc.div(xc.square().mean(-1, true).add(1e-5).sqrt());
+    },
+    args: (d) => [torch.randn([16, 100], { device: d })],
+    maxKernels: 2,
+  },
+  {
+    name: 'a layout copy read by a matmul',
+    fn: (a, b) => a.t().contiguous().matmul(b),
+    args: (d) => [torch.randn([7, 5], { device: d }), torch.randn([7, 3], { device: d })],
+    maxKernels: 1,
+  },
   { name: 'softmax', fn: (a) => a.softmax(-1), args: (d) => [torch.randn([16, 70], { device: d })], maxKernels: 2 },
-  { name: 'sum of squares with the mean divide fused', fn: (a) => a.square().mean(-1).sqrt(), args: (d) => [torch.randn([16, 40], { device: d })], maxKernels: 1 },
+  {
+    name: 'sum of squares with the mean divide fused',
+    fn: (a) => a.square().mean(-1).sqrt(),
+    args: (d) => [torch.randn([16, 40], { device: d })],
+    maxKernels: 1,
+  },
 ];
 
 describe('torch.compile', () => {
@@ -163,7 +197,10 @@ describe('torch.compile', () => {
         (await compiled(x)).backward();
         const got = (await w.grad!.tolist()) as number[][];
         w.grad = null;
-        expect(got.flat().map((v, i) => Math.abs(v - eager.flat()[i]) < 1e-4), `call ${call} on ${d}`).not.toContain(false);
+        expect(
+          got.flat().map((v, i) => Math.abs(v - eager.flat()[i]) < 1e-4),
+          `call ${call} on ${d}`,
+        ).not.toContain(false);
       }
     }
   });
@@ -171,14 +208,29 @@ describe('torch.compile', () => {
   it('names its kernels as the backends name the kernels they run', async () => {
     const fn = (a: Tensor, w: Tensor, index: Tensor) => scatterAdd(a, 1, index, a.gather(1, index)).cumsum(-1).softmax(-1).matmul(w).add(a.argmax(-1, true));
     for (const d of devices) {
-      const args: [Tensor, Tensor, Tensor] = [torch.randn([4, 6], { device: d }), torch.randn([6, 3], { device: d }), torch.tensor([[0, 5], [1, 4], [2, 3], [3, 2]], { dtype: 'int32', device: d })];
+      const args: [Tensor, Tensor, Tensor] = [
+        torch.randn([4, 6], { device: d }),
+        torch.randn([6, 3], { device: d }),
+        torch.tensor(
+          [
+            [0, 5],
+            [1, 4],
+            [2, 3],
+            [3, 2],
+          ],
+          { dtype: 'int32', device: d },
+        ),
+      ];
       const compiled = torch.compile(fn);
       compiled(...args);
       await torch.synchronize();
       const prof = await torch.profile(() => compiled(...args));
       const kernels = (await explain(fn, ...args)).kernels.flat();
       expect(kernels).toEqual(expect.arrayContaining(['gather', 'scatter_add', 'cumsum', 'argmax']));
-      expect(prof.kernels.map((k) => k.name), d).toEqual(kernels);
+      expect(
+        prof.kernels.map((k) => k.name),
+        d,
+      ).toEqual(kernels);
     }
   });
 });

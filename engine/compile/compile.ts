@@ -31,13 +31,18 @@ export interface CompiledEntry {
   pipelines: Readiness;
 }
 
-
 type Fn = (...args: Tensor[]) => unknown;
 
 function guardKey(args: readonly unknown[]): string {
-  return args
-    .map((a) => (a instanceof Tensor ? `${a.device}:${a.dtype}:${a.shape.join('x')}:${a.strides.join(',')}:${a.offset}:${a.storageRef.storage.length}:${a.requiresGrad ? 'g' : ''}` : `~${typeof a}:${String(a)}`))
-    .join('|') + `|grad=${isGradEnabled()}`;
+  return (
+    args
+      .map((a) =>
+        a instanceof Tensor
+          ? `${a.device}:${a.dtype}:${a.shape.join('x')}:${a.strides.join(',')}:${a.offset}:${a.storageRef.storage.length}:${a.requiresGrad ? 'g' : ''}`
+          : `~${typeof a}:${String(a)}`,
+      )
+      .join('|') + `|grad=${isGradEnabled()}`
+  );
 }
 
 function cloneGraph(g: Graph): Graph {
@@ -55,8 +60,11 @@ export class CompiledFunction {
   /** In segments mode, what the last call did: its graphs and the breaks between them. */
   lastCall: SegmentedCall | null = null;
 
-  constructor(readonly fn: Fn, readonly name: string) {
-    if (isAsync(fn)) this.split('the function is async: each await of a tensor\'s value is a graph break');
+  constructor(
+    readonly fn: Fn,
+    readonly name: string,
+  ) {
+    if (isAsync(fn)) this.split("the function is async: each await of a tensor's value is a graph break");
   }
 
   call(args: unknown[]): unknown {
@@ -85,7 +93,13 @@ export class CompiledFunction {
   }
 
   private callInSegments(args: unknown[], first: Tensor): unknown {
-    return runSegmented(() => this.fn(...(args as Tensor[])), first.device, getBackend(first.device), this.segments!, (call) => (this.lastCall = call));
+    return runSegmented(
+      () => this.fn(...(args as Tensor[])),
+      first.device,
+      getBackend(first.device),
+      this.segments!,
+      (call) => (this.lastCall = call),
+    );
   }
 
   /** Every graph compiled so far (one per guard set, or per segment), for display. */
@@ -96,16 +110,23 @@ export class CompiledFunction {
 
   private build(key: string, args: unknown[], tensors: Tensor[]): CompiledEntry {
     const device = tensors[0].device;
-    const traced = trace((...proxies: Tensor[]) => {
-      let k = 0;
-      return this.fn(...(args.map((a) => (a instanceof Tensor ? proxies[k++] : a)) as Tensor[]));
-    }, tensors, device);
+    const traced = trace(
+      (...proxies: Tensor[]) => {
+        let k = 0;
+        return this.fn(...(args.map((a) => (a instanceof Tensor ? proxies[k++] : a)) as Tensor[]));
+      },
+      tensors,
+      device,
+    );
     const before = { forward: cloneGraph(traced.forward), backward: traced.backward ? cloneGraph(traced.backward.graph) : null };
     const passes = [...optimize(traced.forward, 'forward')];
     if (traced.backward) passes.push(...optimize(traced.backward.graph, 'backward'));
     const backend = getBackend(device);
     return {
-      key, traced, before, passes,
+      key,
+      traced,
+      before,
+      passes,
       forward: new GraphRunner(traced.forward, backend),
       backward: traced.backward ? new GraphRunner(traced.backward.graph, backend) : null,
       pipelines: preparePipelines(backend, [traced.forward, ...(traced.backward ? [traced.backward.graph] : [])]),

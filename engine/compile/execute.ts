@@ -23,7 +23,10 @@ export class GraphRunner {
   /** Uploads inside the function are constants: made once, kept with the compiled graph. */
   private readonly constants = new Map<Value, Storage>();
 
-  constructor(readonly graph: Graph, readonly backend: Backend) {
+  constructor(
+    readonly graph: Graph,
+    readonly backend: Backend,
+  ) {
     this.last = lastUses(graph);
   }
 
@@ -85,7 +88,14 @@ export class GraphRunner {
       case 'elementwise':
         return b.elementwise(node.expr, node.inputs.map(view), view(node.out), node.scalars);
       case 'reduce':
-        return b.reduce(node.op, fused(node)!, node.keptDims, view(node.out), fused(node.epilogue), node.post && { ...fused(node.post)!, out: view(node.post.out) });
+        return b.reduce(
+          node.op,
+          fused(node)!,
+          node.keptDims,
+          view(node.out),
+          fused(node.epilogue),
+          node.post && { ...fused(node.post)!, out: view(node.post.out) },
+        );
       case 'argReduce':
         return b.argReduce(node.op, view(node.input), view(node.values), view(node.indices));
       case 'cumsum':

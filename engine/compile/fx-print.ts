@@ -44,7 +44,9 @@ export function printGraph(graph: Graph, title = 'graph'): string {
   graph.nodes.forEach((node, i) => {
     const out = writes(node)[0];
     if (!names.has(out)) names.set(out, `${kernelName(node)}_${i}`);
-    const a = args(node).map((v) => `%${name(v.value)}`).join(', ');
+    const a = args(node)
+      .map((v) => `%${name(v.value)}`)
+      .join(', ');
     lines.push(`    %${name(out)} : [${outShape(node).join(', ')}] ${out.dtype} = call_kernel[target=${kernelName(node)}](args = (${a}))`);
   });
   lines.push(`    return (${graph.outputs.map((v) => `%${name(v)}`).join(', ')})`);

@@ -44,7 +44,19 @@ export type Node =
   | { kind: 'upload'; out: Value; data: ArrayLike<number> }
   | { kind: 'elementwise'; expr: Expr; inputs: ValueView[]; out: ValueView; scalars: number[]; names: string[] }
   /** Reduces expr(leaves) over the trailing dims of `shape`; leaves are viewed in that order. */
-  | { kind: 'reduce'; op: ReduceOp; shape: readonly number[]; keptDims: number; expr: Expr; leaves: ValueView[]; scalars: number[]; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; post?: PostNode; names: string[] }
+  | {
+      kind: 'reduce';
+      op: ReduceOp;
+      shape: readonly number[];
+      keptDims: number;
+      expr: Expr;
+      leaves: ValueView[];
+      scalars: number[];
+      out: ValueView;
+      epilogue?: Epilogue & { scalars: number[] };
+      post?: PostNode;
+      names: string[];
+    }
   | { kind: 'argReduce'; op: ArgReduceOp; input: ValueView; values: ValueView; indices: ValueView }
   | { kind: 'cumsum'; input: ValueView; out: ValueView }
   | { kind: 'matmul'; a: ValueView; b: ValueView; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; names: string[] }
@@ -122,7 +134,13 @@ export function mapValues(node: Node, view: (v: ValueView) => ValueView, value: 
     case 'elementwise':
       return { ...node, inputs: node.inputs.map(view), out: view(node.out) };
     case 'reduce':
-      return { ...node, leaves: node.leaves.map(view), out: view(node.out), epilogue: fused(node.epilogue), post: node.post && { ...fused(node.post)!, out: view(node.post.out) } };
+      return {
+        ...node,
+        leaves: node.leaves.map(view),
+        out: view(node.out),
+        epilogue: fused(node.epilogue),
+        post: node.post && { ...fused(node.post)!, out: view(node.post.out) },
+      };
     case 'argReduce':
       return { ...node, input: view(node.input), values: view(node.values), indices: view(node.indices) };
     case 'cumsum':

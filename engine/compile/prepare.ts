@@ -16,10 +16,12 @@ export interface Readiness {
 
 export function preparePipelines(backend: Backend, graphs: readonly Graph[]): Readiness {
   if (!backend.preparePipelines) return { ready: () => true };
-  const kernels = graphs.flatMap((g) => g.nodes.flatMap((n) => {
-    const wgsl = wgslOf(n);
-    return wgsl ? [{ name: kernelName(n), wgsl }] : [];
-  }));
+  const kernels = graphs.flatMap((g) =>
+    g.nodes.flatMap((n) => {
+      const wgsl = wgslOf(n);
+      return wgsl ? [{ name: kernelName(n), wgsl }] : [];
+    }),
+  );
   let ready = false;
   const work = backend.preparePipelines(kernels).then(
     () => void (ready = true),

@@ -72,7 +72,11 @@ export class SegmentRecorder extends TraceBackend implements DeferringBackend {
   private readonly heldStorages = new Set<Storage>();
   readonly call: SegmentedCall = { graphs: [], breaks: [] };
 
-  constructor(device: Device, private readonly realBackend: Backend, private readonly cache: SegmentCache) {
+  constructor(
+    device: Device,
+    private readonly realBackend: Backend,
+    private readonly cache: SegmentCache,
+  ) {
     super(device);
     heldByRecorder.register(this, this.held);
   }
@@ -108,7 +112,13 @@ export class SegmentRecorder extends TraceBackend implements DeferringBackend {
     for (const w of need) this.flushedOf.delete(w);
     const storageOf = (value: Value) => (done.graph.captured.get(value) as Storage | undefined) ?? (value as TraceStorage);
     for (const node of picked.reverse()) {
-      this.graph.nodes.push(mapValues(node, (vv) => this.view({ storage: storageOf(vv.value), shape: vv.shape, strides: vv.strides, offset: vv.offset, dtype: vv.dtype }), (x) => x));
+      this.graph.nodes.push(
+        mapValues(
+          node,
+          (vv) => this.view({ storage: storageOf(vv.value), shape: vv.shape, strides: vv.strides, offset: vv.offset, dtype: vv.dtype }),
+          (x) => x,
+        ),
+      );
     }
   }
 
@@ -223,7 +233,15 @@ function compileSegment(recorded: Graph, canon: Map<Value, number>, outputs: num
   };
   const before: Graph = { ...graph, nodes: graph.nodes.map((n) => ({ ...n })), outputs: [...graph.outputs] };
   const passes = optimize(graph, 'forward');
-  return { key, before, after: graph, passes, runner: new GraphRunner(graph, backend), recorded: new GraphRunner(before, backend), pipelines: preparePipelines(backend, [graph]) };
+  return {
+    key,
+    before,
+    after: graph,
+    passes,
+    runner: new GraphRunner(graph, backend),
+    recorded: new GraphRunner(before, backend),
+    pipelines: preparePipelines(backend, [graph]),
+  };
 }
 
 function tensorsIn(value: unknown, out: Tensor[] = []): Tensor[] {

@@ -21,8 +21,14 @@ const withPause = (pause: () => Promise<unknown>) => async (x: Tensor) => {
 describe('torch.synchronize in a segmented compiled function', () => {
   it('records the same graphs as an ordinary await', async () => {
     const x = torch.tensor([1, 2, 3]);
-    const plain = await torch.explain(withPause(() => Promise.resolve()), x);
-    const synced = await torch.explain(withPause(() => torch.synchronize()), x);
+    const plain = await torch.explain(
+      withPause(() => Promise.resolve()),
+      x,
+    );
+    const synced = await torch.explain(
+      withPause(() => torch.synchronize()),
+      x,
+    );
     expect(plain.graphCount).toBe(2);
     expect(plain.kernels).toEqual([['mul'], ['fused_add_mul']]);
     expect(synced.kernels).toEqual(plain.kernels);

@@ -11,7 +11,12 @@ import type { Graph, Value, ValueView } from './ir';
 
 /** A value the traced function makes: it has no memory, only an identity. */
 export class TraceStorage implements Storage, Value {
-  constructor(readonly id: number, readonly device: Device, readonly length: number, readonly dtype: DType) {}
+  constructor(
+    readonly id: number,
+    readonly device: Device,
+    readonly length: number,
+    readonly dtype: DType,
+  ) {}
   get bytes(): number {
     return 0;
   }
@@ -94,7 +99,17 @@ export class TraceBackend implements Backend {
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View): void {
     const leaves = source.leaves.map((v) => this.view(v));
-    this.graph.nodes.push({ kind: 'reduce', op, shape: leaves[0].shape, keptDims, expr: source.expr, leaves, scalars: [...source.scalars], out: this.view(out), names: [op] });
+    this.graph.nodes.push({
+      kind: 'reduce',
+      op,
+      shape: leaves[0].shape,
+      keptDims,
+      expr: source.expr,
+      leaves,
+      scalars: [...source.scalars],
+      out: this.view(out),
+      names: [op],
+    });
   }
 
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {

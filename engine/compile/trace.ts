@@ -80,7 +80,11 @@ export function trace(fn: (...args: Tensor[]) => unknown, args: readonly Tensor[
   const skeleton = skeletonOf(result, tensors);
   const outputs: OutputSpec[] = tensors.map((t) => ({
     value: fw.view({ storage: t.storageRef.storage, shape: t.shape, strides: t.strides, offset: t.offset, dtype: t.dtype }).value,
-    shape: [...t.shape], strides: [...t.strides], offset: t.offset, dtype: t.dtype, requiresGrad: t.requiresGrad,
+    shape: [...t.shape],
+    strides: [...t.strides],
+    offset: t.offset,
+    dtype: t.dtype,
+    requiresGrad: t.requiresGrad,
   }));
   fw.graph.outputs = outputs.map((o) => o.value);
   const differentiable = tensors.filter((t) => t.requiresGrad);
@@ -120,4 +124,3 @@ function traceBackward(out: Tensor, proxies: readonly Tensor[], args: readonly T
   const realLeaves = leaves.map((l, i) => (argIndex[i] === null ? l : args[argIndex[i]!]));
   return { graph: bw.graph, leaves: realLeaves, argIndex, gradOutput: bw.graph.inputs[0] };
 }
-

@@ -7,7 +7,10 @@ import type { Tensor } from '../tensor';
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
-    fail('linear', `input features ${x.shape[x.ndim - 1]} (input ${fmtShape(x.shape)}) do not match weight ${fmtShape(weight.shape)} (expects [out, ${weight.shape[weight.ndim - 1]}])`);
+    fail(
+      'linear',
+      `input features ${x.shape[x.ndim - 1]} (input ${fmtShape(x.shape)}) do not match weight ${fmtShape(weight.shape)} (expects [out, ${weight.shape[weight.ndim - 1]}])`,
+    );
   }
   const y = x.matmul(weight.t());
   return bias ? y.add(bias) : y;
@@ -28,7 +31,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     fail('conv2d', `input ${fmtShape(x.shape)} must be [N, ${weight.shape[1]}, H, W] to match weight ${fmtShape(weight.shape)}`);
   }
   const [o, c, kh, kw] = weight.shape;
-  const window = { kernel: [kh, kw] as [number, number], stride: pair('conv2d', 'stride', opts.stride, [1, 1]), padding: pair('conv2d', 'padding', opts.padding, [0, 0]) };
+  const window = {
+    kernel: [kh, kw] as [number, number],
+    stride: pair('conv2d', 'stride', opts.stride, [1, 1]),
+    padding: pair('conv2d', 'padding', opts.padding, [0, 0]),
+  };
   const { patches, oh, ow } = convPatches('conv2d', x, window);
   const n = x.shape[0];
   // The weight as [kh * kw * C, O], contiguous (a small copy), so both operands load as vec4 along their rows.

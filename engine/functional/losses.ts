@@ -49,20 +49,25 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: LossOptions =
   const dim = logits.ndim === 1 ? 0 : 1;
   if (target.dtype === 'int32') return nllLoss(logits.logSoftmax(dim), target, opts, 'crossEntropy');
   if (!isFloating(target.dtype) || target.shape.join() !== logits.shape.join()) {
-    fail('crossEntropy', `target ${fmtShape(target.shape)} is ${target.dtype}: class-index targets must be int32 (torch.tensor(labels, { dtype: 'int32' })) and probability targets floating, shaped like the logits ${fmtShape(logits.shape)}`);
+    fail(
+      'crossEntropy',
+      `target ${fmtShape(target.shape)} is ${target.dtype}: class-index targets must be int32 (torch.tensor(labels, { dtype: 'int32' })) and probability targets floating, shaped like the logits ${fmtShape(logits.shape)}`,
+    );
   }
   const logProbs = logits.logSoftmax(dim);
   return reduceLoss('crossEntropy', logProbs.mul(target).sum(dim).neg(), opts.reduction);
 }
 
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  if (input.shape.join() !== target.shape.join()) fail('mseLoss', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
+  if (input.shape.join() !== target.shape.join())
+    fail('mseLoss', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
   return reduceLoss('mseLoss', input.sub(target).square(), opts.reduction);
 }
 
 /** max(x, 0) - x*y + log(1 + exp(-|x|)): stable for large logits. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: LossOptions & { posWeight?: Tensor } = {}): Tensor {
-  if (input.shape.join() !== target.shape.join()) fail('binaryCrossEntropyWithLogits', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
+  if (input.shape.join() !== target.shape.join())
+    fail('binaryCrossEntropyWithLogits', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
   const softplusNeg = input.abs().neg().exp().log1p().add(input.neg().relu());
   const loss = opts.posWeight
     ? input.mul(target.neg().add(1)).add(softplusNeg.mul(target.mul(opts.posWeight.sub(1)).add(1)))

@@ -11,15 +11,25 @@ import { pyBool, pyFloat, pyTuple } from './repr';
 
 /** U(-bound, bound): PyTorch's kaiming_uniform_(a=sqrt(5)) gives bound = 1/sqrt(fanIn). */
 function uniform(shape: number[], bound: number): Tensor {
-  return Parameter(create.rand(shape).mul(2 * bound).sub(bound));
+  return Parameter(
+    create
+      .rand(shape)
+      .mul(2 * bound)
+      .sub(bound),
+  );
 }
 
 export class Linear extends Module {
   weight: Tensor;
   bias: Tensor | null;
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean } = {},
+  ) {
     super();
-    if (![inFeatures, outFeatures].every((n) => Number.isInteger(n) && n >= 0)) fail('Linear', `in_features and out_features must be non-negative integers, got ${inFeatures} and ${outFeatures}`);
+    if (![inFeatures, outFeatures].every((n) => Number.isInteger(n) && n >= 0))
+      fail('Linear', `in_features and out_features must be non-negative integers, got ${inFeatures} and ${outFeatures}`);
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = uniform([outFeatures, inFeatures], bound);
     this.bias = opts.bias === false ? null : uniform([outFeatures], bound);
@@ -38,7 +48,12 @@ export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | [number, number], opts: Conv2dOptions & { bias?: boolean } = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number, number],
+    opts: Conv2dOptions & { bias?: boolean } = {},
+  ) {
     super();
     this.kernelSize = pair('Conv2d', 'kernelSize', kernelSize, [1, 1]);
     this.stride = pair('Conv2d', 'stride', opts.stride, [1, 1]);
@@ -57,7 +72,10 @@ export class Conv2d extends Module {
 }
 
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: number, readonly opts: { stride?: number; padding?: number } = {}) {
+  constructor(
+    readonly kernelSize: number,
+    readonly opts: { stride?: number; padding?: number } = {},
+  ) {
     super();
   }
   override forward(x: Tensor): Tensor {
@@ -69,7 +87,10 @@ export class MaxPool2d extends Module {
 }
 
 export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: number, readonly opts: { stride?: number; padding?: number } = {}) {
+  constructor(
+    readonly kernelSize: number,
+    readonly opts: { stride?: number; padding?: number } = {},
+  ) {
     super();
   }
   override forward(x: Tensor): Tensor {
@@ -81,7 +102,10 @@ export class AvgPool2d extends Module {
 }
 
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
   }
   override forward(x: Tensor): Tensor {
@@ -115,9 +139,13 @@ export class LayerNorm extends Module {
 
 export class Embedding extends Module {
   weight: Tensor;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+  ) {
     super();
-    if (![numEmbeddings, embeddingDim].every((n) => Number.isInteger(n) && n >= 0)) fail('Embedding', `numEmbeddings and embeddingDim must be non-negative integers, got ${numEmbeddings} and ${embeddingDim}`);
+    if (![numEmbeddings, embeddingDim].every((n) => Number.isInteger(n) && n >= 0))
+      fail('Embedding', `numEmbeddings and embeddingDim must be non-negative integers, got ${numEmbeddings} and ${embeddingDim}`);
     this.weight = Parameter(create.randn([numEmbeddings, embeddingDim]));
   }
   override forward(indices: Tensor): Tensor {

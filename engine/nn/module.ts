@@ -110,14 +110,18 @@ export class Module {
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
     if ((opts.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
-      const parts = [missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '', unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : ''].filter(Boolean);
+      const parts = [
+        missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '',
+        unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : '',
+      ].filter(Boolean);
       fail('loadStateDict', `${parts.join('; ')} (the module has ${[...own.keys()].join(', ')})`);
     }
     for (const [k, target] of own) {
       const src = state[k];
       if (!src) continue;
       if (!(src instanceof Tensor)) fail('loadStateDict', `value for '${k}' is not a tensor`);
-      if (src.shape.join() !== target.shape.join()) fail('loadStateDict', `size mismatch for '${k}': got ${fmtShape(src.shape)}, the module has ${fmtShape(target.shape)}`);
+      if (src.shape.join() !== target.shape.join())
+        fail('loadStateDict', `size mismatch for '${k}': got ${fmtShape(src.shape)}, the module has ${fmtShape(target.shape)}`);
       withGradMode(false, () => copyInto(target, src.to(target.device)));
     }
     return { missingKeys, unexpectedKeys };

@@ -46,7 +46,16 @@ describe('nn.Module', () => {
 
   it('names parameters with dotted keys in declaration order', () => {
     const names = new Net().namedParameters().map(([n, p]) => `${n}:${p.shape.join('x')}`);
-    expect(names).toEqual(['features.0.weight:4x1x3x3', 'features.0.bias:4', 'head.0.weight:32x64', 'head.0.bias:32', 'head.3.weight:10x32', 'head.3.bias:10', 'norm.weight:10', 'norm.bias:10']);
+    expect(names).toEqual([
+      'features.0.weight:4x1x3x3',
+      'features.0.bias:4',
+      'head.0.weight:32x64',
+      'head.0.bias:32',
+      'head.3.weight:10x32',
+      'head.3.bias:10',
+      'norm.weight:10',
+      'norm.bias:10',
+    ]);
   });
 
   it('is callable, runs forward, and switches train/eval through the tree', async () => {
@@ -100,9 +109,22 @@ describe('autograd errors', () => {
 
   it('gradients flow through views and broadcasting', async () => {
     for (const d of devices) {
-      const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { device: d, requiresGrad: true });
-      x.t().index('1:, :').mul(torch.tensor([10, 100], { device: d })).sum().backward();
-      expect(await x.grad!.tolist()).toEqual([[0, 10, 10], [0, 100, 100]]);
+      const x = torch.tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { device: d, requiresGrad: true },
+      );
+      x.t()
+        .index('1:, :')
+        .mul(torch.tensor([10, 100], { device: d }))
+        .sum()
+        .backward();
+      expect(await x.grad!.tolist()).toEqual([
+        [0, 10, 10],
+        [0, 100, 100],
+      ]);
       const w = torch.ones([3], { device: d, requiresGrad: true });
       F.relu(x.detach().sub(2)).mul(w).sum().backward();
       expect(await w.grad!.tolist()).toEqual([2, 3, 5]);

@@ -2,7 +2,10 @@
 import type { Module } from './module';
 
 function indent(text: string, spaces: number): string {
-  return text.split('\n').map((line, i) => (i === 0 ? line : ' '.repeat(spaces) + line)).join('\n');
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : ' '.repeat(spaces) + line))
+    .join('\n');
 }
 
 export function moduleRepr(m: Module): string {

@@ -24,7 +24,8 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
 }
 
 function checkShape(op: string, shape: readonly number[]): void {
-  if (!Array.isArray(shape) || shape.some((s) => !Number.isInteger(s) || s < 0)) fail(op, `sizes must be non-negative integers, got ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`);
+  if (!Array.isArray(shape) || shape.some((s) => !Number.isInteger(s) || s < 0))
+    fail(op, `sizes must be non-negative integers, got ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`);
 }
 
 function checkOptions(op: string, opts: CreateOptions): void {
@@ -42,11 +43,16 @@ function flattenNested(op: string, value: NestedValues): { shape: number[]; flat
   const flat: (number | boolean)[] = [];
   const walk = (v: NestedValues, depth: number, path: string) => {
     if (depth === shape.length) {
-      if (typeof v !== 'number' && typeof v !== 'boolean') fail(op, `expected a number or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+      if (typeof v !== 'number' && typeof v !== 'boolean')
+        fail(op, `expected a number or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'a list' : typeof v}`);
       flat.push(v);
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[depth]) fail(op, `nested lists have ragged lengths: expected ${shape[depth]} items at ${path || 'top level'}, got ${Array.isArray(v) ? v.length : 'a scalar'} (shape ${fmtShape(shape)})`);
+    if (!Array.isArray(v) || v.length !== shape[depth])
+      fail(
+        op,
+        `nested lists have ragged lengths: expected ${shape[depth]} items at ${path || 'top level'}, got ${Array.isArray(v) ? v.length : 'a scalar'} (shape ${fmtShape(shape)})`,
+      );
     v.forEach((item: NestedValues, i: number) => walk(item, depth + 1, `${path}[${i}]`));
   };
   walk(value, 0, '');
@@ -60,7 +66,8 @@ export function tensor(value: NestedValues | TypedArray | Tensor, opts: CreateOp
     const dtype = opts.dtype ?? (value instanceof Float32Array ? 'float32' : 'int32');
     return finish(tensorFromData(device, toTypedArray(value, dtype), [value.length], dtype), opts);
   }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) fail('tensor', 'expected a number, boolean, nested array or typed array (use x.clone() to copy a tensor)');
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    fail('tensor', 'expected a number, boolean, nested array or typed array (use x.clone() to copy a tensor)');
   const { shape, flat } = flattenNested('tensor', value as NestedValues);
   const dtype = opts.dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : 'float32');
   return finish(tensorFromData(device, toTypedArray(flat.map(Number), dtype), shape, dtype), opts);
@@ -108,7 +115,10 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   checkShape('eye', [n, m]);
   const dtype = opts.dtype ?? 'float32';
-  const data = toTypedArray(Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0)), dtype);
+  const data = toTypedArray(
+    Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0)),
+    dtype,
+  );
   return finish(tensorFromData(opts.device ?? getDefaultDevice(), data, [n, m], dtype), opts);
 }
 

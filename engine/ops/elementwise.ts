@@ -33,11 +33,25 @@ export function castExpr(x: Expr, dtype: DType): Expr {
 }
 
 /** Runs `expr` over `inputs` broadcast to `shape`, into a new tensor of `dtype`. */
-export function runElementwise(op: string, expr: Expr, inputs: readonly Tensor[], shape: readonly number[], dtype: DType, device = inputs[0]?.device, scalars: readonly number[] = []): Tensor {
+export function runElementwise(
+  op: string,
+  expr: Expr,
+  inputs: readonly Tensor[],
+  shape: readonly number[],
+  dtype: DType,
+  device = inputs[0]?.device,
+  scalars: readonly number[] = [],
+): Tensor {
   checkInterrupt();
   if (!device) fail(op, 'needs at least one tensor operand');
   const out = emptyTensor(device, shape, dtype);
-  const views = inputs.map((t) => ({ storage: t.storageRef.storage, shape, strides: t.shape === shape ? t.strides : broadcastStrides(t.shape, t.strides, shape), offset: t.offset, dtype: t.dtype }));
+  const views = inputs.map((t) => ({
+    storage: t.storageRef.storage,
+    shape,
+    strides: t.shape === shape ? t.strides : broadcastStrides(t.shape, t.strides, shape),
+    offset: t.offset,
+    dtype: t.dtype,
+  }));
   out.backend.elementwise(expr, views, viewOf(out), scalars);
   return out;
 }
@@ -92,7 +106,8 @@ function leaves(op: string, operands: readonly Operand[], compute: DType): { exp
 
 export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const promoted = resultType(a, b);
-  if (op === 'sub' && promoted === 'bool') fail('sub', `subtracting bool tensors is not supported (${operandType(a)} and ${operandType(b)}); to invert a mask use .logicalNot()`);
+  if (op === 'sub' && promoted === 'bool')
+    fail('sub', `subtracting bool tensors is not supported (${operandType(a)} and ${operandType(b)}); to invert a mask use .logicalNot()`);
   const kind = BINARY_RESULT[op];
   const compute = kind === 'float' ? defaultFloat(promoted) : op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : promoted;
   const aTensor = isTensorOperand(a);
@@ -128,7 +143,8 @@ function operandType(v: Operand): string {
 }
 
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  if (!isTensorOperand(cond) || cond.dtype !== 'bool') fail('where', `the condition must be a bool tensor, got ${isTensorOperand(cond) ? cond.dtype : typeof cond} (compare first, e.g. x.gt(0))`);
+  if (!isTensorOperand(cond) || cond.dtype !== 'bool')
+    fail('where', `the condition must be a bool tensor, got ${isTensorOperand(cond) ? cond.dtype : typeof cond} (compare first, e.g. x.gt(0))`);
   const compute = resultType(a, b);
   const { exprs, tensors, scalars } = leaves('where', [cond, a, b], compute);
   exprs[0] = castExpr(input(0, cond.dtype), 'bool');

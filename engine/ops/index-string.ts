@@ -25,7 +25,12 @@ function parse(spec: string): Part[] {
     }
     const bits = p.split(':');
     if (bits.length > 3) fail('index', `'${p}' has too many colons in '${spec}'`);
-    return { kind: 'slice', start: parseInt10(bits[0], spec), stop: parseInt10(bits[1], spec), step: bits.length === 3 ? parseInt10(bits[2], spec) : undefined };
+    return {
+      kind: 'slice',
+      start: parseInt10(bits[0], spec),
+      stop: parseInt10(bits[1], spec),
+      step: bits.length === 3 ? parseInt10(bits[2], spec) : undefined,
+    };
   });
 }
 
@@ -52,7 +57,8 @@ export function indexByString(x: Tensor, spec: string): Tensor {
     switch (p.kind) {
       case 'int': {
         const size = out.shape[dim];
-        if (p.value < -size || p.value >= size) fail('index', `index ${p.value} is out of range for dimension ${src} of size ${size} in '${spec}' (shape ${fmtShape(x.shape)})`);
+        if (p.value < -size || p.value >= size)
+          fail('index', `index ${p.value} is out of range for dimension ${src} of size ${size} in '${spec}' (shape ${fmtShape(x.shape)})`);
         out = select(out, dim, p.value);
         src++;
         break;

@@ -72,7 +72,10 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   if (!isFloating(x.dtype) || src.dtype !== x.dtype) fail('scatterAdd', `expected floating tensors of one dtype, got ${x.dtype} and ${src.dtype}`);
   const d = normalizeDim('scatterAdd', dim, x.ndim);
   if (index.ndim !== x.ndim || index.shape.some((s, k) => s > src.shape[k] || (k !== d && s > x.shape[k]))) {
-    fail('scatterAdd', `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`);
+    fail(
+      'scatterAdd',
+      `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`,
+    );
   }
   checkIndexRange('scatterAdd', index, d, x.shape[d]);
   const out = copy(x);

@@ -16,7 +16,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
   const [m, k] = a2.shape.slice(-2);
   const [k2, n] = b2.shape.slice(-2);
-  if (k !== k2) fail('matmul', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n}: inner dimensions ${k} and ${k2} differ)`);
+  if (k !== k2)
+    fail(
+      'matmul',
+      `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n}: inner dimensions ${k} and ${k2} differ)`,
+    );
   const batch = broadcastShapes(`matmul (batch dims of ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const ae = expand(a2, [...batch, m, k]);
   const be = expand(b2, [...batch, k, n]);

@@ -12,8 +12,19 @@ import { testDevices } from '../testing/devices';
 import { castValue, centralDifference, gradPairs, gradPoints, mismatches, opDtypes, spread, upstream, valueGrid, type Tolerance } from '../testing/op-grid';
 import { binary, unary } from './elementwise';
 import {
-  ARG_REDUCE_DOMAIN, ARG_REDUCE_OPS, BINARY_DOMAIN, BINARY_OPS, BINARY_RESULT, REDUCE_DOMAIN, REDUCE_OPS,
-  UNARY_DOMAIN, UNARY_OPS, UNARY_RESULT, type ArgReduceOp, type OpDomain, type ReduceOp,
+  ARG_REDUCE_DOMAIN,
+  ARG_REDUCE_OPS,
+  BINARY_DOMAIN,
+  BINARY_OPS,
+  BINARY_RESULT,
+  REDUCE_DOMAIN,
+  REDUCE_OPS,
+  UNARY_DOMAIN,
+  UNARY_OPS,
+  UNARY_RESULT,
+  type ArgReduceOp,
+  type OpDomain,
+  type ReduceOp,
 } from './op-types';
 import { argReduce, reduce } from './reduce';
 
@@ -29,13 +40,19 @@ const GPU_DEFAULT: Tolerance = { rel: 4e-7, abs: FLUSHED };
 /** A float32 backward against a float64 finite difference. */
 const GRAD: Tolerance = { rel: 1e-4, abs: 1e-6 };
 
-const valueTol = (domain: OpDomain, device: Device): Tolerance => (device === 'cpu' ? EXACT : { rel: domain.gpuTol?.rel ?? GPU_DEFAULT.rel, abs: domain.gpuTol?.abs ?? GPU_DEFAULT.abs });
+const valueTol = (domain: OpDomain, device: Device): Tolerance =>
+  device === 'cpu' ? EXACT : { rel: domain.gpuTol?.rel ?? GPU_DEFAULT.rel, abs: domain.gpuTol?.abs ?? GPU_DEFAULT.abs };
 const tensorOf = (values: readonly number[], device: Device, dtype: DType = 'float32') => torch.tensor([...values], { device, dtype });
 const fmt = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
 
 /** Rows of a reduction: distinct values from the range, then that row with each extreme at index 2. */
 function reduceRows(domain: OpDomain, dtype: DType, device: Device): number[][] {
-  if (dtype === 'bool') return [[0, 1, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1]];
+  if (dtype === 'bool')
+    return [
+      [0, 1, 1, 0, 1, 0],
+      [0, 0, 0, 0, 0, 0],
+      [1, 1, 1, 1, 1, 1],
+    ];
   const base = spread(domain.range, 6).map((v) => castValue(v, dtype));
   const grid = valueGrid(domain, dtype, device);
   const extremes = grid.map((v) => castValue(v, dtype)).filter((v) => !base.some((b) => Object.is(b, v)));
@@ -126,8 +143,22 @@ describe.each(DEVICES)('op tables on %s', (device) => {
       const best = rows.map((row) => argBest(op, row));
       const { values, indices } = argReduce(op, torch.tensor(rows, { device, dtype }), 1);
       const where = (i: number) => `${op}(${dtype} [${rows[i].map(fmt).join(', ')}])`;
-      failures.push(...mismatches(await values.data(), best.map((b) => b.value), EXACT, where));
-      failures.push(...mismatches(await indices.data(), best.map((b) => b.index), EXACT, (i) => `${where(i)} index`));
+      failures.push(
+        ...mismatches(
+          await values.data(),
+          best.map((b) => b.value),
+          EXACT,
+          where,
+        ),
+      );
+      failures.push(
+        ...mismatches(
+          await indices.data(),
+          best.map((b) => b.index),
+          EXACT,
+          (i) => `${where(i)} index`,
+        ),
+      );
     }
     expectNone(failures);
   });
@@ -170,7 +201,20 @@ describe.each(DEVICES)('op tables on %s', (device) => {
     const wantA = xs.map((v, i) => w[i] * centralDifference((t) => f(t, s), v));
     const wantB = xs.map((v, i) => w[i] * centralDifference((t) => f(s, t), v));
     const where = (call: (v: number) => string) => (i: number) => `d/dx ${op}${call(xs[i])}`;
-    expectNone([...mismatches(await read(a.grad), wantA, GRAD, where((v) => `(x = ${v}, ${s})`)), ...mismatches(await read(b.grad), wantB, GRAD, where((v) => `(${s}, x = ${v})`))]);
+    expectNone([
+      ...mismatches(
+        await read(a.grad),
+        wantA,
+        GRAD,
+        where((v) => `(x = ${v}, ${s})`),
+      ),
+      ...mismatches(
+        await read(b.grad),
+        wantB,
+        GRAD,
+        where((v) => `(${s}, x = ${v})`),
+      ),
+    ]);
   });
 
   /** Two rows of distinct points from the gradient range (so max and min have one winner each). */

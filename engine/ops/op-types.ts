@@ -4,6 +4,7 @@
  */
 import type { Device, DType } from '../core/dtype';
 
+// prettier-ignore
 export const UNARY_OPS = [
   'neg', 'abs', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'square',
   'reciprocal', 'erf', 'sign', 'floor', 'ceil', 'round', 'expm1', 'log1p', 'logicalNot',
@@ -11,6 +12,7 @@ export const UNARY_OPS = [
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** What a unary op returns: the input's dtype, a float, or a bool. */
+// prettier-ignore
 export const UNARY_RESULT: { [P in UnaryOp]: 'same' | 'float' | 'bool' } = {
   neg: 'same', abs: 'same', exp: 'float', log: 'float', sqrt: 'float', rsqrt: 'float', sin: 'float',
   cos: 'float', tanh: 'float', sigmoid: 'float', relu: 'same', square: 'same', reciprocal: 'float',
@@ -18,6 +20,7 @@ export const UNARY_RESULT: { [P in UnaryOp]: 'same' | 'float' | 'bool' } = {
   log1p: 'float', logicalNot: 'bool',
 };
 
+// prettier-ignore
 export const BINARY_OPS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
@@ -25,6 +28,7 @@ export const BINARY_OPS = [
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /** 'promote': operands promoted, result of that type; 'float': computed in float; 'bool': a predicate. */
+// prettier-ignore
 export const BINARY_RESULT: { [P in BinaryOp]: 'promote' | 'float' | 'bool' } = {
   add: 'promote', sub: 'promote', mul: 'promote', div: 'float', pow: 'promote', maximum: 'promote',
   minimum: 'promote', eq: 'bool', ne: 'bool', lt: 'bool', le: 'bool', gt: 'bool', ge: 'bool',
@@ -88,7 +92,11 @@ const EXP_TOL = { gpuTol: { rel: 1.2e-6 } };
 /** WGSL's log is within 2^-21 absolute on [0.5, 2] (3 ulp elsewhere). */
 const LOG_TOL = { gpuTol: { abs: 2 ** -21 } };
 
-const SINCOS_LARGE = { extremes: ['large'], device: 'webgpu', reason: 'f32 Cody–Waite range reduction: a few ulps off by |x| = 6e4, meaningless by 1e30 (exact reduction is not worth it per element)' } as const;
+const SINCOS_LARGE = {
+  extremes: ['large'],
+  device: 'webgpu',
+  reason: 'f32 Cody–Waite range reduction: a few ulps off by |x| = 6e4, meaningless by 1e30 (exact reduction is not worth it per element)',
+} as const;
 
 export const UNARY_DOMAIN: { [P in UnaryOp]: OpDomain } = {
   neg: wide(SMOOTH),
@@ -121,11 +129,20 @@ export const BINARY_DOMAIN: { [P in BinaryOp]: OpDomain } = {
   sub: wide(SMOOTH),
   mul: wide(SMOOTH),
   div: wide({ range: [0.25, 4] }),
-  pow: wide({ range: [0.25, 3] }, {
-    // exp2(b * log2|a|) in f32: the error grows with |b * log2 a| (up to 100 on this grid).
-    gpuTol: { rel: 4e-6 },
-    skips: [{ extremes: ['large'], dtype: 'int32', reason: 'an int32 power that overflows: the CPU table computes in float64 (Infinity becomes 0), the GPU wraps as PyTorch does' }],
-  }),
+  pow: wide(
+    { range: [0.25, 3] },
+    {
+      // exp2(b * log2|a|) in f32: the error grows with |b * log2 a| (up to 100 on this grid).
+      gpuTol: { rel: 4e-6 },
+      skips: [
+        {
+          extremes: ['large'],
+          dtype: 'int32',
+          reason: 'an int32 power that overflows: the CPU table computes in float64 (Infinity becomes 0), the GPU wraps as PyTorch does',
+        },
+      ],
+    },
+  ),
   maximum: wide({ range: [-3, 3], kinks: 'equal' }),
   minimum: wide({ range: [-3, 3], kinks: 'equal' }),
   eq: COMPARISON,
@@ -215,4 +232,3 @@ export function exprOps(e: Expr, out: string[] = []): string[] {
   }
   return out;
 }
-

@@ -20,10 +20,15 @@ export function reduce(op: ReduceOp, x: Tensor, dim: Dims, keepdim = false): Ten
   assertLive(op, [x]);
   const dims = normalizeDims(op, dim, x.ndim);
   const reducedCount = numel(dims.map((d) => x.shape[d]));
-  if (reducedCount === 0 && (op === 'max' || op === 'min')) fail(op, `cannot reduce over an empty dimension of shape ${fmtShape(x.shape)} (the identity is undefined)`);
+  if (reducedCount === 0 && (op === 'max' || op === 'min'))
+    fail(op, `cannot reduce over an empty dimension of shape ${fmtShape(x.shape)} (the identity is undefined)`);
   const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const dtype: DType = (op === 'sum' || op === 'prod') && !isFloating(x.dtype) ? 'int32' : x.dtype;
-  const out = emptyTensor(x.device, kept.map((i) => x.shape[i]), dtype);
+  const out = emptyTensor(
+    x.device,
+    kept.map((i) => x.shape[i]),
+    dtype,
+  );
   const order = [...kept, ...dims];
   const input = { ...viewOf(x), shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };
   x.backend.reduce(op, plainSource(input), kept.length, viewOf(out));
@@ -44,7 +49,18 @@ export function argReduce(op: ArgReduceOp, x: Tensor, dim: number | undefined, k
   if (dim === undefined) {
     const flat = reshape(x, [-1]);
     const r = argReduce(op, flat, 0, false);
-    return keepdim ? { values: reshape(r.values, x.shape.map(() => 1)), indices: reshape(r.indices, x.shape.map(() => 1)) } : r;
+    return keepdim
+      ? {
+          values: reshape(
+            r.values,
+            x.shape.map(() => 1),
+          ),
+          indices: reshape(
+            r.indices,
+            x.shape.map(() => 1),
+          ),
+        }
+      : r;
   }
   const d = normalizeDim(op, dim, x.ndim);
   const source = x.ndim === 0 ? reshape(x, [1]) : dimLast(x, d);
@@ -68,6 +84,11 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const order = [...Array(x.ndim).keys()].filter((i) => i !== d);
   const inverse = new Array<number>(x.ndim);
   [...order, d].forEach((src, i) => (inverse[src] = i));
-  const back = viewTensor(out, inverse.map((i) => out.shape[i]), inverse.map((i) => out.strides[i]), 0);
+  const back = viewTensor(
+    out,
+    inverse.map((i) => out.shape[i]),
+    inverse.map((i) => out.strides[i]),
+    0,
+  );
   return record(back, 'cumsum', [x], { dim: d });
 }

@@ -61,7 +61,10 @@ describe('softmax and log-softmax: two kernels forward, one for the gradient', (
           const backward = await torch.profile(() => loss.backward());
           // The loss's sum and mul give a copy and a mul (none for the weights, which need no
           // gradient); softmax's own gradient is one reduction.
-          expect(backward.kernels.map((k) => k.name.replace(/_.*/, '')), `${where}: backward kernels`).toEqual(['copy', 'mul', 'fused']);
+          expect(
+            backward.kernels.map((k) => k.name.replace(/_.*/, '')),
+            `${where}: backward kernels`,
+          ).toEqual(['copy', 'mul', 'fused']);
           const primitive = x.detach().requiresGrad_();
           reference(primitive, c.dim, log).mul(weights).sum().backward();
           await close(fused.grad!, primitive.grad!, `${where}: gradient`);
@@ -72,7 +75,14 @@ describe('softmax and log-softmax: two kernels forward, one for the gradient', (
 
   it('a row whose max is infinite comes out NaN on the cpu, as in PyTorch', async () => {
     for (const d of devices) {
-      const x = torch.tensor([[-Infinity, -Infinity], [Infinity, 1], [1000, 1000]], { device: d });
+      const x = torch.tensor(
+        [
+          [-Infinity, -Infinity],
+          [Infinity, 1],
+          [1000, 1000],
+        ],
+        { device: d },
+      );
       const soft = (await x.softmax(1).tolist()) as number[][];
       expect(soft[2], d).toEqual([0.5, 0.5]);
       expect(soft[0][0], d).toBeNaN();
@@ -81,8 +91,14 @@ describe('softmax and log-softmax: two kernels forward, one for the gradient', (
       expect(log[2][0], d).toBeCloseTo(-Math.LN2, 6);
       // WGSL leaves NaN and infinity to the implementation: the GPU may differ from the cpu here.
       if (d === 'cpu') {
-        expect(soft.slice(0, 2)).toEqual([[NaN, NaN], [NaN, NaN]]);
-        expect(log.slice(0, 2)).toEqual([[NaN, NaN], [NaN, NaN]]);
+        expect(soft.slice(0, 2)).toEqual([
+          [NaN, NaN],
+          [NaN, NaN],
+        ]);
+        expect(log.slice(0, 2)).toEqual([
+          [NaN, NaN],
+          [NaN, NaN],
+        ]);
       }
     }
   });

@@ -42,14 +42,32 @@ function rowsView(t: Tensor, order: readonly number[]): View {
  * `post` (leaf 0: the row's sum, then the leaves) at every element. Returns the result in the
  * leaves' dim order.
  */
-function sumThenEach(leaves: readonly View[], like: Tensor, order: readonly number[], shape: readonly number[], rows: readonly number[], source: Expr, post: Expr): Tensor {
+function sumThenEach(
+  leaves: readonly View[],
+  like: Tensor,
+  order: readonly number[],
+  shape: readonly number[],
+  rows: readonly number[],
+  source: Expr,
+  post: Expr,
+): Tensor {
   const t = like.dtype;
   const sums = emptyTensor(like.device, rows, t);
   const out = emptyTensor(like.device, shape, t);
-  like.backend.reduce('sum', { expr: source, leaves, scalars: [] }, rows.length, viewOf(sums), undefined, { expr: post, leaves, scalars: [], out: viewOf(out) });
+  like.backend.reduce('sum', { expr: source, leaves, scalars: [] }, rows.length, viewOf(sums), undefined, {
+    expr: post,
+    leaves,
+    scalars: [],
+    out: viewOf(out),
+  });
   const back = new Array<number>(order.length);
   order.forEach((src, i) => (back[src] = i));
-  return viewTensor(out, back.map((i) => out.shape[i]), back.map((i) => out.strides[i]), 0);
+  return viewTensor(
+    out,
+    back.map((i) => out.shape[i]),
+    back.map((i) => out.strides[i]),
+    0,
+  );
 }
 
 /** softmax (log = false) or log-softmax of `x` along dim `d` (normalized). */

@@ -24,7 +24,8 @@ export function transfer(x: Tensor, device: Device): Tensor {
     storage.pending = arrival;
     out = new Tensor(new StorageRef(storage, backend), [...x.shape], contiguousStrides(x.shape), 0, x.dtype);
   } else {
-    if ((x.storageRef.storage as CpuStorage).pending) fail('to', `the CPU tensor's values are still arriving from another device; await x.data() before moving it to '${device}'`);
+    if ((x.storageRef.storage as CpuStorage).pending)
+      fail('to', `the CPU tensor's values are still arriving from another device; await x.data() before moving it to '${device}'`);
     out = tensorFromData(device, x.cpuValues(), x.shape, x.dtype);
   }
   return record(out, 'transfer', [x], {});

@@ -6,7 +6,14 @@ import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, viewTensor } from './make';
 
-function asView<P extends 'view' | 'permute' | 'expand' | 'slice' | 'select'>(op: P, x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, ctx: GradCtx[P]): Tensor {
+function asView<P extends 'view' | 'permute' | 'expand' | 'slice' | 'select'>(
+  op: P,
+  x: Tensor,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  ctx: GradCtx[P],
+): Tensor {
   assertLive(op, [x]);
   return record(viewTensor(x, shape, strides, offset), op, [x], ctx);
 }
@@ -14,7 +21,11 @@ function asView<P extends 'view' | 'permute' | 'expand' | 'slice' | 'select'>(op
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   const target = inferShape('view', shape, x.numel(), x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
-  if (!strides) fail('view', `shape ${fmtShape(target)} is not compatible with input of shape ${fmtShape(x.shape)} and strides ${fmtShape(x.strides)} (a dimension spans two non-contiguous parts); use .reshape(...) instead`);
+  if (!strides)
+    fail(
+      'view',
+      `shape ${fmtShape(target)} is not compatible with input of shape ${fmtShape(x.shape)} and strides ${fmtShape(x.strides)} (a dimension spans two non-contiguous parts); use .reshape(...) instead`,
+    );
   return asView('view', x, target, strides, x.offset, { inputShape: x.shape });
 }
 
@@ -29,7 +40,14 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) fail('permute', `expected ${x.ndim} dims for a tensor of shape ${fmtShape(x.shape)}, got ${fmtShape(dims)}`);
   const norm = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (new Set(norm).size !== norm.length) fail('permute', `dims ${fmtShape(dims)} repeat a dimension`);
-  return asView('permute', x, norm.map((d) => x.shape[d]), norm.map((d) => x.strides[d]), x.offset, { dims: norm });
+  return asView(
+    'permute',
+    x,
+    norm.map((d) => x.shape[d]),
+    norm.map((d) => x.strides[d]),
+    x.offset,
+    { dims: norm },
+  );
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -53,7 +71,14 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? x.shape.flatMap((s, i) => (s === 1 ? [i] : [])) : normalizeDims('squeeze', dim, x.ndim);
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
-  return asView('view', x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset, { inputShape: x.shape });
+  return asView(
+    'view',
+    x,
+    x.shape.filter((_, i) => keep[i]),
+    x.strides.filter((_, i) => keep[i]),
+    x.offset,
+    { inputShape: x.shape },
+  );
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -73,7 +98,8 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     const own = i >= lead ? x.shape[i - lead] : 1;
     const target = size === -1 ? own : size;
     if (i < lead && size === -1) fail('expand', `-1 is not allowed in a new leading dimension (sizes ${fmtShape(sizes)})`);
-    if (own !== target && own !== 1) fail('expand', `the expanded size ${target} must match the existing size ${own} at dimension ${i} (shape ${fmtShape(x.shape)} to ${fmtShape(sizes)})`);
+    if (own !== target && own !== 1)
+      fail('expand', `the expanded size ${target} must match the existing size ${own} at dimension ${i} (shape ${fmtShape(x.shape)} to ${fmtShape(sizes)})`);
     shape.push(target);
     strides.push(i < lead || own !== target ? 0 : x.strides[i - lead]);
   });
@@ -94,7 +120,8 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim('narrow', dim, x.ndim);
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
-  if (s < 0 || length < 0 || s + length > size) fail('narrow', `start ${start} and length ${length} exceed dimension ${d} of size ${size} (shape ${fmtShape(x.shape)})`);
+  if (s < 0 || length < 0 || s + length > size)
+    fail('narrow', `start ${start} and length ${length} exceed dimension ${d} of size ${size} (shape ${fmtShape(x.shape)})`);
   return slice(x, d, s, length);
 }
 
@@ -102,9 +129,17 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.ndim === 0) fail('select', 'cannot select from a 0-d tensor');
   const d = normalizeDim('select', dim, x.ndim);
   const size = x.shape[d];
-  if (!Number.isInteger(index) || index < -size || index >= size) fail('select', `index ${index} is out of range for dimension ${d} of size ${size} (shape ${fmtShape(x.shape)})`);
+  if (!Number.isInteger(index) || index < -size || index >= size)
+    fail('select', `index ${index} is out of range for dimension ${d} of size ${size} (shape ${fmtShape(x.shape)})`);
   const i = index < 0 ? index + size : index;
-  return asView('select', x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d], { dim: d, index: i });
+  return asView(
+    'select',
+    x,
+    x.shape.filter((_, k) => k !== d),
+    x.strides.filter((_, k) => k !== d),
+    x.offset + i * x.strides[d],
+    { dim: d, index: i },
+  );
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
@@ -123,7 +158,8 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   const d = normalizeDim('split', dim, x.ndim);
   const size = x.shape[d];
-  const sizes = typeof splitSize === 'number' ? Array.from({ length: Math.ceil(size / splitSize) }, (_, i) => Math.min(splitSize, size - i * splitSize)) : [...splitSize];
+  const sizes =
+    typeof splitSize === 'number' ? Array.from({ length: Math.ceil(size / splitSize) }, (_, i) => Math.min(splitSize, size - i * splitSize)) : [...splitSize];
   if (sizes.reduce((a, b) => a + b, 0) !== size) fail('split', `sizes ${fmtShape(sizes)} do not add up to ${size} (dimension ${d} of ${fmtShape(x.shape)})`);
   let start = 0;
   return sizes.map((len) => {
@@ -180,10 +216,14 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) fail('stack', 'expected a non-empty list of tensors');
   const shape = tensors[0].shape;
   tensors.forEach((t, i) => {
-    if (t.shape.length !== shape.length || t.shape.some((s, k) => s !== shape[k])) fail('stack', `expects each tensor to be equal size, but got ${fmtShape(shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`);
+    if (t.shape.length !== shape.length || t.shape.some((s, k) => s !== shape[k]))
+      fail('stack', `expects each tensor to be equal size, but got ${fmtShape(shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`);
   });
   const d = normalizeDim('stack', dim, shape.length + 1);
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  return cat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
 }
 
 export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
@@ -196,6 +236,9 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
     interleaved.push(1, s);
     expanded.push(sizes[i], s);
   });
-  const out = reshape(expand(reshape(base, interleaved), expanded), padded.map((s, i) => s * sizes[i]));
+  const out = reshape(
+    expand(reshape(base, interleaved), expanded),
+    padded.map((s, i) => s * sizes[i]),
+  );
   return out.isContiguous() && out.storageRef === x.storageRef ? copy(out) : out;
 }

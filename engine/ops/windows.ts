@@ -15,7 +15,11 @@ export function pad(x: Tensor, amount: readonly number[], value = 0): Tensor {
   if (amount.every((a) => a === 0)) return x;
   const lead = x.ndim - amount.length;
   const starts = x.shape.map((_, d) => (d < lead ? 0 : amount[d - lead]));
-  const out = full(x.shape.map((s, d) => s + 2 * starts[d]), value, { dtype: x.dtype, device: x.device });
+  const out = full(
+    x.shape.map((s, d) => s + 2 * starts[d]),
+    value,
+    { dtype: x.dtype, device: x.device },
+  );
   let window = out;
   starts.forEach((s, d) => (window = window.narrow(d, s, x.shape[d])));
   copyInto(window, x);
@@ -46,7 +50,8 @@ function windowIndex(device: Device, hp: number, wp: number, oh: number, ow: num
     const [sh, sw] = w.stride;
     const values = new Int32Array(oh * ow * kh * kw);
     let i = 0;
-    for (let r = 0; r < oh; r++) for (let c = 0; c < ow; c++) for (let ki = 0; ki < kh; ki++) for (let kj = 0; kj < kw; kj++) values[i++] = (r * sh + ki) * wp + (c * sw + kj);
+    for (let r = 0; r < oh; r++)
+      for (let c = 0; c < ow; c++) for (let ki = 0; ki < kh; ki++) for (let kj = 0; kj < kw; kj++) values[i++] = (r * sh + ki) * wp + (c * sw + kj);
     // Cached across calls, so made outside any torch.scope (which would free it at its end).
     idx = outsideScope(() => tensorFromData(device, values, [values.length], 'int32'));
     forgetHostValues(idx.storageRef); // in range by construction: no need to check it per call

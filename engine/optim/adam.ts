@@ -37,7 +37,8 @@ export class Adam extends Optimizer<AdamOptions> {
     for (const g of this.paramGroups) {
       const { lr, betas, eps } = g.options;
       if (!(lr >= 0)) fail(this.constructor.name, `invalid learning rate ${lr}`);
-      if (!(betas[0] >= 0 && betas[0] < 1 && betas[1] >= 0 && betas[1] < 1)) fail(this.constructor.name, `invalid betas [${betas.join(', ')}]: each must be in [0, 1)`);
+      if (!(betas[0] >= 0 && betas[0] < 1 && betas[1] >= 0 && betas[1] < 1))
+        fail(this.constructor.name, `invalid betas [${betas.join(', ')}]: each must be in [0, 1)`);
       if (!(eps >= 0)) fail(this.constructor.name, `invalid eps ${eps}`);
     }
   }

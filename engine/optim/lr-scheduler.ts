@@ -22,7 +22,10 @@ abstract class LRScheduler {
 }
 
 export class StepLR extends LRScheduler {
-  constructor(optimizer: Optimizer<{ lr: number }>, private readonly opts: { stepSize: number; gamma?: number }) {
+  constructor(
+    optimizer: Optimizer<{ lr: number }>,
+    private readonly opts: { stepSize: number; gamma?: number },
+  ) {
     super(optimizer);
   }
   protected lrAt(base: number, epoch: number): number {
@@ -31,7 +34,10 @@ export class StepLR extends LRScheduler {
 }
 
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: Optimizer<{ lr: number }>, private readonly opts: { tMax: number; etaMin?: number }) {
+  constructor(
+    optimizer: Optimizer<{ lr: number }>,
+    private readonly opts: { tMax: number; etaMin?: number },
+  ) {
     super(optimizer);
   }
   protected lrAt(base: number, epoch: number): number {

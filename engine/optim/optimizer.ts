@@ -44,7 +44,8 @@ export abstract class Optimizer<O extends { lr: number }> {
       tensors.forEach((p, i) => {
         if (!(p instanceof Tensor)) fail(this.constructor.name, `parameter ${i} is not a tensor`);
         if (!isFloating(p.dtype)) fail(this.constructor.name, `parameter ${i} has dtype ${p.dtype}; only floating tensors can be optimized`);
-        if (!p.isLeaf) fail(this.constructor.name, `parameter ${i} is not a leaf tensor (it was computed from others); optimize leaves such as model.parameters()`);
+        if (!p.isLeaf)
+          fail(this.constructor.name, `parameter ${i} is not a leaf tensor (it was computed from others); optimize leaves such as model.parameters()`);
       });
       return { params: tensors, options: { ...defaults, ...overrides } as O };
     });
@@ -60,7 +61,8 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
           if (!p.grad) continue;
-          if (p.grad.shape.join() !== p.shape.join()) fail(`${this.constructor.name}.step`, `gradient shape ${fmtShape(p.grad.shape)} does not match parameter shape ${fmtShape(p.shape)}`);
+          if (p.grad.shape.join() !== p.shape.join())
+            fail(`${this.constructor.name}.step`, `gradient shape ${fmtShape(p.grad.shape)} does not match parameter shape ${fmtShape(p.shape)}`);
           if (!p.isContiguous()) fail(`${this.constructor.name}.step`, 'parameters must be contiguous');
           this.updateParameter(p, p.grad, group.options, this.stateOf(p));
         }

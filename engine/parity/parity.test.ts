@@ -26,10 +26,14 @@ describe('PyTorch parity', () => {
     expect(regressions(baseline, results)).toEqual([]);
   }, 120_000);
 
-  it.skipIf(noWebgpu)('webgpu keeps every baseline case passing', async () => {
-    expect(await torch.init({ backend: 'webgpu' })).toBe('webgpu');
-    const results = await runCases(golden.cases, 'webgpu');
-    all.push(...results);
-    expect(regressions(baseline, results)).toEqual([]);
-  }, 300_000);
+  it.skipIf(noWebgpu)(
+    'webgpu keeps every baseline case passing',
+    async () => {
+      expect(await torch.init({ backend: 'webgpu' })).toBe('webgpu');
+      const results = await runCases(golden.cases, 'webgpu');
+      all.push(...results);
+      expect(regressions(baseline, results)).toEqual([]);
+    },
+    300_000,
+  );
 });

@@ -107,10 +107,15 @@ export function summarize(results: readonly CaseResult[]): string {
     const grads = withGrads.filter((r) => r.grads).length;
     lines.push(`parity ${device}: forward ${fwd}/${rs.length} passed, gradients ${grads}/${withGrads.length} passed`);
     const groups = [...new Set(rs.map((r) => r.id.split('/')[0]))];
-    lines.push('  ' + groups.map((g) => {
-      const gr = rs.filter((r) => r.id.startsWith(g + '/'));
-      return `${g} ${gr.filter((r) => r.forward).length}/${gr.length}`;
-    }).join(', '));
+    lines.push(
+      '  ' +
+        groups
+          .map((g) => {
+            const gr = rs.filter((r) => r.id.startsWith(g + '/'));
+            return `${g} ${gr.filter((r) => r.forward).length}/${gr.length}`;
+          })
+          .join(', '),
+    );
   }
   return lines.join('\n');
 }

@@ -32,7 +32,17 @@ describe('torch.profile', () => {
     for (const d of devices) {
       const x = torch.randn([6, 8], { device: d });
       const w = torch.randn([8, 4], { device: d, requiresGrad: true });
-      const index = torch.tensor([[0, 7], [1, 6], [2, 5], [3, 4], [4, 3], [5, 2]], { dtype: 'int32', device: d });
+      const index = torch.tensor(
+        [
+          [0, 7],
+          [1, 6],
+          [2, 5],
+          [3, 4],
+          [4, 3],
+          [5, 2],
+        ],
+        { dtype: 'int32', device: d },
+      );
       x.matmul(w).sum().backward();
       const opt = new optim.SGD([w], { lr: 0.1 });
       await torch.synchronize();
@@ -47,7 +57,10 @@ describe('torch.profile', () => {
         scatterAdd(x, 1, index, x.narrow(1, 0, 2)); // scatter_add
         opt.step(); // update
       });
-      rows.set(d, prof.kernels.map((k) => [k.name, k.flops, k.bytes]));
+      rows.set(
+        d,
+        prof.kernels.map((k) => [k.name, k.flops, k.bytes]),
+      );
     }
     const cpu = rows.get('cpu')!;
     const names = cpu.map(([name]) => name);
@@ -58,20 +71,31 @@ describe('torch.profile', () => {
   });
 
   it('names the op and the line that launched each kernel', async () => {
-    const line = (marker: string) => `profile.test.ts:${readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1}`;
+    const line = (marker: string) =>
+      `profile.test.ts:${
+        readFileSync(new URL(import.meta.url), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes(marker)) + 1
+      }`;
     for (const d of devices) {
       const x = torch.randn([4, 6], { device: d });
       const f = torch.compile((a: Tensor) => a.mul(2).add(1).relu());
       f(x);
       await torch.synchronize();
-      const prof = await torch.profile(() => {
-        x.softmax(-1); // softmax here
-        f(x); // compiled here
-      }, { withStack: true });
+      const prof = await torch.profile(
+        () => {
+          x.softmax(-1); // softmax here
+          f(x); // compiled here
+        },
+        { withStack: true },
+      );
       const plain = await torch.profile(() => f(x));
       expect([plain.kernels[0].op, plain.kernels[0].line]).toEqual(['mul+add+relu', null]);
       const kernels = prof.kernels.map((k) => [k.op, k.line]);
-      expect(kernels.slice(0, -1).every(([op, at]) => op === 'Tensor.softmax' && at === line('softmax here')), JSON.stringify(kernels)).toBe(true);
+      expect(
+        kernels.slice(0, -1).every(([op, at]) => op === 'Tensor.softmax' && at === line('softmax here')),
+        JSON.stringify(kernels),
+      ).toBe(true);
       expect(kernels[kernels.length - 1]).toEqual(['mul+add+relu', line('compiled here')]);
       const args = prof.chromeTrace().traceEvents.map((e) => (e as { args: { op: string } }).args.op);
       expect(args[args.length - 1]).toBe('mul+add+relu');

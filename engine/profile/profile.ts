@@ -106,17 +106,20 @@ export class Profile {
       g.bytes += k.bytes;
       groups.set(k.name, g);
     }
-    return [...groups.values()]
-      .map((g) => ({ ...g, avgMs: g.totalMs / g.calls, percent: (100 * g.totalMs) / total }))
-      .sort((a, b) => b.totalMs - a.totalMs);
+    return [...groups.values()].map((g) => ({ ...g, avgMs: g.totalMs / g.calls, percent: (100 * g.totalMs) / total })).sort((a, b) => b.totalMs - a.totalMs);
   }
 
   table(): string {
     const timeLabel = this.hasTimestamps ? 'GPU' : 'CPU/wall';
     const head = ['Name', 'Calls', `${timeLabel} total`, `${timeLabel} avg`, '%', 'GFLOP/s', 'GB/s'];
     const rows = this.summary().map((s) => [
-      s.name, String(s.calls), `${s.totalMs.toFixed(3)}ms`, `${s.avgMs.toFixed(3)}ms`, `${s.percent.toFixed(1)}%`,
-      s.totalMs > 0 ? (s.flops / (s.totalMs * 1e6)).toFixed(1) : '-', s.totalMs > 0 ? (s.bytes / (s.totalMs * 1e6)).toFixed(1) : '-',
+      s.name,
+      String(s.calls),
+      `${s.totalMs.toFixed(3)}ms`,
+      `${s.avgMs.toFixed(3)}ms`,
+      `${s.percent.toFixed(1)}%`,
+      s.totalMs > 0 ? (s.flops / (s.totalMs * 1e6)).toFixed(1) : '-',
+      s.totalMs > 0 ? (s.bytes / (s.totalMs * 1e6)).toFixed(1) : '-',
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -126,7 +129,11 @@ export class Profile {
     if (this.hasTimestamps && this.timestampCostMs !== null) notes.push(timestampCostNote(this.timestampCostMs));
     if (!this.hasTimestamps) {
       const onGpu = this.kernels.some((k) => k.device === 'webgpu');
-      notes.push(onGpu ? 'This GPU adapter has no timestamp queries: times are wall-clock estimates, not GPU times.' : 'Kernels ran on the CPU device: times are CPU kernel times.');
+      notes.push(
+        onGpu
+          ? 'This GPU adapter has no timestamp queries: times are wall-clock estimates, not GPU times.'
+          : 'Kernels ran on the CPU device: times are CPU kernel times.',
+      );
     }
     return [line, fmt(head), line, ...rows.map(fmt), line, ...notes].join('\n');
   }
@@ -138,7 +145,16 @@ export class Profile {
       const dur = (k.gpuMs ?? k.cpuMs ?? 0) * 1000;
       const ts = k.startMs !== null ? k.startMs * 1000 : cursor;
       cursor = ts + dur;
-      return { name: k.name, cat: 'kernel', ph: 'X', ts, dur, pid: 1, tid: k.device === 'webgpu' ? 1 : 2, args: { index: i, op: k.op, line: k.line, flops: k.flops, bytes: k.bytes } };
+      return {
+        name: k.name,
+        cat: 'kernel',
+        ph: 'X',
+        ts,
+        dur,
+        pid: 1,
+        tid: k.device === 'webgpu' ? 1 : 2,
+        args: { index: i, op: k.op, line: k.line, flops: k.flops, bytes: k.bytes },
+      };
     });
     return { traceEvents, displayTimeUnit: 'ms' };
   }

@@ -46,7 +46,17 @@ export function isProfiling(): boolean {
 export function recordKernel(device: Device, info: KernelInfo): KernelRecord | null {
   if (!active) return null;
   // One literal of fixed shape (no spread): this runs for every kernel of a profile.
-  const rec: KernelRecord = { name: info.name, device, flops: info.flops, bytes: info.bytes, gpuMs: null, cpuMs: null, startMs: null, group, site: withStack ? captureSite() : null };
+  const rec: KernelRecord = {
+    name: info.name,
+    device,
+    flops: info.flops,
+    bytes: info.bytes,
+    gpuMs: null,
+    cpuMs: null,
+    startMs: null,
+    group,
+    site: withStack ? captureSite() : null,
+  };
   active.push(rec);
   return rec;
 }

@@ -12,7 +12,9 @@ describe('a missing GPU capability', () => {
     expect(() => reportMissing('webgpu', 'Dawn found no WebGPU adapter (VK_ICD_FILENAMES=/nonexistent)', { ci: true, print: (t) => printed.push(t) })).toThrow(
       /^CI must run the WebGPU tests, but Dawn found no WebGPU adapter \(VK_ICD_FILENAMES=\/nonexistent\)\. .*sudo apt-get install chromium libvulkan1/,
     );
-    expect(() => reportMissing('timestamps', "the adapter has no 'timestamp-query' feature", { ci: true, print: (t) => printed.push(t) })).toThrow(/^CI must run the GPU timestamp tests, but the adapter has no 'timestamp-query' feature\./);
+    expect(() => reportMissing('timestamps', "the adapter has no 'timestamp-query' feature", { ci: true, print: (t) => printed.push(t) })).toThrow(
+      /^CI must run the GPU timestamp tests, but the adapter has no 'timestamp-query' feature\./,
+    );
     expect(printed).toEqual([]);
   });
 
@@ -23,7 +25,9 @@ describe('a missing GPU capability', () => {
     reportMissing('timestamps', 'no timestamps here', how);
     expect(printed).toEqual([missingMessage('timestamps', 'no timestamps here')]);
     expect(printed[0]).toMatch(/GPU timestamp tests SKIPPED: no timestamps here\.\nFix: .*'timestamp-query'.*\nIn CI \(with \$CI set\) this fails the run\./);
-    expect(missingMessage('webgpu', 'Dawn found no WebGPU adapter')).toMatch(/WebGPU tests SKIPPED: Dawn found no WebGPU adapter\.\nFix: .*`sudo apt-get install chromium libvulkan1`/);
+    expect(missingMessage('webgpu', 'Dawn found no WebGPU adapter')).toMatch(
+      /WebGPU tests SKIPPED: Dawn found no WebGPU adapter\.\nFix: .*`sudo apt-get install chromium libvulkan1`/,
+    );
   });
 });
 

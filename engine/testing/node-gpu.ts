@@ -41,6 +41,7 @@ export async function probeNodeGpu(): Promise<NodeGpuProbe> {
 /** Which Vulkan driver Dawn was pointed at, for messages. */
 function vulkanDriverSetting(): string {
   const icd = process.env.VK_ICD_FILENAMES;
-  if (!icd) return `VK_ICD_FILENAMES unset${process.env.WICK_NATIVE_VULKAN ? ', WICK_NATIVE_VULKAN set' : `, no ${SWIFTSHADER_ICD}`}: the Vulkan loader's own drivers`;
+  if (!icd)
+    return `VK_ICD_FILENAMES unset${process.env.WICK_NATIVE_VULKAN ? ', WICK_NATIVE_VULKAN set' : `, no ${SWIFTSHADER_ICD}`}: the Vulkan loader's own drivers`;
   return `VK_ICD_FILENAMES=${icd}${icd.split(':').every((f) => existsSync(f)) ? '' : ', a file that does not exist'}`;
 }

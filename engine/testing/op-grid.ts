@@ -60,12 +60,22 @@ export interface Tolerance {
  * match exactly; finite values within `tol.abs + tol.rel * |scale|` (the scale is `want` unless given:
  * a sum's error scales with the sum of magnitudes, not with the sum).
  */
-export function mismatches(got: ArrayLike<number>, want: readonly number[], tol: Tolerance, where: (i: number) => string, scale: readonly number[] = want): string[] {
+export function mismatches(
+  got: ArrayLike<number>,
+  want: readonly number[],
+  tol: Tolerance,
+  where: (i: number) => string,
+  scale: readonly number[] = want,
+): string[] {
   const out: string[] = [];
   if (got.length !== want.length) return [`${got.length} values, want ${want.length}`];
   for (let i = 0; i < want.length; i++) {
     const [g, w] = [got[i], want[i]];
-    const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) || !Number.isFinite(g) ? g === w : Math.abs(g - w) <= tol.abs + tol.rel * Math.abs(scale[i]);
+    const ok = Number.isNaN(w)
+      ? Number.isNaN(g)
+      : !Number.isFinite(w) || !Number.isFinite(g)
+        ? g === w
+        : Math.abs(g - w) <= tol.abs + tol.rel * Math.abs(scale[i]);
     if (!ok) out.push(`${where(i)}: got ${g}, want ${w}`);
   }
   return out;

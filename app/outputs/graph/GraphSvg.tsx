@@ -19,7 +19,14 @@ export function GraphSvg(props: { graph: GraphData; title: string; selected: str
   const { width, height, position, routes } = useMemo(() => layoutGraph(graph), [graph]);
   const arrow = `graph-arrow-${useId().replace(/:/g, '')}`;
   return (
-    <svg className="graph-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="group" aria-label={`${title}: ${graph.nodes.length} nodes`}>
+    <svg
+      className="graph-svg"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="group"
+      aria-label={`${title}: ${graph.nodes.length} nodes`}
+    >
       <defs>
         <marker id={arrow} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" className="graph-arrowhead" />
@@ -57,7 +64,12 @@ export function GraphSvg(props: { graph: GraphData; title: string; selected: str
               : {})}
           >
             <title>{describe(node)}</title>
-            <rect width={NODE_W} height={NODE_H} rx={6} style={hue === null ? undefined : { fill: `hsl(${hue} 85% 50% / 0.18)`, stroke: `hsl(${hue} 70% 45%)` }} />
+            <rect
+              width={NODE_W}
+              height={NODE_H}
+              rx={6}
+              style={hue === null ? undefined : { fill: `hsl(${hue} 85% 50% / 0.18)`, stroke: `hsl(${hue} 70% 45%)` }}
+            />
             <text x={NODE_W / 2} y={16} textAnchor="middle" className="graph-label">
               {shortLabel(node.label)}
             </text>

@@ -22,7 +22,11 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
   const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'totalMs', direction: 'descending' });
   const rows = sortGroups(groupKernels(kernels), sort.key, sort.direction);
   const toggle = (key: SortKey) =>
-    setSort((s) => (s.key === key ? { key, direction: s.direction === 'ascending' ? 'descending' : 'ascending' } : { key, direction: key === 'name' ? 'ascending' : 'descending' }));
+    setSort((s) =>
+      s.key === key
+        ? { key, direction: s.direction === 'ascending' ? 'descending' : 'ascending' }
+        : { key, direction: key === 'name' ? 'ascending' : 'descending' },
+    );
   // Without stacks (the default, as in torch.profiler) eager kernels carry no op or line: say how to get them.
   const anyFrom = rows.some((g) => g.from.length > 0);
   return (

@@ -14,7 +14,13 @@ export function KernelTimeline({ kernels }: { kernels: ProfileRow[] }) {
   const scale = WIDTH / end;
   return (
     <figure className="kernel-timeline">
-      <svg width={WIDTH} height={ROW_H + 16} viewBox={`0 0 ${WIDTH} ${ROW_H + 16}`} role="img" aria-label={`Timeline: ${kernels.length} kernels over ${end.toFixed(3)} ms`}>
+      <svg
+        width={WIDTH}
+        height={ROW_H + 16}
+        viewBox={`0 0 ${WIDTH} ${ROW_H + 16}`}
+        role="img"
+        aria-label={`Timeline: ${kernels.length} kernels over ${end.toFixed(3)} ms`}
+      >
         {spans.map(({ start, ms, row }, i) => (
           <rect key={i} x={start * scale} y={2} width={Math.max(1, ms * scale)} height={ROW_H} style={{ fill: `hsl(${fusedHue(row.name)} 65% 55%)` }}>
             <title>{`${row.name}: ${ms.toFixed(3)} ms at ${start.toFixed(3)} ms`}</title>
@@ -27,7 +33,9 @@ export function KernelTimeline({ kernels }: { kernels: ProfileRow[] }) {
           {end.toFixed(3)} ms
         </text>
       </svg>
-      <figcaption className="muted">{stamped ? 'GPU timeline (timestamp queries)' : 'Kernels in launch order (no GPU timestamps: widths are CPU times)'}</figcaption>
+      <figcaption className="muted">
+        {stamped ? 'GPU timeline (timestamp queries)' : 'Kernels in launch order (no GPU timestamps: widths are CPU times)'}
+      </figcaption>
     </figure>
   );
 }

@@ -11,7 +11,13 @@ export function Histogram({ histogram }: { histogram: HistogramData }) {
   const bar = WIDTH / counts.length;
   return (
     <figure className="histogram">
-      <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Histogram of ${counts.length} bins from ${shortNumber(lo)} to ${shortNumber(hi)}`}>
+      <svg
+        width={WIDTH}
+        height={HEIGHT}
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`Histogram of ${counts.length} bins from ${shortNumber(lo)} to ${shortNumber(hi)}`}
+      >
         {counts.map((count, i) => {
           const h = (count / top) * (HEIGHT - 2);
           return (

@@ -57,7 +57,9 @@ export function TensorOutput({ output }: { output: TensorBundle }) {
       className="output tensor-output"
       data-testid="tensor-output"
       data-payload-bytes={useMemo(() => payloadBytes(output), [output])}
-      role="group" aria-label={`${name}, ${output.dtype}, on ${output.device}`}>
+      role="group"
+      aria-label={`${name}, ${output.dtype}, on ${output.device}`}
+    >
       <div className="tensor-meta">
         <span className="tensor-shape">shape [{output.shape.join(', ')}]</span>
         <span>{output.dtype}</span>

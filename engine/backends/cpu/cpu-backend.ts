@@ -12,7 +12,10 @@ export class CpuStorage implements Storage {
   owner: unknown = undefined;
   /** Set while the values are still arriving from another device; kernels wait for it. */
   pending: Promise<void> | null = null;
-  constructor(readonly data: TypedArray, readonly dtype: DType) {}
+  constructor(
+    readonly data: TypedArray,
+    readonly dtype: DType,
+  ) {}
   get length(): number {
     return this.data.length;
   }
@@ -142,7 +145,10 @@ export class CpuBackend implements Backend {
   async read(view: View): Promise<TypedArray> {
     await (view.storage as CpuStorage).pending;
     const src = dataOf(view);
-    const out = allocArray(view.dtype, view.shape.reduce((a, b) => a * b, 1));
+    const out = allocArray(
+      view.dtype,
+      view.shape.reduce((a, b) => a * b, 1),
+    );
     forEachStrided(view.shape, [view], (i, o) => {
       out[i] = src[o[0]];
     });
@@ -151,62 +157,83 @@ export class CpuBackend implements Backend {
 
   elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
     this.kernelCount++;
-    launch([...inputs, out], profiled(() => elementwiseCost(expr, inputs.length, count(out)), () => {
-      const f = compileExpr(expr, scalars);
-      const srcs = inputs.map(dataOf);
-      const dst = dataOf(out);
-      const vals = new Float64Array(inputs.length);
-      forEachStrided(out.shape, [out, ...inputs], (_, o) => {
-        for (let k = 0; k < srcs.length; k++) vals[k] = srcs[k][o[k + 1]];
-        dst[o[0]] = f(vals);
-      });
-    }));
+    launch(
+      [...inputs, out],
+      profiled(
+        () => elementwiseCost(expr, inputs.length, count(out)),
+        () => {
+          const f = compileExpr(expr, scalars);
+          const srcs = inputs.map(dataOf);
+          const dst = dataOf(out);
+          const vals = new Float64Array(inputs.length);
+          forEachStrided(out.shape, [out, ...inputs], (_, o) => {
+            for (let k = 0; k < srcs.length; k++) vals[k] = srcs[k][o[k + 1]];
+            dst[o[0]] = f(vals);
+          });
+        },
+      ),
+    );
   }
 
   update(exprs: readonly Expr[], state: readonly View[], inputs: readonly View[], scalars: readonly number[]): void {
     this.kernelCount++;
-    launch([...state, ...inputs], profiled(() => updateCost(exprs, state.length, inputs.length, count(state[0])), () => {
-      const fs = exprs.map((e) => compileExpr(e, scalars));
-      const views = [...state, ...inputs];
-      const arrays = views.map(dataOf);
-      const vals = new Float64Array(arrays.length);
-      forEachStrided(state[0].shape, views, (_, o) => {
-        for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k]];
-        for (let k = 0; k < state.length; k++) arrays[k][o[k]] = fs[k](vals);
-      });
-    }));
+    launch(
+      [...state, ...inputs],
+      profiled(
+        () => updateCost(exprs, state.length, inputs.length, count(state[0])),
+        () => {
+          const fs = exprs.map((e) => compileExpr(e, scalars));
+          const views = [...state, ...inputs];
+          const arrays = views.map(dataOf);
+          const vals = new Float64Array(arrays.length);
+          forEachStrided(state[0].shape, views, (_, o) => {
+            for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k]];
+            for (let k = 0; k < state.length; k++) arrays[k][o[k]] = fs[k](vals);
+          });
+        },
+      ),
+    );
   }
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
     this.kernelCount++;
     const cost = () => {
       const shape = source.leaves[0].shape;
-      const parts = { op, source: source.expr, sourceLeaves: source.leaves.length, epilogue: epilogue?.expr, post: post && { expr: post.expr, leaves: post.leaves.length } };
+      const parts = {
+        op,
+        source: source.expr,
+        sourceLeaves: source.leaves.length,
+        epilogue: epilogue?.expr,
+        post: post && { expr: post.expr, leaves: post.leaves.length },
+      };
       return reduceCost(parts, numel(shape.slice(0, keptDims)), numel(shape.slice(keptDims)));
     };
-    launch([...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])], profiled(cost, () => {
-      const { init, step } = CPU_REDUCE[op];
-      const value = compileExpr(source.expr, source.scalars);
-      const arrays = source.leaves.map(dataOf);
-      const dst = dataOf(out);
-      const round = coerce(out.dtype);
-      const shape = source.leaves[0].shape;
-      const inner = shape.slice(keptDims);
-      const innerOffsets = source.leaves.map((v) => viewOffsets({ shape: inner, strides: v.strides.slice(keptDims), offset: 0 }));
-      const outers = source.leaves.map((v) => ({ shape: shape.slice(0, keptDims), strides: v.strides.slice(0, keptDims), offset: v.offset }));
-      const vals = new Float64Array(arrays.length);
-      const count = innerOffsets[0].length;
-      forEachStrided(shape.slice(0, keptDims), [out, ...outers], (_, o) => {
-        let acc = init;
-        for (let j = 0; j < count; j++) {
-          for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k + 1] + innerOffsets[k][j]];
-          acc = round(step(acc, value(vals)));
-        }
-        dst[o[0]] = acc;
-      });
-      if (epilogue) this.applyEpilogue(epilogue, out);
-      if (post) this.applyPost(post, out, keptDims);
-    }));
+    launch(
+      [...source.leaves, out, ...(epilogue?.leaves ?? []), ...(post ? [...post.leaves, post.out] : [])],
+      profiled(cost, () => {
+        const { init, step } = CPU_REDUCE[op];
+        const value = compileExpr(source.expr, source.scalars);
+        const arrays = source.leaves.map(dataOf);
+        const dst = dataOf(out);
+        const round = coerce(out.dtype);
+        const shape = source.leaves[0].shape;
+        const inner = shape.slice(keptDims);
+        const innerOffsets = source.leaves.map((v) => viewOffsets({ shape: inner, strides: v.strides.slice(keptDims), offset: 0 }));
+        const outers = source.leaves.map((v) => ({ shape: shape.slice(0, keptDims), strides: v.strides.slice(0, keptDims), offset: v.offset }));
+        const vals = new Float64Array(arrays.length);
+        const count = innerOffsets[0].length;
+        forEachStrided(shape.slice(0, keptDims), [out, ...outers], (_, o) => {
+          let acc = init;
+          for (let j = 0; j < count; j++) {
+            for (let k = 0; k < arrays.length; k++) vals[k] = arrays[k][o[k + 1] + innerOffsets[k][j]];
+            acc = round(step(acc, value(vals)));
+          }
+          dst[o[0]] = acc;
+        });
+        if (epilogue) this.applyEpilogue(epilogue, out);
+        if (post) this.applyPost(post, out, keptDims);
+      }),
+    );
   }
 
   /** post.out[row, j] = post(rowValue[row], leaves[row, j]...) over the reduced domain. */
@@ -239,106 +266,133 @@ export class CpuBackend implements Backend {
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
     this.kernelCount++;
     const rank = input.shape.length;
-    launch([input, values, indices], profiled(() => argReduceCost(op, numel(input.shape.slice(0, -1)), input.shape[rank - 1]), () => {
-      const better = CPU_ARG_BETTER[op];
-      const src = dataOf(input);
-      const n = input.shape[rank - 1];
-      const stride = input.strides[rank - 1];
-      const outer = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
-      const vals = dataOf(values);
-      const idxs = dataOf(indices);
-      forEachStrided(outer.shape, [outer, values, indices], (_, o) => {
-        let best = src[o[0]];
-        let bestIndex = 0;
-        for (let j = 1; j < n; j++) {
-          const x = src[o[0] + j * stride];
-          if (better(x, best)) {
-            best = x;
-            bestIndex = j;
-          }
-        }
-        vals[o[1]] = best;
-        idxs[o[2]] = bestIndex;
-      });
-    }));
+    launch(
+      [input, values, indices],
+      profiled(
+        () => argReduceCost(op, numel(input.shape.slice(0, -1)), input.shape[rank - 1]),
+        () => {
+          const better = CPU_ARG_BETTER[op];
+          const src = dataOf(input);
+          const n = input.shape[rank - 1];
+          const stride = input.strides[rank - 1];
+          const outer = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
+          const vals = dataOf(values);
+          const idxs = dataOf(indices);
+          forEachStrided(outer.shape, [outer, values, indices], (_, o) => {
+            let best = src[o[0]];
+            let bestIndex = 0;
+            for (let j = 1; j < n; j++) {
+              const x = src[o[0] + j * stride];
+              if (better(x, best)) {
+                best = x;
+                bestIndex = j;
+              }
+            }
+            vals[o[1]] = best;
+            idxs[o[2]] = bestIndex;
+          });
+        },
+      ),
+    );
   }
 
   cumsum(input: View, out: View): void {
     this.kernelCount++;
     const rank = input.shape.length;
-    launch([input, out], profiled(() => cumsumCost(numel(input.shape.slice(0, -1)), input.shape[rank - 1]), () => {
-      const src = dataOf(input);
-      const dst = dataOf(out);
-      const round = coerce(out.dtype);
-      const n = input.shape[rank - 1];
-      const si = input.strides[rank - 1];
-      const so = out.strides[rank - 1];
-      const outerIn = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
-      const outerOut = { shape: out.shape.slice(0, -1), strides: out.strides.slice(0, -1), offset: out.offset };
-      forEachStrided(outerIn.shape, [outerIn, outerOut], (_, o) => {
-        let acc = 0;
-        for (let j = 0; j < n; j++) {
-          acc = round(acc + src[o[0] + j * si]);
-          dst[o[1] + j * so] = acc;
-        }
-      });
-    }));
+    launch(
+      [input, out],
+      profiled(
+        () => cumsumCost(numel(input.shape.slice(0, -1)), input.shape[rank - 1]),
+        () => {
+          const src = dataOf(input);
+          const dst = dataOf(out);
+          const round = coerce(out.dtype);
+          const n = input.shape[rank - 1];
+          const si = input.strides[rank - 1];
+          const so = out.strides[rank - 1];
+          const outerIn = { shape: input.shape.slice(0, -1), strides: input.strides.slice(0, -1), offset: input.offset };
+          const outerOut = { shape: out.shape.slice(0, -1), strides: out.strides.slice(0, -1), offset: out.offset };
+          forEachStrided(outerIn.shape, [outerIn, outerOut], (_, o) => {
+            let acc = 0;
+            for (let j = 0; j < n; j++) {
+              acc = round(acc + src[o[0] + j * si]);
+              dst[o[1] + j * so] = acc;
+            }
+          });
+        },
+      ),
+    );
   }
 
   matmul(a: View, b: View, out: View, epilogue?: Fused): void {
     this.kernelCount++;
     const r = out.shape.length;
     const cost = () => matmulCost(out.shape[r - 2], out.shape[r - 1], a.shape[r - 1], numel(out.shape.slice(0, -2)), epilogue?.expr);
-    launch([a, b, out, ...(epilogue?.leaves ?? [])], profiled(cost, () => {
-      const rank = out.shape.length;
-      const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
-      const [sam, sak, sbk, sbn] = [a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1]];
-      const A = dataOf(a);
-      const B = dataOf(b);
-      const C = dataOf(out);
-      const batch = (v: View) => ({ shape: v.shape.slice(0, -2), strides: v.strides.slice(0, -2), offset: v.offset });
-      forEachStrided(out.shape.slice(0, -2), [batch(a), batch(b), batch(out)], (_, o) => {
-        for (let i = 0; i < m; i++) {
-          for (let j = 0; j < n; j++) {
-            let acc = 0;
-            for (let p = 0; p < k; p++) acc += A[o[0] + i * sam + p * sak] * B[o[1] + p * sbk + j * sbn];
-            C[o[2] + i * n + j] = acc;
+    launch(
+      [a, b, out, ...(epilogue?.leaves ?? [])],
+      profiled(cost, () => {
+        const rank = out.shape.length;
+        const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
+        const [sam, sak, sbk, sbn] = [a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1]];
+        const A = dataOf(a);
+        const B = dataOf(b);
+        const C = dataOf(out);
+        const batch = (v: View) => ({ shape: v.shape.slice(0, -2), strides: v.strides.slice(0, -2), offset: v.offset });
+        forEachStrided(out.shape.slice(0, -2), [batch(a), batch(b), batch(out)], (_, o) => {
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let acc = 0;
+              for (let p = 0; p < k; p++) acc += A[o[0] + i * sam + p * sak] * B[o[1] + p * sbk + j * sbn];
+              C[o[2] + i * n + j] = acc;
+            }
           }
-        }
-      });
-      if (epilogue) this.applyEpilogue(epilogue, out);
-    }));
+        });
+        if (epilogue) this.applyEpilogue(epilogue, out);
+      }),
+    );
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View): void {
     this.kernelCount++;
-    launch([src, index, out], profiled(() => scatterAddCost(count(index)), () => {
-      const from = dataOf(src);
-      const idx = dataOf(index);
-      const dst = dataOf(out);
-      const size = out.shape[dim];
-      const dimStride = out.strides[dim];
-      const base = { offset: out.offset, strides: out.strides.map((s, d) => (d === dim ? 0 : s)) };
-      forEachStrided(index.shape, [src, index, base], (_, o) => {
-        const j = idx[o[1]];
-        dst[o[2] + (j < 0 ? j + size : j) * dimStride] += from[o[0]];
-      });
-    }));
+    launch(
+      [src, index, out],
+      profiled(
+        () => scatterAddCost(count(index)),
+        () => {
+          const from = dataOf(src);
+          const idx = dataOf(index);
+          const dst = dataOf(out);
+          const size = out.shape[dim];
+          const dimStride = out.strides[dim];
+          const base = { offset: out.offset, strides: out.strides.map((s, d) => (d === dim ? 0 : s)) };
+          forEachStrided(index.shape, [src, index, base], (_, o) => {
+            const j = idx[o[1]];
+            dst[o[2] + (j < 0 ? j + size : j) * dimStride] += from[o[0]];
+          });
+        },
+      ),
+    );
   }
 
   gather(input: View, dim: number, index: View, out: View): void {
     this.kernelCount++;
-    launch([input, index, out], profiled(() => gatherCost(count(out)), () => {
-      const src = dataOf(input);
-      const idx = dataOf(index);
-      const dst = dataOf(out);
-      const size = input.shape[dim];
-      const dimStride = input.strides[dim];
-      const base = { offset: input.offset, strides: input.strides.map((s, d) => (d === dim ? 0 : s)) };
-      forEachStrided(out.shape, [out, index, base], (_, o) => {
-        const j = idx[o[1]];
-        dst[o[0]] = src[o[2] + (j < 0 ? j + size : j) * dimStride];
-      });
-    }));
+    launch(
+      [input, index, out],
+      profiled(
+        () => gatherCost(count(out)),
+        () => {
+          const src = dataOf(input);
+          const idx = dataOf(index);
+          const dst = dataOf(out);
+          const size = input.shape[dim];
+          const dimStride = input.strides[dim];
+          const base = { offset: input.offset, strides: input.strides.map((s, d) => (d === dim ? 0 : s)) };
+          forEachStrided(out.shape, [out, index, base], (_, o) => {
+            const j = idx[o[1]];
+            dst[o[0]] = src[o[2] + (j < 0 ? j + size : j) * dimStride];
+          });
+        },
+      ),
+    );
   }
 }

@@ -50,20 +50,75 @@ describe('vec4 elementwise path', () => {
   const sizes = [4, 5, 1023, 4099];
   const cases: { name: string; make: (d: Device, n: number) => Tensor }[] = [
     { name: 'copy-like chain with scalars', make: (d, n) => data(n, 1, d).mul(2).add(1) },
-    { name: 'two flat inputs', make: (d, n) => data(n, 1, d).mul(data(n, 2, d)).sub(data(n, 2, d).exp()) },
-    { name: 'aligned slices (offset 4)', make: (d, n) => data(n + 8, 3, d).narrow(0, 4, n).add(data(n + 4, 4, d).narrow(0, 4, n)) },
-    { name: 'unaligned slices (offset 1 and 3)', make: (d, n) => data(n + 8, 3, d).narrow(0, 1, n).add(data(n + 4, 4, d).narrow(0, 3, n)) },
+    {
+      name: 'two flat inputs',
+      make: (d, n) =>
+        data(n, 1, d)
+          .mul(data(n, 2, d))
+          .sub(data(n, 2, d).exp()),
+    },
+    {
+      name: 'aligned slices (offset 4)',
+      make: (d, n) =>
+        data(n + 8, 3, d)
+          .narrow(0, 4, n)
+          .add(data(n + 4, 4, d).narrow(0, 4, n)),
+    },
+    {
+      name: 'unaligned slices (offset 1 and 3)',
+      make: (d, n) =>
+        data(n + 8, 3, d)
+          .narrow(0, 1, n)
+          .add(data(n + 4, 4, d).narrow(0, 3, n)),
+    },
     { name: 'aligned output, one unaligned input', make: (d, n) => data(n, 5, d).sub(data(n + 2, 6, d).narrow(0, 2, n)) },
     { name: 'broadcast 0-dim tensor', make: (d, n) => data(n, 7, d).mul(torch.tensor(3, { device: d })) },
-    { name: 'broadcast row of 4', make: (d, n) => data(4 * n, 8, d).reshape([n, 4]).add(data(4, 9, d)) },
-    { name: 'broadcast row of 12 over [n, 12]', make: (d, n) => data(12 * n, 8, d).reshape([n, 12]).mul(data(12, 9, d).reshape([1, 12])) },
-    { name: 'broadcast column (strided)', make: (d, n) => data(4 * n, 8, d).reshape([n, 4]).add(data(n, 9, d).reshape([n, 1])) },
-    { name: 'int32 arithmetic', make: (d, n) => data(n, 10, d, 'int32', -50, 50).mul(3).add(data(n, 11, d, 'int32', -5, 5)) },
+    {
+      name: 'broadcast row of 4',
+      make: (d, n) =>
+        data(4 * n, 8, d)
+          .reshape([n, 4])
+          .add(data(4, 9, d)),
+    },
+    {
+      name: 'broadcast row of 12 over [n, 12]',
+      make: (d, n) =>
+        data(12 * n, 8, d)
+          .reshape([n, 12])
+          .mul(data(12, 9, d).reshape([1, 12])),
+    },
+    {
+      name: 'broadcast column (strided)',
+      make: (d, n) =>
+        data(4 * n, 8, d)
+          .reshape([n, 4])
+          .add(data(n, 9, d).reshape([n, 1])),
+    },
+    {
+      name: 'int32 arithmetic',
+      make: (d, n) =>
+        data(n, 10, d, 'int32', -50, 50)
+          .mul(3)
+          .add(data(n, 11, d, 'int32', -5, 5)),
+    },
     { name: 'comparison gives bool', make: (d, n) => data(n, 12, d).gt(data(n, 13, d)) },
-    { name: 'bool inputs and output', make: (d, n) => data(n, 12, d).gt(0).logicalAnd(data(n, 13, d).lt(0.5)) },
+    {
+      name: 'bool inputs and output',
+      make: (d, n) =>
+        data(n, 12, d)
+          .gt(0)
+          .logicalAnd(data(n, 13, d).lt(0.5)),
+    },
     { name: 'where with a bool input', make: (d, n) => torch.where(data(n, 14, d).gt(0), data(n, 15, d), data(n, 16, d).neg()) },
     { name: 'bool to int32 cast', make: (d, n) => data(n, 17, d).gt(0).int().add(1) },
-    { name: 'transposed input (strided)', make: (d, n) => data(4 * n, 18, d).reshape([4, n]).t().mul(2) },
+    {
+      name: 'transposed input (strided)',
+      make: (d, n) =>
+        data(4 * n, 18, d)
+          .reshape([4, n])
+          .t()
+          .mul(2),
+    },
   ];
   for (const c of cases) {
     it.skipIf(noWebgpu)(c.name, async () => {
@@ -151,8 +206,32 @@ describe('reductions split across workgroups', () => {
   it.skipIf(noWebgpu)('rows too short to split: contiguous rows read flat, others by strides', async () => {
     for (const op of ops) {
       await agree(`${op} [64, 300]`, (d) => reduceRaw(op, source(op, 64 * 300, 70, d).reshape([64, 300]), 1), 1e-4, 1e-4);
-      await agree(`${op} [64, 301][:, 1:]`, (d) => reduceRaw(op, source(op, 64 * 301, 71, d).reshape([64, 301]).narrow(1, 1, 300), 1), 1e-4, 1e-4);
-      await agree(`${op} [300, 64]^T`, (d) => reduceRaw(op, source(op, 64 * 300, 72, d).reshape([300, 64]).t(), 1), 1e-4, 1e-4);
+      await agree(
+        `${op} [64, 301][:, 1:]`,
+        (d) =>
+          reduceRaw(
+            op,
+            source(op, 64 * 301, 71, d)
+              .reshape([64, 301])
+              .narrow(1, 1, 300),
+            1,
+          ),
+        1e-4,
+        1e-4,
+      );
+      await agree(
+        `${op} [300, 64]^T`,
+        (d) =>
+          reduceRaw(
+            op,
+            source(op, 64 * 300, 72, d)
+              .reshape([300, 64])
+              .t(),
+            1,
+          ),
+        1e-4,
+        1e-4,
+      );
       await agree(`${op} short rows [300, 30]`, (d) => reduceRaw(op, source(op, 9000, 73, d).reshape([300, 30]), 1), 1e-4, 1e-4);
     }
   });

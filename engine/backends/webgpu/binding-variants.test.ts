@@ -29,15 +29,33 @@ describe('binding signatures', () => {
   const args = storageDecls(WGSL).reduce<ReturnType<typeof storageDecls>>((a, d) => ((a[d.binding - 1] = d), a), []);
 
   it('reads the storage declarations', () => {
-    expect(storageDecls(WGSL).map((d) => `${d.binding}:${d.mode}:${d.name}:${d.type}`)).toEqual(['1:read:in0:array<f32>', '2:read:in1:array<f32>', '3:read_write:out:array<f32>']);
+    expect(storageDecls(WGSL).map((d) => `${d.binding}:${d.mode}:${d.name}:${d.type}`)).toEqual([
+      '1:read:in0:array<f32>',
+      '2:read:in1:array<f32>',
+      '3:read_write:out:array<f32>',
+    ]);
   });
 
   const cases: [string, () => GpuBlock[], string][] = [
     ['own buffers: read_write, dynamic offsets', () => [own(), own(), own()], 'rw:111'],
     ['slab chunks: the same', () => [chunk(0), chunk(256), chunk(512)], 'rw:111'],
     ['more arguments than dynamic offsets allow', () => [chunk(0), chunk(256), chunk(512)], 'rw:110'],
-    ['a chunk read twice: bound once', () => { const x = chunk(0); return [x, x, chunk(256)]; }, 'rw:101,1=0'],
-    ['an own buffer read and written: bound once', () => { const x = own(); return [own(), x, x]; }, 'rw:110,2=1'],
+    [
+      'a chunk read twice: bound once',
+      () => {
+        const x = chunk(0);
+        return [x, x, chunk(256)];
+      },
+      'rw:101,1=0',
+    ],
+    [
+      'an own buffer read and written: bound once',
+      () => {
+        const x = own();
+        return [own(), x, x];
+      },
+      'rw:110,2=1',
+    ],
     ['mixed chunks and own buffers', () => [own(), chunk(0), own()], 'rw:111'],
   ];
   for (const [name, blocks, expected] of cases) {
@@ -52,7 +70,11 @@ describe('binding signatures', () => {
     expect(code).not.toMatch(/in1/);
     expect(code).toMatch(/out\[g\.x\] = in0\[g\.x\] \* in0 \[g\.x\]/);
     const entries = layoutEntries(storageDecls(WGSL), 'rw:101,1=0');
-    expect(entries.map((e) => `${e.binding}:${e.buffer!.type}:${e.buffer!.hasDynamicOffset ? 'dyn' : 'static'}`)).toEqual(['0:uniform:dyn', '1:storage:dyn', '3:storage:dyn']);
+    expect(entries.map((e) => `${e.binding}:${e.buffer!.type}:${e.buffer!.hasDynamicOffset ? 'dyn' : 'static'}`)).toEqual([
+      '0:uniform:dyn',
+      '1:storage:dyn',
+      '3:storage:dyn',
+    ]);
   });
 
   it('a block bound twice under different WGSL types is copied for the reading argument', () => {
@@ -66,7 +88,10 @@ describe('binding signatures', () => {
 
 describe.skipIf(!(await hasWebgpu()))('slab and own-buffer tensors on the GPU equal the CPU', () => {
   // Small tensors live in slabs; 20,000 floats (80 KB) get a buffer of their own.
-  const sizes = [[3, 5], [100, 200]];
+  const sizes = [
+    [3, 5],
+    [100, 200],
+  ];
   const ops: [string, (x: Tensor, y: Tensor) => Tensor][] = [
     ['x * x', (x) => x.mul(x)],
     ['x + y then * x', (x, y) => x.add(y).mul(x)],

@@ -90,7 +90,8 @@ export function variantCode(code: string, decls: readonly StorageDecl[], signatu
       continue;
     }
     const into = byBinding.get(target + 1);
-    if (!into || into.type !== d.type) throw new Error(`internal: kernel binding ${d.name} cannot share ${into?.name ?? 'binding ' + (target + 1)} (${d.type} vs ${into?.type})`);
+    if (!into || into.type !== d.type)
+      throw new Error(`internal: kernel binding ${d.name} cannot share ${into?.name ?? 'binding ' + (target + 1)} (${d.type} vs ${into?.type})`);
     out = out.replace(d.text, '');
     out = out.replace(new RegExp(`\\b${d.name}\\b(?=\\s*\\[)|(?<=&)${d.name}\\b`, 'g'), into.name);
   }
@@ -103,7 +104,11 @@ export function layoutEntries(decls: readonly StorageDecl[], signature: string):
   const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } }];
   for (const d of decls) {
     if (aliases.has(d.binding - 1)) continue;
-    entries.push({ binding: d.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage', hasDynamicOffset: isDynamic(signature, d.binding - 1) } });
+    entries.push({
+      binding: d.binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: 'storage', hasDynamicOffset: isDynamic(signature, d.binding - 1) },
+    });
   }
   return entries;
 }

@@ -145,6 +145,8 @@ describe('BufferPool', () => {
     const pool = new BufferPool(device, faults);
     pool.acquire(WATCHED_BYTES);
     pool.acquire(WATCHED_BYTES);
-    await expect(faults.raise()).rejects.toThrow(/could not allocate 64\.0 MiB for a tensor \(Not enough memory left\), with 128\.0 MiB held by live tensors\. .*a loop that never awaits keeps every tensor it made until it ends \(run its body in torch\.scope/);
+    await expect(faults.raise()).rejects.toThrow(
+      /could not allocate 64\.0 MiB for a tensor \(Not enough memory left\), with 128\.0 MiB held by live tensors\. .*a loop that never awaits keeps every tensor it made until it ends \(run its body in torch\.scope/,
+    );
   });
 });

@@ -238,7 +238,11 @@ export class BufferPool {
     const idle = new Set(this.slabs.filter((s) => s.used === 0));
     for (const slab of idle) slab.buffer.destroy();
     this.slabs = this.slabs.filter((s) => !idle.has(s));
-    for (const [size, open] of this.openSlabs) this.openSlabs.set(size, open.filter((slab) => !idle.has(slab)));
+    for (const [size, open] of this.openSlabs)
+      this.openSlabs.set(
+        size,
+        open.filter((slab) => !idle.has(slab)),
+      );
     this.idleBytes = 0;
     this.peakOwnLiveBytes = this.ownLiveBytes;
     this.slabFreeBytes = this.slabs.reduce((n, s) => n + s.buffer.size - s.used * s.chunks[0].size, 0);

@@ -129,7 +129,9 @@ export class Dispatcher {
       // A kernel whose WGSL does not compile: the next read says which kernel and why.
       // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
       const forget = () => program.variants.delete(signature);
-      const pipeline = this.faults ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget) : create();
+      const pipeline = this.faults
+        ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget)
+        : create();
       program.variants.set(signature, (v = { pipeline, layout }));
       this.blockingCreations++;
     }
@@ -168,7 +170,9 @@ export class Dispatcher {
               if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
             },
             (error: unknown) => {
-              this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
+              this.faults?.report(
+                new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`),
+              );
               throw error;
             },
           )
@@ -199,7 +203,13 @@ export class Dispatcher {
     this.chainEnd = null;
   }
 
-  dispatch(program: GpuProgram, meta: readonly number[], buffers: readonly (GpuBlock | GPUBuffer)[], groups: readonly [number, number, number], info?: KernelInfo): void {
+  dispatch(
+    program: GpuProgram,
+    meta: readonly number[],
+    buffers: readonly (GpuBlock | GPUBuffer)[],
+    groups: readonly [number, number, number],
+    info?: KernelInfo,
+  ): void {
     const record = info ? recordKernel('webgpu', info) : null;
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(program, blocks);

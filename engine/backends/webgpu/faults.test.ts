@@ -16,14 +16,20 @@ function fakeDevice(error: { message: string } | null): GPUDevice {
 describe('GPU faults', () => {
   it('an error reported in a scope is raised at the next wait, once, with what the engine was doing', async () => {
     const faults = new GpuFaults(fakeDevice({ message: 'Not enough memory left' }), 1 << 30);
-    const made = faults.watch('out-of-memory', () => 'buffer', (m) => `out of memory: the GPU could not allocate 2.0 GiB for a tensor (${m})`);
+    const made = faults.watch(
+      'out-of-memory',
+      () => 'buffer',
+      (m) => `out of memory: the GPU could not allocate 2.0 GiB for a tensor (${m})`,
+    );
     expect(made).toBe('buffer');
     await expect(faults.raise()).rejects.toThrow(/out of memory: the GPU could not allocate 2\.0 GiB for a tensor \(Not enough memory left\)/);
     await expect(faults.raise()).resolves.toBeUndefined();
   });
 
   it.skipIf(noWebgpu)('a tensor larger than one GPU buffer is refused where it is made, and the engine goes on', async () => {
-    expect(() => torch.zeros([1_000_000, 1_000_000], { device: 'webgpu' })).toThrow(/allocate: a tensor of 1,000,000,000,000 elements needs .* GiB, more than this GPU allows in one buffer/);
+    expect(() => torch.zeros([1_000_000, 1_000_000], { device: 'webgpu' })).toThrow(
+      /allocate: a tensor of 1,000,000,000,000 elements needs .* GiB, more than this GPU allows in one buffer/,
+    );
     expect(await torch.ones([3], { device: 'webgpu' }).add(1).tolist()).toEqual([2, 2, 2]);
   });
 

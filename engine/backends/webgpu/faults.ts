@@ -39,7 +39,10 @@ export class GpuFaults {
   checkSize(bytes: number, elements: number): void {
     if (this.lost) this.failLost();
     if (bytes > this.maxBytes) {
-      fail('allocate', `a tensor of ${elements.toLocaleString('en')} elements needs ${formatBytes(bytes)}, more than this GPU allows in one buffer (${formatBytes(this.maxBytes)}); use smaller tensors or the 'cpu' device`);
+      fail(
+        'allocate',
+        `a tensor of ${elements.toLocaleString('en')} elements needs ${formatBytes(bytes)}, more than this GPU allows in one buffer (${formatBytes(this.maxBytes)}); use smaller tensors or the 'cpu' device`,
+      );
     }
   }
 
@@ -79,6 +82,9 @@ export class GpuFaults {
   }
 
   failLost(): never {
-    fail('webgpu', `the GPU device was lost (${this.lost!.reason}: ${this.lost!.message || 'no details'}); tensors that were on it are gone: run the cells that made them again`);
+    fail(
+      'webgpu',
+      `the GPU device was lost (${this.lost!.reason}: ${this.lost!.message || 'no details'}); tensors that were on it are gone: run the cells that made them again`,
+    );
   }
 }

@@ -26,11 +26,21 @@ interface Case {
 const cases: Case[] = [
   // vec4: rows of an embedding table, and a convolution's channels-last patches
   { name: 'indexSelect rows of [7, 8] (vec4)', x: () => torch.randn([7, 8]), index: [3, 0, 6, -1, 3], run: (x, i) => x.indexSelect(0, i) },
-  { name: 'gather along dim 1 of [2, 9, 12], index broadcast along the last dim (vec4)', x: () => torch.randn([2, 9, 12]), index: [8, 0, 4, 4, 2, -2], run: (x, i) => x.gather(1, i.reshape([1, 6, 1]).expand([2, 6, 12])) },
+  {
+    name: 'gather along dim 1 of [2, 9, 12], index broadcast along the last dim (vec4)',
+    x: () => torch.randn([2, 9, 12]),
+    index: [8, 0, 4, 4, 2, -2],
+    run: (x, i) => x.gather(1, i.reshape([1, 6, 1]).expand([2, 6, 12])),
+  },
   { name: 'int32 rows (vec4)', x: () => torch.arange(0, 24).reshape([6, 4]).to('int32'), index: [5, 1, 1], run: (x, i) => x.indexSelect(0, i) },
   // scalar: last dim not a multiple of 4, an unaligned offset, a transposed source, along the last dim
   { name: 'rows of [5, 6] (scalar)', x: () => torch.randn([5, 6]), index: [4, 2], run: (x, i) => x.indexSelect(0, i) },
-  { name: 'rows of a slice at offset 1 (scalar)', x: () => torch.randn([9, 8]), index: [0, 3], run: (x, i) => x.reshape([-1]).narrow(0, 1, 64).reshape([8, 8]).indexSelect(0, i) },
+  {
+    name: 'rows of a slice at offset 1 (scalar)',
+    x: () => torch.randn([9, 8]),
+    index: [0, 3],
+    run: (x, i) => x.reshape([-1]).narrow(0, 1, 64).reshape([8, 8]).indexSelect(0, i),
+  },
   { name: 'rows of a transposed [8, 4] (scalar)', x: () => torch.randn([8, 4]), index: [7, 0, 2], run: (x, i) => x.t().indexSelect(1, i) },
   { name: 'along the last dim (scalar)', x: () => torch.randn([3, 8]), index: [1, 7, 0, 0], run: (x, i) => x.indexSelect(1, i) },
 ];
@@ -48,7 +58,13 @@ describe('gather kernels', () => {
   }
 
   it('takes vec4s only where the layout allows', () => {
-    const view = (shape: number[], strides: number[], offset = 0): View => ({ storage: { device: 'webgpu', length: 1 << 16, dtype: 'float32', bytes: 1 << 18 }, shape, strides, offset, dtype: 'float32' });
+    const view = (shape: number[], strides: number[], offset = 0): View => ({
+      storage: { device: 'webgpu', length: 1 << 16, dtype: 'float32', bytes: 1 << 18 },
+      shape,
+      strides,
+      offset,
+      dtype: 'float32',
+    });
     const out = view([5, 8], [8, 1]);
     const index = view([5, 8], [1, 0]);
     expect(gatherVec4(view([7, 8], [8, 1]), 0, index, out)).toBe(true);

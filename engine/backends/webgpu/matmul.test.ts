@@ -111,7 +111,11 @@ describe('matmul kernels', () => {
   });
 
   it('a fused bias + relu epilogue through torch.compile, odd and vec4 outputs', async () => {
-    for (const [m, k, n] of [[33, 17, 21], [70, 32, 64], [12, 1100, 8]]) {
+    for (const [m, k, n] of [
+      [33, 17, 21],
+      [70, 32, 64],
+      [12, 1100, 8],
+    ]) {
       const [x, w, bias] = [torch.randn([m, k]), torch.randn([n, k]), torch.randn([n])];
       const f = (...t: Tensor[]) => t[0].matmul(t[1].t()).add(t[2]).relu();
       const want = f(x, w, bias);
@@ -125,7 +129,13 @@ describe('matmul kernels', () => {
     }
   });
 
-  const view = (shape: number[], strides: number[], offset = 0, length = 1 << 20) => ({ storage: { device: 'webgpu' as const, length, dtype: 'float32' as const, bytes: 4 * length }, shape, strides, offset, dtype: 'float32' as const });
+  const view = (shape: number[], strides: number[], offset = 0, length = 1 << 20) => ({
+    storage: { device: 'webgpu' as const, length, dtype: 'float32' as const, bytes: 4 * length },
+    shape,
+    strides,
+    offset,
+    dtype: 'float32' as const,
+  });
   it('chooses vec4 loads by layout', () => {
     const out = view([64, 64], [64, 1]);
     expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), out)).toMatchObject({ la: 'k4', lb: 'n4', c4: true });
@@ -142,7 +152,12 @@ describe('matmul kernels', () => {
     const plain = chooseMatmul(view([2050, 36], [36, 1]), view([36, 2052], [2052, 1]), view([2050, 2052], [2052, 1]));
     expect(plain).toMatchObject({ bm: 128, bn: 128, bk: 16, stages: 1, la: 'k4', lb: 'n4', aRows: true });
     // A row-major wherever A is read along K with BK=16; transposed at BK=8 and for other layouts.
-    expect(chooseMatmul(view([2050, 36], [36, 1]), view([36, 2050], [1, 36]), view([2050, 2050], [2050, 1]))).toMatchObject({ bk: 8, la: 'k4', lb: 'k4', aRows: false });
+    expect(chooseMatmul(view([2050, 36], [36, 1]), view([36, 2050], [1, 36]), view([2050, 2050], [2050, 1]))).toMatchObject({
+      bk: 8,
+      la: 'k4',
+      lb: 'k4',
+      aRows: false,
+    });
     expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), view([64, 64], [64, 1]))).toMatchObject({ bk: 16, la: 'k4', aRows: true });
     expect(chooseMatmul(view([64, 32], [1, 64]), view([32, 64], [64, 1]), view([64, 64], [64, 1]))).toMatchObject({ bk: 16, la: 'm4', aRows: false });
     expect(tile(1, 2050, 1030)).toEqual([128, 128, 16, 2]);
@@ -157,7 +172,12 @@ describe('matmul kernels', () => {
     expect(chooseMatmul(view([3, 4], [4, 1]), view([4, 7], [7, 1]), view([3, 7], [7, 1])).unroll).toBe(false);
     MATMUL_TUNING.softwareAdapter = true;
     expect(tile(1, 2050, 2050)).toEqual([32, 32, 8, 1]);
-    expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), view([64, 64], [64, 1]))).toMatchObject({ la: 's', lb: 's', c4: false, unroll: false });
+    expect(chooseMatmul(view([64, 32], [32, 1]), view([32, 64], [64, 1]), view([64, 64], [64, 1]))).toMatchObject({
+      la: 's',
+      lb: 's',
+      c4: false,
+      unroll: false,
+    });
     MATMUL_TUNING.softwareAdapter = false;
   });
 

@@ -7,7 +7,10 @@ function fakeDevice() {
   (globalThis as { GPUBufferUsage?: unknown }).GPUBufferUsage ??= { UNIFORM: 64, COPY_DST: 8 };
   const device = {
     createBuffer: () => ({}),
-    queue: { writeBuffer: (_b: unknown, offset: number, data: Uint32Array, start: number, count: number) => writes.push([offset, Array.from(data.subarray(start, start + count))]) },
+    queue: {
+      writeBuffer: (_b: unknown, offset: number, data: Uint32Array, start: number, count: number) =>
+        writes.push([offset, Array.from(data.subarray(start, start + count))]),
+    },
   };
   return { device: device as unknown as GPUDevice, writes };
 }

@@ -79,7 +79,9 @@ describe('submit policy', () => {
       return y;
     });
     expect(profile.kernels).toHaveLength(100);
-    expect(dispatcher.submits - submits, 'a submit per profiledBatchLimit kernels').toBeGreaterThanOrEqual(Math.floor(100 / dispatcher.policy.profiledBatchLimit));
+    expect(dispatcher.submits - submits, 'a submit per profiledBatchLimit kernels').toBeGreaterThanOrEqual(
+      Math.floor(100 / dispatcher.policy.profiledBatchLimit),
+    );
     expect(dispatcher.timestampReadbacks - readbacks).toBe(1);
     for (const k of profile.kernels) expect(k.gpuMs).not.toBeNull();
     const starts = profile.kernels.map((k) => k.startMs!);

@@ -146,7 +146,10 @@ export async function timestampCostMs(device: GPUDevice): Promise<number> {
   const { querySet, resolved, readback } = querySlots(device, count);
   const values = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE });
   try {
-    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: CALIBRATION_WGSL }), entryPoint: 'main' } });
+    const pipeline = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code: CALIBRATION_WGSL }), entryPoint: 'main' },
+    });
     const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: values } }] });
     const encoder = device.createCommandEncoder();
     const run = (timestampWrites: GPUComputePassTimestampWrites, kernels: number) => {

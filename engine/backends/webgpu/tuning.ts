@@ -80,7 +80,13 @@ export const SOFTWARE_TILE: Tile = [32, 32, 8, 4, 4, 1];
  * row-major tile and the launch grouping (null: by tile); `softwareAdapter` is set by the backend
  * for adapters that run on the CPU.
  */
-export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; aRows: boolean | null; group: number | null; softwareAdapter: boolean } = { force: null, unroll: null, aRows: null, group: null, softwareAdapter: false };
+export const MATMUL_TUNING: { force: Tile | null; unroll: boolean | null; aRows: boolean | null; group: number | null; softwareAdapter: boolean } = {
+  force: null,
+  unroll: null,
+  aRows: null,
+  group: null,
+  softwareAdapter: false,
+};
 
 /** Split-K's temporary buffer holds at most this many floats: more parts fill the GPU, at the cost of that memory. */
 export const MAX_PARTIAL_FLOATS = 1 << 22;

@@ -2,7 +2,19 @@
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
-import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, gatherCost, matmulCost, matmulSplitSumCost, reduceCost, reduceFinalCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
+import {
+  argReduceCost,
+  cumsumCost,
+  elementwiseCost,
+  exprFacts,
+  gatherCost,
+  matmulCost,
+  matmulSplitSumCost,
+  reduceCost,
+  reduceFinalCost,
+  scatterAddCost,
+  updateCost,
+} from '../../profile/kernel-cost';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -91,7 +103,12 @@ export class WebGpuBackend implements Backend {
   /** Resolves when the device is lost (it then stays unusable; init makes a new backend). */
   readonly lost: Promise<GPUDeviceLostInfo>;
 
-  constructor(readonly gpu: GPUDevice, readonly adapterInfo: string, readonly instance: GPU, readonly adapter: GPUAdapter) {
+  constructor(
+    readonly gpu: GPUDevice,
+    readonly adapterInfo: string,
+    readonly instance: GPU,
+    readonly adapter: GPUAdapter,
+  ) {
     currentGeneration++;
     MATMUL_TUNING.softwareAdapter = /swiftshader|llvmpipe|lavapipe/i.test(adapterInfo);
     this.faults = new GpuFaults(gpu, Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize));
@@ -276,7 +293,13 @@ export class WebGpuBackend implements Backend {
     const facts = exprFacts(expr);
     const plan = planElementwise(facts.key, inputs, out, scalars);
     const pipeline = this.dispatcher.pipeline(plan.key, () =>
-      elementwiseSource(expr, plan, inputs.map((v) => v.dtype), out.dtype, out.shape.length),
+      elementwiseSource(
+        expr,
+        plan,
+        inputs.map((v) => v.dtype),
+        out.dtype,
+        out.shape.length,
+      ),
     );
     const info = elementwiseCost(expr, inputs.length, n);
     const buffers: GpuBlock[] = [];
@@ -293,7 +316,16 @@ export class WebGpuBackend implements Backend {
     const strided = inputs.map((v) => !isContiguous(v.shape, v.strides));
     const rank = strided.some(Boolean) ? shape.length : 0;
     const key = `update|${exprs.map(exprKey).join(';')}|${views.map((v) => v.dtype[0]).join('')}|${state.length}|${scalars.length}|${strided.map(Number).join('')}|r${rank}`;
-    const pipeline = this.dispatcher.pipeline(key, () => updateSource(exprs, state.map((v) => v.dtype), inputs.map((v) => v.dtype), scalars.length, strided, rank));
+    const pipeline = this.dispatcher.pipeline(key, () =>
+      updateSource(
+        exprs,
+        state.map((v) => v.dtype),
+        inputs.map((v) => v.dtype),
+        scalars.length,
+        strided,
+        rank,
+      ),
+    );
     const meta = [n, ...views.map((v) => v.offset), ...scalars.map(floatBits)];
     if (rank) meta.push(...shape, ...inputs.filter((_, k) => strided[k]).flatMap((v) => v.strides));
     this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(n, WORKGROUP), updateCost(exprs, state.length, inputs.length, n));
@@ -317,8 +349,17 @@ export class WebGpuBackend implements Backend {
       for (const v of post.leaves) meta.push(v.offset, ...v.strides);
       meta.push(post.out.offset, ...post.scalars.map(floatBits));
     }
-    const buffers = [...source.leaves.map(bufferOf), ...(epilogue?.leaves ?? []).map(bufferOf), bufferOf(out), ...(post ? [...post.leaves.map(bufferOf), bufferOf(post.out)] : [])];
-    const info = reduceCost({ op, source: source.expr, sourceLeaves: source.leaves.length, epilogue: epilogue?.expr, post: post && { expr: post.expr, leaves: post.leaves.length } }, outputs, inner);
+    const buffers = [
+      ...source.leaves.map(bufferOf),
+      ...(epilogue?.leaves ?? []).map(bufferOf),
+      bufferOf(out),
+      ...(post ? [...post.leaves.map(bufferOf), bufferOf(post.out)] : []),
+    ];
+    const info = reduceCost(
+      { op, source: source.expr, sourceLeaves: source.leaves.length, epilogue: epilogue?.expr, post: post && { expr: post.expr, leaves: post.leaves.length } },
+      outputs,
+      inner,
+    );
     // Few long rows: split each across many workgroups (two passes) instead of one per row.
     const split = post ? null : planSplit(outputs, inner, shape, keptDims, source.leaves, meta.length);
     if (split) return this.reduceSplit(plan, key, split, meta, source.leaves, epilogue?.leaves ?? [], out, info);
@@ -331,7 +372,16 @@ export class WebGpuBackend implements Backend {
   }
 
   /** A reduction in two passes: partial results per (row, chunk) into a temporary buffer, then per row. */
-  private reduceSplit(plan: ReducePlan, key: string, split: SplitPlan, meta: number[], leaves: readonly View[], epiLeaves: readonly View[], out: View, info: KernelInfo): void {
+  private reduceSplit(
+    plan: ReducePlan,
+    key: string,
+    split: SplitPlan,
+    meta: number[],
+    leaves: readonly View[],
+    epiLeaves: readonly View[],
+    out: View,
+    info: KernelInfo,
+  ): void {
     const outputs = meta[0];
     const dtype = partialDtype(plan);
     const partials = this.allocate(outputs * split.parts, dtype);
@@ -352,7 +402,13 @@ export class WebGpuBackend implements Backend {
     if (rows === 0) return;
     const pipeline = this.dispatcher.pipeline(`arg|${op}|${input.dtype}|r${rank}`, () => argReduceSource(op, input.dtype, rank));
     const meta = [rows, input.shape[rank - 1], input.offset, values.offset, indices.offset, ...input.shape.slice(0, -1), ...input.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(values), bufferOf(indices)], grid1d(rows, WORKGROUP), argReduceCost(op, rows, input.shape[rank - 1]));
+    this.dispatcher.dispatch(
+      pipeline,
+      meta,
+      [bufferOf(input), bufferOf(values), bufferOf(indices)],
+      grid1d(rows, WORKGROUP),
+      argReduceCost(op, rows, input.shape[rank - 1]),
+    );
   }
 
   cumsum(input: View, out: View): void {
@@ -376,9 +432,19 @@ export class WebGpuBackend implements Backend {
     const split = matmulSplit(config, m, n, k, batches);
     const epiKey = plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : '';
     const meta = [
-      m, n, k, a.offset, b.offset, out.offset,
-      a.strides[rank - 2], a.strides[rank - 1], b.strides[rank - 2], b.strides[rank - 1],
-      ...batch, ...a.strides.slice(0, -2), ...b.strides.slice(0, -2),
+      m,
+      n,
+      k,
+      a.offset,
+      b.offset,
+      out.offset,
+      a.strides[rank - 2],
+      a.strides[rank - 1],
+      b.strides[rank - 2],
+      b.strides[rank - 1],
+      ...batch,
+      ...a.strides.slice(0, -2),
+      ...b.strides.slice(0, -2),
       ...(split ? [split.parts, split.chunk] : []),
     ];
     for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);

@@ -183,7 +183,9 @@ export function withHelpers(code: string): string {
     decl.uses.forEach(visit);
   };
   for (const name of code.replace(PRELUDE, '').match(/\bwick_\w+/g) ?? []) visit(name);
-  const helpers = HELPER_DECLS.filter((d) => needed.has(d.defines)).map((d) => d.text).join('');
+  const helpers = HELPER_DECLS.filter((d) => needed.has(d.defines))
+    .map((d) => d.text)
+    .join('');
   return code.replace(PRELUDE, helpers.trimEnd());
 }
 

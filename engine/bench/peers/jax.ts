@@ -18,7 +18,13 @@ export async function jaxCases(s: Sizes): Promise<SideResult & { info: string }>
   if (!(await jax.init('webgpu')).includes('webgpu')) throw new Error('jax-js: the webgpu device did not start');
   jax.defaultDevice('webgpu');
   const upload = (shape: number[], seed: number, scale = 1) => {
-    const a = np.array(detData(shape.reduce((p, d) => p * d, 1), seed), { shape });
+    const a = np.array(
+      detData(
+        shape.reduce((p, d) => p * d, 1),
+        seed,
+      ),
+      { shape },
+    );
     return scale === 1 ? a : a.mul(scale);
   };
   // The same wait as the other sides: issue what is pending, then wait for the queue (jax-js's
@@ -28,7 +34,10 @@ export async function jaxCases(s: Sizes): Promise<SideResult & { info: string }>
   const free = (r: JaxArray) => r.dispose();
   const timed = (op: () => JaxArray, heavy = false) => timeOp(op, wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup, s.runsPerWait);
   const chain = (a: JaxArray) => np.negative(np.exp(nn.relu(a.mul(2).add(1)).sub(0.5)));
-  const pad = (k: number): [number, number][] => [[k >> 1, k >> 1], [k >> 1, k >> 1]];
+  const pad = (k: number): [number, number][] => [
+    [k >> 1, k >> 1],
+    [k >> 1, k >> 1],
+  ];
   const res = emptyResult();
 
   for (const mm of s.matmul) {
@@ -88,7 +97,10 @@ export async function jaxCases(s: Sizes): Promise<SideResult & { info: string }>
     ];
     // 2x2 max pooling as a reshape and a max over the window axes (differentiable in jax-js).
     const block = (h: JaxArray, l: Layer, c: number, size: number) =>
-      nn.relu(lax.conv(h, l.w, [1, 1], pad(3)).add(l.b)).reshape([b, c, size / 2, 2, size / 2, 2]).max([3, 5]);
+      nn
+        .relu(lax.conv(h, l.w, [1, 1], pad(3)).add(l.b))
+        .reshape([b, c, size / 2, 2, size / 2, 2])
+        .max([3, 5]);
     const forward = (p: Layer[], h: JaxArray) => {
       const f = block(block(h, p[0], 16, 28), p[1], 32, 14).reshape([b, 32 * 7 * 7]);
       return np.matmul(f, p[2].w).add(p[2].b);
@@ -125,7 +137,12 @@ async function trainStep(jax: Jax, forward: (p: Layer[], x: JaxArray) => JaxArra
   const oneHot = new Float32Array(batch * 10);
   for (let i = 0; i < batch; i++) oneHot[i * 10 + (i % 10)] = 1;
   const y = np.array(oneHot, { shape: [batch, 10] });
-  const loss = (p: Layer[], xs: JaxArray, ys: JaxArray) => nn.logSoftmax(forward(p, xs), -1).mul(ys).sum().mul(-1 / batch);
+  const loss = (p: Layer[], xs: JaxArray, ys: JaxArray) =>
+    nn
+      .logSoftmax(forward(p, xs), -1)
+      .mul(ys)
+      .sum()
+      .mul(-1 / batch);
   const step = jit((p: Layer[], xs: JaxArray, ys: JaxArray) => {
     const [l, g] = valueAndGrad(loss)(tree.ref(p), xs, ys);
     return [l, tree.map((w: JaxArray, gw: JaxArray) => w.sub(gw.mul(0.01)), p, g)] as [JaxArray, Layer[]];

@@ -41,13 +41,21 @@ export async function tfjsCases(s: Sizes): Promise<SideResult & { info: string }
     backend.submitQueue();
     await backend.device.queue.onSubmittedWorkDone();
   };
-  const upload = (shape: number[], seed: number) => tf.tensor(detData(shape.reduce((p, d) => p * d, 1), seed), shape);
+  const upload = (shape: number[], seed: number) =>
+    tf.tensor(
+      detData(
+        shape.reduce((p, d) => p * d, 1),
+        seed,
+      ),
+      shape,
+    );
   const nhwc = (shape: number[], seed: number) => tf.tidy(() => tf.transpose(upload(shape, seed), [0, 2, 3, 1]) as Tensor4D);
   const filter = (shape: number[], seed: number) => tf.tidy(() => tf.transpose(upload(shape, seed), [2, 3, 1, 0]) as Tensor4D);
   const chain = (a: Tensor) => tf.neg(tf.exp(tf.sub(tf.relu(tf.add(tf.mul(a, 2), 1)), 0.5)));
   const res = emptyResult();
   const free = (t: Tensor) => t.dispose();
-  const timed = (op: () => Tensor, heavy = false) => timeOp(() => tf.tidy(op), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup, s.runsPerWait);
+  const timed = (op: () => Tensor, heavy = false) =>
+    timeOp(() => tf.tidy(op), wait, free, heavy ? Math.min(5, s.repeats) : s.repeats, heavy ? 2 : s.warmup, s.runsPerWait);
 
   for (const mm of s.matmul) {
     await attempt(res, matmulId(mm), async () => {
@@ -93,15 +101,31 @@ export async function tfjsCases(s: Sizes): Promise<SideResult & { info: string }
   await attempt(res, 'mlp-step', () => {
     const dims = [784, 1024, 1024, 10];
     const layers = dims.slice(1).map((d, i) => ({ w: tf.variable(tf.randomNormal([dims[i], d], 0, 1 / Math.sqrt(dims[i]))), b: tf.variable(tf.zeros([d])) }));
-    const forward = (x: Tensor) => layers.reduce((h, l, i) => {
-      const z = tf.add(tf.matMul(h, l.w), l.b);
-      return i < layers.length - 1 ? tf.relu(z) : z;
-    }, x);
-    return trainStep(tf, forward, upload([s.mlpBatch, 784], 8), s.mlpBatch, layers.flatMap((l) => [l.w, l.b]), wait, s);
+    const forward = (x: Tensor) =>
+      layers.reduce((h, l, i) => {
+        const z = tf.add(tf.matMul(h, l.w), l.b);
+        return i < layers.length - 1 ? tf.relu(z) : z;
+      }, x);
+    return trainStep(
+      tf,
+      forward,
+      upload([s.mlpBatch, 784], 8),
+      s.mlpBatch,
+      layers.flatMap((l) => [l.w, l.b]),
+      wait,
+      s,
+    );
   });
   await attempt(res, 'cnn-step', () => {
     const v = (shape: number[], fanIn: number) => tf.variable(tf.randomNormal(shape, 0, 1 / Math.sqrt(fanIn)));
-    const p = { c1: v([3, 3, 1, 16], 9), b1: tf.variable(tf.zeros([16])), c2: v([3, 3, 16, 32], 144), b2: tf.variable(tf.zeros([32])), w: v([32 * 7 * 7, 10], 1568), b: tf.variable(tf.zeros([10])) };
+    const p = {
+      c1: v([3, 3, 1, 16], 9),
+      b1: tf.variable(tf.zeros([16])),
+      c2: v([3, 3, 16, 32], 144),
+      b2: tf.variable(tf.zeros([32])),
+      w: v([32 * 7 * 7, 10], 1568),
+      b: tf.variable(tf.zeros([10])),
+    };
     const block = (h: Tensor4D, k: Tensor4D, b: Tensor) => tf.maxPool(tf.relu(tf.add(tf.conv2d(h, k, 1, 'same'), b)) as Tensor4D, 2, 2, 'valid');
     const forward = (x: Tensor) => {
       const h = block(block(x as Tensor4D, p.c1 as unknown as Tensor4D, p.b1), p.c2 as unknown as Tensor4D, p.b2);
@@ -111,11 +135,12 @@ export async function tfjsCases(s: Sizes): Promise<SideResult & { info: string }
   });
   const tiny = tf.ones([4]);
   const one = tf.scalar(1); // made once: a literal 1 would be uploaded on every op
-  const issue = () => tf.tidy(() => {
-    let y: Tensor = tiny;
-    for (let i = 0; i < s.dispatchOps; i++) y = tf.add(y, one);
-    return y;
-  });
+  const issue = () =>
+    tf.tidy(() => {
+      let y: Tensor = tiny;
+      for (let i = 0; i < s.dispatchOps; i++) y = tf.add(y, one);
+      return y;
+    });
   const cost = await tinyOpCost(s.dispatchOps, issue, wait);
   res.ms['dispatch-cpu'] = cost.cpuMs;
   res.ms['dispatch-total'] = cost.totalMs;
@@ -133,8 +158,22 @@ export async function tfjsCases(s: Sizes): Promise<SideResult & { info: string }
 }
 
 /** Median ms of one SGD step (optimizer.minimize) of `forward` on x with fixed labels. */
-async function trainStep(tf: TF, forward: (x: Tensor) => Tensor, x: Tensor, batch: number, vars: Variable[], wait: () => Promise<void>, s: Sizes): Promise<number> {
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10);
+async function trainStep(
+  tf: TF,
+  forward: (x: Tensor) => Tensor,
+  x: Tensor,
+  batch: number,
+  vars: Variable[],
+  wait: () => Promise<void>,
+  s: Sizes,
+): Promise<number> {
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
   const opt = tf.train.sgd(0.01);
   const step = async () => {
     const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, forward(x)), true, vars);

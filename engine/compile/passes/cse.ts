@@ -59,7 +59,12 @@ function renameReads(n: Node, f: (v: ValueView) => ValueView): Node {
     case 'elementwise':
       return { ...n, inputs: n.inputs.map(f) };
     case 'reduce':
-      return { ...n, leaves: n.leaves.map(f), epilogue: n.epilogue && { ...n.epilogue, leaves: n.epilogue.leaves.map(f) }, post: n.post && { ...n.post, leaves: n.post.leaves.map(f) } };
+      return {
+        ...n,
+        leaves: n.leaves.map(f),
+        epilogue: n.epilogue && { ...n.epilogue, leaves: n.epilogue.leaves.map(f) },
+        post: n.post && { ...n.post, leaves: n.post.leaves.map(f) },
+      };
     case 'argReduce':
     case 'cumsum':
       return { ...n, input: f(n.input) };

@@ -3,7 +3,18 @@
  * consumer's expression; its inputs (broadcast or strided) become the consumer's, re-addressed by
  * the consumer's index. Cheap producers read by several consumers are recomputed in each.
  */
-import { MAX_BUFFERS, composeLeaf, dedupeLeaves, isFlat, mapExpr, readCounts, reshapeLeaf, writerIndex, writtenBetween, type ElementwiseNode } from './fusion-utils';
+import {
+  MAX_BUFFERS,
+  composeLeaf,
+  dedupeLeaves,
+  isFlat,
+  mapExpr,
+  readCounts,
+  reshapeLeaf,
+  writerIndex,
+  writtenBetween,
+  type ElementwiseNode,
+} from './fusion-utils';
 import type { Graph } from '../ir';
 import type { Expr } from '../../ops/op-types';
 
@@ -40,7 +51,15 @@ function fuseOne(graph: Graph, ci: number): number | null {
     if (producer.kind !== 'elementwise' || !isFlat(producer.out)) continue;
     const shared = (counts.get(input.value) ?? 0) > 1;
     if (shared && size(producer.expr) > RECOMPUTE_LIMIT) continue;
-    if (writtenBetween(graph, pi, ci, producer.inputs.map((v) => v.value))) continue;
+    if (
+      writtenBetween(
+        graph,
+        pi,
+        ci,
+        producer.inputs.map((v) => v.value),
+      )
+    )
+      continue;
     // Read flat: re-address by reshaping; read through a permuted or broadcast view: compose.
     const leaves = producer.inputs.map((leaf) =>
       isFlat(input) ? reshapeLeaf(leaf, producer.out.shape, consumer.out.shape) : composeLeaf(leaf, producer.out.shape, input),

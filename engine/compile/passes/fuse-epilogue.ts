@@ -21,7 +21,16 @@ function fuseInto(graph: Graph, ci: number): boolean {
     if ((counts.get(input.value) ?? 0) > 1) continue;
     const others = consumer.inputs.filter((_, j) => j !== k);
     // The other leaves are read at the host's store: they must exist there already.
-    if (others.some((v) => (writer.get(v.value) ?? -1) > hi) || writtenBetween(graph, hi, ci, others.map((v) => v.value))) continue;
+    if (
+      others.some((v) => (writer.get(v.value) ?? -1) > hi) ||
+      writtenBetween(
+        graph,
+        hi,
+        ci,
+        others.map((v) => v.value),
+      )
+    )
+      continue;
     const leaves = others.map((leaf) => reshapeLeaf(leaf, consumer.out.shape, host.out.shape));
     if (leaves.some((l) => l === null)) continue;
     const position = (j: number) => (j < k ? j + 1 : j);

@@ -31,7 +31,15 @@ export function fusePrologues(graph: Graph): void {
     const producer = graph.nodes[pi];
     if (producer.kind !== 'elementwise' || !isFlat(producer.out) || leaf.offset !== 0) continue;
     if ((readCounts(graph).get(leaf.value) ?? 0) > 1) continue;
-    if (writtenBetween(graph, pi, ri, producer.inputs.map((v) => v.value))) continue;
+    if (
+      writtenBetween(
+        graph,
+        pi,
+        ri,
+        producer.inputs.map((v) => v.value),
+      )
+    )
+      continue;
     if (producer.inputs.length + 1 > MAX_BUFFERS) continue;
     const perm = permutationOf(leaf.shape, leaf.strides, producer.out.shape);
     if (!perm) continue;

@@ -16,17 +16,24 @@ import { simplifyViews } from './simplify-views';
 import { exprKey } from '../../ops/op-types';
 
 function traced(fn: (...a: Tensor[]) => unknown, ...shapes: number[][]): Graph {
-  return trace(fn, shapes.map((s) => torch.zeros(s, { device: 'cpu' })), 'cpu').forward;
+  return trace(
+    fn,
+    shapes.map((s) => torch.zeros(s, { device: 'cpu' })),
+    'cpu',
+  ).forward;
 }
 
 const kernels = (g: Graph) => g.nodes.map(kernelName);
 
 describe('compiler passes', () => {
   it('dce drops work nothing returns', () => {
-    const g = traced((a) => {
-      a.exp();
-      return a.add(1);
-    }, [4]);
+    const g = traced(
+      (a) => {
+        a.exp();
+        return a.add(1);
+      },
+      [4],
+    );
     expect(kernels(g)).toEqual(['exp', 'add']);
     eliminateDeadCode(g);
     expect(kernels(g)).toEqual(['add']);
@@ -46,7 +53,10 @@ describe('compiler passes', () => {
     eliminateDeadCode(g);
     expect(kernels(g)).toEqual(['mm']);
     const mm = g.nodes[0];
-    expect(mm.kind === 'matmul' && [mm.a.shape, mm.a.strides]).toEqual([[2, 3], [1, 2]]);
+    expect(mm.kind === 'matmul' && [mm.a.shape, mm.a.strides]).toEqual([
+      [2, 3],
+      [1, 2],
+    ]);
     // A copy read in another layout (here a slice of it) stays.
     const kept = traced((a) => a.t().contiguous().narrow(0, 0, 1).exp(), [3, 2]);
     simplifyViews(kept);
@@ -76,7 +86,14 @@ describe('compiler passes', () => {
   });
 
   it('folding bakes the traced numbers in and drops identities', () => {
-    const g = traced((a) => a.mul(1).add(2 * 3).sub(0), [4]);
+    const g = traced(
+      (a) =>
+        a
+          .mul(1)
+          .add(2 * 3)
+          .sub(0),
+      [4],
+    );
     fuseElementwise(g);
     eliminateDeadCode(g);
     foldConstants(g);
@@ -87,20 +104,28 @@ describe('compiler passes', () => {
 
   it('prints as torch.fx prints a graph', () => {
     const g = traced((a) => a.exp().add(1), [2]);
-    expect(printGraph(g, 'f')).toMatch(/^f\(\):\n {4}%arg0 : .* = placeholder\[target=arg0\]\n {4}%exp_0 : \[2\] float32 = call_kernel\[target=exp\]\(args = \(%arg0\)\)\n {4}%add_1 : \[2\] float32 = call_kernel\[target=add\]\(args = \(%exp_0\)\)\n {4}return \(%add_1\)$/);
+    expect(printGraph(g, 'f')).toMatch(
+      /^f\(\):\n {4}%arg0 : .* = placeholder\[target=arg0\]\n {4}%exp_0 : \[2\] float32 = call_kernel\[target=exp\]\(args = \(%arg0\)\)\n {4}%add_1 : \[2\] float32 = call_kernel\[target=add\]\(args = \(%exp_0\)\)\n {4}return \(%add_1\)$/,
+    );
   });
 
   it('explain reports graphs, kernels and breaks', async () => {
     const ok = await torch.explain((a: Tensor) => a.mul(2).add(1), torch.ones([3], { device: 'cpu' }));
     expect([ok.graphCount, ok.graphBreakCount, ok.kernelCount]).toEqual([1, 0, 1]);
     expect(String(ok)).toContain('Graph Count: 1');
-    const broken = await torch.explain(async (a: Tensor) => {
-      const b = a.mul(2).add(1);
-      return (await b.sum().item()) ? b.exp() : b; // the break: this line
-    }, torch.ones([3], { device: 'cpu' }));
+    const broken = await torch.explain(
+      async (a: Tensor) => {
+        const b = a.mul(2).add(1);
+        return (await b.sum().item()) ? b.exp() : b; // the break: this line
+      },
+      torch.ones([3], { device: 'cpu' }),
+    );
     expect([broken.graphCount, broken.graphBreakCount]).toEqual([2, 1]);
     expect(broken.breakReasons[0].reason).toMatch(/a value was read/);
-    const line = readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.includes('the break: this line')) + 1;
+    const line =
+      readFileSync(new URL(import.meta.url), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('the break: this line')) + 1;
     expect(broken.breakReasons[0].location).toBe(`passes.test.ts:${line}`);
     expect(String(broken)).toContain(`Break Reason 1: a value was read (await x.item(), x.data() or x.tolist()) (at passes.test.ts:${line})`);
   });

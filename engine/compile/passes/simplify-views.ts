@@ -7,12 +7,22 @@ import { mapValues, reads, writes, isPartialWrite, type Graph, type Node, type V
 import { contiguousStrides } from '../../core/shape';
 
 const isLayoutCopy = (n: Node): n is Extract<Node, { kind: 'elementwise' }> =>
-  n.kind === 'elementwise' && n.expr.kind === 'input' && n.expr.index === 0 && n.inputs.length === 1 && n.inputs[0].dtype === n.out.dtype && !isPartialWrite(n.out);
+  n.kind === 'elementwise' &&
+  n.expr.kind === 'input' &&
+  n.expr.index === 0 &&
+  n.inputs.length === 1 &&
+  n.inputs[0].dtype === n.out.dtype &&
+  !isPartialWrite(n.out);
 
 /** Whether `v` reads the copy's result whole, as the copy laid it out. */
 function readsWhole(v: ValueView, copy: ValueView): boolean {
   const strides = contiguousStrides(copy.shape);
-  return v.value === copy.value && v.offset === 0 && v.shape.length === copy.shape.length && v.shape.every((d, i) => d === copy.shape[i] && (d === 1 || v.strides[i] === strides[i]));
+  return (
+    v.value === copy.value &&
+    v.offset === 0 &&
+    v.shape.length === copy.shape.length &&
+    v.shape.every((d, i) => d === copy.shape[i] && (d === 1 || v.strides[i] === strides[i]))
+  );
 }
 
 export function simplifyViews(graph: Graph): void {
@@ -24,11 +34,15 @@ export function simplifyViews(graph: Graph): void {
     if (later.some((n) => writes(n).includes(copy.out.value))) return;
     const rewrites = readers.map((n) => {
       let whole = true;
-      const rewritten = mapValues(n, (v) => {
-        if (v.value !== copy.out.value) return v;
-        if (!readsWhole(v, copy.out)) whole = false;
-        return copy.inputs[0];
-      }, (v) => v);
+      const rewritten = mapValues(
+        n,
+        (v) => {
+          if (v.value !== copy.out.value) return v;
+          if (!readsWhole(v, copy.out)) whole = false;
+          return copy.inputs[0];
+        },
+        (v) => v,
+      );
       return whole ? rewritten : null;
     });
     if (rewrites.some((r) => r === null)) return;

@@ -116,7 +116,14 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
       else meta.push(v.offset / 4, lanes[k] === 'row' ? rowLength(v, shape) / 4 : 0);
     }
     for (const s of scalars) meta.push(floatBits(s));
-    const sig = keySignature(true, rank, outMode, out.dtype, lanes.map((l) => LANE_NUMBER[l]), inputs);
+    const sig = keySignature(
+      true,
+      rank,
+      outMode,
+      out.dtype,
+      lanes.map((l) => LANE_NUMBER[l]),
+      inputs,
+    );
     const key = planKey(exprKeyText, sig, () => `ew4|${exprKeyText}|${out.dtype}|${lanes.map((l) => l[0]).join('')}|${dtypeLetters(inputs)}`);
     return { key, modes, outMode, meta, vec4: true, lanes };
   }
@@ -127,8 +134,19 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
     if (modes[k] === 'strided') meta.push(...v.strides);
   });
   for (const s of scalars) meta.push(floatBits(s));
-  const sig = keySignature(false, rank, outMode, out.dtype, modes.map((m) => MODE_NUMBER[m]), inputs);
-  const key = planKey(exprKeyText, sig, () => `ew|${exprKeyText}|r${rank}|${MODE_CODE[outMode]}${out.dtype}|${modes.map((m) => MODE_CODE[m]).join('')}|${dtypeLetters(inputs)}`);
+  const sig = keySignature(
+    false,
+    rank,
+    outMode,
+    out.dtype,
+    modes.map((m) => MODE_NUMBER[m]),
+    inputs,
+  );
+  const key = planKey(
+    exprKeyText,
+    sig,
+    () => `ew|${exprKeyText}|r${rank}|${MODE_CODE[outMode]}${out.dtype}|${modes.map((m) => MODE_CODE[m]).join('')}|${dtypeLetters(inputs)}`,
+  );
   return { key, modes, outMode, meta, vec4: false, lanes: [] };
 }
 
@@ -206,7 +224,14 @@ export function elementwiseSource(expr: Expr, plan: ElementwisePlan, inputDtypes
   if (anyStrided) {
     const offs = modes.flatMap((m, k) => (m === 'strided' ? [`  var o${k} = mdi(${inputAt[k]}u);`] : []));
     if (outMode === 'strided') offs.push('  var oo = mdi(1u);');
-    body.push(...offs, '  var rem = i;', `  for (var d = ${rank - 1}; d >= 0; d--) {`, '    let size = md(2u + u32(d));', '    let c = i32(rem % size);', '    rem = rem / size;');
+    body.push(
+      ...offs,
+      '  var rem = i;',
+      `  for (var d = ${rank - 1}; d >= 0; d--) {`,
+      '    let size = md(2u + u32(d));',
+      '    let c = i32(rem % size);',
+      '    rem = rem / size;',
+    );
     modes.forEach((m, k) => {
       if (m === 'strided') body.push(`    o${k} += c * mdi(${inputAt[k] + 1}u + u32(d));`);
     });

@@ -26,7 +26,10 @@ fn main(${ENTRY_ARGS}) {
   if (i >= md(0u)) { return; }
   var so = mdi(1u);
   var io = mdi(2u);
-${decompose('i', rank, at(0), [{ name: 'so', stridesAt: at(1) }, { name: 'io', stridesAt: at(2) }])}
+${decompose('i', rank, at(0), [
+  { name: 'so', stridesAt: at(1) },
+  { name: 'io', stridesAt: at(2) },
+])}
   let size = mdi(3u);
   var j = index[u32(io)];
   if (j < 0) { j += size; }
@@ -66,7 +69,11 @@ fn main(${ENTRY_ARGS}) {
   var so = mdi(1u);
   var io = mdi(2u);
   var oo = mdi(3u);
-${decompose('i', rank, at(0), [{ name: 'so', stridesAt: at(1) }, { name: 'io', stridesAt: at(2) }, { name: 'oo', stridesAt: at(3) }])}
+${decompose('i', rank, at(0), [
+  { name: 'so', stridesAt: at(1) },
+  { name: 'io', stridesAt: at(2) },
+  { name: 'oo', stridesAt: at(3) },
+])}
   let size = mdi(4u);
   var j = index[u32(io)];
   if (j < 0) { j += size; }

@@ -46,7 +46,12 @@ export function epiloguePieces(epilogue: MatmulEpilogue | null, batchRank: numbe
     '  }',
   ].join('\n');
   const lines: string[] = [];
-  const loads = ['v', ...epilogue.dtypes.map((dt, k) => load(`e${k}`, `u32(eb${k} + i32(r) * mdi(${leafAt(k) + 1 + batchRank}u) + i32(col) * mdi(${leafAt(k) + 2 + batchRank}u))`, dt))];
+  const loads = [
+    'v',
+    ...epilogue.dtypes.map((dt, k) =>
+      load(`e${k}`, `u32(eb${k} + i32(r) * mdi(${leafAt(k) + 1 + batchRank}u) + i32(col) * mdi(${leafAt(k) + 2 + batchRank}u))`, dt),
+    ),
+  ];
   const result = emitExpr(epilogue.expr, { loads, scalarsAt }, lines);
   const params = Array.from({ length: n }, (_, k) => `, eb${k}: i32`).join('');
   const args = Array.from({ length: n }, (_, k) => `, eb${k}`).join('');

@@ -74,8 +74,13 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
     for (const p of range(per)) {
       const r = `${name}r${p}`;
       regs.push(`var ${r}: f32;`);
-      load.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; let kk = v / ${rows}u; let g = ${origin} + rr; let gk = k0 + kk;
-    ${r} = 0.0; if (g < ${lim} && gk < kEnd) { ${r} = ${name}[u32(${off} + i32(g) * ${so} + i32(gk) * ${sk})]; } }`));
+      load.push(
+        guard(
+          p,
+          `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; let kk = v / ${rows}u; let g = ${origin} + rr; let gk = k0 + kk;
+    ${r} = 0.0; if (g < ${lim} && gk < kEnd) { ${r} = ${name}[u32(${off} + i32(g) * ${so} + i32(gk) * ${sk})]; } }`,
+        ),
+      );
       store.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v % ${rows}u; ${T}[${stage}][v / ${rows}u][rr >> 2u][rr & 3u] = ${r}; }`));
     }
   } else if (alongK) {
@@ -86,12 +91,25 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
     for (const p of range(per)) {
       const r = `${name}r${p}`;
       regs.push(`var ${r}: vec4<f32>;`);
-      load.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let gk = k0 + 4u * (v % ${q}u); let g = ${origin} + rr;
+      load.push(
+        guard(
+          p,
+          `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let gk = k0 + 4u * (v % ${q}u); let g = ${origin} + rr;
     ${r} = vec4<f32>(0.0); let q = u32(${off} + i32(g) * ${so} + i32(gk)) >> 2u;
-    if (g < ${lim}) { if (gk + 3u < kEnd) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (gk + i < kEnd) { ${r}[i] = ${name}[q][i]; } } } } }`));
+    if (g < ${lim}) { if (gk + 3u < kEnd) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (gk + i < kEnd) { ${r}[i] = ${name}[q][i]; } } } } }`,
+        ),
+      );
       if (rowMajor) store.push(guard(p, `{ let v = t + ${p * threads}u; ${T}[${stage}][v / ${q}u][v % ${q}u] = ${r}; }`));
-      else store.push(guard(p, `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let kk = 4u * (v % ${q}u);
-    ${range(4).map((i) => `${T}[${stage}][kk + ${i}u][rr >> 2u][rr & 3u] = ${r}[${i}];`).join(' ')} }`));
+      else
+        store.push(
+          guard(
+            p,
+            `{ let v = t + ${p * threads}u; let rr = v / ${q}u; let kk = 4u * (v % ${q}u);
+    ${range(4)
+      .map((i) => `${T}[${stage}][kk + ${i}u][rr >> 2u][rr & 3u] = ${r}[${i}];`)
+      .join(' ')} }`,
+          ),
+        );
     }
   } else {
     // vec4 along M (A) or N (B): thread v reads 4 consecutive rows of one k, stores one vec4.
@@ -99,9 +117,14 @@ function tileCode(name: 'a' | 'b', mode: string, rows: number, bk: number, threa
     for (const p of range(per)) {
       const r = `${name}r${p}`;
       regs.push(`var ${r}: vec4<f32>;`);
-      load.push(guard(p, `{ let v = t + ${p * threads}u; let g = ${origin} + 4u * (v % ${q4}u); let gk = k0 + v / ${q4}u;
+      load.push(
+        guard(
+          p,
+          `{ let v = t + ${p * threads}u; let g = ${origin} + 4u * (v % ${q4}u); let gk = k0 + v / ${q4}u;
     ${r} = vec4<f32>(0.0); let q = u32(${off} + i32(g) + i32(gk) * ${sk}) >> 2u;
-    if (gk < kEnd) { if (g + 3u < ${lim}) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (g + i < ${lim}) { ${r}[i] = ${name}[q][i]; } } } } }`));
+    if (gk < kEnd) { if (g + 3u < ${lim}) { ${r} = ${name}[q]; } else { for (var i = 0u; i < 4u; i++) { if (g + i < ${lim}) { ${r}[i] = ${name}[q][i]; } } } } }`,
+        ),
+      );
       store.push(guard(p, `{ let v = t + ${p * threads}u; ${T}[${stage}][v / ${q4}u][v % ${q4}u] = ${r}; }`));
     }
   }
@@ -156,8 +179,7 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
       ...range(gm).map((g) => `let a${g} = tA[${s}][${k}][ty + ${(g * bm) / gm / 4}u];`),
       ...range(gn).map((g) => `let b${g} = tB[${s}][${k}][tx + ${(g * bn) / gn / 4}u];`),
     ];
-    for (const i of range(tm))
-      for (const j of range(gn)) lines.push(`c${i}_${j} = fma(vec4<f32>(a${Math.floor(i / 4)}.${'xyzw'[i % 4]}), b${j}, c${i}_${j});`);
+    for (const i of range(tm)) for (const j of range(gn)) lines.push(`c${i}_${j} = fma(vec4<f32>(a${Math.floor(i / 4)}.${'xyzw'[i % 4]}), b${j}, c${i}_${j});`);
     return lines.join('\n      ');
   };
   // Row-major A: per 4 k, a vec4 along K for each of the thread's TM rows, then 4 steps of B.
@@ -173,11 +195,15 @@ export function tiledSource(c: TiledConfig, batchRank: number, epilogue: MatmulE
   const compute = (s: string) =>
     aRows
       ? c.unroll
-        ? range(bk / 4).map((kq) => `    {\n      ${stepRows(s, `${kq}u`, kq)}\n    }`).join('\n')
+        ? range(bk / 4)
+            .map((kq) => `    {\n      ${stepRows(s, `${kq}u`, kq)}\n    }`)
+            .join('\n')
         : `    for (var kq = 0u; kq < ${bk / 4}u; kq++) {\n      ${stepRows(s, 'kq', null)}\n    }`
       : c.unroll
-      ? range(bk).map((k) => `    {\n      ${step(s, `${k}u`)}\n    }`).join('\n')
-      : `    for (var k = 0u; k < ${bk}u; k++) {\n      ${step(s, 'k')}\n    }`;
+        ? range(bk)
+            .map((k) => `    {\n      ${step(s, `${k}u`)}\n    }`)
+            .join('\n')
+        : `    for (var k = 0u; k < ${bk}u; k++) {\n      ${step(s, 'k')}\n    }`;
   let body: string;
   if (c.stages === 2) {
     body = `  ${a0.regs.join(' ')}
@@ -225,11 +251,19 @@ ${compute('0u')}
       const col = `n0 + ${j * (bn / gn)}u + tx * 4u`;
       const acc = `c${i}_${j}`;
       if (c.c4) {
-        const value = epi.call ? `vec4<f32>(${range(4).map((e) => epi.call!(`${acc}[${e}]`, 'r', `col + ${e}u`)).join(', ')})` : acc;
+        const value = epi.call
+          ? `vec4<f32>(${range(4)
+              .map((e) => epi.call!(`${acc}[${e}]`, 'r', `col + ${e}u`))
+              .join(', ')})`
+          : acc;
         stores.push(`  { let r = ${row}; let col = ${col}; if (r < M && col < N) { c[(cOff + r * N + col) >> 2u] = ${value}; } }`);
       } else {
         const value = (e: number) => (epi.call ? epi.call(`${acc}[${e}]`, 'r', 'col') : `${acc}[${e}]`);
-        stores.push(`  { let r = ${row}; let c0 = ${col}; if (r < M) { ${range(4).map((e) => `{ let col = c0 + ${e}u; if (col < N) { c[cOff + r * N + col] = ${value(e)}; } }`).join(' ')} } }`);
+        stores.push(
+          `  { let r = ${row}; let c0 = ${col}; if (r < M) { ${range(4)
+            .map((e) => `{ let col = c0 + ${e}u; if (col < N) { c[cOff + r * N + col] = ${value(e)}; } }`)
+            .join(' ')} } }`,
+        );
       }
     }
   }
@@ -268,7 +302,12 @@ ${tileOrigin(c)}
   let ty = lid.y;
   let t = ty * ${wx}u + tx;
 ${range(tm)
-  .map((i) => `  ${range(gn).map((j) => `var c${i}_${j} = vec4<f32>(0.0);`).join(' ')}`)
+  .map(
+    (i) =>
+      `  ${range(gn)
+        .map((j) => `var c${i}_${j} = vec4<f32>(0.0);`)
+        .join(' ')}`,
+  )
   .join('\n')}
 ${body}
 ${epi.base}

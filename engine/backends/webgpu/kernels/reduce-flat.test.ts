@@ -41,7 +41,14 @@ describe('flat rows', () => {
     expect(rowStepsNeeded(rowSteps([{ strides: [1, 4] }, { strides: [1, 0] }], shape, 1), shape, 1)).toBe(false);
     const input = (index: number) => ({ kind: 'input' as const, index, dtype: 'float32' as const });
     const plan = (rowSteps: boolean): ReducePlan => ({
-      op: 'sum', rank: 2, kept: 1, outDtype: 'float32', longRows: true, rowSteps, epilogue: null, post: null,
+      op: 'sum',
+      rank: 2,
+      kept: 1,
+      outDtype: 'float32',
+      longRows: true,
+      rowSteps,
+      epilogue: null,
+      post: null,
       source: { expr: { kind: 'binary', op: 'sub', a: input(0), b: input(1), dtype: 'float32' }, dtypes: ['float32', 'float32'], scalars: 0 },
     });
     expect(reduceSource(plan(false))).toContain('src1[b1 + j]');

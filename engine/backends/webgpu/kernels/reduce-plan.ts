@@ -48,11 +48,23 @@ interface FusedLeaves {
  * along the rows (source leaves, then the post step's: see markFlatRows). The backend's dispatch
  * and the compiler's WGSL view both build it here, so they show the same kernel.
  */
-export function planReduce(op: ReduceOp, shape: readonly number[], kept: number, outDtype: DType, source: FusedLeaves, epilogue?: FusedLeaves, post?: FusedLeaves & { readonly out: Pick<View, 'dtype'> }): { plan: ReducePlan; steps: (0 | 1 | null)[] } {
+export function planReduce(
+  op: ReduceOp,
+  shape: readonly number[],
+  kept: number,
+  outDtype: DType,
+  source: FusedLeaves,
+  epilogue?: FusedLeaves,
+  post?: FusedLeaves & { readonly out: Pick<View, 'dtype'> },
+): { plan: ReducePlan; steps: (0 | 1 | null)[] } {
   const inner = shape.slice(kept).reduce((a, b) => a * b, 1);
   const steps = rowSteps([...source.leaves, ...(post?.leaves ?? [])], shape, kept);
   const plan: ReducePlan = {
-    op, rank: shape.length, kept, outDtype, longRows: inner > SHORT_ROW,
+    op,
+    rank: shape.length,
+    kept,
+    outDtype,
+    longRows: inner > SHORT_ROW,
     source: { expr: source.expr, dtypes: source.leaves.map((v) => v.dtype), scalars: source.scalars.length },
     epilogue: epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null,
     post: post ? { expr: post.expr, dtypes: post.leaves.map((v) => v.dtype), scalars: post.scalars.length, outDtype: post.out.dtype } : null,

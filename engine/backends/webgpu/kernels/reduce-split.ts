@@ -32,7 +32,14 @@ function rowsAligned(view: Pick<View, 'strides' | 'offset'>, shape: readonly num
  * Whether (and how) to split: only with rows long enough for two chunks and too few rows to fill
  * the GPU one workgroup per row. `metaWords` is the plain kernel's metadata (two words are added).
  */
-export function planSplit(outputs: number, inner: number, shape: readonly number[], kept: number, leaves: readonly Pick<View, 'strides' | 'offset'>[], metaWords: number): SplitPlan | null {
+export function planSplit(
+  outputs: number,
+  inner: number,
+  shape: readonly number[],
+  kept: number,
+  leaves: readonly Pick<View, 'strides' | 'offset'>[],
+  metaWords: number,
+): SplitPlan | null {
   const { minChunk, targetGroups } = SPLIT_TUNING;
   const parts = Math.min(Math.ceil(targetGroups / outputs), Math.floor(inner / minChunk));
   if (parts < 2 || metaWords + 2 > 64) return null;
@@ -87,7 +94,12 @@ ${lines.join('\n')}
     const arg = (k: number, word: string) => (source.dtypes[k] === 'bool' ? `(${word} != 0u)` : word);
     const call = (word: (k: number) => string) => `value(${source.dtypes.map((_, k) => arg(k, word(k))).join(', ')})`;
     const rowStart = `${source.dtypes.map((_, k) => `    var off${k} = mdi(${leafAt(k)}u);`).join('\n')}
-${decompose('o', kept, 3, source.dtypes.map((_, k) => ({ name: `off${k}`, stridesAt: leafAt(k) + 1 })))}`;
+${decompose(
+  'o',
+  kept,
+  3,
+  source.dtypes.map((_, k) => ({ name: `off${k}`, stridesAt: leafAt(k) + 1 })),
+)}`;
     if (mode === 'flat') {
       loop = `${rowStart}
     let start = p * md(${chunkAt}u);

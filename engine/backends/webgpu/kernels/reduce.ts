@@ -114,7 +114,12 @@ ${lines.join('\n')}
  */
 function flatStarts(rank: number, kept: number, count: number, at: (k: number) => number, steps: boolean): string {
   const starts = Array.from({ length: count }, (_, k) => `  var off${k} = mdi(${at(k)}u);${steps ? `\n  let s${k} = md(${at(k) + rank}u);` : ''}`).join('\n');
-  return `${starts}\n${decompose('o', kept, 3, Array.from({ length: count }, (_, k) => ({ name: `off${k}`, stridesAt: at(k) + 1 })))}`;
+  return `${starts}\n${decompose(
+    'o',
+    kept,
+    3,
+    Array.from({ length: count }, (_, k) => ({ name: `off${k}`, stridesAt: at(k) + 1 })),
+  )}`;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -150,12 +155,14 @@ function rowLoop(plan: ReducePlan, first: string, step: string, indent: string):
   // Flat rows: REDUCE_TUNING.unroll values in flight per invocation before they are combined
   // (pairwise), in steps of the largest count that fits the row, then the rest one by one.
   const unrolled = REDUCE_TUNING.unroll
-    .map((u) => `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
+    .map(
+      (u) => `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
 ${Array.from({ length: u }, (_, i) => `    let e${i} = flatElement(j${i ? ` + ${i}u * ${step}` : ''}, ${bases});`).join('\n')}
 ${pairwise(c, u)}
     acc = ${c('acc', 'p')};
   }
-`)
+`,
+    )
     .join('');
   const text = `if ((md(2u) >> 31u) != 0u) {
 ${flatStarts(rank, kept, source.dtypes.length, leafAt, !!plan.rowSteps)}
@@ -164,7 +171,10 @@ ${unrolled}  for (; j < md(1u); j += ${step}) ${combine(`flatElement(j, ${bases}
 } else {
   for (var j = ${first}; j < md(1u); j += ${step}) ${combine('element(o, j)')}
 }`;
-  return text.split('\n').map((line) => indent + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => indent + line)
+    .join('\n');
 }
 
 export function reduceSource(plan: ReducePlan): string {
@@ -172,7 +182,9 @@ export function reduceSource(plan: ReducePlan): string {
   const acc = accDtype(plan);
   const { postLeafAt, postOutAt, postScalarsAt, metaWords } = reduceLayout(plan);
   const srcBindings = source.dtypes.map((dt, k) => `@group(0) @binding(${k + 1}) var<storage, read> src${k}: array<${storageType(dt)}>;`);
-  const epiBindings = (epilogue?.dtypes ?? []).map((dt, k) => `@group(0) @binding(${source.dtypes.length + 1 + k}) var<storage, read> epi${k}: array<${storageType(dt)}>;`);
+  const epiBindings = (epilogue?.dtypes ?? []).map(
+    (dt, k) => `@group(0) @binding(${source.dtypes.length + 1 + k}) var<storage, read> epi${k}: array<${storageType(dt)}>;`,
+  );
   const outIndex = source.dtypes.length + (epilogue?.dtypes.length ?? 0) + 1;
   const outBinding = `@group(0) @binding(${outIndex}) var<storage, read_write> out: array<${storageType(outDtype)}>;`;
   const postBindings = post
@@ -216,10 +228,16 @@ ${postFn}`;
     const bases = post.dtypes.map((_, k) => (plan.rowSteps ? `u32(off${k}), s${k}` : `u32(off${k})`)).join(', ');
     // As rowLoop: the values of REDUCE_TUNING.unroll elements worked out (their loads in flight) before they are stored.
     const unrolled = REDUCE_TUNING.unroll
-      .map((u) => `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
-${range(u).map((i) => `    let v${i} = flatPost(j${i ? ` + ${i}u * ${step}` : ''}, row, ${bases});`).join('\n')}
-${range(u).map((i) => `    pout[ob + j${i ? ` + ${i}u * ${step}` : ''}] = v${i};`).join('\n')}
-  }\n`)
+      .map(
+        (u) => `  for (; j + ${u - 1}u * ${step} < md(1u); j += ${u}u * ${step}) {
+${range(u)
+  .map((i) => `    let v${i} = flatPost(j${i ? ` + ${i}u * ${step}` : ''}, row, ${bases});`)
+  .join('\n')}
+${range(u)
+  .map((i) => `    pout[ob + j${i ? ` + ${i}u * ${step}` : ''}] = v${i};`)
+  .join('\n')}
+  }\n`,
+      )
       .join('');
     const text = `if ((md(2u) >> 31u) != 0u) {
 ${flatStarts(rank, kept, post.dtypes.length, postLeafAt, !!plan.rowSteps)}
@@ -229,7 +247,10 @@ ${unrolled}  for (; j < md(1u); j += ${step}) { pout[ob + j] = flatPost(j, row, 
 } else {
   for (var j = ${first}; j < md(1u); j += ${step}) { post(o, j, row); }
 }`;
-    return text.split('\n').map((line) => indent + line).join('\n');
+    return text
+      .split('\n')
+      .map((line) => indent + line)
+      .join('\n');
   };
   if (!longRows) {
     // Short rows: one invocation per row, the post step (if any) over the row after its value.
@@ -240,9 +261,13 @@ fn main(${ENTRY_ARGS}) {
   if (o >= md(0u)) { return; }
   var acc = ${identity(op, acc)};
 ${rowLoop(plan, '0u', '1u', '  ')}
-${post ? `  let row: ${valueType(outDtype)} = ${finish};
+${
+  post
+    ? `  let row: ${valueType(outDtype)} = ${finish};
   out[(md(2u) & 0x7fffffffu) + o] = ${storeValue('row', outDtype)};
-${postLoop('0u', '1u', '  ')}` : `  ${store('acc')}`}
+${postLoop('0u', '1u', '  ')}`
+    : `  ${store('acc')}`
+}
 }
 `;
   }
@@ -262,12 +287,16 @@ ${rowLoop(plan, 't', `${WORKGROUP}u`, '    ')}
     if (t < s) { partial[t] = ${COMBINE[op]('partial[t]', 'partial[t + s]')}; }
     workgroupBarrier();
   }
-  ${post ? `if (t == 0u && o < md(0u)) { rowValue = ${finish.replace(/\bacc\b/g, 'partial[0]')}; out[(md(2u) & 0x7fffffffu) + o] = ${storeValue('rowValue', outDtype)}; }
+  ${
+    post
+      ? `if (t == 0u && o < md(0u)) { rowValue = ${finish.replace(/\bacc\b/g, 'partial[0]')}; out[(md(2u) & 0x7fffffffu) + o] = ${storeValue('rowValue', outDtype)}; }
   workgroupBarrier();
   if (o < md(0u)) {
     let row = rowValue;
 ${postLoop('t', `${WORKGROUP}u`, '    ')}
-  }` : `if (t == 0u && o < md(0u)) { ${store('partial[0]')} }`}
+  }`
+      : `if (t == 0u && o < md(0u)) { ${store('partial[0]')} }`
+  }
 }
 `;
 }
