@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, unit tests, then browser tests (on a production build); stops at the first failure.
+// `npm test`: type-check, lint, format check, unit tests, then browser tests (on a production build); stops at the first failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,8 @@ function useSwiftShaderInNode() {
 function reportSkippedUnitTests(reportFile) {
   if (!existsSync(reportFile)) return 0;
   const { numPendingTests = 0 } = JSON.parse(readFileSync(reportFile, 'utf8'));
-  if (numPendingTests > 0) console.log(`\nSKIPPED: ${numPendingTests} unit tests did not run: the "SKIPPED" messages above say what this machine lacks and how to install it.`);
+  if (numPendingTests > 0)
+    console.log(`\nSKIPPED: ${numPendingTests} unit tests did not run: the "SKIPPED" messages above say what this machine lacks and how to install it.`);
   return numPendingTests;
 }
 
@@ -54,6 +55,8 @@ async function ensureBrowser() {
 }
 
 run('Type-check (tsc)', 'npx', ['--no-install', 'tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('Lint (eslint)', 'npx', ['--no-install', 'eslint', '.']);
+run('Format check (prettier; `npm run format` fixes it)', 'npx', ['--no-install', 'prettier', '--check', '.']);
 useSwiftShaderInNode();
 const unitReport = join(mkdtempSync(join(tmpdir(), 'wick-vitest-')), 'report.json');
 run('Unit tests (vitest)', 'npx', ['--no-install', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]);
