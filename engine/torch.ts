@@ -8,7 +8,7 @@ import { binary, where, type Operand } from './ops/elementwise';
 import { cat, stack } from './ops/views';
 import { matmul } from './ops/linalg';
 import { initBackends, onDeviceLost, webgpuDevice, type InitOptions } from './init';
-import { onLostDevice } from './backends/webgpu/webgpu-backend';
+import { onLostDevice } from './backends/webgpu/gpu-storage';
 import { compile } from './compile/compile';
 import { explain } from './compile/explain';
 import { pipelinesSettled } from './compile/prepare';

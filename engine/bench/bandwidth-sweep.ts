@@ -11,7 +11,8 @@
  * back to back, no wait between them), median of `ROUNDS` rounds; without timestamp queries,
  * wall time around the same dispatches and a wait. GB/s counts bytes read plus bytes written.
  */
-import { WebGpuBackend, type GpuStorage } from '../backends/webgpu/webgpu-backend';
+import { WebGpuBackend } from '../backends/webgpu/webgpu-backend';
+import type { GpuStorage } from '../backends/webgpu/gpu-storage';
 import { EW_TUNING, SPLIT_TUNING } from '../backends/webgpu/tuning';
 import { plainSource, type View } from '../backends/backend';
 import type { Expr } from '../ops/op-types';

@@ -10,7 +10,8 @@
  * back to back), in rounds that interleave the variants; the median rate is printed in TFLOP/s.
  * Round 0 checks a few sampled outputs of every variant against sums computed here.
  */
-import { WebGpuBackend, type GpuStorage } from '../backends/webgpu/webgpu-backend';
+import { WebGpuBackend } from '../backends/webgpu/webgpu-backend';
+import type { GpuStorage } from '../backends/webgpu/gpu-storage';
 import { chooseMatmul } from '../backends/webgpu/kernels/matmul';
 import { MATMUL_TUNING, type Tile } from '../backends/webgpu/tuning';
 import { configKey } from '../backends/webgpu/kernels/matmul-tiled';

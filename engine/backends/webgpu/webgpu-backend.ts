@@ -30,63 +30,7 @@ import type { KernelInfo } from '../../profile/recorder';
 import { MATMUL_TUNING, REDUCE_TUNING, WORKGROUP } from './tuning';
 import { GpuFaults } from './faults';
 import { timestampCostMs } from './timestamps';
-import { fail } from '../../core/errors';
-
-/** Each device the engine opens gets a new generation; storages remember theirs. */
-let currentGeneration = 0;
-
-/** Storages whose making created at least this much GPU memory carry host ballast (see GpuStorage). */
-const BALLAST_MIN_BYTES = 64 * 1024;
-
-/**
- * Host bytes the garbage collector counts as external memory, never written. Under Node,
- * `new ArrayBuffer` zero-fills (slow for megabytes, once the allocator reuses freed memory), so
- * Node's unfilled `Buffer.allocUnsafeSlow` is taken where it exists (two orders of magnitude faster).
- */
-function ballast(bytes: number): object {
-  const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): object } }).Buffer;
-  return NodeBuffer ? NodeBuffer.allocUnsafeSlow(bytes) : new ArrayBuffer(bytes);
-}
-
-export class GpuStorage implements Storage {
-  readonly device = 'webgpu' as const;
-  readonly generation = currentGeneration;
-  owner: unknown = undefined;
-  /**
-   * Untouched host memory (see `ballast`), an eighth of the GPU memory that making this storage
-   * created (a new buffer or slab; none when the pool reused memory), freed with the storage.
-   * GPU memory is invisible to the JavaScript garbage collector, which runs on its own heap's
-   * growth; a loop of big tensors and few small objects would pile up unreachable GPU memory
-   * until the device runs out. Host buffers count as external memory, so once unreachable
-   * tensors make the pool create about 512 MB, the collector runs and their blocks come back;
-   * while the pool reuses memory, tensors carry no ballast and cost the collector nothing.
-   */
-  readonly ballast: object | null;
-  constructor(
-    readonly block: GpuBlock,
-    readonly length: number,
-    readonly dtype: DType,
-    createdBytes = 0,
-  ) {
-    this.ballast = createdBytes >= BALLAST_MIN_BYTES ? ballast(createdBytes >> 3) : null;
-  }
-  get bytes(): number {
-    return this.block.size;
-  }
-}
-
-/** Whether a storage belongs to a GPU device that has since been lost. */
-export function onLostDevice(storage: Storage): boolean {
-  return storage instanceof GpuStorage && storage.generation !== currentGeneration;
-}
-
-function bufferOf(view: View): GpuBlock {
-  const storage = view.storage as GpuStorage;
-  if (storage.generation !== currentGeneration) {
-    fail('webgpu', 'a tensor used here was on a GPU device that was lost; its values are gone: run the cells that made it again');
-  }
-  return storage.block;
-}
+import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -109,7 +53,7 @@ export class WebGpuBackend implements Backend {
     readonly instance: GPU,
     readonly adapter: GPUAdapter,
   ) {
-    currentGeneration++;
+    startGeneration();
     MATMUL_TUNING.softwareAdapter = /swiftshader|llvmpipe|lavapipe/i.test(adapterInfo);
     this.faults = new GpuFaults(gpu, Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize));
     this.pool = new BufferPool(gpu, this.faults);
