@@ -4,7 +4,8 @@
  */
 import { torch } from '../../engine/index';
 import type { GoldenCase } from '../../engine/parity/golden';
-import { runCases, summarize, type CaseResult } from '../../engine/parity/runner';
+import { runCases, type CaseResult } from '../../engine/parity/runner';
+import { summarize } from '../../engine/parity/summary';
 
 declare global {
   interface Window {

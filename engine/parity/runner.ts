@@ -7,10 +7,11 @@ import type { Device } from '../core/dtype';
 import * as engine from '../index';
 import type { Tensor } from '../tensor';
 import { compareTensor, comparePlain } from './compare';
-import type { GoldenCase, GoldenTensor } from './golden';
+import type { GoldenCase, GoldenSet, GoldenTensor } from './golden';
 
 export interface CaseResult {
   id: string;
+  set: GoldenSet;
   device: Device;
   /** Whether the forward result matched. */
   forward: boolean;
@@ -22,13 +23,28 @@ export interface CaseResult {
 type CaseFn = (...args: unknown[]) => unknown;
 const compiled = new Map<string, CaseFn>();
 
+/**
+ * Cases that expect PyTorch to throw catch the error themselves (`catch (e) { return 'error'; }`).
+ * Each catch clause also hands its error to `__caught`, so a case passes only when the engine threw
+ * one of its own errors, not a TypeError from an API it lacks ("x.add_ is not a function").
+ */
+function reportCatches(code: string): string {
+  return code.replace(/\bcatch\s*\(\s*(\w+)\s*(?::[^)]*)?\)\s*\{/g, 'catch ($1) { __caught($1);').replace(/\bcatch\s*\{/g, 'catch (__e) { __caught(__e);');
+}
+
+function foreignError(caught: readonly unknown[]): string | null {
+  const e = caught.find((x) => !(x instanceof engine.WickError));
+  if (e === undefined) return null;
+  return `the case caught ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}, not an engine error`;
+}
+
 /** The case body, transpiled from TypeScript by the same transpiler as cells (sucrase). */
 function compileCase(c: GoldenCase): CaseFn {
-  const names = ['torch', 'nn', 'F', 'optim', 'Tensor', ...Object.keys(c.inputs)];
+  const names = ['torch', 'nn', 'F', 'optim', 'Tensor', '__caught', ...Object.keys(c.inputs)];
   const key = `${names.join(',')}|${c.code}`;
   let fn = compiled.get(key);
   if (!fn) {
-    const source = `(function (${names.join(', ')}) {\n${c.code}\n})`;
+    const source = `(function (${names.join(', ')}) {\n${reportCatches(c.code)}\n})`;
     const js = transform(source, { transforms: ['typescript'] }).code;
     fn = new Function(`return ${js.trim().replace(/;$/, '')};`)() as CaseFn;
     compiled.set(key, fn);
@@ -68,12 +84,13 @@ async function checkForward(c: GoldenCase, out: unknown, rtol: number, atol: num
 export async function runCase(c: GoldenCase, device: Device): Promise<CaseResult> {
   const rtol = c.rtol ?? 1e-4;
   const atol = c.atol ?? 1e-5;
-  const result: CaseResult = { id: c.id, device, forward: false, grads: c.grads && Object.keys(c.grads).length ? false : null };
+  const result: CaseResult = { id: c.id, set: c.set ?? 'parity', device, forward: false, grads: c.grads && Object.keys(c.grads).length ? false : null };
   try {
     const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, makeInput(v, device)]));
     const fn = compileCase(c);
-    const out = await fn(engine.torch, engine.nn, engine.F, engine.optim, engine.Tensor, ...Object.values(inputs));
-    const problem = await checkForward(c, out, rtol, atol);
+    const caught: unknown[] = [];
+    const out = await fn(engine.torch, engine.nn, engine.F, engine.optim, engine.Tensor, (e: unknown) => caught.push(e), ...Object.values(inputs));
+    const problem = foreignError(caught) ?? (await checkForward(c, out, rtol, atol));
     if (problem) return { ...result, error: `forward: ${problem}` };
     result.forward = true;
     if (result.grads === null) return result;
@@ -94,28 +111,4 @@ export async function runCases(cases: readonly GoldenCase[], device: Device): Pr
   const results: CaseResult[] = [];
   for (const c of cases) results.push(await runCase(c, device));
   return results;
-}
-
-/** One line per device: forward and gradient pass counts, by group too. */
-export function summarize(results: readonly CaseResult[]): string {
-  const byDevice = new Map<Device, CaseResult[]>();
-  for (const r of results) byDevice.set(r.device, [...(byDevice.get(r.device) ?? []), r]);
-  const lines: string[] = [];
-  for (const [device, rs] of byDevice) {
-    const fwd = rs.filter((r) => r.forward).length;
-    const withGrads = rs.filter((r) => r.grads !== null);
-    const grads = withGrads.filter((r) => r.grads).length;
-    lines.push(`parity ${device}: forward ${fwd}/${rs.length} passed, gradients ${grads}/${withGrads.length} passed`);
-    const groups = [...new Set(rs.map((r) => r.id.split('/')[0]))];
-    lines.push(
-      '  ' +
-        groups
-          .map((g) => {
-            const gr = rs.filter((r) => r.id.startsWith(g + '/'));
-            return `${g} ${gr.filter((r) => r.forward).length}/${gr.length}`;
-          })
-          .join(', '),
-    );
-  }
-  return lines.join('\n');
 }
