@@ -20,8 +20,24 @@ function method<K extends MethodName>(name: K): (x: Tensor, ...args: Parameters<
   };
 }
 
+/** torch.max(x), torch.max(x, dim, keepdim) ({ values, indices }), torch.max(x, other) (elementwise); torch.min alike. */
+function extremum(name: 'max' | 'min') {
+  function f(x: Tensor): Tensor;
+  function f(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  function f(x: Tensor, other: Tensor): Tensor;
+  function f(x: Tensor, arg?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (typeof x !== 'object' || x === null || typeof x.max !== 'function')
+      fail(`torch.${name}`, `expected a tensor as the first argument, got ${x === null ? 'null' : typeof x}`);
+    if (arg === undefined) return x[name]();
+    if (typeof arg === 'number') return x[name](arg, keepdim);
+    return name === 'max' ? x.maximum(arg) : x.minimum(arg);
+  }
+  return f;
+}
+
 // prettier-ignore
 export const freeFunctions = {
+  max: extremum('max'), min: extremum('min'),
   // elementwise
   add: method('add'), sub: method('sub'), mul: method('mul'), div: method('div'), pow: method('pow'),
   eq: method('eq'), ne: method('ne'), lt: method('lt'), le: method('le'), gt: method('gt'), ge: method('ge'),

@@ -41,12 +41,23 @@ export function norm(x: Tensor, p: NormP = 'fro', dim?: Dims, keepdim = false): 
   if (p !== 'fro' && (typeof p !== 'number' || Number.isNaN(p))) fail('norm', `p must be a number or 'fro', got ${String(p)}`);
   const dims = normalizeDims('norm', dim, x.ndim);
   const abs = unary('abs', x);
-  if (p === 'fro' || p === 2) return reduce('sum', unary('square', x), dims, keepdim).sqrt();
+  if (p === 'fro' || p === 2) return rootAwayFromZero(reduce('sum', unary('square', x), dims, keepdim), 2, x.requiresGrad);
   if (p === 1) return reduce('sum', abs, dims, keepdim);
   if (p === Infinity) return reduce('max', abs, dims, keepdim);
   if (p === -Infinity) return reduce('min', abs, dims, keepdim);
   if (p === 0) return reduce('sum', x.ne(0), dims, keepdim).to(x.dtype);
-  return reduce('sum', abs.pow(p), dims, keepdim).pow(1 / p);
+  return rootAwayFromZero(reduce('sum', abs.pow(p), dims, keepdim), p, x.requiresGrad && p > 0);
+}
+
+/**
+ * s^(1/p); where s = 0 and a gradient is wanted, its gradient is 0 as PyTorch's norm gives (the
+ * root's derivative is infinite there): the root sees 1 in place of 0, and the result 0.
+ */
+function rootAwayFromZero(s: Tensor, p: number, wantsGrad: boolean): Tensor {
+  const root = (v: Tensor) => (p === 2 ? v.sqrt() : v.pow(1 / p));
+  if (!wantsGrad) return root(s);
+  const zero = s.eq(0);
+  return where(zero, 0, root(where(zero, 1, s)));
 }
 
 /** Column minus row index over the last two dims of `x`: the diagonal offset of each element. */
