@@ -2,7 +2,7 @@
  * Reductions, triangles, diagonals, rolls and matrix products of PyTorch's wider surface, derived
  * from the primitives: their gradients come from the primitives' rules.
  */
-import { isFloating } from '../core/dtype';
+import { isFloating, type Device } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
 import { normalizeDim, normalizeDims } from '../core/shape';
 import type { Tensor } from '../tensor';
@@ -64,8 +64,13 @@ function rootAwayFromZero(s: Tensor, p: number, wantsGrad: boolean): Tensor {
 function diagonalOffsets(op: string, x: Tensor): Tensor {
   if (x.ndim < 2) fail(op, `expected a tensor of at least 2 dimensions, got shape ${fmtShape(x.shape)}`);
   const [n, m] = x.shape.slice(-2);
-  const rows = reshape(arange(n, undefined, 1, { device: x.device }), [n, 1]);
-  return binary('sub', arange(m, undefined, 1, { device: x.device }), rows);
+  return offsetGrid(n, m, x.device);
+}
+
+/** An n x m int32 grid of column minus row indices. */
+function offsetGrid(n: number, m: number, device: Device): Tensor {
+  const rows = reshape(arange(n, undefined, 1, { device }), [n, 1]);
+  return binary('sub', arange(m, undefined, 1, { device }), rows);
 }
 
 function checkDiagonal(op: string, k: number): void {
@@ -98,7 +103,7 @@ export function diag(x: Tensor, k = 0): Tensor {
     const pad = Math.abs(k);
     const padded = pad ? cat([x, full([pad], zero, { dtype: x.dtype, device: x.device })]) : x;
     const n = padded.shape[0];
-    const offsets = diagonalOffsets('diag', full([n, n], 0, { device: x.device }));
+    const offsets = offsetGrid(n, n, x.device);
     // Row i holds x[i] at column i + k (k >= 0); column j holds x[j] at row j - k (k < 0).
     return where(offsets.eq(k), unsqueeze(padded, k >= 0 ? 1 : 0), zero);
   }
