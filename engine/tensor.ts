@@ -15,6 +15,8 @@ import * as idx from './ops/indexing';
 import { matmul } from './ops/linalg';
 import { indexByString } from './ops/index-string';
 import { transfer } from './ops/transfer';
+import * as mew from './ops/more-elementwise';
+import * as mred from './ops/more-reductions';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
 
 type Operand = Tensor | number | boolean;
@@ -360,6 +362,80 @@ export class Tensor {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return idx.indexSelect(this, dim, index);
+  }
+
+  // ---- PyTorch's wider surface (ops/more-elementwise.ts, ops/more-reductions.ts) ----
+  trunc(): Tensor {
+    return mew.trunc(this);
+  }
+  fmod(o: Operand): Tensor {
+    return mew.fmod(this, o);
+  }
+  remainder(o: Operand): Tensor {
+    return mew.remainder(this, o);
+  }
+  atan2(o: Operand): Tensor {
+    return mew.atan2(this, o);
+  }
+  hypot(o: Operand): Tensor {
+    return mew.hypot(this, o);
+  }
+  lerp(end: Tensor, weight: Operand): Tensor {
+    return mew.lerp(this, end, weight);
+  }
+  isnan(): Tensor {
+    return mew.isnan(this);
+  }
+  isinf(): Tensor {
+    return mew.isinf(this);
+  }
+  isfinite(): Tensor {
+    return mew.isfinite(this);
+  }
+  nanToNum(opts?: mew.NanToNumOptions): Tensor {
+    return mew.nanToNum(this, opts);
+  }
+  isclose(o: Tensor, opts?: mew.IsCloseOptions): Tensor {
+    return mew.isclose(this, o, opts);
+  }
+  any(dim?: Dims, keepdim = false): Tensor {
+    return mred.any(this, dim, keepdim);
+  }
+  all(dim?: Dims, keepdim = false): Tensor {
+    return mred.all(this, dim, keepdim);
+  }
+  amax(dim?: Dims, keepdim = false): Tensor {
+    return mred.amax(this, dim, keepdim);
+  }
+  amin(dim?: Dims, keepdim = false): Tensor {
+    return mred.amin(this, dim, keepdim);
+  }
+  norm(p?: mred.NormP, dim?: Dims, keepdim = false): Tensor {
+    return mred.norm(this, p, dim, keepdim);
+  }
+  tril(k = 0): Tensor {
+    return mred.tril(this, k);
+  }
+  triu(k = 0): Tensor {
+    return mred.triu(this, k);
+  }
+  outer(o: Tensor): Tensor {
+    return mred.outer(this, o);
+  }
+  diag(k = 0): Tensor {
+    return mred.diag(this, k);
+  }
+  trace(): Tensor {
+    return mred.trace(this);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return mred.roll(this, shifts, dims);
+  }
+  mm(o: Tensor): Tensor {
+    return mred.mm(this, o);
+  }
+  bmm(o: Tensor): Tensor {
+    return mred.bmm(this, o);
   }
 
   toString(): string {

@@ -14,6 +14,8 @@ import { explain } from './compile/explain';
 import { pipelinesSettled } from './compile/prepare';
 import { profile } from './profile/profile';
 import { Tensor } from './tensor';
+import { freeFunctions } from './ops/free-functions';
+import { allclose } from './ops/more-elementwise';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 
@@ -75,6 +77,15 @@ export const torch = {
   randnLike: (x: Tensor, opts?: create.CreateOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
   randLike: (x: Tensor, opts?: create.CreateOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
 
+  // Free-function forms of tensor methods (torch.sum(x, dim), torch.exp(x), torch.tril(x, k), ...).
+  ...freeFunctions,
+  allclose,
+  /** A new tensor (zero-filled: PyTorch leaves the values undefined, zeros are one choice of them). */
+  empty: (...args: ShapeArgs) => {
+    const { shape, opts } = create.shapeAndOptions(args);
+    return create.full(shape, 0, opts);
+  },
+  emptyLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
   cat,
   concat: cat,
   stack,

@@ -118,6 +118,11 @@ const BINARY_RULES: { [P in BinaryOp]: Rule<P> } = {
   ge: noGrad,
   logicalAnd: noGrad,
   logicalOr: noGrad,
+  atan2: binaryRule((g, a, b, _out, want) => {
+    const [at, bt] = [asTensor(a, g), asTensor(b, g)];
+    const r2 = at.square().add(bt.square());
+    return [want[0] ? g.mul(bt).div(r2) : null, want[1] ? g.mul(at).div(r2).neg() : null];
+  }),
 };
 
 /** max/min over dims: the gradient is shared evenly among the elements equal to the extremum. */

@@ -23,7 +23,7 @@ export const UNARY_RESULT: { [P in UnaryOp]: 'same' | 'float' | 'bool' } = {
 // prettier-ignore
 export const BINARY_OPS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
-  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'atan2',
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
@@ -32,7 +32,7 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export const BINARY_RESULT: { [P in BinaryOp]: 'promote' | 'float' | 'bool' } = {
   add: 'promote', sub: 'promote', mul: 'promote', div: 'float', pow: 'promote', maximum: 'promote',
   minimum: 'promote', eq: 'bool', ne: 'bool', lt: 'bool', le: 'bool', gt: 'bool', ge: 'bool',
-  logicalAnd: 'bool', logicalOr: 'bool',
+  logicalAnd: 'bool', logicalOr: 'bool', atan2: 'float',
 };
 
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min'] as const;
@@ -153,6 +153,8 @@ export const BINARY_DOMAIN: { [P in BinaryOp]: OpDomain } = {
   ge: COMPARISON,
   logicalAnd: COMPARISON,
   logicalOr: COMPARISON,
+  // Away from a = 0 the gradient is smooth (the branch cut lies on a = 0, b < 0).
+  atan2: wide({ range: [-3, 3], kinks: 'zero' }),
 };
 
 /** Reductions sample rows of distinct values from the range (so max and min have one winner). */

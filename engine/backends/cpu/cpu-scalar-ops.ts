@@ -62,6 +62,7 @@ export const CPU_BINARY: { [P in BinaryOp]: (a: number, b: number) => number } =
   ge: (a, b) => +(a >= b),
   logicalAnd: (a, b) => +(a !== 0 && b !== 0),
   logicalOr: (a, b) => +(a !== 0 || b !== 0),
+  atan2: Math.atan2,
 };
 
 export const CPU_REDUCE: { [P in ReduceOp]: { init: number; step: (acc: number, x: number) => number } } = {

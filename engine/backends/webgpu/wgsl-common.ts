@@ -134,6 +134,19 @@ fn wick_pow(a: f32, b: f32) -> f32 {
   if (!integer) { return select(wick_nan(), m, a == 0.0 || abs(a) == wick_inf()); }
   return select(m, -m, odd);
 }
+// atan2 from atan on [0, 1] and the quadrant, signed zeros read from the bits (SwiftShader's
+// atan2 gets them wrong): atan2(±0, -0) = ±pi, atan2(±inf, ±inf) = ±pi/4 or ±3pi/4, as C's.
+fn wick_atan2(y: f32, x: f32) -> f32 {
+  if (wick_isnan(y) || wick_isnan(x)) { return wick_nan(); }
+  let ax = abs(x);
+  let ay = abs(y);
+  let hi = max(ax, ay);
+  var t = select(atan(min(ax, ay) / hi), 0.0, hi == 0.0);
+  if (ax == ay && hi == wick_inf()) { t = 0.78539816; }
+  t = select(t, 1.57079633 - t, ay > ax);
+  t = select(t, 3.14159265 - t, (bitcast<u32>(x) >> 31u) == 1u);
+  return select(t, -t, (bitcast<u32>(y) >> 31u) == 1u);
+}
 fn wick_ipow(a: i32, b: i32) -> i32 {
   if (b < 0) { return select(select(0, 1, a == 1), select(1, -1, (b & 1) == 1), a == -1); }
   var r = 1;

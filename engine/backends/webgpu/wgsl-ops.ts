@@ -50,4 +50,5 @@ export const WGSL_BINARY: { [P in BinaryOp]: (a: string, b: string, t: DType) =>
   ge: (a, b, t) => `(${ordered(a, t)} >= ${ordered(b, t)})`,
   logicalAnd: (a, b) => `(${a} && ${b})`,
   logicalOr: (a, b) => `(${a} || ${b})`,
+  atan2: (a, b) => `wick_atan2(${a}, ${b})`,
 };
