@@ -14,6 +14,7 @@ import { explain } from './compile/explain';
 import { pipelinesSettled } from './compile/prepare';
 import { profile } from './profile/profile';
 import { Tensor } from './tensor';
+import { AutogradFunction, grad } from './autograd/function';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 
@@ -32,12 +33,18 @@ export const torch = {
   setDefaultDevice,
   manualSeed,
   isGradEnabled,
+  /** Runs `fn` without recording gradients; an async `fn` keeps the mode across its awaits (see withGradMode). */
   noGrad<T>(fn: () => T): T {
     return withGradMode(false, fn);
   },
   enableGrad<T>(fn: () => T): T {
     return withGradMode(true, fn);
   },
+  /** As noGrad (Wick has no separate inference tensors). */
+  inferenceMode<T>(fn: () => T): T {
+    return withGradMode(false, fn);
+  },
+  autograd: { grad, Function: AutogradFunction },
 
   /**
    * Runs `fn` and frees, right away, every tensor it created except those it returns (a tensor,
