@@ -199,6 +199,16 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'error: createGraph through a compiled function, once its kernels are ready',
+    run: async (d) => {
+      const x = leaf(d);
+      const f = torch.compile((t: Tensor) => t.sin().sum());
+      f(x);
+      await torch.synchronize();
+      expect(() => torch.autograd.grad(f(x) as Tensor, [x], { createGraph: true })).toThrow(/autograd.grad: createGraph through a torch.compile function/);
+    },
+  },
+  {
     name: 'grad modes hold across await in an async callback',
     run: async (d) => {
       const x = leaf(d);

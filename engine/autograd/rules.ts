@@ -6,6 +6,7 @@
  */
 import { isFloating } from '../core/dtype';
 import { isGradEnabled } from '../core/runtime';
+import { fail } from '../core/errors';
 import { slice } from '../ops/views';
 import { binary, copyInto } from '../ops/elementwise';
 import { emptyTensor } from '../ops/make';
@@ -215,7 +216,15 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
     const { dim, index } = node.ctx;
     return [scatterAdd(zerosFor(node.inputs[0]), dim, index, g)];
   },
-  compiled: (g, node) => node.ctx.backward(g),
+  compiled: (g, node) => {
+    // Grad mode is on in a rule only under createGraph: a compiled backward records nothing, so it cannot be differentiated again.
+    if (isGradEnabled())
+      fail(
+        'autograd.grad',
+        'createGraph through a torch.compile function: its backward is compiled and records nothing; call the function uncompiled to differentiate its gradient',
+      );
+    return node.ctx.backward(g);
+  },
   softmax: (g, node, out) => [softmaxGrad(g, out, node.ctx.dim, false)],
   logSoftmax: (g, node, out) => [softmaxGrad(g, out, node.ctx.dim, true)],
   autogradFunction: (g, node) => node.ctx.backward(g),
