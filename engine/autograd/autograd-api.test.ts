@@ -209,6 +209,21 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'backward and grad free their temporaries at once, with retainGraph too (only the gradients stay)',
+    run: async (d) => {
+      const x = leaf(d);
+      const y = x.exp().mul(x.sin()).square().sum();
+      const live = () => torch.memory().liveTensors;
+      const before = live();
+      y.backward({ retainGraph: true });
+      expect(live() - before, 'x.grad').toBe(1);
+      const [g] = torch.autograd.grad(y, [x]);
+      expect(live() - before, 'x.grad and the returned gradient').toBe(2);
+      await close(g, Array.from(await x.grad!.data()));
+      expect(() => y.backward()).toThrow(/second time/);
+    },
+  },
+  {
     name: 'grad modes hold across await in an async callback',
     run: async (d) => {
       const x = leaf(d);
