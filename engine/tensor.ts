@@ -19,6 +19,7 @@ import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
 
+type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
 
@@ -26,6 +27,9 @@ export class Tensor {
   requiresGrad = false;
   grad: Tensor | null = null;
   gradFn: GradNode | null = null;
+  /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
+  gradHooks: GradHook[] | null = null;
+  retainsGrad = false;
   private isDisposed = false;
 
   constructor(
@@ -131,8 +135,22 @@ export class Tensor {
     this.requiresGrad = flag;
     return this;
   }
-  backward(gradient?: Tensor, opts?: BackwardOptions): void {
-    backwardFrom(this, gradient, opts);
+  /** `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
+  backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
+    if (gradient instanceof Tensor || gradient === undefined) backwardFrom(this, gradient, opts);
+    else backwardFrom(this, undefined, gradient);
+  }
+  /** Keeps this non-leaf tensor's gradient in .grad after backward (leaves keep theirs anyway). */
+  retainGrad(): void {
+    if (!this.requiresGrad) fail('retainGrad', `the ${this.dtype} tensor of shape [${this.shape.join(', ')}] does not require grad`);
+    this.retainsGrad = !this.isLeaf;
+  }
+  /** Runs `hook` on this tensor's gradient in each backward pass; a returned tensor replaces the gradient. */
+  registerHook(hook: GradHook): { remove(): void } {
+    if (!this.requiresGrad)
+      fail('registerHook', `cannot register a hook on the ${this.dtype} tensor of shape [${this.shape.join(', ')}]: it does not require grad`);
+    (this.gradHooks ??= []).push(hook);
+    return { remove: () => (this.gradHooks = this.gradHooks?.filter((h) => h !== hook) ?? null) };
   }
 
   // ---- elementwise ----

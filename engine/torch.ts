@@ -16,6 +16,7 @@ import { profile } from './profile/profile';
 import { Tensor } from './tensor';
 import { freeFunctions } from './ops/free-functions';
 import { allclose } from './ops/more-elementwise';
+import { AutogradFunction, grad } from './autograd/function';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 
@@ -34,12 +35,18 @@ export const torch = {
   setDefaultDevice,
   manualSeed,
   isGradEnabled,
+  /** Runs `fn` without recording gradients; an async `fn` keeps the mode across its awaits (see withGradMode). */
   noGrad<T>(fn: () => T): T {
     return withGradMode(false, fn);
   },
   enableGrad<T>(fn: () => T): T {
     return withGradMode(true, fn);
   },
+  /** As noGrad (Wick has no separate inference tensors). */
+  inferenceMode<T>(fn: () => T): T {
+    return withGradMode(false, fn);
+  },
+  autograd: { grad, Function: AutogradFunction },
 
   /**
    * Runs `fn` and frees, right away, every tensor it created except those it returns (a tensor,

@@ -50,6 +50,10 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   pad: { starts: readonly number[] };
   softmax: { dim: number };
   logSoftmax: { dim: number };
+  /** A torch.autograd.Function subclass's apply: its static backward, given the output's gradient. */
+  autogradFunction: { name: string; backward: (g: Tensor) => (Tensor | null)[] };
+  /** A gradient written into a window of zeros (slice, select rules), recorded for higher-order gradients: its own gradient is that window. */
+  scatterWindow: { window: (base: Tensor) => Tensor };
   /** A compiled function: its backward is a compiled graph too. */
   compiled: { backward: (g: Tensor) => (Tensor | null)[] };
 }

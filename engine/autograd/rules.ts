@@ -1,17 +1,21 @@
 /**
  * Gradient rules, one per recorded op (a missing one fails type-checking). A rule gets the
  * gradient of the node's output and returns one gradient per input (null where none flows).
- * Rules run with grad mode off and are written with ordinary tensor ops, as in micrograd.
+ * Rules run with grad mode off and are written with ordinary tensor ops, as in micrograd; with
+ * createGraph they run with grad mode on, so the ops they use are recorded (higher-order gradients).
  */
 import { isFloating } from '../core/dtype';
+import { isGradEnabled } from '../core/runtime';
+import { fail } from '../core/errors';
+import { slice } from '../ops/views';
 import { binary, copyInto } from '../ops/elementwise';
-import { emptyTensor, viewTensor } from '../ops/make';
+import { emptyTensor } from '../ops/make';
 import { gather, scatterAdd } from '../ops/indexing';
 import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
-import type { GradNodeOf, GradOp, SavedOperand } from './graph';
+import { record, type GradNodeOf, type GradOp, type SavedOperand } from './graph';
 
 type Grads = (Tensor | null)[];
 /** The rule of op P: it reads what P saved, typed by `GradCtx[P]`. */
@@ -33,7 +37,13 @@ function zerosFor(x: Tensor): Tensor {
 function scatterIntoWindow(x: Tensor, g: Tensor, window: (base: Tensor) => Tensor): Tensor {
   const base = zerosFor(x);
   copyInto(window(base), g);
-  return base;
+  return isGradEnabled() ? record(base, 'scatterWindow', [g], { window }) : base;
+}
+
+/** softmax's and logSoftmax's gradient: one fused kernel, or recorded ops when the gradient itself is differentiated. */
+function softmaxGrad(g: Tensor, out: Tensor, dim: number, log: boolean): Tensor {
+  if (!isGradEnabled()) return rowSoftmaxGrad(g, out, dim, log);
+  return log ? g.sub(out.exp().mul(g.sum(dim, true))) : out.mul(g.sub(g.mul(out).sum(dim, true)));
 }
 
 const unaryRule =
@@ -179,13 +189,7 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   slice: (g, node) => {
     const { dim, start, step } = node.ctx;
     const x = node.inputs[0];
-    return [
-      scatterIntoWindow(x, g, (base) => {
-        const strides = [...base.strides];
-        strides[dim] *= step;
-        return viewTensor(base, g.shape, strides, start * base.strides[dim]);
-      }),
-    ];
+    return [scatterIntoWindow(x, g, (base) => slice(base, dim, start, g.shape[dim], step))];
   },
   select: (g, node) => {
     const { dim, index } = node.ctx;
@@ -217,9 +221,19 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
     const { dim, index } = node.ctx;
     return [scatterAdd(zerosFor(node.inputs[0]), dim, index, g)];
   },
-  compiled: (g, node) => node.ctx.backward(g),
-  softmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim, false)],
-  logSoftmax: (g, node, out) => [rowSoftmaxGrad(g, out, node.ctx.dim, true)],
+  compiled: (g, node) => {
+    // Grad mode is on in a rule only under createGraph: a compiled backward records nothing, so it cannot be differentiated again.
+    if (isGradEnabled())
+      fail(
+        'autograd.grad',
+        'createGraph through a torch.compile function: its backward is compiled and records nothing; call the function uncompiled to differentiate its gradient',
+      );
+    return node.ctx.backward(g);
+  },
+  softmax: (g, node, out) => [softmaxGrad(g, out, node.ctx.dim, false)],
+  logSoftmax: (g, node, out) => [softmaxGrad(g, out, node.ctx.dim, true)],
+  autogradFunction: (g, node) => node.ctx.backward(g),
+  scatterWindow: (g, node) => [node.ctx.window(g).contiguous()],
   scatterAdd: (g, node) => {
     const { dim, index } = node.ctx;
     return [g, node.inputs[1].requiresGrad ? gather(g, dim, index) : null];

@@ -71,13 +71,40 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` with gradient recording switched to `enabled`, restoring it afterwards. */
+/**
+ * Runs `fn` with gradient recording switched to `enabled`, restoring it afterwards. When `fn`
+ * returns a promise (an async callback), the mode stays set until that promise settles, so it
+ * holds across the callback's awaits. JavaScript in the browser has no async context, so the
+ * mode is one global: code that runs while the promise is pending (other async callbacks started
+ * concurrently, or the caller before it awaits) sees the same mode, and concurrent callbacks
+ * that set different modes interleave. Await each one before starting the next.
+ */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
   gradEnabled = enabled;
+  let result: T;
   try {
-    return fn();
-  } finally {
+    result = fn();
+  } catch (e) {
     gradEnabled = before;
+    throw e;
   }
+  if (!isPromiseLike(result)) {
+    gradEnabled = before;
+    return result;
+  }
+  const restore = () => {
+    gradEnabled = before;
+  };
+  return result.then(
+    (v) => (restore(), v),
+    (e: unknown) => {
+      restore();
+      throw e;
+    },
+  ) as T;
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
