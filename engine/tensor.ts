@@ -1,12 +1,7 @@
-/** Tensor: a strided view of a storage, plus its autograd record, and PyTorch's method surface. */
-import type { Backend } from './backends/backend';
-import type { CpuStorage } from './backends/cpu/cpu-backend';
-import { viewOffsets } from './backends/cpu/strided';
-import { allocArray, DTYPES, isDType, type Device, type DType, type TypedArray } from './core/dtype';
+/** Tensor: PyTorch's method surface over TensorBase (tensor-base.ts: the view, its autograd state, its values). */
+import { DTYPES, isDType, type Device, type DType } from './core/dtype';
 import { fail } from './core/errors';
-import { isContiguous, parseShapeArgs } from './core/shape';
-import { noteCreated, trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
-import type { GradNode } from './autograd/graph';
+import { parseShapeArgs } from './core/shape';
 import * as ew from './ops/elementwise';
 import * as red from './ops/reduce';
 import * as comp from './ops/composite';
@@ -18,95 +13,13 @@ import { transfer } from './ops/transfer';
 import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
+import { TensorBase } from './tensor-base';
 
-type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
 
-export class Tensor {
-  requiresGrad = false;
-  grad: Tensor | null = null;
-  gradFn: GradNode | null = null;
-  /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
-  gradHooks: GradHook[] | null = null;
-  retainsGrad = false;
-  private isDisposed = false;
-
-  constructor(
-    readonly storageRef: StorageRef,
-    readonly shape: readonly number[],
-    readonly strides: readonly number[],
-    readonly offset: number,
-    readonly dtype: DType,
-  ) {
-    trackTensor(this, storageRef);
-    noteCreated(this);
-  }
-
-  get device(): Device {
-    return this.storageRef.storage.device;
-  }
-  get backend(): Backend {
-    return this.storageRef.backend;
-  }
-  get ndim(): number {
-    return this.shape.length;
-  }
-  get disposed(): boolean {
-    return this.isDisposed;
-  }
-  /** True for tensors made by the user rather than by an op (PyTorch's is_leaf). */
-  get isLeaf(): boolean {
-    return this.gradFn === null;
-  }
-  numel(): number {
-    return this.shape.reduce((a, b) => a * b, 1);
-  }
-  size(dim?: number): number | readonly number[] {
-    return dim === undefined ? this.shape : this.shape[dim < 0 ? dim + this.ndim : dim];
-  }
-  dim(): number {
-    return this.ndim;
-  }
-  isContiguous(): boolean {
-    return isContiguous(this.shape, this.strides);
-  }
-
-  // ---- values out (always asynchronous) ----
-  async data(): Promise<TypedArray> {
-    if (this.disposed) fail('data', 'the tensor was disposed');
-    return this.backend.read({ storage: this.storageRef.storage, shape: this.shape, strides: this.strides, offset: this.offset, dtype: this.dtype });
-  }
-  async tolist(): Promise<unknown> {
-    const flat = Array.from(await this.data(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
-    const build = (dim: number, start: number): unknown => {
-      if (dim === this.ndim) return flat[start];
-      const step = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, start + i * step));
-    };
-    return build(0, 0);
-  }
-  async item(): Promise<number | boolean> {
-    if (this.numel() !== 1) fail('item', `a tensor with ${this.numel()} elements cannot be converted to a scalar`);
-    const v = (await this.data())[0];
-    return this.dtype === 'bool' ? v !== 0 : v;
-  }
-  /** The values of a CPU tensor, synchronously (for checks that must happen where the user called). */
-  cpuValues(): TypedArray {
-    if (this.device !== 'cpu') fail('cpuValues', `the tensor is on '${this.device}'`);
-    const storage = this.storageRef.storage as CpuStorage;
-    if (storage.pending) fail('cpuValues', 'the values are still arriving from another device; use await x.data()');
-    const offsets = viewOffsets(this);
-    const out = allocArray(this.dtype, offsets.length);
-    offsets.forEach((o, i) => (out[i] = storage.data[o]));
-    return out;
-  }
-
+export class Tensor extends TensorBase {
   // ---- memory and devices ----
-  dispose(): void {
-    untrackTensor(this, this.storageRef);
-    this.isDisposed = true;
-  }
   to(target: Device | DType): Tensor {
     if (target === 'cpu' || target === 'webgpu') return transfer(this, target);
     if (!isDType(target))
@@ -131,28 +44,11 @@ export class Tensor {
   detach(): Tensor {
     return new Tensor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
   }
-  requiresGrad_(flag = true): this {
-    this.requiresGrad = flag;
-    return this;
-  }
   /** `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
   backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
     if (gradient instanceof Tensor || gradient === undefined) backwardFrom(this, gradient, opts);
     else backwardFrom(this, undefined, gradient);
   }
-  /** Keeps this non-leaf tensor's gradient in .grad after backward (leaves keep theirs anyway). */
-  retainGrad(): void {
-    if (!this.requiresGrad) fail('retainGrad', `the ${this.dtype} tensor of shape [${this.shape.join(', ')}] does not require grad`);
-    this.retainsGrad = !this.isLeaf;
-  }
-  /** Runs `hook` on this tensor's gradient in each backward pass; a returned tensor replaces the gradient. */
-  registerHook(hook: GradHook): { remove(): void } {
-    if (!this.requiresGrad)
-      fail('registerHook', `cannot register a hook on the ${this.dtype} tensor of shape [${this.shape.join(', ')}]: it does not require grad`);
-    (this.gradHooks ??= []).push(hook);
-    return { remove: () => (this.gradHooks = this.gradHooks?.filter((h) => h !== hook) ?? null) };
-  }
-
   // ---- elementwise ----
   add(o: Operand): Tensor {
     return ew.binary('add', this, o);
@@ -454,9 +350,5 @@ export class Tensor {
   }
   bmm(o: Tensor): Tensor {
     return mred.bmm(this, o);
-  }
-
-  toString(): string {
-    return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
   }
 }

@@ -1,0 +1,123 @@
+/**
+ * What every tensor is before its ops (as PyTorch's TensorBase): a strided view of a storage, its
+ * autograd state (grad, gradFn, hooks) and reading its values out. Tensor (tensor.ts) adds
+ * PyTorch's method surface; every tensor the engine makes is a Tensor.
+ */
+import type { Backend } from './backends/backend';
+import type { CpuStorage } from './backends/cpu/cpu-backend';
+import { viewOffsets } from './backends/cpu/strided';
+import { allocArray, type Device, type DType, type TypedArray } from './core/dtype';
+import { fail } from './core/errors';
+import { isContiguous } from './core/shape';
+import { noteCreated, trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
+import type { GradNode } from './autograd/graph';
+import type { Tensor } from './tensor';
+
+/** A hook on a tensor's gradient: a returned tensor replaces the gradient. */
+export type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
+
+export class TensorBase {
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: GradNode | null = null;
+  /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
+  gradHooks: GradHook[] | null = null;
+  retainsGrad = false;
+  private isDisposed = false;
+
+  constructor(
+    readonly storageRef: StorageRef,
+    readonly shape: readonly number[],
+    readonly strides: readonly number[],
+    readonly offset: number,
+    readonly dtype: DType,
+  ) {
+    trackTensor(this, storageRef);
+    noteCreated(this);
+  }
+
+  get device(): Device {
+    return this.storageRef.storage.device;
+  }
+  get backend(): Backend {
+    return this.storageRef.backend;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+  /** True for tensors made by the user rather than by an op (PyTorch's is_leaf). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  numel(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+  size(dim?: number): number | readonly number[] {
+    return dim === undefined ? this.shape : this.shape[dim < 0 ? dim + this.ndim : dim];
+  }
+  dim(): number {
+    return this.ndim;
+  }
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  // ---- values out (always asynchronous) ----
+  async data(): Promise<TypedArray> {
+    if (this.disposed) fail('data', 'the tensor was disposed');
+    return this.backend.read({ storage: this.storageRef.storage, shape: this.shape, strides: this.strides, offset: this.offset, dtype: this.dtype });
+  }
+  async tolist(): Promise<unknown> {
+    const flat = Array.from(await this.data(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
+    const build = (dim: number, start: number): unknown => {
+      if (dim === this.ndim) return flat[start];
+      const step = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, start + i * step));
+    };
+    return build(0, 0);
+  }
+  async item(): Promise<number | boolean> {
+    if (this.numel() !== 1) fail('item', `a tensor with ${this.numel()} elements cannot be converted to a scalar`);
+    const v = (await this.data())[0];
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
+  /** The values of a CPU tensor, synchronously (for checks that must happen where the user called). */
+  cpuValues(): TypedArray {
+    if (this.device !== 'cpu') fail('cpuValues', `the tensor is on '${this.device}'`);
+    const storage = this.storageRef.storage as CpuStorage;
+    if (storage.pending) fail('cpuValues', 'the values are still arriving from another device; use await x.data()');
+    const offsets = viewOffsets(this);
+    const out = allocArray(this.dtype, offsets.length);
+    offsets.forEach((o, i) => (out[i] = storage.data[o]));
+    return out;
+  }
+
+  // ---- memory and autograd state ----
+  dispose(): void {
+    untrackTensor(this, this.storageRef);
+    this.isDisposed = true;
+  }
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+  /** Keeps this non-leaf tensor's gradient in .grad after backward (leaves keep theirs anyway). */
+  retainGrad(): void {
+    if (!this.requiresGrad) fail('retainGrad', `the ${this.dtype} tensor of shape [${this.shape.join(', ')}] does not require grad`);
+    this.retainsGrad = !this.isLeaf;
+  }
+  /** Runs `hook` on this tensor's gradient in each backward pass; a returned tensor replaces the gradient. */
+  registerHook(hook: GradHook): { remove(): void } {
+    if (!this.requiresGrad)
+      fail('registerHook', `cannot register a hook on the ${this.dtype} tensor of shape [${this.shape.join(', ')}]: it does not require grad`);
+    (this.gradHooks ??= []).push(hook);
+    return { remove: () => (this.gradHooks = this.gradHooks?.filter((h) => h !== hook) ?? null) };
+  }
+
+  toString(): string {
+    return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+  }
+}
