@@ -40,12 +40,12 @@ export function norm(x: Tensor, p: NormP = 'fro', dim?: Dims, keepdim = false): 
   if (!isFloating(x.dtype)) fail('norm', `expected a floating tensor, got ${x.dtype} of shape ${fmtShape(x.shape)} (cast with .float() first)`);
   if (p !== 'fro' && (typeof p !== 'number' || Number.isNaN(p))) fail('norm', `p must be a number or 'fro', got ${String(p)}`);
   const dims = normalizeDims('norm', dim, x.ndim);
-  const abs = unary('abs', x);
   if (p === 'fro' || p === 2) return rootAwayFromZero(reduce('sum', unary('square', x), dims, keepdim), 2, x.requiresGrad);
+  if (p === 0) return reduce('sum', x.ne(0), dims, keepdim).to(x.dtype);
+  const abs = unary('abs', x);
   if (p === 1) return reduce('sum', abs, dims, keepdim);
   if (p === Infinity) return reduce('max', abs, dims, keepdim);
   if (p === -Infinity) return reduce('min', abs, dims, keepdim);
-  if (p === 0) return reduce('sum', x.ne(0), dims, keepdim).to(x.dtype);
   return rootAwayFromZero(reduce('sum', abs.pow(p), dims, keepdim), p, x.requiresGrad && p > 0);
 }
 
