@@ -5,6 +5,7 @@
  * are skipped (the runner reports them as skipped), and the first test to ask prints, once per
  * test file, to stderr, what is missing, why, and how to fix it.
  */
+import { WebGpuBackend } from '../backends/webgpu/webgpu-backend';
 import { getBackend } from '../core/runtime';
 import { torch } from '../index';
 import { probeNodeGpu, SWIFTSHADER_ICD } from './node-gpu';
@@ -81,7 +82,9 @@ async function probeWebgpu(): Promise<boolean> {
  */
 export async function hasTimestamps(): Promise<boolean> {
   if (!(await hasWebgpu())) return false;
-  const backend = getBackend('webgpu') as unknown as { hasTimestamps: boolean; adapterInfo: string };
-  if (!backend.hasTimestamps) reportMissing('timestamps', `the WebGPU adapter (${backend.adapterInfo}) has no 'timestamp-query' feature`);
-  return backend.hasTimestamps;
+  const backend = getBackend('webgpu');
+  if (backend.hasTimestamps) return true;
+  const adapter = backend instanceof WebGpuBackend ? backend.adapterInfo : 'webgpu';
+  reportMissing('timestamps', `the WebGPU adapter (${adapter}) has no 'timestamp-query' feature`);
+  return false;
 }
