@@ -9,7 +9,7 @@ import { hasTimestamps } from '../../testing/gpu-requirements';
 import { QUERIES_PER_SET } from './tuning';
 
 const noTimestamps = !(await hasTimestamps());
-const backend = () => getBackend('webgpu') as unknown as { mark(): Promise<number | null> };
+const backend = () => getBackend('webgpu');
 
 describe('timestamp batches', () => {
   it.skipIf(noTimestamps)('a profile with a GPU mark after every kernel fills several query sets and times every kernel and mark', async () => {
@@ -23,7 +23,7 @@ describe('timestamp batches', () => {
       let y = x;
       for (let i = 0; i < iterations; i++) {
         y = y.add(1);
-        marks.push(backend().mark());
+        marks.push(backend().mark!());
       }
       expect(Array.from(await y.data())).toEqual(new Array(8).fill(iterations + 1));
     });
