@@ -10,16 +10,30 @@ import { allocArray, type Device, type DType, type TypedArray } from './core/dty
 import { fail } from './core/errors';
 import { isContiguous } from './core/shape';
 import { noteCreated, trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
-import type { GradNode } from './autograd/graph';
+import { viewNode, type GradNode } from './autograd/graph';
 import type { Tensor } from './tensor';
 
 /** A hook on a tensor's gradient: a returned tensor replaces the gradient. */
 export type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
 
 export class TensorBase {
-  requiresGrad = false;
   grad: Tensor | null = null;
-  gradFn: GradNode | null = null;
+  private fn: GradNode | null = null;
+  private needsGrad = false;
+  /**
+   * For a view made by a view op (views.ts): the tensor at the root of its view chain, whose
+   * storage it shares. An in-place op through any view of the root rewrites the root's history
+   * (autograd/inplace.ts); each view then derives its own history from the root's anew.
+   */
+  viewBase: Tensor | null = null;
+  /** How many times an in-place op has rewritten this tensor's history. */
+  rebases = 0;
+  private seenRebases = 0;
+  /**
+   * This tensor's earlier autograd identities, by the grad node it had then: an op recorded
+   * before an in-place op differentiates into the tensor as it was (autograd/backward.ts).
+   */
+  priorIdentities: Map<GradNode | null, Tensor> | null = null;
   /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
   gradHooks: GradHook[] | null = null;
   retainsGrad = false;
@@ -34,6 +48,47 @@ export class TensorBase {
   ) {
     trackTensor(this, storageRef);
     noteCreated(this);
+  }
+
+  /** The op that made this tensor, for its gradient (null for a leaf). */
+  get gradFn(): GradNode | null {
+    if (this.viewBase !== null && this.viewBase.rebases !== this.seenRebases) this.followBase();
+    return this.fn;
+  }
+  set gradFn(node: GradNode | null) {
+    this.fn = node;
+  }
+  /** Whether gradients flow to this tensor. */
+  get requiresGrad(): boolean {
+    if (this.viewBase !== null && this.viewBase.rebases !== this.seenRebases) this.followBase();
+    return this.needsGrad;
+  }
+  set requiresGrad(flag: boolean) {
+    this.needsGrad = flag;
+  }
+
+  /** Keeps `node` (with `needsGrad`) as an earlier identity of this tensor, for ops that recorded it. */
+  rememberIdentity(node: GradNode | null, needsGrad: boolean, values: Tensor = this.aliasOf(node, needsGrad)): void {
+    (this.priorIdentities ??= new Map()).set(node, values);
+  }
+
+  /** Another tensor object over the same view, carrying the given autograd identity. */
+  private aliasOf(node: GradNode | null, needsGrad: boolean): Tensor {
+    const Ctor = this.constructor as new (...args: ConstructorParameters<typeof TensorBase>) => Tensor;
+    const alias = new Ctor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
+    alias.fn = node;
+    alias.needsGrad = needsGrad;
+    return alias;
+  }
+
+  /** The root's history changed (an in-place op through another view): this view's history is now a window of the root's. */
+  private followBase(): void {
+    const base = this.viewBase!;
+    this.seenRebases = base.rebases;
+    if (!base.needsGrad) return;
+    if (this.fn || this.needsGrad) this.rememberIdentity(this.fn, this.needsGrad);
+    this.fn = viewNode(base, this);
+    this.needsGrad = true;
   }
 
   get device(): Device {

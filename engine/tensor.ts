@@ -12,6 +12,7 @@ import { indexByString } from './ops/index-string';
 import { transfer } from './ops/transfer';
 import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
+import * as ip from './ops/inplace-ops';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
 import { TensorBase } from './tensor-base';
 
@@ -350,5 +351,87 @@ export class Tensor extends TensorBase {
   }
   bmm(o: Tensor): Tensor {
     return mred.bmm(this, o);
+  }
+
+  // ---- in place (each returns this tensor; see ops/inplace.ts for autograd's rules) ----
+  /** Adds `o` into this tensor in place. */
+  add_(o: Operand): this {
+    return ip.binaryInPlace('add', this, o);
+  }
+  /** Subtracts `o` from this tensor in place. */
+  sub_(o: Operand): this {
+    return ip.binaryInPlace('sub', this, o);
+  }
+  /** Multiplies this tensor by `o` in place. */
+  mul_(o: Operand): this {
+    return ip.binaryInPlace('mul', this, o);
+  }
+  /** Divides this tensor by `o` in place. */
+  div_(o: Operand): this {
+    return ip.binaryInPlace('div', this, o);
+  }
+  /** Raises this tensor to the power `o` in place. */
+  pow_(o: Operand): this {
+    return ip.binaryInPlace('pow', this, o);
+  }
+  /** Clamps this tensor into [min, max] in place. */
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this {
+    return ip.clampInPlace(this, min, max);
+  }
+  /** Sets every element to zero in place. */
+  zero_(): this {
+    return ip.fillInPlace(this, 0, 'zero_');
+  }
+  /** Sets every element to `value` (a number or a 0-d tensor) in place. */
+  fill_(value: number | boolean | Tensor): this {
+    return ip.fillInPlace(this, value);
+  }
+  /** Copies `src` (broadcast, converted to this dtype) into this tensor in place. */
+  copy_(src: Tensor): this {
+    return ip.copyInPlace(this, src);
+  }
+  /** Replaces each element by its exponential in place. */
+  exp_(): this {
+    return ip.unaryInPlace('exp', this);
+  }
+  /** Replaces each element by its natural logarithm in place. */
+  log_(): this {
+    return ip.unaryInPlace('log', this);
+  }
+  /** Replaces each element by its square root in place. */
+  sqrt_(): this {
+    return ip.unaryInPlace('sqrt', this);
+  }
+  /** Negates this tensor in place. */
+  neg_(): this {
+    return ip.unaryInPlace('neg', this);
+  }
+  /** Replaces each element by its absolute value in place. */
+  abs_(): this {
+    return ip.unaryInPlace('abs', this);
+  }
+  /** Applies tanh in place. */
+  tanh_(): this {
+    return ip.unaryInPlace('tanh', this);
+  }
+  /** Applies the logistic sigmoid in place. */
+  sigmoid_(): this {
+    return ip.unaryInPlace('sigmoid', this);
+  }
+  /** Sets negative elements to zero in place. */
+  relu_(): this {
+    return ip.unaryInPlace('relu', this);
+  }
+  /** Writes `value` where `mask` is true, in place. */
+  maskedFill_(mask: Tensor, value: number | Tensor): this {
+    return ip.maskedFillInPlace(this, mask, value);
+  }
+  /** Adds `src` at `index` along `dim` in place (PyTorch's scatter_add_). */
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
+    return ip.scatterAddInPlace(this, dim, index, src);
+  }
+  /** Adds the slices of `src` to this tensor's slices chosen by the 1-D `index` along `dim`, in place. */
+  indexAdd_(dim: number, index: Tensor, src: Tensor): this {
+    return ip.indexAddInPlace(this, dim, index, src);
   }
 }

@@ -10,7 +10,8 @@ import { withInternalScope } from '../core/storage-ref';
 import { shapesEqual } from '../core/shape';
 import { full } from '../ops/creation';
 import type { Tensor } from '../tensor';
-import { releasedNode } from './graph';
+import { releasedNode, type GradNode } from './graph';
+import { checkSavedVersions } from './saved';
 import { inputGradients } from './rules';
 
 export interface BackwardOptions {
@@ -31,6 +32,18 @@ export interface BackwardPass extends BackwardOptions {
 
 const describe = (t: Tensor) => `the ${t.dtype} tensor of shape ${fmtShape(t.shape)}`;
 
+/**
+ * The tensor input `k` of `node` stands for in the graph: itself, or the identity it had when the
+ * op ran if an in-place op has rewritten its history since (TensorBase.priorIdentities).
+ */
+export function inputIdentity(node: GradNode, k: number): Tensor {
+  const input = node.inputs[k];
+  const fns = node.released ? undefined : node.inputFns;
+  if (!fns || input.priorIdentities === null) return input;
+  const fn = fns[k];
+  return input.gradFn === fn ? input : (input.priorIdentities.get(fn) ?? input);
+}
+
 /** Tensors with a grad node reachable from `roots`, each after everything it was computed from. */
 function topoOrder(roots: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
@@ -45,7 +58,11 @@ function topoOrder(roots: readonly Tensor[]): Tensor[] {
     if (seen.has(t) || !t.gradFn) continue;
     seen.add(t);
     stack.push([t, true]);
-    for (const input of t.gradFn.inputs) if (input.gradFn && !seen.has(input)) stack.push([input, false]);
+    const node = t.gradFn;
+    for (let k = 0; k < node.inputs.length; k++) {
+      const input = inputIdentity(node, k);
+      if (input.gradFn && !seen.has(input)) stack.push([input, false]);
+    }
   }
   return order;
 }
@@ -124,9 +141,11 @@ function walkGraph(pass: BackwardPass, order: readonly Tensor[], kept: Tensor[])
     // runBackward refused a freed graph before the walk: this narrows the node to one with its ctx.
     if (node.released) fail(pass.op, `internal: the ${node.op} node was freed before the walk reached it`);
     grads.delete(t);
+    checkSavedVersions(pass.op, node.op, node.saved);
     const g = finish(t, incoming);
     const inputGrads = inputGradients(node, g, t);
-    node.inputs.forEach((input, k) => {
+    node.inputs.forEach((_, k) => {
+      const input = inputIdentity(node, k);
       const ig = inputGrads[k];
       if (!ig || !input.requiresGrad) return;
       if (!shapesEqual(ig.shape, input.shape))

@@ -5,6 +5,7 @@
 import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
+import { savedVersions, type SavedVersion } from './saved';
 
 /** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
 export type SavedOperand = 'tensor' | number;
@@ -56,6 +57,17 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   scatterWindow: { window: (base: Tensor) => Tensor };
   /** A compiled function: its backward is a compiled graph too. */
   compiled: { backward: (g: Tensor) => (Tensor | null)[] };
+  /** A view's window of its root (`offset` counted from the root's), as a view's history is once the root was changed in place. */
+  asStrided: WindowCtx;
+  /** The root after an in-place op through a view: the old root (input 0) with the window replaced by the view's new values (input 1). */
+  copySlices: WindowCtx;
+}
+
+/** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */
+export interface WindowCtx {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
 }
 
 /** Every op that records itself. */
@@ -67,6 +79,10 @@ export interface GradNodeOf<P extends GradOp> {
   readonly inputs: readonly Tensor[];
   readonly ctx: GradCtx[P];
   readonly released: false;
+  /** Each input's grad node when this op ran: an input changed in place since differentiates into the tensor as it was. */
+  readonly inputFns?: readonly (GradNode | null)[];
+  /** The versions of the storages this op's rule reads, when it ran (PyTorch's saved-tensor check). */
+  readonly saved?: readonly SavedVersion[];
 }
 
 /** A record whose inputs and saved values a backward pass has freed (only its op is kept). */
@@ -82,10 +98,19 @@ export type GradNode = GradNodeOf<GradOp> | ReleasedGradNode;
 export function record<P extends GradOp>(out: Tensor, op: P, inputs: readonly Tensor[], ctx: GradCtx[P]): Tensor {
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
-    const node: GradNodeOf<P> = { op, inputs, ctx, released: false };
+    const node: GradNodeOf<P> = { op, inputs, ctx, released: false, inputFns: inputs.map((t) => t.gradFn), saved: savedVersions(op, inputs, out) };
     out.gradFn = node;
   }
   return out;
+}
+
+/** The history of `view` as a window of its root `base` (see TensorBase.viewBase). */
+export function viewNode(
+  base: Tensor,
+  view: { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly offset: number },
+): GradNodeOf<'asStrided'> {
+  const ctx = { shape: view.shape, strides: view.strides, offset: view.offset - base.offset };
+  return { op: 'asStrided', inputs: [base], ctx, released: false, inputFns: [base.gradFn], saved: [] };
 }
 
 /** The node `node` becomes once a backward pass has freed it: no references to inputs or saved tensors. */

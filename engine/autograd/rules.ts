@@ -9,17 +9,24 @@ import { isGradEnabled } from '../core/runtime';
 import { fail } from '../core/errors';
 import { slice } from '../ops/views';
 import { binary, copyInto } from '../ops/elementwise';
-import { emptyTensor } from '../ops/make';
+import { emptyTensor, viewTensor } from '../ops/make';
+import { full } from '../ops/creation';
 import { gather, scatterAdd } from '../ops/indexing';
 import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
-import { record, type GradNodeOf, type GradOp, type SavedOperand } from './graph';
+import { record, type GradNodeOf, type GradOp, type SavedOperand, type WindowCtx } from './graph';
 
 type Grads = (Tensor | null)[];
 /** The rule of op P: it reads what P saved, typed by `GradCtx[P]`. */
 type Rule<P extends GradOp> = (g: Tensor, node: GradNodeOf<P>, out: Tensor) => Grads;
+
+/** The window `w` of a contiguous copy of `t` (t itself when contiguous), recorded so gradients flow through it. */
+export function windowOf(t: Tensor, w: WindowCtx): Tensor {
+  const c = t.contiguous();
+  return record(viewTensor(c, w.shape, w.strides, c.offset + w.offset), 'asStrided', [c], w);
+}
 
 /** Sums a broadcast gradient back down to `shape`. */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
@@ -234,6 +241,16 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   logSoftmax: (g, node, out) => [softmaxGrad(g, out, node.ctx.dim, true)],
   autogradFunction: (g, node) => node.ctx.backward(g),
   scatterWindow: (g, node) => [node.ctx.window(g).contiguous()],
+  asStrided: (g, node) => {
+    const w = node.ctx;
+    return [scatterIntoWindow(node.inputs[0], g, (base) => viewTensor(base, w.shape, w.strides, base.offset + w.offset))];
+  },
+  copySlices: (g, node) => {
+    const [base, values] = node.inputs;
+    const keep = full(base.shape, 1, { dtype: g.dtype, device: g.device });
+    copyInto(viewTensor(keep, node.ctx.shape, node.ctx.strides, node.ctx.offset), full([], 0, { dtype: g.dtype, device: g.device }));
+    return [base.requiresGrad ? g.mul(keep) : null, values.requiresGrad ? windowOf(g, node.ctx) : null];
+  },
   scatterAdd: (g, node) => {
     const { dim, index } = node.ctx;
     return [g, node.inputs[1].requiresGrad ? gather(g, dim, index) : null];

@@ -21,6 +21,13 @@ export function ownerOf(storage: Storage): StorageRef | undefined {
 
 export class StorageRef {
   private refs = 0;
+  /**
+   * PyTorch's version counter: bumped by every in-place write through any tensor viewing this
+   * storage, so a backward pass can tell that a value it saved was changed (see autograd/saved.ts).
+   */
+  version = 0;
+  /** The in-place op that last bumped `version`, for the error that names it. */
+  lastInPlaceOp: string | null = null;
   /** Once a placeholder is made real: the real storage's reference, which this one holds. */
   private real: StorageRef | null = null;
 
@@ -49,6 +56,12 @@ export class StorageRef {
     this.real = real;
     this.currentStorage = real.currentStorage;
     this.currentBackend = real.currentBackend;
+  }
+
+  /** Records an in-place write by `op`. */
+  bumpVersion(op: string): void {
+    this.version++;
+    this.lastInPlaceOp = op;
   }
 
   retain(): void {

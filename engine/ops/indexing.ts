@@ -66,19 +66,28 @@ function checkIndexRange(op: string, index: Tensor, dim: number, size: number): 
 
 /** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add). */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  assertLive('scatterAdd', [x, index, src]);
-  commonDevice('scatterAdd', [x, index, src]);
-  if (index.dtype !== 'int32') fail('scatterAdd', `index must be an int32 tensor, got ${index.dtype}`);
-  if (!isFloating(x.dtype) || src.dtype !== x.dtype) fail('scatterAdd', `expected floating tensors of one dtype, got ${x.dtype} and ${src.dtype}`);
-  const d = normalizeDim('scatterAdd', dim, x.ndim);
-  if (index.ndim !== x.ndim || index.shape.some((s, k) => s > src.shape[k] || (k !== d && s > x.shape[k]))) {
-    fail(
-      'scatterAdd',
-      `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`,
-    );
-  }
-  checkIndexRange('scatterAdd', index, d, x.shape[d]);
+  const d = checkScatterAdd('scatterAdd', x, dim, index, src);
   const out = copy(x);
   x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
   return record(out, 'scatterAdd', [x, src], { dim: d, index });
+}
+
+/** Adds `src` at `index` along `dim` into `x` itself, one kernel (scatterAdd_ with nothing to record). */
+export function scatterAddInto(x: Tensor, dim: number, index: Tensor, src: Tensor, op = 'scatterAdd_'): void {
+  const d = checkScatterAdd(op, x, dim, index, src);
+  x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(x));
+}
+
+/** scatterAdd's checks; returns the normalised dim. */
+function checkScatterAdd(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor): number {
+  assertLive(op, [x, index, src]);
+  commonDevice(op, [x, index, src]);
+  if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
+  if (!isFloating(x.dtype) || src.dtype !== x.dtype) fail(op, `expected floating tensors of one dtype, got ${x.dtype} and ${src.dtype}`);
+  const d = normalizeDim(op, dim, x.ndim);
+  if (index.ndim !== x.ndim || index.shape.some((s, k) => s > src.shape[k] || (k !== d && s > x.shape[k]))) {
+    fail(op, `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`);
+  }
+  checkIndexRange(op, index, d, x.shape[d]);
+  return d;
 }

@@ -15,7 +15,9 @@ function asView<P extends 'view' | 'permute' | 'expand' | 'slice' | 'select'>(
   ctx: GradCtx[P],
 ): Tensor {
   assertLive(op, [x]);
-  return record(viewTensor(x, shape, strides, offset), op, [x], ctx);
+  const out = viewTensor(x, shape, strides, offset);
+  out.viewBase = x.viewBase ?? x;
+  return record(out, op, [x], ctx);
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
