@@ -17,11 +17,15 @@ import type { Tensor } from './tensor';
 export type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
 
 export class TensorBase {
+  /** Whether operations on this tensor are recorded for autograd. */
   requiresGrad = false;
+  /** The gradient accumulated by `backward()` (leaves, and non-leaves after `retainGrad()`). */
   grad: Tensor | null = null;
+  /** The autograd node that made this tensor (null for a leaf). */
   gradFn: GradNode | null = null;
   /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
   gradHooks: GradHook[] | null = null;
+  /** Whether this non-leaf keeps its `.grad` after backward (set by `retainGrad()`). */
   retainsGrad = false;
   private isDisposed = false;
 
@@ -36,15 +40,19 @@ export class TensorBase {
     noteCreated(this);
   }
 
+  /** Where the values live: `'cpu'` or `'webgpu'`. */
   get device(): Device {
     return this.storageRef.storage.device;
   }
+  /** The backend that runs this tensor's kernels. */
   get backend(): Backend {
     return this.storageRef.backend;
   }
+  /** The number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** Whether `dispose()` was called. */
   get disposed(): boolean {
     return this.isDisposed;
   }
@@ -52,24 +60,30 @@ export class TensorBase {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** The number of elements. */
   numel(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+  /** The shape, or the size of dimension `dim`. */
   size(dim?: number): number | readonly number[] {
     return dim === undefined ? this.shape : this.shape[dim < 0 ? dim + this.ndim : dim];
   }
+  /** The number of dimensions. */
   dim(): number {
     return this.ndim;
   }
+  /** Whether the values are laid out row-major with no gaps. */
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
 
   // ---- values out (always asynchronous) ----
+  /** The values as a flat typed array (row-major), read from the device. */
   async data(): Promise<TypedArray> {
     if (this.disposed) fail('data', 'the tensor was disposed');
     return this.backend.read({ storage: this.storageRef.storage, shape: this.shape, strides: this.strides, offset: this.offset, dtype: this.dtype });
   }
+  /** The values as nested arrays (bools for a bool tensor). */
   async tolist(): Promise<unknown> {
     const flat = Array.from(await this.data(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
     const build = (dim: number, start: number): unknown => {
@@ -79,6 +93,7 @@ export class TensorBase {
     };
     return build(0, 0);
   }
+  /** The value of a one-element tensor, as a number (or boolean). */
   async item(): Promise<number | boolean> {
     if (this.numel() !== 1) fail('item', `a tensor with ${this.numel()} elements cannot be converted to a scalar`);
     const v = (await this.data())[0];
@@ -96,10 +111,12 @@ export class TensorBase {
   }
 
   // ---- memory and autograd state ----
+  /** Frees the tensor's memory now, rather than when it is garbage-collected. */
   dispose(): void {
     untrackTensor(this, this.storageRef);
     this.isDisposed = true;
   }
+  /** Sets `requiresGrad` in place and returns this tensor. */
   requiresGrad_(flag = true): this {
     this.requiresGrad = flag;
     return this;
@@ -117,6 +134,7 @@ export class TensorBase {
     return { remove: () => (this.gradHooks = this.gradHooks?.filter((h) => h !== hook) ?? null) };
   }
 
+  /** A one-line summary: shape, dtype, device. */
   toString(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
   }
