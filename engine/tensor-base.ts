@@ -30,10 +30,15 @@ export class TensorBase {
   private isDisposed = false;
 
   constructor(
+    /** The memory this tensor views (shared by views of one tensor). */
     readonly storageRef: StorageRef,
+    /** The size of each dimension. */
     readonly shape: readonly number[],
+    /** The step in elements between neighbours along each dimension. */
     readonly strides: readonly number[],
+    /** Where the first element is in the storage, in elements. */
     readonly offset: number,
+    /** The element type: `'float32'`, `'int32'`, `'bool'` or `'float16'`. */
     readonly dtype: DType,
   ) {
     trackTensor(this, storageRef);

@@ -110,7 +110,7 @@ export function collectApi(root: string): ApiEntry[] {
     if (isClass(s)) return klass(name, s);
     const calls = type.getCallSignatures();
     if (calls.length) return add(name, section, member ? 'method' : 'function', calls.map((c) => signature(short, c)), describe(s) || doc(calls[0].getDeclaration()?.symbol) || inherited);
-    if (type.getConstructSignatures().length) return klass(name, type.getConstructSignatures()[0].getDeclaration()?.symbol ?? s);
+    if (type.getConstructSignatures().length) return klass(name, type.getSymbol() ?? s);
     const decl = s.valueDeclaration;
     if (decl && ts.isPropertyAssignment(decl) && ts.isObjectLiteralExpression(decl.initializer)) return object(name, type);
     const readonly = s.flags & ts.SymbolFlags.GetAccessor && !(s.flags & ts.SymbolFlags.SetAccessor);
@@ -126,7 +126,7 @@ export function collectApi(root: string): ApiEntry[] {
   /** A class: its constructors, statics, and public members not declared in another listed class. */
   const classNames = new Map<ts.Symbol, string>();
   function klass(name: string, s: ts.Symbol) {
-    const construct = typeOf(s).getConstructSignatures().map((c) => signature(`new ${s.name}`, c));
+    const construct = typeOf(s).getConstructSignatures().map((c) => signature(`new ${name.slice(name.lastIndexOf('.') + 1)}`, c));
     const first = classNames.get(s);
     if (first) return add(name, name, 'class', construct, `Same as \`${first}\`.`);
     classNames.set(s, name);
