@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { apiReferenceFiles, reportLine } from './scripts/api-reference';
+import { apiReferenceFiles, reportLine } from './scripts/api-reference.js';
 
 // Cross-origin isolation (SharedArrayBuffer, precise timers) for every way the app is served.
 const CROSS_ORIGIN_ISOLATION = {

@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
-import { CELL_BUILTINS, CELL_HELPER_DECLARATIONS } from '../workers/cell-builtins';
+import { CELL_BUILTINS, CELL_HELPER_DECLARATIONS } from '../workers/cell-builtins.js';
 
 export interface ApiEntry {
   /** `torch.tril`, `Tensor.add`, `nn.Linear`, `nn.Linear.forward`. */
@@ -37,7 +37,10 @@ const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefin
 
 /** The first sentence of a doc comment, on one line. */
 export function firstSentence(doc: string): string {
-  const text = doc.split(/\n\s*\n/)[0].replace(/\s+/g, ' ').trim();
+  const text = doc
+    .split(/\n\s*\n/)[0]
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? text;
 }
 
@@ -91,7 +94,8 @@ export function collectApi(root: string): ApiEntry[] {
   const resolvedOrUndefined = (s: ts.Symbol | undefined) => (s ? resolved(s) : undefined);
 
   // `k?: number`, not `k?: number | undefined`, as the source says.
-  const signature = (name: string, sig: ts.Signature) => name + checker.signatureToString(sig, undefined, FLAGS).replace(/(\?: [^,;()]*?) \| undefined(?=[,;)])/g, '$1');
+  const signature = (name: string, sig: ts.Signature) =>
+    name + checker.signatureToString(sig, undefined, FLAGS).replace(/(\?: [^,;()]*?) \| undefined(?=[,;)])/g, '$1');
   const typeOf = (s: ts.Symbol) => checker.getTypeOfSymbol(s);
   const isPublic = (s: ts.Symbol) => {
     if (s.name.startsWith('_') || s.name.startsWith('#') || s.name === 'prototype') return false;
@@ -109,7 +113,14 @@ export function collectApi(root: string): ApiEntry[] {
     const short = name.slice(name.lastIndexOf('.') + 1);
     if (isClass(s)) return klass(name, s);
     const calls = type.getCallSignatures();
-    if (calls.length) return add(name, section, member ? 'method' : 'function', calls.map((c) => signature(short, c)), describe(s) || doc(calls[0].getDeclaration()?.symbol) || inherited);
+    if (calls.length)
+      return add(
+        name,
+        section,
+        member ? 'method' : 'function',
+        calls.map((c) => signature(short, c)),
+        describe(s) || ts.displayPartsToString(calls[0].getDocumentationComment(checker)) || inherited,
+      );
     if (type.getConstructSignatures().length) return klass(name, type.getSymbol() ?? s);
     const decl = s.valueDeclaration;
     if (decl && ts.isPropertyAssignment(decl) && ts.isObjectLiteralExpression(decl.initializer)) return object(name, type);
@@ -126,7 +137,9 @@ export function collectApi(root: string): ApiEntry[] {
   /** A class: its constructors, statics, and public members not declared in another listed class. */
   const classNames = new Map<ts.Symbol, string>();
   function klass(name: string, s: ts.Symbol) {
-    const construct = typeOf(s).getConstructSignatures().map((c) => signature(`new ${name.slice(name.lastIndexOf('.') + 1)}`, c));
+    const construct = typeOf(s)
+      .getConstructSignatures()
+      .map((c) => signature(`new ${name.slice(name.lastIndexOf('.') + 1)}`, c));
     const first = classNames.get(s);
     if (first) return add(name, name, 'class', construct, `Same as \`${first}\`.`);
     classNames.set(s, name);
@@ -162,7 +175,9 @@ export function collectApi(root: string): ApiEntry[] {
     }
   }
 
-  for (const [name, kind] of Object.entries(CELL_BUILTINS)) {
+  // torch and Tensor first, then the rest in the cell scope's order.
+  const first = (name: string) => (name === 'torch' ? 0 : name === 'Tensor' ? 1 : 2);
+  for (const [name, kind] of Object.entries(CELL_BUILTINS).sort(([a], [b]) => first(a) - first(b))) {
     if (!kind.startsWith('engine')) continue;
     const s = resolved(exports.get(name)!);
     if (kind === 'engine namespace') namespace(name, s);
@@ -207,6 +222,7 @@ nav { width: 220px; flex: none; padding: 16px 24px; font-size: 13px; position: s
 nav a { display: block; color: var(--muted); text-decoration: none; } nav a:hover { color: var(--accent); }
 main { flex: 1; min-width: 0; padding: 8px 24px 48px; }
 h2 { font-size: 17px; margin: 24px 0 8px; border-bottom: 1px solid var(--border); padding-bottom: 4px; }
+section, .entry { scroll-margin-top: 64px; }
 .entry { padding: 6px 0; border-bottom: 1px solid var(--border); }
 .entry:target { background: var(--code); }
 .name { font: 600 14px ui-monospace, monospace; color: var(--accent); text-decoration: none; }
@@ -241,12 +257,14 @@ filter();
 export function renderPage(entries: ApiEntry[]): string {
   const sections = new Map<string, ApiEntry[]>();
   for (const e of entries) sections.set(e.section, [...(sections.get(e.section) ?? []), e]);
-  const id = (name: string) => `section-${name}`;
+  const id = (name: string) => `section-${name.replace(/\s+/g, '-')}`;
   const nav = [...sections.keys()].map((s) => `<a href="#${escape(id(s))}">${escape(s)}</a>`).join('\n');
   const body = [...sections]
     .map(([section, list]) => {
       const items = list.map((e) => {
-        const description = e.description ? `<p class="description">${prose(e.description)}</p>` : '<p class="description undocumented">No description yet.</p>';
+        const description = e.description
+          ? `<p class="description">${prose(e.description)}</p>`
+          : '<p class="description undocumented">No description yet.</p>';
         const search = escape(`${e.name} ${e.description}`.toLowerCase());
         return `<div class="entry" id="${escape(e.name)}" data-kind="${e.kind}" data-search="${search}">
 <a class="name" href="#${escape(e.name)}">${escape(e.name)}</a>

@@ -29,8 +29,8 @@ export interface Module {
   (...args: any[]): any;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 /** The base class of layers and models: submodules and parameters are its fields; calling a module runs `forward`. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Module {
   /** Whether the module is in training mode (`train()`, `eval()`); set in the constructor on the callable object itself, not enumerable (it is not a field). */
   declare training: boolean;
@@ -45,8 +45,8 @@ export class Module {
     return callable as unknown as Module;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   /** Computes the module's output; calling the module (`model(x)`) runs it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(..._args: any[]): any {
     fail(this.constructor.name, 'forward() is not implemented: define forward(...) in your Module subclass');
   }
