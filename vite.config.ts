@@ -163,7 +163,7 @@ function engineTypesOnChange(): Plugin {
  * The API reference page (scripts/api-reference.ts), generated from the engine's types: the build
  * emits it as `api/index.html` and `api/search.js` (before the service worker's manifest is made,
  * so it is precached and works offline); the dev server generates it on request, again after
- * engine/ changes.
+ * engine/ or the cell's built-ins change.
  */
 function apiReference(): Plugin {
   let root = '';
@@ -180,7 +180,7 @@ function apiReference(): Plugin {
     configureServer(server) {
       let files: Record<string, string> | null = null;
       server.watcher.on('change', (file) => {
-        if (/[\\/]engine[\\/]/.test(file)) files = null;
+        if (/[\\/]engine[\\/]|[\\/]workers[\\/]cell-builtins\.ts$/.test(file)) files = null;
       });
       const base = server.config.base;
       server.middlewares.use((req, res, next) => {

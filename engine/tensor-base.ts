@@ -23,7 +23,7 @@ export class TensorBase {
   grad: Tensor | null = null;
   /** The autograd node that made this tensor (null for a leaf). */
   gradFn: GradNode | null = null;
-  /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
+  /** Hooks on this tensor's gradient (`registerHook`). */
   gradHooks: GradHook[] | null = null;
   /** Whether this non-leaf keeps its `.grad` after backward (set by `retainGrad()`). */
   retainsGrad = false;

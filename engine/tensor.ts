@@ -52,7 +52,7 @@ export class Tensor extends TensorBase {
   detach(): Tensor {
     return new Tensor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
   }
-  /** `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
+  /** Computes the gradients of this tensor into the leaves' `.grad`: `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
   backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
     if (gradient instanceof Tensor || gradient === undefined) backwardFrom(this, gradient, opts);
     else backwardFrom(this, undefined, gradient);

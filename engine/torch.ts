@@ -40,7 +40,7 @@ export const torch = {
   manualSeed,
   /** Whether operations are being recorded for autograd (false inside `noGrad`). */
   isGradEnabled,
-  /** Runs `fn` without recording gradients; an async `fn` keeps the mode across its awaits (see withGradMode). */
+  /** Runs `fn` without recording gradients; an async `fn` keeps the mode across its awaits. */
   noGrad<T>(fn: () => T): T {
     return withGradMode(false, fn);
   },

@@ -134,6 +134,7 @@ describe('firstSentence', () => {
     expect(firstSentence('Calls `x.sum(dim)` on\n  each row. Then more.')).toBe('Calls `x.sum(dim)` on each row.');
     expect(firstSentence('No full stop')).toBe('No full stop');
     expect(firstSentence('First paragraph\n\nsecond paragraph.')).toBe('First paragraph');
+    expect(firstSentence('Elementwise `cond ? a : b`. More.')).toBe('Elementwise `cond ? a : b`.');
     expect(firstSentence('')).toBe('');
   });
 });

@@ -41,7 +41,8 @@ export function firstSentence(doc: string): string {
     .split(/\n\s*\n/)[0]
     .replace(/\s+/g, ' ')
     .trim();
-  return text.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? text;
+  // Up to the first . ! or ? that ends a word outside `code`.
+  return text.match(/^(?:`[^`]*`|[^`])*?[.!?](?=\s|$)/)?.[0] ?? text;
 }
 
 /** Every public name a cell sees in the engine under `root`, in the order the page lists them. */
@@ -62,19 +63,20 @@ export function collectApi(root: string): ApiEntry[] {
   const exports = new Map(checker.getExportsOfModule(engine).map((s) => [s.name, s]));
   const entries: ApiEntry[] = [];
   const resolved = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
+  const resolvedOrUndefined = (s: ts.Symbol | undefined) => (s ? resolved(s) : undefined);
   const doc = (s: ts.Symbol | undefined) => (s ? ts.displayPartsToString(s.getDocumentationComment(checker)) : '');
   const tensorClass = resolved(exports.get('Tensor')!);
 
   /** Classes listed under their own name: a member declared in one is listed there only. */
   const listed = new Set<ts.Declaration>();
   const isClass = (s: ts.Symbol) => !!(s.flags & ts.SymbolFlags.Class);
-  const visitNamespaces = (name: string, s: ts.Symbol, seen = new Set<ts.Symbol>()) => {
+  const findClasses = (s: ts.Symbol, seen = new Set<ts.Symbol>()) => {
     if (seen.has(s)) return;
     seen.add(s);
     if (isClass(s)) listed.add(s.valueDeclaration!);
-    else if (s.flags & ts.SymbolFlags.Module) for (const e of checker.getExportsOfModule(s)) visitNamespaces(`${name}.${e.name}`, resolved(e), seen);
+    else if (s.flags & ts.SymbolFlags.Module) for (const e of checker.getExportsOfModule(s)) findClasses(resolved(e), seen);
   };
-  for (const name of Object.keys(CELL_BUILTINS)) if (exports.has(name)) visitNamespaces(name, resolved(exports.get(name)!));
+  for (const name of Object.keys(CELL_BUILTINS)) if (exports.has(name)) findClasses(resolved(exports.get(name)!));
 
   /** A member's doc, else its target's: `concat: cat` (cat's), `tril: method('tril')` (Tensor.tril's). */
   function describe(s: ts.Symbol): string {
@@ -91,7 +93,6 @@ export function collectApi(root: string): ApiEntry[] {
     }
     return '';
   }
-  const resolvedOrUndefined = (s: ts.Symbol | undefined) => (s ? resolved(s) : undefined);
 
   // `k?: number`, not `k?: number | undefined`, as the source says.
   const signature = (name: string, sig: ts.Signature) =>
@@ -111,7 +112,6 @@ export function collectApi(root: string): ApiEntry[] {
   function value(name: string, section: string, s: ts.Symbol, member: boolean, inherited = '') {
     const type = typeOf(s);
     const short = name.slice(name.lastIndexOf('.') + 1);
-    if (isClass(s)) return klass(name, s);
     const calls = type.getCallSignatures();
     if (calls.length)
       return add(
@@ -124,9 +124,9 @@ export function collectApi(root: string): ApiEntry[] {
     if (type.getConstructSignatures().length) return klass(name, type.getSymbol() ?? s);
     const decl = s.valueDeclaration;
     if (decl && ts.isPropertyAssignment(decl) && ts.isObjectLiteralExpression(decl.initializer)) return object(name, type);
-    const readonly = s.flags & ts.SymbolFlags.GetAccessor && !(s.flags & ts.SymbolFlags.SetAccessor);
-    const isReadonly = readonly || (decl && ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Readonly);
-    add(name, section, 'property', [`${isReadonly ? 'readonly ' : ''}${short}: ${checker.typeToString(type, undefined, FLAGS)}`], describe(s) || inherited);
+    const getterOnly = s.flags & ts.SymbolFlags.GetAccessor && !(s.flags & ts.SymbolFlags.SetAccessor);
+    const readonly = getterOnly || (decl && ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Readonly);
+    add(name, section, 'property', [`${readonly ? 'readonly ' : ''}${short}: ${checker.typeToString(type, undefined, FLAGS)}`], describe(s) || inherited);
   }
 
   /** An object of functions (`torch`, `torch.autograd`): each member under `name`. */

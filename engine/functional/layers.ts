@@ -23,7 +23,9 @@ export interface Conv2dOptions {
 }
 
 /**
- * 2-D convolution of [N, C, H, W] by [O, C, kh, kw], as im2col followed by one matmul: the patches
+ * 2-d convolution of `x` [N, C, H, W] by `weight` [O, C, kh, kw] plus `bias` [O], with stride and padding in `opts`.
+ *
+ * Computed as im2col followed by one matmul: the patches
  * channels last ([N, outH * outW, kh * kw * C], see convPatches) times the weight in the same order.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {

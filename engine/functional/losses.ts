@@ -66,7 +66,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
   return reduceLoss('mseLoss', input.sub(target).square(), opts.reduction);
 }
 
-/** max(x, 0) - x*y + log(1 + exp(-|x|)): stable for large logits. */
+/** Binary cross entropy from logits (`posWeight` weighs the positive class), as `max(x, 0) - x*y + log(1 + exp(-|x|))`: stable for large logits. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: LossOptions & { posWeight?: Tensor } = {}): Tensor {
   if (input.shape.join() !== target.shape.join())
     fail('binaryCrossEntropyWithLogits', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
