@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { apiReferenceFiles, reportLine } from './scripts/api-reference.js';
 
 // Cross-origin isolation (SharedArrayBuffer, precise timers) for every way the app is served.
 const CROSS_ORIGIN_ISOLATION = {
@@ -158,8 +159,44 @@ function engineTypesOnChange(): Plugin {
   };
 }
 
+/**
+ * The API reference page (scripts/api-reference.ts), generated from the engine's types: the build
+ * emits it as `api/index.html` and `api/search.js` (before the service worker's manifest is made,
+ * so it is precached and works offline); the dev server generates it on request, again after
+ * engine/ or the cell's built-ins change.
+ */
+function apiReference(): Plugin {
+  let root = '';
+  return {
+    name: 'wick-api-reference',
+    configResolved(config) {
+      root = config.root;
+    },
+    generateBundle() {
+      const result = apiReferenceFiles(root);
+      this.info(reportLine(result, { names: false }));
+      for (const [name, source] of Object.entries(result.files)) this.emitFile({ type: 'asset', fileName: `api/${name}`, source });
+    },
+    configureServer(server) {
+      let files: Record<string, string> | null = null;
+      server.watcher.on('change', (file) => {
+        if (/[\\/]engine[\\/]|[\\/]workers[\\/]cell-builtins\.ts$/.test(file)) files = null;
+      });
+      const base = server.config.base;
+      server.middlewares.use((req, res, next) => {
+        const path = req.url?.split('?')[0] ?? '';
+        const name = path === `${base}api/` ? 'index.html' : path.startsWith(`${base}api/`) ? path.slice(base.length + 4) : '';
+        if (name !== 'index.html' && name !== 'search.js') return next();
+        files ??= apiReferenceFiles(root).files;
+        res.setHeader('Content-Type', name === 'search.js' ? 'text/javascript' : 'text/html; charset=utf-8');
+        res.end(files[name]);
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicyMeta(), headersFile(), serviceWorkerManifest(), engineTypesOnChange()],
+  plugins: [react(), contentSecurityPolicyMeta(), headersFile(), apiReference(), serviceWorkerManifest(), engineTypesOnChange()],
   server: { headers: CROSS_ORIGIN_ISOLATION },
   // The preview serves the build as a host with the `_headers` file would (the e2e tests use it).
   preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': CSP_HEADER } },

@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // memory.test.ts collects garbage before measuring what is still reachable.
     execArgv: ['--expose-gc'],
-    include: ['engine/**/*.test.ts', 'workers/**/*.test.ts', 'app/**/*.test.ts'],
+    include: ['engine/**/*.test.ts', 'workers/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['e2e/**', 'node_modules/**'],
     // Sucrase's parser is imported from its ES module sources, which use extensionless
     // specifiers: let Vite resolve them instead of Node.

@@ -13,6 +13,7 @@ import { fail } from './core/errors';
 /** The options a factory receives: the config without its `type`. */
 export type RegistryOptions = Record<string, unknown>;
 
+/** A registry of named factories, for building objects from configs: `register(type, factory)`, then `build({ type, ...options })`. */
 export class Registry<T = unknown> {
   private readonly factories = new Map<string, (options: RegistryOptions) => T>();
 
@@ -42,6 +43,7 @@ export class Registry<T = unknown> {
     return factory(options);
   }
 
+  /** Whether a factory is registered under `type`. */
   has(type: string): boolean {
     return this.factories.has(type);
   }
@@ -51,6 +53,7 @@ export class Registry<T = unknown> {
     return [...this.factories.keys()];
   }
 
+  /** `Registry('name', ['type', ...])`. */
   toString(): string {
     return `Registry('${this.name}', [${this.types()
       .map((t) => `'${t}'`)

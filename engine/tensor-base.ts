@@ -17,6 +17,7 @@ import type { Tensor } from './tensor';
 export type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
 
 export class TensorBase {
+  /** The gradient accumulated by `backward()` (leaves, and non-leaves after `retainGrad()`). */
   grad: Tensor | null = null;
   private fn: GradNode | null = null;
   private needsGrad = false;
@@ -34,23 +35,29 @@ export class TensorBase {
    * before an in-place op differentiates into the tensor as it was (autograd/backward.ts).
    */
   priorIdentities: Map<GradNode | null, Tensor> | null = null;
-  /** Hooks on this tensor's gradient (registerHook), and whether a non-leaf keeps its .grad (retainGrad). */
+  /** Hooks on this tensor's gradient (`registerHook`). */
   gradHooks: GradHook[] | null = null;
+  /** Whether this non-leaf keeps its `.grad` after backward (set by `retainGrad()`). */
   retainsGrad = false;
   private isDisposed = false;
 
   constructor(
+    /** The memory this tensor views (shared by views of one tensor). */
     readonly storageRef: StorageRef,
+    /** The size of each dimension. */
     readonly shape: readonly number[],
+    /** The step in elements between neighbours along each dimension. */
     readonly strides: readonly number[],
+    /** Where the first element is in the storage, in elements. */
     readonly offset: number,
+    /** The element type: `'float32'`, `'int32'`, `'bool'` or `'float16'`. */
     readonly dtype: DType,
   ) {
     trackTensor(this, storageRef);
     noteCreated(this);
   }
 
-  /** The op that made this tensor, for its gradient (null for a leaf). */
+  /** The autograd node that made this tensor (null for a leaf). */
   get gradFn(): GradNode | null {
     if (this.viewBase !== null && this.viewBase.rebases !== this.seenRebases) this.followBase();
     return this.fn;
@@ -58,7 +65,7 @@ export class TensorBase {
   set gradFn(node: GradNode | null) {
     this.fn = node;
   }
-  /** Whether gradients flow to this tensor. */
+  /** Whether operations on this tensor are recorded for autograd. */
   get requiresGrad(): boolean {
     if (this.viewBase !== null && this.viewBase.rebases !== this.seenRebases) this.followBase();
     return this.needsGrad;
@@ -91,15 +98,19 @@ export class TensorBase {
     this.needsGrad = true;
   }
 
+  /** Where the values live: `'cpu'` or `'webgpu'`. */
   get device(): Device {
     return this.storageRef.storage.device;
   }
+  /** The backend that runs this tensor's kernels. */
   get backend(): Backend {
     return this.storageRef.backend;
   }
+  /** The number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** Whether `dispose()` was called. */
   get disposed(): boolean {
     return this.isDisposed;
   }
@@ -107,24 +118,30 @@ export class TensorBase {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** The number of elements. */
   numel(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+  /** The shape, or the size of dimension `dim`. */
   size(dim?: number): number | readonly number[] {
     return dim === undefined ? this.shape : this.shape[dim < 0 ? dim + this.ndim : dim];
   }
+  /** The number of dimensions. */
   dim(): number {
     return this.ndim;
   }
+  /** Whether the values are laid out row-major with no gaps. */
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
 
   // ---- values out (always asynchronous) ----
+  /** The values as a flat typed array (row-major), read from the device. */
   async data(): Promise<TypedArray> {
     if (this.disposed) fail('data', 'the tensor was disposed');
     return this.backend.read({ storage: this.storageRef.storage, shape: this.shape, strides: this.strides, offset: this.offset, dtype: this.dtype });
   }
+  /** The values as nested arrays (bools for a bool tensor). */
   async tolist(): Promise<unknown> {
     const flat = Array.from(await this.data(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
     const build = (dim: number, start: number): unknown => {
@@ -134,6 +151,7 @@ export class TensorBase {
     };
     return build(0, 0);
   }
+  /** The value of a one-element tensor, as a number (or boolean). */
   async item(): Promise<number | boolean> {
     if (this.numel() !== 1) fail('item', `a tensor with ${this.numel()} elements cannot be converted to a scalar`);
     const v = (await this.data())[0];
@@ -151,10 +169,12 @@ export class TensorBase {
   }
 
   // ---- memory and autograd state ----
+  /** Frees the tensor's memory now, rather than when it is garbage-collected. */
   dispose(): void {
     untrackTensor(this, this.storageRef);
     this.isDisposed = true;
   }
+  /** Sets `requiresGrad` in place and returns this tensor. */
   requiresGrad_(flag = true): this {
     this.requiresGrad = flag;
     return this;
@@ -172,6 +192,7 @@ export class TensorBase {
     return { remove: () => (this.gradHooks = this.gradHooks?.filter((h) => h !== hook) ?? null) };
   }
 
+  /** A one-line summary: shape, dtype, device. */
   toString(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
   }

@@ -19,336 +19,441 @@ import { TensorBase } from './tensor-base';
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
 
+/** A multi-dimensional array on a device (`'cpu'` or `'webgpu'`), with autograd: PyTorch's torch.Tensor. */
 export class Tensor extends TensorBase {
   // ---- memory and devices ----
+  /** This tensor on another device (`'cpu'`, `'webgpu'`) or cast to another dtype. */
   to(target: Device | DType): Tensor {
     if (target === 'cpu' || target === 'webgpu') return transfer(this, target);
     if (!isDType(target))
       fail('to', `unknown device or dtype '${String(target)}' (devices: 'cpu', 'webgpu'; dtypes: ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
     return ew.cast(this, target);
   }
+  /** This tensor on the CPU (itself if it is there already). */
   cpu(): Tensor {
     return transfer(this, 'cpu');
   }
+  /** This tensor cast to float32. */
   float(): Tensor {
     return ew.cast(this, 'float32');
   }
+  /** This tensor cast to int32. */
   int(): Tensor {
     return ew.cast(this, 'int32');
   }
+  /** This tensor cast to bool (nonzero is true). */
   bool(): Tensor {
     return ew.cast(this, 'bool');
   }
+  /** A copy with its own memory; gradients flow back to this tensor. */
   clone(): Tensor {
     return ew.copy(this);
   }
+  /** The same values, cut from the autograd graph (shares memory, no gradient). */
   detach(): Tensor {
     return new Tensor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
   }
-  /** `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
+  /** Computes the gradients of this tensor into the leaves' `.grad`: `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
   backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
     if (gradient instanceof Tensor || gradient === undefined) backwardFrom(this, gradient, opts);
     else backwardFrom(this, undefined, gradient);
   }
   // ---- elementwise ----
+  /** Elementwise `this + o` (broadcasting; `o` a tensor or a number). */
   add(o: Operand): Tensor {
     return ew.binary('add', this, o);
   }
+  /** Elementwise `this - o` (broadcasting). */
   sub(o: Operand): Tensor {
     return ew.binary('sub', this, o);
   }
+  /** Elementwise `this * o` (broadcasting). */
   mul(o: Operand): Tensor {
     return ew.binary('mul', this, o);
   }
+  /** Elementwise `this / o` (broadcasting; true division). */
   div(o: Operand): Tensor {
     return ew.binary('div', this, o);
   }
+  /** Elementwise `this ** o` (broadcasting). */
   pow(o: Operand): Tensor {
     return ew.binary('pow', this, o);
   }
+  /** Elementwise maximum of this and `o` (broadcasting). */
   maximum(o: Operand): Tensor {
     return ew.binary('maximum', this, o);
   }
+  /** Elementwise minimum of this and `o` (broadcasting). */
   minimum(o: Operand): Tensor {
     return ew.binary('minimum', this, o);
   }
+  /** Elementwise `this == o`, as a bool tensor. */
   eq(o: Operand): Tensor {
     return ew.binary('eq', this, o);
   }
+  /** Elementwise `this != o`, as a bool tensor. */
   ne(o: Operand): Tensor {
     return ew.binary('ne', this, o);
   }
+  /** Elementwise `this < o`, as a bool tensor. */
   lt(o: Operand): Tensor {
     return ew.binary('lt', this, o);
   }
+  /** Elementwise `this <= o`, as a bool tensor. */
   le(o: Operand): Tensor {
     return ew.binary('le', this, o);
   }
+  /** Elementwise `this > o`, as a bool tensor. */
   gt(o: Operand): Tensor {
     return ew.binary('gt', this, o);
   }
+  /** Elementwise `this >= o`, as a bool tensor. */
   ge(o: Operand): Tensor {
     return ew.binary('ge', this, o);
   }
+  /** Elementwise logical and (nonzero is true), as a bool tensor. */
   logicalAnd(o: Operand): Tensor {
     return ew.binary('logicalAnd', this, o);
   }
+  /** Elementwise logical or (nonzero is true), as a bool tensor. */
   logicalOr(o: Operand): Tensor {
     return ew.binary('logicalOr', this, o);
   }
+  /** Elementwise logical not (zero is true), as a bool tensor. */
   logicalNot(): Tensor {
     return ew.unary('logicalNot', this);
   }
+  /** Elementwise `-this`. */
   neg(): Tensor {
     return ew.unary('neg', this);
   }
+  /** Elementwise absolute value. */
   abs(): Tensor {
     return ew.unary('abs', this);
   }
+  /** Elementwise e to the power of each value. */
   exp(): Tensor {
     return ew.unary('exp', this);
   }
+  /** Elementwise natural logarithm. */
   log(): Tensor {
     return ew.unary('log', this);
   }
+  /** Elementwise square root. */
   sqrt(): Tensor {
     return ew.unary('sqrt', this);
   }
+  /** Elementwise reciprocal of the square root, `1 / sqrt(x)`. */
   rsqrt(): Tensor {
     return ew.unary('rsqrt', this);
   }
+  /** Elementwise sine. */
   sin(): Tensor {
     return ew.unary('sin', this);
   }
+  /** Elementwise cosine. */
   cos(): Tensor {
     return ew.unary('cos', this);
   }
+  /** Elementwise hyperbolic tangent. */
   tanh(): Tensor {
     return ew.unary('tanh', this);
   }
+  /** Elementwise logistic sigmoid, `1 / (1 + exp(-x))`. */
   sigmoid(): Tensor {
     return ew.unary('sigmoid', this);
   }
+  /** Elementwise `max(x, 0)`. */
   relu(): Tensor {
     return ew.unary('relu', this);
   }
+  /** Elementwise `x * x`. */
   square(): Tensor {
     return ew.unary('square', this);
   }
+  /** Elementwise `1 / x`. */
   reciprocal(): Tensor {
     return ew.unary('reciprocal', this);
   }
+  /** Elementwise Gauss error function. */
   erf(): Tensor {
     return ew.unary('erf', this);
   }
+  /** Elementwise sign: -1, 0 or 1. */
   sign(): Tensor {
     return ew.unary('sign', this);
   }
+  /** Elementwise round down. */
   floor(): Tensor {
     return ew.unary('floor', this);
   }
+  /** Elementwise round up. */
   ceil(): Tensor {
     return ew.unary('ceil', this);
   }
+  /** Elementwise round to the nearest integer, halves to even (as PyTorch). */
   round(): Tensor {
     return ew.unary('round', this);
   }
+  /** Elementwise `exp(x) - 1`, accurate near 0. */
   expm1(): Tensor {
     return ew.unary('expm1', this);
   }
+  /** Elementwise `log(1 + x)`, accurate near 0. */
   log1p(): Tensor {
     return ew.unary('log1p', this);
   }
+  /** Limits every value to `[min, max]` (either bound may be omitted or null; a bound may be a tensor). */
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
     return comp.clamp(this, min, max);
   }
+  /** A copy with `value` where `mask` (bool, broadcast to this shape) is true. */
   maskedFill(mask: Tensor, value: number | Tensor): Tensor {
     return idx.maskedFill(this, mask, value);
   }
 
   // ---- reductions ----
+  /** Sum over `dim` (one or several; all when omitted), keeping reduced dims as size 1 if `keepdim`. */
   sum(dim?: Dims, keepdim = false): Tensor {
     return red.reduce('sum', this, dim, keepdim);
   }
+  /** Product over `dim` (all when omitted). */
   prod(dim?: Dims, keepdim = false): Tensor {
     return red.reduce('prod', this, dim, keepdim);
   }
+  /** Mean over `dim` (all when omitted). */
   mean(dim?: Dims, keepdim = false): Tensor {
     return comp.mean(this, dim, keepdim);
   }
+  /** Variance over `dim` (all when omitted); `opts.correction` is 1 (Bessel's) unless given. */
   var(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor {
     return comp.variance(this, dim, keepdim, opts);
   }
+  /** Standard deviation over `dim` (all when omitted); `opts.correction` as in `var`. */
   std(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor {
     return comp.std(this, dim, keepdim, opts);
   }
+  /** The largest value, or along `dim` the largest values and their indices (`{ values, indices }`). */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
     return comp.maxOrMin('max', this, dim, keepdim);
   }
+  /** The smallest value, or along `dim` the smallest values and their indices (`{ values, indices }`). */
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
     return comp.maxOrMin('min', this, dim, keepdim);
   }
+  /** The index of the largest value (of the flattened tensor, or along `dim`). */
   argmax(dim?: number, keepdim = false): Tensor {
     return red.argReduce('argmax', this, dim, keepdim).indices;
   }
+  /** The index of the smallest value (of the flattened tensor, or along `dim`). */
   argmin(dim?: number, keepdim = false): Tensor {
     return red.argReduce('argmin', this, dim, keepdim).indices;
   }
+  /** `log(sum(exp(x)))` over `dim`, computed stably. */
   logsumexp(dim: Dims, keepdim = false): Tensor {
     return comp.logsumexp(this, dim, keepdim);
   }
+  /** Softmax along `dim`: `exp(x)` normalized to sum to 1. */
   softmax(dim: number): Tensor {
     return comp.softmax(this, dim);
   }
+  /** Log of the softmax along `dim`, computed stably. */
   logSoftmax(dim: number): Tensor {
     return comp.logSoftmax(this, dim);
   }
+  /** Cumulative sum along `dim`. */
   cumsum(dim: number): Tensor {
     return red.cumsum(this, dim);
   }
+  /** Matrix product with `o`, as PyTorch's matmul: vectors, matrices and broadcast batches. */
   matmul(o: Tensor): Tensor {
     return matmul(this, o);
   }
 
   // ---- shapes and views ----
+  /** The same values in a new shape (one size may be -1); a view when the strides allow, else a copy. */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     return views.reshape(this, parseShapeArgs(shape));
   }
+  /** A view with a new shape (one size may be -1); the tensor's strides must allow it. */
   view(...shape: (number | readonly number[])[]): Tensor {
     return views.view(this, parseShapeArgs(shape));
   }
+  /** A view with the dimensions reordered. */
   permute(...dims: (number | readonly number[])[]): Tensor {
     return views.permute(this, parseShapeArgs(dims));
   }
+  /** A view with dimensions `dim0` and `dim1` swapped. */
   transpose(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
+  /** A view with all dimensions reversed. */
   get T(): Tensor {
     return views.permute(this, [...Array(this.ndim).keys()].reverse());
   }
+  /** The transpose of a matrix (a view); a 0-d or 1-d tensor is returned as is. */
   t(): Tensor {
     return this.ndim < 2 ? this : views.transpose(this, 0, 1);
   }
+  /** A view with a size-1 dimension inserted at `dim`. */
   unsqueeze(dim: number): Tensor {
     return views.unsqueeze(this, dim);
   }
+  /** A view without the size-1 dimensions (all, or those in `dim`). */
   squeeze(dim?: number | readonly number[]): Tensor {
     return views.squeeze(this, dim);
   }
+  /** The dimensions `startDim` to `endDim` merged into one. */
   flatten(startDim = 0, endDim = -1): Tensor {
     return views.flatten(this, startDim, endDim);
   }
+  /** A view broadcast to a larger shape (-1 keeps a size), without copying. */
   expand(...sizes: (number | readonly number[])[]): Tensor {
     return views.expand(this, parseShapeArgs(sizes));
   }
+  /** A view broadcast to `o`'s shape. */
   expandAs(o: Tensor): Tensor {
     return views.expand(this, o.shape);
   }
+  /** A view of `length` entries of `dim` from `start`. */
   narrow(dim: number, start: number, length: number): Tensor {
     return views.narrow(this, dim, start, length);
   }
+  /** A view of entry `index` of `dim`, that dimension removed. */
   select(dim: number, index: number): Tensor {
     return views.select(this, dim, index);
   }
+  /** Basic indexing from a slice string, as a view: `x.index(':, 1:3, ::2')`. */
   index(spec: string): Tensor {
     return indexByString(this, spec);
   }
+  /** Splits into `chunks` views along `dim` (the last may be smaller). */
   chunk(chunks: number, dim = 0): Tensor[] {
     return views.chunk(this, chunks, dim);
   }
+  /** Splits into views of `size` entries along `dim` (or of the listed sizes). */
   split(size: number | readonly number[], dim = 0): Tensor[] {
     return views.split(this, size, dim);
   }
+  /** This tensor with row-major strides (itself if it has them, else a copy). */
   contiguous(): Tensor {
     return views.contiguous(this);
   }
+  /** A copy with the order of entries reversed along `dims`. */
   flip(dims: number | readonly number[]): Tensor {
     return views.flip(this, dims);
   }
+  /** The tensor tiled `sizes` times along each dimension. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {
     return views.repeat(this, parseShapeArgs(sizes));
   }
+  /** Values along `dim` at the positions in `index` (`out[i][j] = x[index[i][j]][j]` for dim 0). */
   gather(dim: number, index: Tensor): Tensor {
     return idx.gather(this, dim, index);
   }
+  /** The entries of `dim` listed in the 1-d `index`. */
   indexSelect(dim: number, index: Tensor): Tensor {
     return idx.indexSelect(this, dim, index);
   }
 
   // ---- PyTorch's wider surface (ops/more-elementwise.ts, ops/more-reductions.ts) ----
+  /** Elementwise round toward zero. */
   trunc(): Tensor {
     return mew.trunc(this);
   }
+  /** Elementwise remainder of division with the sign of the dividend (C's fmod). */
   fmod(o: Operand): Tensor {
     return mew.fmod(this, o);
   }
+  /** Elementwise remainder of division with the sign of the divisor (Python's %). */
   remainder(o: Operand): Tensor {
     return mew.remainder(this, o);
   }
+  /** Elementwise angle of the point (o, this): `atan2(this, o)`. */
   atan2(o: Operand): Tensor {
     return mew.atan2(this, o);
   }
+  /** Elementwise `sqrt(this² + o²)`. */
   hypot(o: Operand): Tensor {
     return mew.hypot(this, o);
   }
+  /** Linear interpolation `this + weight * (end - this)`. */
   lerp(end: Tensor, weight: Operand): Tensor {
     return mew.lerp(this, end, weight);
   }
+  /** Elementwise whether a value is NaN, as a bool tensor. */
   isnan(): Tensor {
     return mew.isnan(this);
   }
+  /** Elementwise whether a value is ±Infinity, as a bool tensor. */
   isinf(): Tensor {
     return mew.isinf(this);
   }
+  /** Elementwise whether a value is neither NaN nor ±Infinity, as a bool tensor. */
   isfinite(): Tensor {
     return mew.isfinite(this);
   }
+  /** A copy with NaN, +Infinity and -Infinity replaced (by 0 and the dtype's largest and lowest, or `opts`). */
   nanToNum(opts?: mew.NanToNumOptions): Tensor {
     return mew.nanToNum(this, opts);
   }
+  /** Elementwise whether `|this - o| <= atol + rtol * |o|`, as a bool tensor. */
   isclose(o: Tensor, opts?: mew.IsCloseOptions): Tensor {
     return mew.isclose(this, o, opts);
   }
+  /** Whether any value is nonzero (over `dim`, or all), as a bool tensor. */
   any(dim?: Dims, keepdim = false): Tensor {
     return mred.any(this, dim, keepdim);
   }
+  /** Whether every value is nonzero (over `dim`, or all), as a bool tensor. */
   all(dim?: Dims, keepdim = false): Tensor {
     return mred.all(this, dim, keepdim);
   }
+  /** The largest values over `dim` (one or several; all when omitted). */
   amax(dim?: Dims, keepdim = false): Tensor {
     return mred.amax(this, dim, keepdim);
   }
+  /** The smallest values over `dim` (one or several; all when omitted). */
   amin(dim?: Dims, keepdim = false): Tensor {
     return mred.amin(this, dim, keepdim);
   }
+  /** The vector p-norm over `dim` (all when omitted); `p` defaults to 2. */
   norm(p?: mred.NormP, dim?: Dims, keepdim = false): Tensor {
     return mred.norm(this, p, dim, keepdim);
   }
+  /** The lower triangle of the last two dimensions (on and below diagonal `k`), the rest zero. */
   tril(k = 0): Tensor {
     return mred.tril(this, k);
   }
+  /** The upper triangle of the last two dimensions (on and above diagonal `k`), the rest zero. */
   triu(k = 0): Tensor {
     return mred.triu(this, k);
   }
+  /** The outer product of two vectors. */
   outer(o: Tensor): Tensor {
     return mred.outer(this, o);
   }
+  /** A vector's entries on diagonal `k` of a square matrix, or a matrix's diagonal `k` as a vector. */
   diag(k = 0): Tensor {
     return mred.diag(this, k);
   }
+  /** The sum of a matrix's diagonal. */
   trace(): Tensor {
     return mred.trace(this);
   }
+  /** The values shifted by `shifts` along `dims` (wrapping around); the flattened tensor without `dims`. */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
     return mred.roll(this, shifts, dims);
   }
+  /** Matrix product of two 2-d tensors. */
   mm(o: Tensor): Tensor {
     return mred.mm(this, o);
   }
+  /** Batched matrix product of two 3-d tensors. */
   bmm(o: Tensor): Tensor {
     return mred.bmm(this, o);
   }

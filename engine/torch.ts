@@ -21,6 +21,7 @@ import { AutogradFunction, grad } from './autograd/function';
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 
 export const torch = {
+  /** Starts the engine's devices (WebGPU where available, else the CPU) and resolves to the default device. */
   init: (opts?: InitOptions): Promise<Device> => initBackends(opts),
   /**
    * Calls `listener` when the GPU device is lost (a driver reset, `device.destroy()`): a new
@@ -31,14 +32,19 @@ export const torch = {
   _webgpuDevice: webgpuDevice,
   /** Whether `t`'s memory was on a GPU device that has since been lost. */
   _isLost: (t: Tensor): boolean => onLostDevice(t.storageRef.storage),
+  /** The device new tensors are made on unless a `device` option says otherwise. */
   getDefaultDevice,
+  /** Sets the device new tensors are made on (`'cpu'` or `'webgpu'`). */
   setDefaultDevice,
+  /** Seeds the random number generator (rand, randn, randint, dropout, parameter initialization). */
   manualSeed,
+  /** Whether operations are being recorded for autograd (false inside `noGrad`). */
   isGradEnabled,
-  /** Runs `fn` without recording gradients; an async `fn` keeps the mode across its awaits (see withGradMode). */
+  /** Runs `fn` without recording gradients; an async `fn` keeps the mode across its awaits. */
   noGrad<T>(fn: () => T): T {
     return withGradMode(false, fn);
   },
+  /** Runs `fn` with gradient recording on (inside a `noGrad`, say). */
   enableGrad<T>(fn: () => T): T {
     return withGradMode(true, fn);
   },
@@ -46,6 +52,7 @@ export const torch = {
   inferenceMode<T>(fn: () => T): T {
     return withGradMode(false, fn);
   },
+  /** Autograd: `grad()` and `Function`, PyTorch's custom differentiable ops. */
   autograd: { grad, Function: AutogradFunction },
 
   /**
@@ -56,49 +63,73 @@ export const torch = {
     return withInternalScope(fn, (result) => tensorsIn(result));
   },
 
+  /** A tensor from nested arrays of numbers or booleans, a typed array, or a tensor (copied); dtype inferred unless given. */
   tensor: create.tensor,
+  /** A tensor of zeros of the given shape (`zeros(2, 3)` or `zeros([2, 3])`, options last). */
   zeros: (...args: ShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.full(shape, 0, opts);
   },
+  /** A tensor of ones of the given shape (`ones(2, 3)` or `ones([2, 3])`, options last). */
   ones: (...args: ShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.full(shape, 1, opts);
   },
+  /** A tensor of the given shape filled with `value`. */
   full: (shape: readonly number[], value: number | boolean, opts?: create.CreateOptions) => create.full(shape, value, opts),
+  /** Values from `start` to `end` (excluded) by `step`; `arange(n)` is 0 … n-1. */
   arange: create.arange,
+  /** `steps` evenly spaced values from `start` to `end` (both included). */
   linspace: create.linspace,
+  /** An `n` × `m` matrix with ones on the diagonal and zeros elsewhere. */
   eye: create.eye,
+  /** A tensor of the given shape, uniform in [0, 1) (seeded by `manualSeed`). */
   rand: (...args: ShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.rand(shape, opts);
   },
+  /** A tensor of the given shape, standard normal (seeded by `manualSeed`). */
   randn: (...args: ShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.randn(shape, opts);
   },
+  /** A tensor of the given shape, integers uniform in [`low`, `high`) (int32). */
   randint: create.randint,
+  /** Zeros with `x`'s shape, dtype and device. */
   zerosLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
+  /** Ones with `x`'s shape, dtype and device. */
   onesLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 1, create.likeOptions(x, opts)),
+  /** `value` with `x`'s shape, dtype and device. */
   fullLike: (x: Tensor, value: number, opts?: create.CreateOptions) => create.full(x.shape, value, create.likeOptions(x, opts)),
+  /** Standard normal values with `x`'s shape, dtype and device. */
   randnLike: (x: Tensor, opts?: create.CreateOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
+  /** Uniform values in [0, 1) with `x`'s shape, dtype and device. */
   randLike: (x: Tensor, opts?: create.CreateOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
 
   // Free-function forms of tensor methods (torch.sum(x, dim), torch.exp(x), torch.tril(x, k), ...).
   ...freeFunctions,
+  /** Whether every element of `a` is close to `b` (`|a - b| <= atol + rtol * |b|`). */
   allclose,
   /** A new tensor (zero-filled: PyTorch leaves the values undefined, zeros are one choice of them). */
   empty: (...args: ShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.full(shape, 0, opts);
   },
+  /** A zero-filled tensor with `x`'s shape, dtype and device (as `empty`). */
   emptyLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
+  /** Concatenates tensors along an existing dimension `dim`. */
   cat,
+  /** Concatenates tensors along an existing dimension `dim` (as `cat`). */
   concat: cat,
+  /** Stacks tensors of one shape along a new dimension `dim`. */
   stack,
+  /** Elementwise `cond ? a : b` (broadcasting; `a` and `b` tensors or numbers). */
   where: (cond: Tensor, a: Operand, b: Operand) => where(cond, a, b),
+  /** Elementwise maximum of `a` and `b` (broadcasting). */
   maximum: (a: Tensor, b: Operand) => binary('maximum', a, b),
+  /** Elementwise minimum of `a` and `b` (broadcasting). */
   minimum: (a: Tensor, b: Operand) => binary('minimum', a, b),
+  /** Matrix product, as PyTorch's matmul: vectors, matrices and broadcast batches. */
   matmul,
 
   /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */
@@ -144,6 +175,7 @@ export const torch = {
     for (const d of availableDevices()) getBackend(d).emptyCache?.();
   },
 
+  /** Live tensors, the bytes they hold, and the bytes the allocator keeps for reuse, over all devices. */
   memory(): { liveTensors: number; liveBytes: number; pooledBytes: number } {
     const all = availableDevices().map((d) => getBackend(d).memory());
     return {

@@ -62,6 +62,16 @@ export function Toolbar() {
         <CommandButton id="export" title="Export as .ipynb" />
         <CommandButton id="share" title="Copy a link that holds this notebook" />
         <CommandButton id="examples" title="Example notebooks: the paradigm tour and more" />
+        {/* The page generated from the engine's types (scripts/api-reference.ts), next to the app in dev and in the build. */}
+        <a
+          className="toolbar-link"
+          href={`${import.meta.env.BASE_URL}api/index.html`}
+          target="_blank"
+          rel="noopener"
+          title="Every name a cell can use, with its signature"
+        >
+          API reference
+        </a>
         <span className="toolbar-gap" />
         <button
           type="button"

@@ -21,6 +21,11 @@ export class NotebookUi extends NotebookPage {
     return this.page.getByRole('toolbar').getByRole('button', { name, exact: true });
   }
 
+  /** The toolbar's link to the API reference page (it opens in a new tab). */
+  get apiReferenceLink(): Locator {
+    return this.page.getByRole('toolbar').getByRole('link', { name: 'API reference', exact: true });
+  }
+
   /** The autosave's state ("Saved", "Unsaved changes", …). */
   get saveStatus(): Locator {
     return this.page.getByTestId('save-status');

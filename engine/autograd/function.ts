@@ -51,9 +51,11 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
 export class FunctionCtx {
   [key: string]: unknown;
   private saved: readonly Tensor[] = [];
+  /** Keeps tensors from forward for backward (read them back as `savedTensors`). */
   saveForBackward(...tensors: Tensor[]): void {
     this.saved = tensors;
   }
+  /** The tensors `saveForBackward` kept, in order. */
   get savedTensors(): readonly Tensor[] {
     return this.saved;
   }
@@ -74,6 +76,7 @@ interface FunctionStatics {
  * `MyFn.apply(...args)`. The output is one tensor.
  */
 export class AutogradFunction {
+  /** Runs the subclass's static `forward` and records it so that backward calls its static `backward`. */
   static apply(...args: unknown[]): Tensor {
     const name = this.name || 'Function';
     const ctx = new FunctionCtx();

@@ -28,6 +28,9 @@ export function parseDigits(csv: string, device?: Device): Digits {
 }
 
 /**
+ * The 8×8 handwritten digits shipped with the app, as tensors: `images` [N, 64] in 0..1 and
+ * `labels` [N] (int32).
+ *
  * Fetches and unzips the shipped file (in a browser page or Worker). Some servers send a `.gz`
  * file with `Content-Encoding: gzip`, and the browser then unzips it already: look at the bytes.
  */

@@ -5,10 +5,12 @@ import { where } from '../ops/elementwise';
 const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
+/** `max(x, 0)`, elementwise. */
 export function relu(x: Tensor): Tensor {
   return x.relu();
 }
 
+/** The Gaussian error linear unit, `x * Φ(x)` (`approximate: 'tanh'` for the tanh approximation). */
 export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   if (opts.approximate === 'tanh') {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
@@ -17,6 +19,7 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
   return x.mul(0.5).mul(x.mul(SQRT1_2).erf().add(1));
 }
 
+/** `x * sigmoid(x)` (swish), elementwise. */
 export function silu(x: Tensor): Tensor {
   return x.mul(x.sigmoid());
 }
@@ -29,22 +32,27 @@ export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } 
   return where(bx.gt(threshold), x, bx.exp().log1p().div(beta));
 }
 
+/** `x` where positive, else `negativeSlope * x`. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return where(x.gt(0), x, x.mul(negativeSlope));
 }
 
+/** `1 / (1 + exp(-x))`, elementwise. */
 export function sigmoid(x: Tensor): Tensor {
   return x.sigmoid();
 }
 
+/** The hyperbolic tangent, elementwise. */
 export function tanh(x: Tensor): Tensor {
   return x.tanh();
 }
 
+/** Softmax along `dim`: `exp(x)` normalized to sum to 1. */
 export function softmax(x: Tensor, dim: number): Tensor {
   return x.softmax(dim);
 }
 
+/** Log of the softmax along `dim`, computed stably. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   return x.logSoftmax(dim);
 }

@@ -5,6 +5,7 @@ import { convPatches, pair, unfold2d } from '../ops/windows';
 import { indexSelect } from '../ops/indexing';
 import type { Tensor } from '../tensor';
 
+/** `x @ weight.T + bias` (bias optional), for inputs `[..., in]` and a weight `[out, in]`. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
     fail(
@@ -22,7 +23,9 @@ export interface Conv2dOptions {
 }
 
 /**
- * 2-D convolution of [N, C, H, W] by [O, C, kh, kw], as im2col followed by one matmul: the patches
+ * 2-d convolution of `x` [N, C, H, W] by `weight` [O, C, kh, kw] plus `bias` [O], with stride and padding in `opts`.
+ *
+ * Computed as im2col followed by one matmul: the patches
  * channels last ([N, outH * outW, kh * kw * C], see convPatches) times the weight in the same order.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
@@ -56,14 +59,17 @@ function poolWindows(op: string, x: Tensor, kernelSize: number | [number, number
   return cols.reshape([...cols.shape.slice(0, 4), kernel[0] * kernel[1]]);
 }
 
+/** 2-d max pooling over `[N, C, H, W]` (stride defaults to the kernel size). */
 export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
   return poolWindows('maxPool2d', x, kernelSize, opts, -Infinity).max(-1).values;
 }
 
+/** 2-d average pooling over `[N, C, H, W]` (stride defaults to the kernel size; padding counts as zeros). */
 export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
   return poolWindows('avgPool2d', x, kernelSize, opts, 0).mean(-1);
 }
 
+/** Normalizes over the trailing `normalizedShape` dimensions to zero mean and unit variance, then scales and shifts. */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   const k = normalizedShape.length;
   if (x.shape.slice(-k).some((s, i) => s !== normalizedShape[i]) || x.ndim < k) {
@@ -87,6 +93,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   return x.mul(keep).div(1 - p);
 }
 
+/** The rows of `weight` (`[num, dim]`) at the int32 `indices`: shape `[...indices.shape, dim]`. */
 export function embedding(indices: Tensor, weight: Tensor): Tensor {
   if (indices.dtype !== 'int32') fail('embedding', `indices must be int32, got ${indices.dtype}`);
   if (weight.ndim !== 2) fail('embedding', `weight must be [num, dim], got shape ${fmtShape(weight.shape)}`);

@@ -30,6 +30,7 @@ function classesLast(op: string, input: Tensor): Tensor {
   return input.permute(dims).reshape([-1, input.shape[1]]);
 }
 
+/** The negative log-likelihood loss from log-probabilities `[N, C, ...]` and int32 class indices. */
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: LossOptions = {}, op = 'nllLoss'): Tensor {
   if (target.dtype !== 'int32') fail(op, `target must hold class indices (int32), got ${target.dtype}`);
   const flat = classesLast(op, logProbs);
@@ -58,13 +59,14 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: LossOptions =
   return reduceLoss('crossEntropy', logProbs.mul(target).sum(dim).neg(), opts.reduction);
 }
 
+/** The mean squared error (or summed, or per element: `opts.reduction`). */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   if (input.shape.join() !== target.shape.join())
     fail('mseLoss', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
   return reduceLoss('mseLoss', input.sub(target).square(), opts.reduction);
 }
 
-/** max(x, 0) - x*y + log(1 + exp(-|x|)): stable for large logits. */
+/** Binary cross entropy from logits (`posWeight` weighs the positive class), as `max(x, 0) - x*y + log(1 + exp(-|x|))`: stable for large logits. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: LossOptions & { posWeight?: Tensor } = {}): Tensor {
   if (input.shape.join() !== target.shape.join())
     fail('binaryCrossEntropyWithLogits', `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);

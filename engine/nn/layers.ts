@@ -19,11 +19,16 @@ function uniform(shape: number[], bound: number): Tensor {
   );
 }
 
+/** A fully connected layer: `y = x @ weight.T + bias`, for inputs `[..., inFeatures]`. */
 export class Linear extends Module {
+  /** The learned weight (a parameter). */
   weight: Tensor;
+  /** The learned bias (null when made without one). */
   bias: Tensor | null;
   constructor(
+    /** The size of each input's last dimension. */
     readonly inFeatures: number,
+    /** The size of each output's last dimension. */
     readonly outFeatures: number,
     opts: { bias?: boolean } = {},
   ) {
@@ -42,14 +47,22 @@ export class Linear extends Module {
   }
 }
 
+/** A 2-d convolution over `[N, C, H, W]` inputs (stride and padding in `opts`). */
 export class Conv2d extends Module {
+  /** The learned weight (a parameter). */
   weight: Tensor;
+  /** The learned bias (null when made without one). */
   bias: Tensor | null;
+  /** The kernel's height and width. */
   readonly kernelSize: [number, number];
+  /** The step between windows, in height and width. */
   readonly stride: [number, number];
+  /** Zeros added on each side, in height and width. */
   readonly padding: [number, number];
   constructor(
+    /** The number of input channels. */
     readonly inChannels: number,
+    /** The number of output channels. */
     readonly outChannels: number,
     kernelSize: number | [number, number],
     opts: Conv2dOptions & { bias?: boolean } = {},
@@ -71,9 +84,12 @@ export class Conv2d extends Module {
   }
 }
 
+/** 2-d max pooling over `[N, C, H, W]` inputs (stride defaults to the kernel size). */
 export class MaxPool2d extends Module {
   constructor(
+    /** The window's size. */
     readonly kernelSize: number,
+    /** Stride (defaults to the kernel size) and zero padding. */
     readonly opts: { stride?: number; padding?: number } = {},
   ) {
     super();
@@ -86,9 +102,12 @@ export class MaxPool2d extends Module {
   }
 }
 
+/** 2-d average pooling over `[N, C, H, W]` inputs (stride defaults to the kernel size). */
 export class AvgPool2d extends Module {
   constructor(
+    /** The window's size. */
     readonly kernelSize: number,
+    /** Stride (defaults to the kernel size) and zero padding. */
     readonly opts: { stride?: number; padding?: number } = {},
   ) {
     super();
@@ -101,9 +120,12 @@ export class AvgPool2d extends Module {
   }
 }
 
+/** Flattens dimensions `startDim` to `endDim` (by default all but the batch dimension). */
 export class Flatten extends Module {
   constructor(
+    /** The first dimension flattened. */
     readonly startDim = 1,
+    /** The last dimension flattened. */
     readonly endDim = -1,
   ) {
     super();
@@ -116,10 +138,15 @@ export class Flatten extends Module {
   }
 }
 
+/** Layer normalization over the trailing `normalizedShape` dimensions, with a learned scale and shift. */
 export class LayerNorm extends Module {
+  /** The learned scale (null without `elementwiseAffine`). */
   weight: Tensor | null;
+  /** The learned shift (null without `elementwiseAffine`). */
   bias: Tensor | null;
+  /** The trailing dimensions normalized over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
   constructor(normalizedShape: number | number[], opts: { eps?: number; elementwiseAffine?: boolean } = {}) {
     super();
@@ -137,10 +164,14 @@ export class LayerNorm extends Module {
   }
 }
 
+/** A lookup table: int32 indices to rows of a learned `[numEmbeddings, embeddingDim]` weight. */
 export class Embedding extends Module {
+  /** The learned weight (a parameter). */
   weight: Tensor;
   constructor(
+    /** The number of rows (the size of the vocabulary). */
     readonly numEmbeddings: number,
+    /** The size of each row. */
     readonly embeddingDim: number,
   ) {
     super();
@@ -156,6 +187,7 @@ export class Embedding extends Module {
   }
 }
 
+/** Zeroes elements with probability `p` in training mode (scaling the rest by `1/(1-p)`); the identity in eval mode. */
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
@@ -169,12 +201,14 @@ export class Dropout extends Module {
   }
 }
 
+/** The module form of `F.relu`. */
 export class ReLU extends Module {
   override forward(x: Tensor): Tensor {
     return F.relu(x);
   }
 }
 
+/** The module form of `F.gelu` (`approximate: 'tanh'` for the tanh approximation). */
 export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
@@ -187,18 +221,21 @@ export class GELU extends Module {
   }
 }
 
+/** The module form of `F.sigmoid`. */
 export class Sigmoid extends Module {
   override forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
 }
 
+/** The module form of `F.tanh`. */
 export class Tanh extends Module {
   override forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
 }
 
+/** The module form of `F.crossEntropy`: `loss(logits, target)`. */
 export class CrossEntropyLoss extends Module {
   constructor(readonly opts: LossOptions = {}) {
     super();
@@ -208,6 +245,7 @@ export class CrossEntropyLoss extends Module {
   }
 }
 
+/** The module form of `F.mseLoss`: `loss(input, target)`. */
 export class MSELoss extends Module {
   constructor(readonly opts: LossOptions = {}) {
     super();

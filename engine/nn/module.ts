@@ -29,9 +29,10 @@ export interface Module {
   (...args: any[]): any;
 }
 
+/** The base class of layers and models: submodules and parameters are its fields; calling a module runs `forward`. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Module {
-  /** Set in the constructor on the callable object itself, not enumerable (it is not a field). */
+  /** Whether the module is in training mode (`train()`, `eval()`); set in the constructor on the callable object itself, not enumerable (it is not a field). */
   declare training: boolean;
 
   constructor() {
@@ -44,6 +45,7 @@ export class Module {
     return callable as unknown as Module;
   }
 
+  /** Computes the module's output; calling the module (`model(x)`) runs it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(..._args: any[]): any {
     fail(this.constructor.name, 'forward() is not implemented: define forward(...) in your Module subclass');
@@ -54,24 +56,29 @@ export class Module {
     return Object.keys(this).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
   }
 
+  /** The direct submodules with their field names. */
   namedChildren(): [string, Module][] {
     return this.fields().filter((e): e is [string, Module] => e[1] instanceof Module);
   }
 
+  /** The direct submodules. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
+  /** This module and every submodule below it, with dotted names. */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix, this]];
     for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
   }
 
+  /** This module and every submodule below it. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /** The parameters with dotted names (`'0.weight'`), of submodules too unless `recurse` is false. */
   namedParameters(prefix = '', recurse = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
@@ -88,6 +95,7 @@ export class Module {
     return out;
   }
 
+  /** The parameters, of submodules too unless `recurse` is false (what an optimizer takes). */
   parameters(recurse = true): Tensor[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
@@ -100,6 +108,7 @@ export class Module {
     return out;
   }
 
+  /** The parameters and buffers by dotted name, for saving and `loadStateDict`. */
   stateDict(): Record<string, Tensor> {
     return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()].map(([k, v]) => [k, v.detach()]));
   }
@@ -127,15 +136,18 @@ export class Module {
     return { missingKeys, unexpectedKeys };
   }
 
+  /** Sets training mode (dropout active) on this module and its submodules. */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
+  /** Sets evaluation mode (dropout off) on this module and its submodules. */
   eval(): this {
     return this.train(false);
   }
 
+  /** Clears the gradients of all parameters. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
   }
@@ -153,6 +165,7 @@ export class Module {
     return this;
   }
 
+  /** Calls `fn` on every submodule and then on this module. */
   apply(fn: (m: Module) => void): this {
     for (const m of this.modules()) fn(m);
     return this;
@@ -163,6 +176,7 @@ export class Module {
     return '';
   }
 
+  /** The module tree as PyTorch prints it. */
   toString(): string {
     return moduleRepr(this);
   }

@@ -29,6 +29,7 @@ function adamExprs(decoupled: boolean) {
 const ADAM = adamExprs(false);
 const ADAMW = adamExprs(true);
 
+/** Adam, as torch.optim.Adam: bias-corrected moments, with optional (L2) weight decay. */
 export class Adam extends Optimizer<AdamOptions> {
   protected decoupled = false;
 
@@ -57,6 +58,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 }
 
+/** AdamW, as torch.optim.AdamW: Adam with decoupled weight decay (default 0.01). */
 export class AdamW extends Adam {
   constructor(params: Iterable<Tensor>, opts: Partial<AdamOptions> = {}) {
     super(params, opts, 0.01);

@@ -3,6 +3,7 @@ import type { Optimizer } from './optimizer';
 
 abstract class LRScheduler {
   protected readonly baseLrs: number[];
+  /** How many times `step()` has been called. */
   lastEpoch = 0;
 
   constructor(protected readonly optimizer: Optimizer<{ lr: number }>) {
@@ -11,16 +12,19 @@ abstract class LRScheduler {
 
   protected abstract lrAt(base: number, epoch: number): number;
 
+  /** Advances the schedule one step and sets each group's learning rate. */
   step(): void {
     this.lastEpoch++;
     this.optimizer.paramGroups.forEach((g, i) => (g.options.lr = this.lrAt(this.baseLrs[i], this.lastEpoch)));
   }
 
+  /** The learning rate of each parameter group, as last set. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 }
 
+/** Multiplies the learning rate by `gamma` (default 0.1) every `stepSize` steps. */
 export class StepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<{ lr: number }>,
@@ -33,6 +37,7 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/** Anneals the learning rate from its initial value to `etaMin` along a cosine over `tMax` steps. */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<{ lr: number }>,

@@ -26,7 +26,9 @@ export const ux = {
   div: (a: Expr, b: Expr) => ux.bin('div', a, b),
 };
 
+/** The base class of optimizers: parameter groups with options (`lr`, ...), `step()` and `zeroGrad()`. */
 export abstract class Optimizer<O extends { lr: number }> {
+  /** The parameters and their options, by group (change `options.lr` to change the learning rate). */
   readonly paramGroups: ParamGroup<O>[];
   protected state = new Map<Tensor, Record<string, Tensor | number>>();
 
@@ -51,6 +53,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
+  /** Clears the gradients of every parameter. */
   zeroGrad(): void {
     for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
   }

@@ -26,6 +26,7 @@ const newBuf = ux.add(ux.mul(DECAY, ux.value(1)), ux.mul(KEEP, grad));
 const HEAVY_BALL = [ux.sub(P, ux.mul(LR, newBuf)), newBuf];
 const NESTEROV = [ux.sub(P, ux.mul(LR, ux.add(grad, ux.mul(MOMENTUM, newBuf)))), newBuf];
 
+/** Stochastic gradient descent, with optional momentum, dampening, Nesterov momentum and weight decay, as torch.optim.SGD. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Iterable<Tensor>, opts: Partial<SGDOptions> & { lr: number }) {
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
