@@ -20,6 +20,10 @@ export class TraceStorage implements Storage, Value {
   get bytes(): number {
     return 0;
   }
+  /** An id no value has yet (for a new version of a value, see passes/functionalize.ts). */
+  static freshId(): number {
+    return nextId++;
+  }
 }
 
 /** Raised when the traced function reads a value (data-dependent control flow): a graph break. */

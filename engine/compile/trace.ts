@@ -6,7 +6,8 @@ import type { Device } from '../core/dtype';
 import { isGradEnabled, withTracer } from '../core/runtime';
 import { StorageRef } from '../core/storage-ref';
 import { Tensor } from '../tensor';
-import { reads, writes, type Graph, type Value } from './ir';
+import { mapValues, reads, writes, type Graph, type Value } from './ir';
+import { functionalize } from './passes/functionalize';
 import { contiguousStrides } from '../core/shape';
 import { GraphBreak, TraceBackend, TraceStorage } from './trace-backend';
 
@@ -87,13 +88,23 @@ export function trace(fn: (...args: Tensor[]) => unknown, args: readonly Tensor[
     requiresGrad: t.requiresGrad,
   }));
   fw.graph.outputs = outputs.map((o) => o.value);
+  // In-place writes become new versions of values: outputs and the backward name the final ones.
+  const finals = functionalize(fw.graph);
+  for (const o of outputs) o.value = finals.get(o.value) ?? o.value;
   const differentiable = tensors.filter((t) => t.requiresGrad);
   let backward: Traced['backward'] = null;
-  if (isGradEnabled() && differentiable.length === 1) backward = traceBackward(differentiable[0], proxies, args, fw.graph, device);
+  if (isGradEnabled() && differentiable.length === 1) backward = traceBackward(differentiable[0], proxies, args, fw.graph, device, finals);
   return { forward: fw.graph, outputs, skeleton, backward };
 }
 
-function traceBackward(out: Tensor, proxies: readonly Tensor[], args: readonly Tensor[], forward: Graph, device: Device): Traced['backward'] {
+function traceBackward(
+  out: Tensor,
+  proxies: readonly Tensor[],
+  args: readonly Tensor[],
+  forward: Graph,
+  device: Device,
+  finals: ReadonlyMap<Value, Value>,
+): Traced['backward'] {
   const leaves = leavesOf([out]);
   const before = leaves.map((l) => l.grad);
   for (const l of leaves) l.grad = null;
@@ -112,6 +123,10 @@ function traceBackward(out: Tensor, proxies: readonly Tensor[], args: readonly T
   } finally {
     leaves.forEach((l, i) => (l.grad = before[i]));
   }
+  // The backward reads forward values as they are at its end; it may write windows of its own values in place too.
+  const final = (v: Value) => finals.get(v) ?? v;
+  bw.graph.nodes = bw.graph.nodes.map((n) => mapValues(n, (v) => (finals.has(v.value) ? { ...v, value: final(v.value) } : v), final));
+  functionalize(bw.graph);
   // Forward values the backward reads are saved: the forward graph keeps them as outputs.
   const fwValues = new Set<Value>([...forward.nodes.flatMap(writes), ...forward.inputs]);
   const saved = bw.graph.nodes.flatMap(reads).filter((v) => fwValues.has(v) && !forward.outputs.includes(v));

@@ -1,4 +1,5 @@
 /** Elementwise ops: unary, binary (with broadcasting and scalars), where, casts and copies. */
+import { getBackend } from '../core/runtime';
 import { defaultFloat, promoteTypes, promoteWithScalar, scalarDType, type DType } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
 import { checkInterrupt } from '../core/interrupt';
@@ -63,7 +64,8 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   broadcastShapes('copy_', dst.shape, src.shape);
   if (src.shape.length > dst.shape.length) fail('copy_', `source shape ${fmtShape(src.shape)} is larger than destination ${fmtShape(dst.shape)}`);
   const view = { ...viewOf(src), shape: dst.shape, strides: broadcastStrides(src.shape, src.strides, dst.shape) };
-  dst.backend.elementwise(castExpr(input(0, src.dtype), dst.dtype), [view], viewOf(dst));
+  // The tracer's while tracing: dst may be a tensor made outside a compiled function (a parameter).
+  getBackend(dst.device).elementwise(castExpr(input(0, src.dtype), dst.dtype), [view], viewOf(dst));
 }
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {

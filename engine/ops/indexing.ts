@@ -1,4 +1,5 @@
 /** Integer indexing: gather, indexSelect, and masked fills. */
+import { getBackend } from '../core/runtime';
 import { fail, fmtShape } from '../core/errors';
 import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
@@ -22,7 +23,7 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Te
   });
   checkIndexRange(op, index, d, x.shape[d]);
   const out = emptyTensor(x.device, index.shape, x.dtype);
-  x.backend.gather(viewOf(x), d, viewOf(index), viewOf(out));
+  out.backend.gather(viewOf(x), d, viewOf(index), viewOf(out));
   return record(out, 'gather', [x], { dim: d, index });
 }
 
@@ -68,14 +69,14 @@ function checkIndexRange(op: string, index: Tensor, dim: number, size: number): 
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = checkScatterAdd('scatterAdd', x, dim, index, src);
   const out = copy(x);
-  x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
+  out.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
   return record(out, 'scatterAdd', [x, src], { dim: d, index });
 }
 
 /** Adds `src` at `index` along `dim` into `x` itself, one kernel (scatterAdd_ with nothing to record). */
 export function scatterAddInto(x: Tensor, dim: number, index: Tensor, src: Tensor, op = 'scatterAdd_'): void {
   const d = checkScatterAdd(op, x, dim, index, src);
-  x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(x));
+  getBackend(x.device).scatterAdd(viewOf(src), d, viewOf(index), viewOf(x));
 }
 
 /** scatterAdd's checks; returns the normalised dim. */

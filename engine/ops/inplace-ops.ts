@@ -3,6 +3,7 @@
  * its out-of-place form, which autograd records, and the one kernel that writes into the tensor's
  * own storage when nothing is recorded (inplace.ts decides which runs).
  */
+import { getBackend } from '../core/runtime';
 import { defaultFloat, isFloating, type DType } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
 import { checkInterrupt } from '../core/interrupt';
@@ -52,7 +53,7 @@ function checkFits(op: string, self: Tensor, other: Tensor): void {
 function writeExpr(self: Tensor, expr: Expr, inputs: readonly Tensor[], scalars: readonly number[]): void {
   checkInterrupt();
   const views = inputs.map((t) => ({ ...viewOf(t), shape: self.shape, strides: broadcastStrides(t.shape, t.strides, self.shape) }));
-  self.backend.elementwise(expr, views, viewOf(self), scalars);
+  getBackend(self.device).elementwise(expr, views, viewOf(self), scalars);
 }
 
 const input = (index: number, dtype: DType): Expr => ({ kind: 'input', index, dtype });

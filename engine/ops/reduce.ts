@@ -31,7 +31,7 @@ export function reduce(op: ReduceOp, x: Tensor, dim: Dims, keepdim = false): Ten
   );
   const order = [...kept, ...dims];
   const input = { ...viewOf(x), shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };
-  x.backend.reduce(op, plainSource(input), kept.length, viewOf(out));
+  out.backend.reduce(op, plainSource(input), kept.length, viewOf(out));
   const shape = keepdimShape(x, dims);
   const result = keepdim ? viewTensor(out, shape, contiguousStrides(shape), 0) : out;
   return record(result, op, [x], { dims, keepdim });
@@ -67,7 +67,7 @@ export function argReduce(op: ArgReduceOp, x: Tensor, dim: number | undefined, k
   const outShape = source.shape.slice(0, -1);
   const values = emptyTensor(x.device, outShape, x.dtype);
   const indices = emptyTensor(x.device, outShape, 'int32');
-  x.backend.argReduce(op, viewOf(source), viewOf(values), viewOf(indices));
+  values.backend.argReduce(op, viewOf(source), viewOf(values), viewOf(indices));
   const fix = (t: Tensor) => (keepdim && x.ndim > 0 ? unsqueeze(t, d) : t);
   const v = record(values, 'argReduceValues', [x], { dim: d, indices });
   return { values: fix(v), indices: fix(indices) };
@@ -80,7 +80,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const source = dimLast(x, d);
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
   const out = emptyTensor(x.device, source.shape, dtype);
-  x.backend.cumsum(viewOf(source), viewOf(out));
+  out.backend.cumsum(viewOf(source), viewOf(out));
   const order = [...Array(x.ndim).keys()].filter((i) => i !== d);
   const inverse = new Array<number>(x.ndim);
   [...order, d].forEach((src, i) => (inverse[src] = i));

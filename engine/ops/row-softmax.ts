@@ -77,7 +77,7 @@ export function rowSoftmax(x: Tensor, d: number, log: boolean): Tensor {
   const { order, shape, rows } = rowsLayout(x.shape, d);
   const xs = rowsView(x, order);
   const max = emptyTensor(x.device, rows, t);
-  x.backend.reduce('max', plainSource(xs), rows.length, viewOf(max));
+  max.backend.reduce('max', plainSource(xs), rows.length, viewOf(max));
   const maxAlongRow: View = { ...viewOf(max), shape, strides: [...contiguousStrides(rows), 0] };
   const shifted = binary('sub', input(1, t), input(2, t));
   const post = log ? binary('sub', shifted, unary('log', input(0, t))) : binary('div', unary('exp', shifted), input(0, t));
