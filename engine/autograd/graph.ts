@@ -98,7 +98,7 @@ export type GradNode = GradNodeOf<GradOp> | ReleasedGradNode;
 export function record<P extends GradOp>(out: Tensor, op: P, inputs: readonly Tensor[], ctx: GradCtx[P]): Tensor {
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
-    const node: GradNodeOf<P> = { op, inputs, ctx, released: false, inputFns: inputs.map((t) => t.gradFn), saved: savedVersions(op, inputs, out) };
+    const node: GradNodeOf<P> = { op, inputs, ctx, released: false, inputFns: inputs.map((t) => t.gradFn), saved: savedVersions(op, inputs, out, ctx) };
     out.gradFn = node;
   }
   return out;

@@ -8,12 +8,16 @@ import { fail, fmtShape } from '../core/errors';
 import type { StorageRef } from '../core/storage-ref';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
-import type { GradOp } from './graph';
+import type { GradCtx, GradOp } from './graph';
 
-/** What a rule reads besides its gradient: which inputs' values ('all', none, or by position) and whether the output's. */
-interface Reads {
+/**
+ * What a rule reads besides its gradient: which inputs' values ('all', or by position) and whether
+ * the output's; `unless` says when it reads none of its inputs after all (a binary op with a number).
+ */
+interface Reads<P extends GradOp = GradOp> {
   inputs: 'all' | readonly number[];
   output: boolean;
+  unless?: (ctx: GradCtx[P]) => boolean;
 }
 
 const NOTHING: Reads = { inputs: [], output: false };
@@ -45,11 +49,12 @@ const UNARY_READS: { [P in UnaryOp]: Reads } = {
   logicalNot: NOTHING,
 };
 
-const BINARY_READS: { [P in BinaryOp]: Reads } = {
+const BINARY_READS: { [P in BinaryOp]: Reads<P> } = {
   add: NOTHING,
   sub: NOTHING,
-  mul: INPUT,
-  div: INPUT,
+  // x * 2 and x / 2 need no value to differentiate; 2 / x needs x.
+  mul: { inputs: 'all', output: false, unless: (ctx) => ctx.a !== 'tensor' || ctx.b !== 'tensor' },
+  div: { inputs: 'all', output: false, unless: (ctx) => ctx.b !== 'tensor' },
   pow: BOTH,
   maximum: INPUT,
   minimum: INPUT,
@@ -67,7 +72,7 @@ const BINARY_READS: { [P in BinaryOp]: Reads } = {
 const REDUCE_READS: { [P in ReduceOp]: Reads } = { sum: NOTHING, prod: BOTH, max: BOTH, min: BOTH };
 
 /** What each recorded op's gradient rule (rules.ts) reads: one entry per op, or the table fails type-checking. */
-export const RULE_READS: { [P in GradOp]: Reads } = {
+export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   ...UNARY_READS,
   ...BINARY_READS,
   ...REDUCE_READS,
@@ -113,9 +118,9 @@ function saved(t: Tensor, role: string): SavedVersion {
 const NONE: readonly SavedVersion[] = [];
 
 /** The versions `op`'s rule depends on, noted when the op is recorded. */
-export function savedVersions(op: GradOp, inputs: readonly Tensor[], out: Tensor): readonly SavedVersion[] {
-  const reads = RULE_READS[op];
-  if (reads === NOTHING) return NONE;
+export function savedVersions<P extends GradOp>(op: P, inputs: readonly Tensor[], out: Tensor, ctx: GradCtx[P]): readonly SavedVersion[] {
+  const reads: Reads<P> = RULE_READS[op];
+  if (reads === NOTHING || reads.unless?.(ctx)) return NONE;
   const list: SavedVersion[] = [];
   const positions = reads.inputs === 'all' ? inputs.map((_, k) => k) : reads.inputs;
   for (const k of positions) if (inputs[k]) list.push(saved(inputs[k], `input ${k}`));

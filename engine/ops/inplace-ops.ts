@@ -69,7 +69,7 @@ export function binaryInPlace<T extends Tensor>(op: BinaryOp, self: T, other: Op
   const others = isTensor(other) ? [other] : [];
   for (const t of others) checkFits(name, self, t);
   return inPlace(name, self, others, {
-    readsSelf: RULE_READS[op] !== RULE_READS.add,
+    readsSelf: RULE_READS[op] !== RULE_READS.add && !(typeof other !== 'object' && (op === 'mul' || op === 'div')),
     functional: (x) => binary(op, x, other),
     direct: () => {
       const expr = cached(EXPRS, name, self.dtype, isTensor(other) ? other.dtype : 's', compute, (): Expr => {
@@ -125,27 +125,34 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
   });
 }
 
-/** `self.clamp_(min, max)`. */
+/** `self.clamp_(min, max)`: bounds are numbers or tensors that broadcast to self. */
 export function clampInPlace<T extends Tensor>(self: T, min?: number | Tensor | null, max?: number | Tensor | null): T {
   const bounds = [min, max].filter(isTensor);
-  for (const t of bounds) checkFits('clamp_', self, t);
-  const numeric = !bounds.length;
+  for (const b of bounds) checkFits('clamp_', self, b);
   return inPlace('clamp_', self, bounds, {
     readsSelf: true,
     functional: (x) => clamp(x, min, max),
-    direct: numeric ? () => clampKernel(self, min as number | null | undefined, max as number | null | undefined) : undefined,
+    direct: () => clampKernel(self, min, max),
   });
 }
 
-function clampKernel(self: Tensor, min: number | null | undefined, max: number | null | undefined): void {
+function clampKernel(self: Tensor, min: number | Tensor | null | undefined, max: number | Tensor | null | undefined): void {
   let expr: Expr = input(0, self.dtype);
+  const inputs: Tensor[] = [self];
   const scalars: number[] = [];
   for (const [op, bound] of [['maximum', min] as const, ['minimum', max] as const]) {
     if (bound === null || bound === undefined) continue;
-    expr = { kind: 'binary', op, a: expr, b: { kind: 'scalar', index: scalars.length, dtype: self.dtype }, dtype: self.dtype };
-    scalars.push(bound);
+    let b: Expr;
+    if (isTensor(bound)) {
+      b = castExpr(input(inputs.length, bound.dtype), self.dtype);
+      inputs.push(bound);
+    } else {
+      b = { kind: 'scalar', index: scalars.length, dtype: self.dtype };
+      scalars.push(bound);
+    }
+    expr = { kind: 'binary', op, a: expr, b, dtype: self.dtype };
   }
-  writeExpr(self, expr, [self], scalars);
+  writeExpr(self, expr, inputs, scalars);
 }
 
 /** `self.maskedFill_(mask, value)`: value where mask is true. */

@@ -78,7 +78,8 @@ export function functionalize(graph: Graph): Map<Value, Value> {
     const renames = new Map<Value, Value>();
     for (const w of new Set(writes(node))) {
       const view = writeViewOf(node, w);
-      const partial = view ? isPartialWrite(view) : false;
+      // scatterAdd adds into what its output holds: like a window write, it keeps the old contents.
+      const partial = node.kind === 'scatterAdd' || (view ? isPartialWrite(view) : false);
       const rewrite = external.has(w) || (written.has(w) && (!partial || readSinceWrite.has(w) || explicit.has(w)));
       if (!rewrite) continue;
       const next = newVersion(w);
