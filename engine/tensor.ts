@@ -8,7 +8,7 @@ import * as comp from './ops/composite';
 import * as views from './ops/views';
 import * as idx from './ops/indexing';
 import { matmul } from './ops/linalg';
-import { indexByString } from './ops/index-string';
+import * as adv from './ops/advanced-index';
 import { transfer } from './ops/transfer';
 import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
@@ -253,8 +253,9 @@ export class Tensor extends TensorBase {
   select(dim: number, index: number): Tensor {
     return views.select(this, dim, index);
   }
-  index(spec: string): Tensor {
-    return indexByString(this, spec);
+  /** PyTorch's `x[...]`: a slice string (`':, 1:3'`, views), or advanced indexing with int32 index tensors, bool masks and lists (`[rows, ':', mask]`). */
+  index(spec: adv.IndexSpec): Tensor {
+    return adv.index(this, spec);
   }
   chunk(chunks: number, dim = 0): Tensor[] {
     return views.chunk(this, chunks, dim);
@@ -350,5 +351,11 @@ export class Tensor extends TensorBase {
   }
   bmm(o: Tensor): Tensor {
     return mred.bmm(this, o);
+  }
+
+  // ---- advanced indexing ----
+  /** PyTorch's index_put, out of place: a copy with `values` written (or, with `{ accumulate: true }`, added) at `indices` (the forms `index` takes). */
+  indexPut(indices: adv.IndexSpec, values: Tensor | number, opts?: adv.IndexPutOptions): Tensor {
+    return adv.indexPut(this, indices, values, opts);
   }
 }

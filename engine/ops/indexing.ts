@@ -10,8 +10,11 @@ import { copy, where } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, hostValuesOf, viewOf } from './make';
 import { expand, reshape } from './views';
 
-/** `op` names the call the user made (indexSelect and embedding gather too). */
-export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Tensor {
+/**
+ * `op` names the call the user made (indexSelect and embedding gather too); `reportDim`, the dim of
+ * the tensor they indexed that a bad index is reported against (default: `dim`).
+ */
+export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather', reportDim?: number): Tensor {
   assertLive(op, [x, index]);
   commonDevice(op, [x, index]);
   if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
@@ -20,9 +23,9 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Te
   index.shape.forEach((s, k) => {
     if (k !== d && s > x.shape[k]) fail(op, `index ${fmtShape(index.shape)} is larger than input ${fmtShape(x.shape)} at dimension ${k}`);
   });
-  checkIndexRange(op, index, d, x.shape[d]);
+  checkIndexRange(op, index, reportDim ?? d, x.shape[d]);
   const out = emptyTensor(x.device, index.shape, x.dtype);
-  x.backend.gather(viewOf(x), d, viewOf(index), viewOf(out));
+  x.backend.gather(viewOf(x), d, viewOf(index), viewOf(out), { op, dim: reportDim ?? d });
   return record(out, 'gather', [x], { dim: d, index });
 }
 
@@ -64,8 +67,8 @@ function checkIndexRange(op: string, index: Tensor, dim: number, size: number): 
   if (bad !== null) fail(op, `index ${bad} is out of bounds for dimension ${dim} of size ${size}`);
 }
 
-/** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add). */
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+/** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add); `op` and `reportDim` as in gather. */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, op = 'scatterAdd', reportDim?: number): Tensor {
   assertLive('scatterAdd', [x, index, src]);
   commonDevice('scatterAdd', [x, index, src]);
   if (index.dtype !== 'int32') fail('scatterAdd', `index must be an int32 tensor, got ${index.dtype}`);
@@ -77,8 +80,8 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
       `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`,
     );
   }
-  checkIndexRange('scatterAdd', index, d, x.shape[d]);
+  checkIndexRange(op, index, reportDim ?? d, x.shape[d]);
   const out = copy(x);
-  x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
+  x.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out), { op, dim: reportDim ?? d });
   return record(out, 'scatterAdd', [x, src], { dim: d, index });
 }
