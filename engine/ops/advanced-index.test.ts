@@ -1,0 +1,265 @@
+/**
+ * PyTorch's advanced indexing (x.index with tensors, masks and lists) and the functional indexPut,
+ * on every device: result shapes and values (x = arange, so a value is its flat position),
+ * gradients, and errors, including out-of-range indices computed on the device.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Device } from '../core/dtype';
+import { torch, type Tensor } from '../index';
+import { testDevices } from '../testing/devices';
+import { expectClose, it32, t, type Nested } from '../testing/nested-close';
+import { scatterAdd } from './indexing';
+
+const devices = await testDevices();
+
+/** arange(0, n) as float32 of `shape` (every value is its flat position). */
+const ar = (d: Device, shape: number[], requiresGrad = false) => {
+  const x = torch.arange(0, shape.reduce((a, b) => a * b, 1), 1, { device: d }).to('float32').reshape(shape);
+  return requiresGrad ? x.detach().requiresGrad_() : x;
+};
+const mask = (d: Device, v: Nested) => torch.tensor(v as number[], { device: d, dtype: 'bool' });
+/** int32 values computed by kernels on the device (the host has no copy of them). */
+const computed = (d: Device, v: Nested) => it32(d, v).add(1).sub(1);
+
+interface ReadCase {
+  name: string;
+  run: (d: Device) => Tensor;
+  shape: number[];
+  want: Nested;
+}
+
+const readCases: ReadCase[] = [
+  { name: 'one index tensor, bare', run: (d) => ar(d, [3, 4]).index(it32(d, [2, 0, -1])), shape: [3, 4], want: [[8, 9, 10, 11], [0, 1, 2, 3], [8, 9, 10, 11]] },
+  { name: 'a 2-D index tensor', run: (d) => ar(d, [3, 2]).index([it32(d, [[0, 1], [2, 2]])]), shape: [2, 2, 2], want: [[[0, 1], [2, 3]], [[4, 5], [4, 5]]] },
+  { name: 'rows and cols', run: (d) => ar(d, [3, 4]).index([it32(d, [0, 2]), it32(d, [1, -1])]), shape: [2], want: [1, 11] },
+  { name: 'rows and cols broadcast', run: (d) => ar(d, [3, 4]).index([it32(d, [[0], [2]]), it32(d, [[1, 3]])]), shape: [2, 2], want: [[1, 3], [9, 11]] },
+  { name: 'slice then tensor', run: (d) => ar(d, [3, 4]).index([':', it32(d, [3, 0])]), shape: [3, 2], want: [[3, 0], [7, 4], [11, 8]] },
+  { name: 'stepped slice then tensor', run: (d) => ar(d, [3, 4]).index(['::2', it32(d, [1, 2])]), shape: [2, 2], want: [[1, 2], [9, 10]] },
+  { name: 'int then tensor', run: (d) => ar(d, [2, 3, 4]).index([1, it32(d, [2, 0])]), shape: [2, 4], want: [[20, 21, 22, 23], [12, 13, 14, 15]] },
+  {
+    name: 'tensors separated by a slice go first',
+    run: (d) => ar(d, [2, 3, 4]).index([it32(d, [1, 0]), ':', it32(d, [3, 1])]),
+    shape: [2, 3],
+    want: [[15, 19, 23], [1, 5, 9]],
+  },
+  {
+    name: 'adjacent tensors after a slice stay in place',
+    run: (d) => ar(d, [2, 3, 4]).index([':', it32(d, [2, 0]), it32(d, [1, 1])]),
+    shape: [2, 2],
+    want: [[9, 1], [21, 13]],
+  },
+  {
+    name: 'ellipsis then tensor',
+    run: (d) => ar(d, [2, 3, 4]).index(['...', it32(d, [0, 3])]),
+    shape: [2, 3, 2],
+    want: [[[0, 3], [4, 7], [8, 11]], [[12, 15], [16, 19], [20, 23]]],
+  },
+  { name: 'None then tensor', run: (d) => ar(d, [3, 4]).index([null, it32(d, [1])]), shape: [1, 1, 4], want: [[[4, 5, 6, 7]]] },
+  { name: 'a 0-d index tensor', run: (d) => ar(d, [3, 4]).index([it32(d, 2)]), shape: [4], want: [8, 9, 10, 11] },
+  { name: 'lists without tensors are views', run: (d) => ar(d, [3, 4]).index([-1, '1:3']), shape: [2], want: [9, 10] },
+  { name: 'a full mask', run: (d) => ar(d, [3, 4]).index(mask(d, [[1, 0, 0, 1], [0, 0, 0, 0], [0, 1, 0, 0]])), shape: [3], want: [0, 3, 9] },
+  { name: 'a mask over the leading dims', run: (d) => ar(d, [2, 3, 4]).index(mask(d, [[1, 0, 0], [0, 0, 1]])), shape: [2, 4], want: [[0, 1, 2, 3], [20, 21, 22, 23]] },
+  { name: 'slice then mask', run: (d) => ar(d, [3, 4]).index([':', mask(d, [1, 0, 1, 0])]), shape: [3, 2], want: [[0, 2], [4, 6], [8, 10]] },
+  { name: 'a mask with no true value', run: (d) => ar(d, [3, 4]).index(mask(d, [0, 0, 0])), shape: [0, 4], want: [] },
+  { name: 'mask then tensor', run: (d) => ar(d, [2, 3, 4]).index([mask(d, [[1, 0, 0], [0, 1, 0]]), it32(d, [3])]), shape: [2], want: [3, 19] },
+  { name: 'a CPU index tensor', run: (d) => ar(d, [3, 4]).index([it32('cpu', [1, 2])]), shape: [2, 4], want: [[4, 5, 6, 7], [8, 9, 10, 11]] },
+  { name: 'a CPU mask', run: (d) => ar(d, [3, 4]).index([':', mask('cpu', [0, 1, 0, 1])]), shape: [3, 2], want: [[1, 3], [5, 7], [9, 11]] },
+  { name: 'an index computed on the device', run: (d) => ar(d, [3, 4]).index([computed(d, [2, -3])]), shape: [2, 4], want: [[8, 9, 10, 11], [0, 1, 2, 3]] },
+  {
+    name: 'two indices computed on the device (stride tables)',
+    run: (d) => ar(d, [2, 3, 4]).index([computed(d, [1, 0, -1]), ':', computed(d, [[-1], [0]])]),
+    shape: [2, 3, 3],
+    want: [
+      [[15, 19, 23], [3, 7, 11], [15, 19, 23]],
+      [[12, 16, 20], [0, 4, 8], [12, 16, 20]],
+    ],
+  },
+  { name: 'a computed index beside a host one', run: (d) => ar(d, [3, 4]).index([it32(d, [0, 2]), computed(d, [3, -4])]), shape: [2], want: [3, 8] },
+  { name: 'an int32 tensor', run: (d) => torch.tensor([5, 6, 7], { device: d, dtype: 'int32' }).index([it32(d, [2, 2, 0])]), shape: [3], want: [7, 7, 5] },
+];
+
+interface GradCase {
+  name: string;
+  shape: number[];
+  run: (x: Tensor, d: Device) => Tensor;
+  /** The gradient of x for run(x) weighted by 1, 2, 3, ... (row-major) and summed. */
+  want: Nested;
+}
+
+const gradCases: GradCase[] = [
+  { name: 'duplicate rows accumulate', shape: [3, 2], run: (x, d) => x.index([it32(d, [0, 2, 0])]), want: [[6, 8], [0, 0], [3, 4]] },
+  { name: 'rows and cols with duplicates', shape: [2, 3], run: (x, d) => x.index([it32(d, [1, 1, 0]), it32(d, [2, -1, 0])]), want: [[3, 0, 0], [0, 0, 3]] },
+  { name: 'a mask', shape: [2, 3], run: (x, d) => x.index(mask(d, [[0, 1, 1], [1, 0, 0]])), want: [[0, 1, 2], [3, 0, 0]] },
+  { name: 'separated tensors', shape: [2, 2, 2], run: (x, d) => x.index([it32(d, [1, 1]), ':', it32(d, [0, 1])]), want: [[[0, 0], [0, 0]], [[1, 3], [2, 4]]] },
+  { name: 'computed indices', shape: [2, 3], run: (x, d) => x.index([computed(d, [0, 0]), computed(d, [2, 2])]), want: [[0, 0, 3], [0, 0, 0]] },
+];
+
+async function weightedGrad(x: Tensor, out: Tensor): Promise<unknown> {
+  const w = torch.arange(1, out.numel() + 1, 1, { device: x.device }).to('float32').reshape(out.shape);
+  out.mul(w).sum().backward();
+  return x.grad!.tolist();
+}
+
+describe.each(devices)('advanced indexing on %s', (d) => {
+  it.each(readCases)('$name', async ({ run, shape, want }) => {
+    const out = run(d);
+    expect(out.shape).toEqual(shape);
+    expectClose(await out.tolist(), want);
+  });
+
+  it.each(gradCases)('gradient: $name', async ({ shape, run, want }) => {
+    const x = ar(d, shape, true);
+    expectClose(await weightedGrad(x, run(x, d)), want);
+  });
+
+  it('errors: an out-of-range index, a mask of the wrong shape, a float index, too many indices, unbroadcastable indices', () => {
+    const x = ar(d, [3, 4]);
+    expect(() => x.index([it32(d, [1, 3])])).toThrow(/index: index 3 is out of bounds for dimension 0 with size 3/);
+    expect(() => x.index([':', it32(d, [-5])])).toThrow(/index -5 is out of bounds for dimension 1 with size 4/);
+    expect(() => x.index(mask(d, [1, 0]))).toThrow(/shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor \[3, 4\] at index 0/);
+    expect(() => x.index([t(d, [0, 1])])).toThrow(/index tensors must be int32 \(indices\) or bool \(masks\), got float32/);
+    expect(() => x.index([0, 0, 0])).toThrow(/too many indices for a tensor of 2 dimensions/);
+    expect(() => x.index([mask(d, [[1, 0, 0, 0]])])).toThrow(/the mask \[1, 4\] at index 0 does not match/);
+    expect(() => x.index([it32(d, [0, 1]), it32(d, [0, 1, 2])])).toThrow(/index: shapes \[2\] and \[3\] cannot be broadcast/);
+    expect(() => x.index(['0, 1'])).toThrow(/one per list item/);
+  });
+
+  it('an out-of-range index computed on the device is an error naming the op, dim, size and value', async () => {
+    const x = ar(d, [3, 4]);
+    const bad = torch.arange(0, 2, 1, { device: d, dtype: 'int32' }).add(10);
+    if (d === 'cpu') {
+      // The CPU has the values: the error comes where the op is called.
+      expect(() => x.index([bad])).toThrow(/index: index 10 is out of bounds for dimension 0 with size 3/);
+      return;
+    }
+    const out = x.index([bad]);
+    await expect(out.data()).rejects.toThrow(/index: index 1[01] is out of bounds for dimension 0 with size 3 \(found on the GPU by the gather kernel of 'index'/);
+    // Reported once: later reads work.
+    expectClose(await x.index([it32(d, [1])]).tolist(), [[4, 5, 6, 7]]);
+    // Several indices: the bad one is reported against its own dim.
+    const y = x.index([computed(d, [0, 1]), bad.sub(5)]);
+    await expect(torch.synchronize()).rejects.toThrow(/index: index [56] is out of bounds for dimension 1 with size 4/);
+    expect(y.shape).toEqual([2]);
+    const g = x.gather(1, torch.arange(0, 3, 1, { device: d, dtype: 'int32' }).add(4).reshape([3, 1]));
+    await expect(g.data()).rejects.toThrow(/gather: index [456] is out of bounds for dimension 1 with size 4/);
+    const s = scatterAdd(torch.zeros([3], { device: d }), 0, bad.sub(14), t(d, [1, 1]));
+    await expect(s.data()).rejects.toThrow(/scatterAdd: index -4 is out of bounds for dimension 0 with size 3/);
+  });
+
+  it('a mask computed on the GPU is an error that says what to do', async () => {
+    const x = ar(d, [3, 4]);
+    const m = x.gt(5);
+    if (d === 'cpu') {
+      expectClose(await x.index(m).tolist(), [6, 7, 8, 9, 10, 11]);
+      return;
+    }
+    expect(() => x.index(m)).toThrow(/computed on the GPU.*await m\.data\(\).*maskedFill/);
+    const host = m.cpu();
+    await host.data();
+    expectClose(await x.index(host).tolist(), [6, 7, 8, 9, 10, 11]);
+  });
+});
+
+interface PutCase {
+  name: string;
+  shape: number[];
+  indices: (d: Device) => Parameters<Tensor['indexPut']>[0];
+  values: (d: Device) => Tensor | number;
+  accumulate?: boolean;
+  want: Nested;
+  /** Gradients of x and of values for the result weighted by 1, 2, 3, ... and summed. */
+  gradX: Nested;
+  gradV?: Nested;
+}
+
+const putCases: PutCase[] = [
+  {
+    name: 'rows (put_rows)',
+    shape: [3, 2],
+    indices: (d) => [it32(d, [2, 0])],
+    values: (d) => t(d, [[10, 11], [12, 13]], true),
+    want: [[12, 13], [2, 3], [10, 11]],
+    gradX: [[0, 0], [3, 4], [0, 0]],
+    gradV: [[5, 6], [1, 2]],
+  },
+  {
+    name: 'accumulate with duplicates (put_accumulate)',
+    shape: [2, 3],
+    indices: (d) => [it32(d, [0, 1, 0]), it32(d, [1, 2, 1])],
+    values: (d) => t(d, [10, 20, 30], true),
+    accumulate: true,
+    want: [[0, 41, 2], [3, 4, 25]],
+    gradX: [[1, 2, 3], [4, 5, 6]],
+    gradV: [2, 6, 2],
+  },
+  {
+    name: 'a mask and a 0-d value (put_mask_scalar)',
+    shape: [2, 3],
+    indices: (d) => [mask(d, [[0, 1, 1], [1, 0, 0]])],
+    values: (d) => t(d, 7, true),
+    want: [[0, 7, 7], [7, 4, 5]],
+    gradX: [[1, 0, 0], [0, 5, 6]],
+    gradV: 9,
+  },
+  { name: 'a number, broadcast', shape: [2, 3], indices: () => [':', 1], values: () => -1, want: [[0, -1, 2], [3, -1, 5]], gradX: [[1, 0, 3], [4, 0, 6]] },
+  {
+    name: 'values broadcast over a slice',
+    shape: [2, 3],
+    indices: (d) => [':', it32(d, [2, 0])],
+    values: (d) => t(d, [8, 9], true),
+    want: [[9, 1, 8], [9, 4, 8]],
+    gradX: [[0, 2, 0], [0, 5, 0]],
+    gradV: [9, 5],
+  },
+  { name: 'duplicates of one value', shape: [3], indices: (d) => [it32(d, [1, 1, -2])], values: () => 7, want: [0, 7, 2], gradX: [1, 0, 3] },
+  {
+    name: 'computed indices (device positions)',
+    shape: [2, 3],
+    indices: (d) => [computed(d, [1, 0]), computed(d, [0, 2])],
+    values: (d) => t(d, [5, 6], true),
+    want: [[0, 1, 6], [5, 4, 5]],
+    gradX: [[1, 2, 0], [0, 5, 6]],
+    gradV: [4, 3],
+  },
+  {
+    name: 'computed indices, accumulate',
+    shape: [2, 3],
+    indices: (d) => [computed(d, [1, 1]), ':'],
+    values: (d) => t(d, [[1, 1, 1], [2, 2, 2]], true),
+    accumulate: true,
+    want: [[0, 1, 2], [6, 7, 8]],
+    gradX: [[1, 2, 3], [4, 5, 6]],
+    gradV: [[4, 5, 6], [4, 5, 6]],
+  },
+  { name: 'computed duplicates of one value', shape: [3], indices: (d) => [computed(d, [2, 2])], values: () => 4, want: [0, 1, 4], gradX: [1, 2, 0] },
+];
+
+describe.each(devices)('indexPut on %s', (d) => {
+  it.each(putCases)('$name', async ({ shape, indices, values, accumulate, want, gradX, gradV }) => {
+    const x = ar(d, shape, true);
+    const v = values(d);
+    const out = x.indexPut(indices(d), v, { accumulate });
+    expect(out.shape).toEqual(shape);
+    expectClose(await out.tolist(), want);
+    expectClose(await weightedGrad(x, out), gradX);
+    if (gradV !== undefined) expectClose(await (v as Tensor).grad!.tolist(), gradV);
+  });
+
+  it('leaves x unchanged, as the method form of index_put', async () => {
+    const x = ar(d, [3]);
+    x.indexPut([it32(d, [0])], 9);
+    expectClose(await x.tolist(), [0, 1, 2]);
+  });
+
+  it('errors: values that do not broadcast, another dtype, an int tensor, an out-of-range index', async () => {
+    const x = ar(d, [2, 3]);
+    expect(() => x.indexPut([it32(d, [0])], t(d, [1, 2]))).toThrow(/indexPut: values of shape \[2\] cannot be broadcast to the indexed shape \[1, 3\]/);
+    expect(() => x.indexPut([it32(d, [0])], it32(d, [1]))).toThrow(/values must have the tensor's dtype float32, got int32/);
+    expect(() => it32(d, [1, 2]).indexPut([it32(d, [0])], 1)).toThrow(/indexPut: supports floating tensors, got int32/);
+    expect(() => x.indexPut([it32(d, [2])], 1)).toThrow(/indexPut: index 2 is out of bounds for dimension 0 with size 2/);
+    if (d === 'webgpu') {
+      const out = x.indexPut([':', computed(d, [3])], 1);
+      await expect(out.data()).rejects.toThrow(/indexPut: index 3 is out of bounds for dimension 1 with size 3 \(found on the GPU/);
+    }
+  });
+});
