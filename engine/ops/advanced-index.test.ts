@@ -75,6 +75,18 @@ const readCases: ReadCase[] = [
     ],
   },
   { name: 'a computed index beside a host one', run: (d) => ar(d, [3, 4]).index([it32(d, [0, 2]), computed(d, [3, -4])]), shape: [2], want: [3, 8] },
+  {
+    name: 'a 0-d index tensor counts as an int (a select) in the layout',
+    run: (d) => ar(d, [2, 3, 4, 5]).index([':', it32(d, 1), ':', it32(d, [0, 4])]),
+    shape: [2, 4, 2],
+    want: [0, 1].map((a) => [0, 1, 2, 3].map((c) => [0, 4].map((e) => 60 * a + 20 + 5 * c + e))),
+  },
+  {
+    name: 'a computed 0-d index between two tensors keeps them adjacent',
+    run: (d) => ar(d, [2, 3, 4, 5]).index([':', it32(d, [0, 2]), computed(d, 1), it32(d, [4, 0])]),
+    shape: [2, 2],
+    want: [[9, 45], [69, 105]],
+  },
   { name: 'an int32 tensor', run: (d) => torch.tensor([5, 6, 7], { device: d, dtype: 'int32' }).index([it32(d, [2, 2, 0])]), shape: [3], want: [7, 7, 5] },
 ];
 

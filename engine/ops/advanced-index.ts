@@ -64,13 +64,17 @@ function stepLayout(shape: readonly number[], steps: readonly BasicStep[]): { sh
 /**
  * Where the result's dims come from: adjacent advanced dims put the broadcast dims in their place
  * (after `before`), separated ones put them first; `order` permutes the basic-indexed tensor to
- * [before..., advanced..., after...].
+ * [before..., advanced..., after...]. A 0-d index tensor PyTorch takes as an int (a select): it
+ * adds no dim, and is left out when telling whether the others are adjacent.
  */
 function arrange(plan: IndexPlan): { order: number[]; before: number[]; after: number[] } {
   const dims = plan.adv.map((a) => a.dim);
-  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
+  const scalars = plan.adv.filter((a) => a.shape.length === 0).map((a) => a.dim);
+  const shaped = scalars.length === dims.length ? dims : dims.filter((d) => !scalars.includes(d));
+  const squeezed = shaped.map((d) => d - scalars.filter((s) => s < d).length);
+  const adjacent = squeezed.every((d, i) => i === 0 || d === squeezed[i - 1] + 1);
   const rest = plan.shape.map((_, d) => d).filter((d) => !dims.includes(d));
-  const before = adjacent ? rest.filter((d) => d < dims[0]) : [];
+  const before = adjacent ? rest.filter((d) => d < shaped[0]) : [];
   const after = rest.filter((d) => !before.includes(d));
   return { order: [...before, ...dims, ...after], before, after };
 }

@@ -78,6 +78,9 @@ function toItems(op: string, spec: Tensor | readonly IndexItem[], device: Device
         fail(op, `index tensors must be int32 (indices) or bool (masks), got ${item.dtype} (convert with .int() or .bool())`);
       if (item.device !== device && item.device !== 'cpu')
         fail(op, `index tensors must be on the CPU or on the indexed tensor's device ('${device}'), got one on '${item.device}'`);
+      // A 0-d int tensor whose value the host has is an int, as in PyTorch (a select, a view).
+      const value = item.dtype === 'int32' && item.ndim === 0 ? hostValues(item) : null;
+      if (value) return { kind: 'int', value: value[0] };
       return { kind: item.dtype === 'bool' ? 'mask' : 'tensor', t: item };
     }
     return fail(op, `unsupported index item ${String(item)} (use ints, slice strings like ':' or '1:3', null, '...', or int32/bool tensors)`);
