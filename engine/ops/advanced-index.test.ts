@@ -14,7 +14,15 @@ const devices = await testDevices();
 
 /** arange(0, n) as float32 of `shape` (every value is its flat position). */
 const ar = (d: Device, shape: number[], requiresGrad = false) => {
-  const x = torch.arange(0, shape.reduce((a, b) => a * b, 1), 1, { device: d }).to('float32').reshape(shape);
+  const x = torch
+    .arange(
+      0,
+      shape.reduce((a, b) => a * b, 1),
+      1,
+      { device: d },
+    )
+    .to('float32')
+    .reshape(shape);
   return requiresGrad ? x.detach().requiresGrad_() : x;
 };
 const mask = (d: Device, v: Nested) => torch.tensor(v as number[], { device: d, dtype: 'bool' });
@@ -29,49 +37,208 @@ interface ReadCase {
 }
 
 const readCases: ReadCase[] = [
-  { name: 'one index tensor, bare', run: (d) => ar(d, [3, 4]).index(it32(d, [2, 0, -1])), shape: [3, 4], want: [[8, 9, 10, 11], [0, 1, 2, 3], [8, 9, 10, 11]] },
-  { name: 'a 2-D index tensor', run: (d) => ar(d, [3, 2]).index([it32(d, [[0, 1], [2, 2]])]), shape: [2, 2, 2], want: [[[0, 1], [2, 3]], [[4, 5], [4, 5]]] },
+  {
+    name: 'one index tensor, bare',
+    run: (d) => ar(d, [3, 4]).index(it32(d, [2, 0, -1])),
+    shape: [3, 4],
+    want: [
+      [8, 9, 10, 11],
+      [0, 1, 2, 3],
+      [8, 9, 10, 11],
+    ],
+  },
+  {
+    name: 'a 2-D index tensor',
+    run: (d) =>
+      ar(d, [3, 2]).index([
+        it32(d, [
+          [0, 1],
+          [2, 2],
+        ]),
+      ]),
+    shape: [2, 2, 2],
+    want: [
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [
+        [4, 5],
+        [4, 5],
+      ],
+    ],
+  },
   { name: 'rows and cols', run: (d) => ar(d, [3, 4]).index([it32(d, [0, 2]), it32(d, [1, -1])]), shape: [2], want: [1, 11] },
-  { name: 'rows and cols broadcast', run: (d) => ar(d, [3, 4]).index([it32(d, [[0], [2]]), it32(d, [[1, 3]])]), shape: [2, 2], want: [[1, 3], [9, 11]] },
-  { name: 'slice then tensor', run: (d) => ar(d, [3, 4]).index([':', it32(d, [3, 0])]), shape: [3, 2], want: [[3, 0], [7, 4], [11, 8]] },
-  { name: 'stepped slice then tensor', run: (d) => ar(d, [3, 4]).index(['::2', it32(d, [1, 2])]), shape: [2, 2], want: [[1, 2], [9, 10]] },
-  { name: 'int then tensor', run: (d) => ar(d, [2, 3, 4]).index([1, it32(d, [2, 0])]), shape: [2, 4], want: [[20, 21, 22, 23], [12, 13, 14, 15]] },
+  {
+    name: 'rows and cols broadcast',
+    run: (d) => ar(d, [3, 4]).index([it32(d, [[0], [2]]), it32(d, [[1, 3]])]),
+    shape: [2, 2],
+    want: [
+      [1, 3],
+      [9, 11],
+    ],
+  },
+  {
+    name: 'slice then tensor',
+    run: (d) => ar(d, [3, 4]).index([':', it32(d, [3, 0])]),
+    shape: [3, 2],
+    want: [
+      [3, 0],
+      [7, 4],
+      [11, 8],
+    ],
+  },
+  {
+    name: 'stepped slice then tensor',
+    run: (d) => ar(d, [3, 4]).index(['::2', it32(d, [1, 2])]),
+    shape: [2, 2],
+    want: [
+      [1, 2],
+      [9, 10],
+    ],
+  },
+  {
+    name: 'int then tensor',
+    run: (d) => ar(d, [2, 3, 4]).index([1, it32(d, [2, 0])]),
+    shape: [2, 4],
+    want: [
+      [20, 21, 22, 23],
+      [12, 13, 14, 15],
+    ],
+  },
   {
     name: 'tensors separated by a slice go first',
     run: (d) => ar(d, [2, 3, 4]).index([it32(d, [1, 0]), ':', it32(d, [3, 1])]),
     shape: [2, 3],
-    want: [[15, 19, 23], [1, 5, 9]],
+    want: [
+      [15, 19, 23],
+      [1, 5, 9],
+    ],
   },
   {
     name: 'adjacent tensors after a slice stay in place',
     run: (d) => ar(d, [2, 3, 4]).index([':', it32(d, [2, 0]), it32(d, [1, 1])]),
     shape: [2, 2],
-    want: [[9, 1], [21, 13]],
+    want: [
+      [9, 1],
+      [21, 13],
+    ],
   },
   {
     name: 'ellipsis then tensor',
     run: (d) => ar(d, [2, 3, 4]).index(['...', it32(d, [0, 3])]),
     shape: [2, 3, 2],
-    want: [[[0, 3], [4, 7], [8, 11]], [[12, 15], [16, 19], [20, 23]]],
+    want: [
+      [
+        [0, 3],
+        [4, 7],
+        [8, 11],
+      ],
+      [
+        [12, 15],
+        [16, 19],
+        [20, 23],
+      ],
+    ],
   },
   { name: 'None then tensor', run: (d) => ar(d, [3, 4]).index([null, it32(d, [1])]), shape: [1, 1, 4], want: [[[4, 5, 6, 7]]] },
   { name: 'a 0-d index tensor', run: (d) => ar(d, [3, 4]).index([it32(d, 2)]), shape: [4], want: [8, 9, 10, 11] },
   { name: 'lists without tensors are views', run: (d) => ar(d, [3, 4]).index([-1, '1:3']), shape: [2], want: [9, 10] },
-  { name: 'a full mask', run: (d) => ar(d, [3, 4]).index(mask(d, [[1, 0, 0, 1], [0, 0, 0, 0], [0, 1, 0, 0]])), shape: [3], want: [0, 3, 9] },
-  { name: 'a mask over the leading dims', run: (d) => ar(d, [2, 3, 4]).index(mask(d, [[1, 0, 0], [0, 0, 1]])), shape: [2, 4], want: [[0, 1, 2, 3], [20, 21, 22, 23]] },
-  { name: 'slice then mask', run: (d) => ar(d, [3, 4]).index([':', mask(d, [1, 0, 1, 0])]), shape: [3, 2], want: [[0, 2], [4, 6], [8, 10]] },
+  {
+    name: 'a full mask',
+    run: (d) =>
+      ar(d, [3, 4]).index(
+        mask(d, [
+          [1, 0, 0, 1],
+          [0, 0, 0, 0],
+          [0, 1, 0, 0],
+        ]),
+      ),
+    shape: [3],
+    want: [0, 3, 9],
+  },
+  {
+    name: 'a mask over the leading dims',
+    run: (d) =>
+      ar(d, [2, 3, 4]).index(
+        mask(d, [
+          [1, 0, 0],
+          [0, 0, 1],
+        ]),
+      ),
+    shape: [2, 4],
+    want: [
+      [0, 1, 2, 3],
+      [20, 21, 22, 23],
+    ],
+  },
+  {
+    name: 'slice then mask',
+    run: (d) => ar(d, [3, 4]).index([':', mask(d, [1, 0, 1, 0])]),
+    shape: [3, 2],
+    want: [
+      [0, 2],
+      [4, 6],
+      [8, 10],
+    ],
+  },
   { name: 'a mask with no true value', run: (d) => ar(d, [3, 4]).index(mask(d, [0, 0, 0])), shape: [0, 4], want: [] },
-  { name: 'mask then tensor', run: (d) => ar(d, [2, 3, 4]).index([mask(d, [[1, 0, 0], [0, 1, 0]]), it32(d, [3])]), shape: [2], want: [3, 19] },
-  { name: 'a CPU index tensor', run: (d) => ar(d, [3, 4]).index([it32('cpu', [1, 2])]), shape: [2, 4], want: [[4, 5, 6, 7], [8, 9, 10, 11]] },
-  { name: 'a CPU mask', run: (d) => ar(d, [3, 4]).index([':', mask('cpu', [0, 1, 0, 1])]), shape: [3, 2], want: [[1, 3], [5, 7], [9, 11]] },
-  { name: 'an index computed on the device', run: (d) => ar(d, [3, 4]).index([computed(d, [2, -3])]), shape: [2, 4], want: [[8, 9, 10, 11], [0, 1, 2, 3]] },
+  {
+    name: 'mask then tensor',
+    run: (d) =>
+      ar(d, [2, 3, 4]).index([
+        mask(d, [
+          [1, 0, 0],
+          [0, 1, 0],
+        ]),
+        it32(d, [3]),
+      ]),
+    shape: [2],
+    want: [3, 19],
+  },
+  {
+    name: 'a CPU index tensor',
+    run: (d) => ar(d, [3, 4]).index([it32('cpu', [1, 2])]),
+    shape: [2, 4],
+    want: [
+      [4, 5, 6, 7],
+      [8, 9, 10, 11],
+    ],
+  },
+  {
+    name: 'a CPU mask',
+    run: (d) => ar(d, [3, 4]).index([':', mask('cpu', [0, 1, 0, 1])]),
+    shape: [3, 2],
+    want: [
+      [1, 3],
+      [5, 7],
+      [9, 11],
+    ],
+  },
+  {
+    name: 'an index computed on the device',
+    run: (d) => ar(d, [3, 4]).index([computed(d, [2, -3])]),
+    shape: [2, 4],
+    want: [
+      [8, 9, 10, 11],
+      [0, 1, 2, 3],
+    ],
+  },
   {
     name: 'two indices computed on the device (stride tables)',
     run: (d) => ar(d, [2, 3, 4]).index([computed(d, [1, 0, -1]), ':', computed(d, [[-1], [0]])]),
     shape: [2, 3, 3],
     want: [
-      [[15, 19, 23], [3, 7, 11], [15, 19, 23]],
-      [[12, 16, 20], [0, 4, 8], [12, 16, 20]],
+      [
+        [15, 19, 23],
+        [3, 7, 11],
+        [15, 19, 23],
+      ],
+      [
+        [12, 16, 20],
+        [0, 4, 8],
+        [12, 16, 20],
+      ],
     ],
   },
   { name: 'a computed index beside a host one', run: (d) => ar(d, [3, 4]).index([it32(d, [0, 2]), computed(d, [3, -4])]), shape: [2], want: [3, 8] },
@@ -85,7 +252,10 @@ const readCases: ReadCase[] = [
     name: 'a computed 0-d index between two tensors keeps them adjacent',
     run: (d) => ar(d, [2, 3, 4, 5]).index([':', it32(d, [0, 2]), computed(d, 1), it32(d, [4, 0])]),
     shape: [2, 2],
-    want: [[9, 45], [69, 105]],
+    want: [
+      [9, 45],
+      [69, 105],
+    ],
   },
   { name: 'an int32 tensor', run: (d) => torch.tensor([5, 6, 7], { device: d, dtype: 'int32' }).index([it32(d, [2, 2, 0])]), shape: [3], want: [7, 7, 5] },
 ];
@@ -99,15 +269,71 @@ interface GradCase {
 }
 
 const gradCases: GradCase[] = [
-  { name: 'duplicate rows accumulate', shape: [3, 2], run: (x, d) => x.index([it32(d, [0, 2, 0])]), want: [[6, 8], [0, 0], [3, 4]] },
-  { name: 'rows and cols with duplicates', shape: [2, 3], run: (x, d) => x.index([it32(d, [1, 1, 0]), it32(d, [2, -1, 0])]), want: [[3, 0, 0], [0, 0, 3]] },
-  { name: 'a mask', shape: [2, 3], run: (x, d) => x.index(mask(d, [[0, 1, 1], [1, 0, 0]])), want: [[0, 1, 2], [3, 0, 0]] },
-  { name: 'separated tensors', shape: [2, 2, 2], run: (x, d) => x.index([it32(d, [1, 1]), ':', it32(d, [0, 1])]), want: [[[0, 0], [0, 0]], [[1, 3], [2, 4]]] },
-  { name: 'computed indices', shape: [2, 3], run: (x, d) => x.index([computed(d, [0, 0]), computed(d, [2, 2])]), want: [[0, 0, 3], [0, 0, 0]] },
+  {
+    name: 'duplicate rows accumulate',
+    shape: [3, 2],
+    run: (x, d) => x.index([it32(d, [0, 2, 0])]),
+    want: [
+      [6, 8],
+      [0, 0],
+      [3, 4],
+    ],
+  },
+  {
+    name: 'rows and cols with duplicates',
+    shape: [2, 3],
+    run: (x, d) => x.index([it32(d, [1, 1, 0]), it32(d, [2, -1, 0])]),
+    want: [
+      [3, 0, 0],
+      [0, 0, 3],
+    ],
+  },
+  {
+    name: 'a mask',
+    shape: [2, 3],
+    run: (x, d) =>
+      x.index(
+        mask(d, [
+          [0, 1, 1],
+          [1, 0, 0],
+        ]),
+      ),
+    want: [
+      [0, 1, 2],
+      [3, 0, 0],
+    ],
+  },
+  {
+    name: 'separated tensors',
+    shape: [2, 2, 2],
+    run: (x, d) => x.index([it32(d, [1, 1]), ':', it32(d, [0, 1])]),
+    want: [
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [1, 3],
+        [2, 4],
+      ],
+    ],
+  },
+  {
+    name: 'computed indices',
+    shape: [2, 3],
+    run: (x, d) => x.index([computed(d, [0, 0]), computed(d, [2, 2])]),
+    want: [
+      [0, 0, 3],
+      [0, 0, 0],
+    ],
+  },
 ];
 
 async function weightedGrad(x: Tensor, out: Tensor): Promise<unknown> {
-  const w = torch.arange(1, out.numel() + 1, 1, { device: x.device }).to('float32').reshape(out.shape);
+  const w = torch
+    .arange(1, out.numel() + 1, 1, { device: x.device })
+    .to('float32')
+    .reshape(out.shape);
   out.mul(w).sum().backward();
   return x.grad!.tolist();
 }
@@ -145,7 +371,9 @@ describe.each(devices)('advanced indexing on %s', (d) => {
       return;
     }
     const out = x.index([bad]);
-    await expect(out.data()).rejects.toThrow(/index: index 1[01] is out of bounds for dimension 0 with size 3 \(found on the GPU by the gather kernel of 'index'/);
+    await expect(out.data()).rejects.toThrow(
+      /index: index 1[01] is out of bounds for dimension 0 with size 3 \(found on the GPU by the gather kernel of 'index'/,
+    );
     // Reported once: later reads work.
     expectClose(await x.index([it32(d, [1])]).tolist(), [[4, 5, 6, 7]]);
     // Several indices: the bad one is reported against its own dim.
@@ -189,10 +417,29 @@ const putCases: PutCase[] = [
     name: 'rows (put_rows)',
     shape: [3, 2],
     indices: (d) => [it32(d, [2, 0])],
-    values: (d) => t(d, [[10, 11], [12, 13]], true),
-    want: [[12, 13], [2, 3], [10, 11]],
-    gradX: [[0, 0], [3, 4], [0, 0]],
-    gradV: [[5, 6], [1, 2]],
+    values: (d) =>
+      t(
+        d,
+        [
+          [10, 11],
+          [12, 13],
+        ],
+        true,
+      ),
+    want: [
+      [12, 13],
+      [2, 3],
+      [10, 11],
+    ],
+    gradX: [
+      [0, 0],
+      [3, 4],
+      [0, 0],
+    ],
+    gradV: [
+      [5, 6],
+      [1, 2],
+    ],
   },
   {
     name: 'accumulate with duplicates (put_accumulate)',
@@ -200,27 +447,63 @@ const putCases: PutCase[] = [
     indices: (d) => [it32(d, [0, 1, 0]), it32(d, [1, 2, 1])],
     values: (d) => t(d, [10, 20, 30], true),
     accumulate: true,
-    want: [[0, 41, 2], [3, 4, 25]],
-    gradX: [[1, 2, 3], [4, 5, 6]],
+    want: [
+      [0, 41, 2],
+      [3, 4, 25],
+    ],
+    gradX: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
     gradV: [2, 6, 2],
   },
   {
     name: 'a mask and a 0-d value (put_mask_scalar)',
     shape: [2, 3],
-    indices: (d) => [mask(d, [[0, 1, 1], [1, 0, 0]])],
+    indices: (d) => [
+      mask(d, [
+        [0, 1, 1],
+        [1, 0, 0],
+      ]),
+    ],
     values: (d) => t(d, 7, true),
-    want: [[0, 7, 7], [7, 4, 5]],
-    gradX: [[1, 0, 0], [0, 5, 6]],
+    want: [
+      [0, 7, 7],
+      [7, 4, 5],
+    ],
+    gradX: [
+      [1, 0, 0],
+      [0, 5, 6],
+    ],
     gradV: 9,
   },
-  { name: 'a number, broadcast', shape: [2, 3], indices: () => [':', 1], values: () => -1, want: [[0, -1, 2], [3, -1, 5]], gradX: [[1, 0, 3], [4, 0, 6]] },
+  {
+    name: 'a number, broadcast',
+    shape: [2, 3],
+    indices: () => [':', 1],
+    values: () => -1,
+    want: [
+      [0, -1, 2],
+      [3, -1, 5],
+    ],
+    gradX: [
+      [1, 0, 3],
+      [4, 0, 6],
+    ],
+  },
   {
     name: 'values broadcast over a slice',
     shape: [2, 3],
     indices: (d) => [':', it32(d, [2, 0])],
     values: (d) => t(d, [8, 9], true),
-    want: [[9, 1, 8], [9, 4, 8]],
-    gradX: [[0, 2, 0], [0, 5, 0]],
+    want: [
+      [9, 1, 8],
+      [9, 4, 8],
+    ],
+    gradX: [
+      [0, 2, 0],
+      [0, 5, 0],
+    ],
     gradV: [9, 5],
   },
   { name: 'duplicates of one value', shape: [3], indices: (d) => [it32(d, [1, 1, -2])], values: () => 7, want: [0, 7, 2], gradX: [1, 0, 3] },
@@ -229,19 +512,42 @@ const putCases: PutCase[] = [
     shape: [2, 3],
     indices: (d) => [computed(d, [1, 0]), computed(d, [0, 2])],
     values: (d) => t(d, [5, 6], true),
-    want: [[0, 1, 6], [5, 4, 5]],
-    gradX: [[1, 2, 0], [0, 5, 6]],
+    want: [
+      [0, 1, 6],
+      [5, 4, 5],
+    ],
+    gradX: [
+      [1, 2, 0],
+      [0, 5, 6],
+    ],
     gradV: [4, 3],
   },
   {
     name: 'computed indices, accumulate',
     shape: [2, 3],
     indices: (d) => [computed(d, [1, 1]), ':'],
-    values: (d) => t(d, [[1, 1, 1], [2, 2, 2]], true),
+    values: (d) =>
+      t(
+        d,
+        [
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+        true,
+      ),
     accumulate: true,
-    want: [[0, 1, 2], [6, 7, 8]],
-    gradX: [[1, 2, 3], [4, 5, 6]],
-    gradV: [[4, 5, 6], [4, 5, 6]],
+    want: [
+      [0, 1, 2],
+      [6, 7, 8],
+    ],
+    gradX: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    gradV: [
+      [4, 5, 6],
+      [4, 5, 6],
+    ],
   },
   { name: 'computed duplicates of one value', shape: [3], indices: (d) => [computed(d, [2, 2])], values: () => 4, want: [0, 1, 4], gradX: [1, 2, 0] },
 ];

@@ -38,6 +38,7 @@ export interface AdvIndex {
   host: Int32Array | null;
 }
 
+/** A planned index: the basic view steps, then the advanced indices over the result of those. */
 export interface IndexPlan {
   steps: BasicStep[];
   /** The shape after the basic steps. */
