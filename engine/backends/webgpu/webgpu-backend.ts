@@ -16,11 +16,11 @@ import {
   updateCost,
 } from '../../profile/kernel-cost';
 import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
-import { fail } from '../../core/errors';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
-import { gatherSource, gatherVec4, INDEX_ERROR_WORDS, scatterAddSource } from './kernels/gather';
+import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
+import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
@@ -39,6 +39,8 @@ export class WebGpuBackend implements Backend {
   readonly device = 'webgpu' as const;
   private pool: BufferPool;
   private dispatcher: Dispatcher;
+  /** Out-of-range indices index kernels found (advanced indexing; read back with the next read). */
+  private indexErrors: IndexErrors;
 
   /**
    * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
@@ -60,6 +62,7 @@ export class WebGpuBackend implements Backend {
     this.pool = new BufferPool(gpu, this.faults);
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);
     this.dispatcher.afterSubmit = () => this.pool.destroyDoomed();
+    this.indexErrors = new IndexErrors(gpu, this.dispatcher);
     this.lost = gpu.lost.then((info) => {
       this.faults.lost = { reason: info.reason, message: info.message };
       return info;
@@ -108,7 +111,7 @@ export class WebGpuBackend implements Backend {
   async finish(): Promise<void> {
     this.dispatcher.flush();
     await this.faults.raise();
-    if (this.indexErrorsUnread) await this.readIndexErrors();
+    if (this.indexErrors.unread) await this.indexErrors.read();
     const submitted = this.dispatcher.submits;
     // Nothing submitted since the last wait finished: the GPU is idle already (no round trip).
     if (submitted === this.finishedThrough) {
@@ -208,15 +211,15 @@ export class WebGpuBackend implements Backend {
       this.elementwise({ kind: 'input', index: 0, dtype: view.dtype }, [view], source);
     }
     // Index kernels since the last read: their error words come back in the same staging buffer.
-    const checked = this.indexErrorsUnread;
+    const checked = this.indexErrors.unread;
     const errorsAt = Math.ceil(n / 2) * 8; // getMappedRange's offsets are multiples of 8
     const staging = this.gpu.createBuffer({
-      size: checked ? errorsAt + INDEX_ERROR_WORDS * 4 : n * 4,
+      size: checked ? errorsAt + INDEX_ERROR_BYTES : n * 4,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     const block = bufferOf(source);
     this.dispatcher.copy(block.buffer, block.offset + source.offset * 4, staging, 0, n * 4);
-    if (checked) this.copyIndexErrors(staging, errorsAt);
+    if (checked) this.indexErrors.copyTo(staging, errorsAt);
     this.dispatcher.flush();
     const submitted = this.dispatcher.submits;
     if (temp) this.release(temp);
@@ -235,10 +238,10 @@ export class WebGpuBackend implements Backend {
     if (view.dtype === 'bool') out.set(new Uint32Array(words));
     else if (view.dtype === 'int32') out.set(new Int32Array(words));
     else out.set(new Float32Array(words));
-    const errors = checked ? new Int32Array(staging.getMappedRange(errorsAt, INDEX_ERROR_WORDS * 4).slice(0)) : null;
+    const errors = checked ? new Int32Array(staging.getMappedRange(errorsAt, INDEX_ERROR_BYTES).slice(0)) : null;
     staging.unmap();
     staging.destroy();
-    if (errors) this.raiseIndexError(errors);
+    if (errors) this.indexErrors.raise(errors);
     return out;
   }
 
@@ -430,7 +433,7 @@ export class WebGpuBackend implements Backend {
     const rank = index.shape.length;
     const pipeline = this.dispatcher.pipeline(`scatter_add|r${rank}`, () => scatterAddSource(rank));
     const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-    const who = this.checkWords(check ?? { op: 'scatterAdd', dim }, 'scatterAdd');
+    const who = this.indexErrors.who(check ?? { op: 'scatterAdd', dim }, 'scatterAdd');
     const meta = [
       n,
       src.offset,
@@ -444,7 +447,7 @@ export class WebGpuBackend implements Backend {
       ...index.strides,
       ...outStrides,
     ];
-    const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), this.indexErrors()];
+    const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
     this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterAddCost(n));
   }
 
@@ -457,74 +460,9 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}${v === 4 ? '|v4' : ''}`, () => gatherSource(input.dtype, rank, v === 4));
     const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : d === rank - 1 ? s : s / v));
     const shape = out.shape.map((s, d) => (d === rank - 1 ? s / v : s));
-    const who = this.checkWords(check ?? { op: 'gather', dim }, 'gather');
+    const who = this.indexErrors.who(check ?? { op: 'gather', dim }, 'gather');
     const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...who, ...shape, ...srcStrides, ...index.strides];
-    const buffers = [bufferOf(input), bufferOf(index), bufferOf(out), this.indexErrors()];
+    const buffers = [bufferOf(input), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
     this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n / v, WORKGROUP), gatherCost(n));
-  }
-
-  // ---- advanced indexing: out-of-range indices found on the GPU ----
-  // Index kernels record the first bad index in a small buffer (gather.ts); it comes back with the
-  // next read or finish (no submit of its own), which raises it, as CUDA reports device-side asserts.
-
-  private indexErrorBuffer: GPUBuffer | null = null;
-  /** An index kernel ran since the error words were last read. */
-  private indexErrorsUnread = false;
-  /** The reporting ops' names by id (interned: a handful of distinct names). */
-  private readonly checkNames: string[] = [];
-  private readonly checkIds = new Map<string, number>();
-
-  /** The error words' buffer, for a kernel about to be dispatched. */
-  private indexErrors(): GPUBuffer {
-    this.indexErrorsUnread = true;
-    return (this.indexErrorBuffer ??= this.gpu.createBuffer({
-      size: INDEX_ERROR_WORDS * 4,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    }));
-  }
-
-  /** Metadata words telling a kernel who reports its bad indices: the op (with the kernel's name) and the dim. */
-  private checkWords(check: IndexCheck, kernel: string): [number, number] {
-    const name = `${check.op}|${kernel}`;
-    let id = this.checkIds.get(name);
-    if (id === undefined) {
-      id = this.checkNames.push(name) - 1;
-      this.checkIds.set(name, id);
-    }
-    return [id, check.dim];
-  }
-
-  /** Records a copy of the error words into `staging` at byte `offset`, then clears them for later kernels. */
-  private copyIndexErrors(staging: GPUBuffer, offset: number): void {
-    const errors = this.indexErrorBuffer!;
-    this.dispatcher.copy(errors, 0, staging, offset, INDEX_ERROR_WORDS * 4);
-    this.dispatcher.clear(errors, 0, INDEX_ERROR_WORDS * 4);
-    this.indexErrorsUnread = false;
-  }
-
-  /** Reads the error words alone (finish: nothing else to read), raising a recorded bad index. */
-  private async readIndexErrors(): Promise<void> {
-    const staging = this.gpu.createBuffer({ size: INDEX_ERROR_WORDS * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    this.copyIndexErrors(staging, 0);
-    this.dispatcher.flush();
-    try {
-      await staging.mapAsync(GPUMapMode.READ);
-      const words = new Int32Array(staging.getMappedRange().slice(0));
-      staging.unmap();
-      this.raiseIndexError(words);
-    } finally {
-      staging.destroy();
-    }
-  }
-
-  /** Throws the bad index the error words record, if any, naming the op, the kernel, the dim and its size. */
-  private raiseIndexError(words: Int32Array): void {
-    if (words[0] === 0) return;
-    const [op, kernel] = (this.checkNames[words[1]] ?? 'index|gather').split('|');
-    fail(
-      op,
-      `index ${words[3]} is out of bounds for dimension ${words[2]} with size ${words[4]} (found on the GPU by the ${kernel} kernel of '${op}'; ` +
-        'a GPU reports bad indices at the next read of values, as CUDA reports device-side asserts, so the error may surface after later ops)',
-    );
   }
 }
