@@ -257,6 +257,26 @@ const readCases: ReadCase[] = [
       [69, 105],
     ],
   },
+  {
+    name: 'a nested list of ints, as PyTorch x[[2, 0]]',
+    run: (d) =>
+      ar(d, [3, 4]).index([
+        [2, 0],
+        [-1, 1],
+      ]),
+    shape: [2],
+    want: [11, 1],
+  },
+  {
+    name: 'a list of booleans is a mask',
+    run: (d) => ar(d, [3, 4]).index([':', [true, false, false, true]]),
+    shape: [3, 2],
+    want: [
+      [0, 3],
+      [4, 7],
+      [8, 11],
+    ],
+  },
   { name: 'an int32 tensor', run: (d) => torch.tensor([5, 6, 7], { device: d, dtype: 'int32' }).index([it32(d, [2, 2, 0])]), shape: [3], want: [7, 7, 5] },
 ];
 
@@ -360,6 +380,7 @@ describe.each(devices)('advanced indexing on %s', (d) => {
     expect(() => x.index([mask(d, [[1, 0, 0, 0]])])).toThrow(/the mask \[1, 4\] at index 0 does not match/);
     expect(() => x.index([it32(d, [0, 1]), it32(d, [0, 1, 2])])).toThrow(/index: shapes \[2\] and \[3\] cannot be broadcast/);
     expect(() => x.index(['0, 1'])).toThrow(/one per list item/);
+    expect(() => x.index([[0.5]])).toThrow(/list indices must be integers or booleans/);
   });
 
   it('an out-of-range index computed on the device is an error naming the op, dim, size and value', async () => {
@@ -397,5 +418,15 @@ describe.each(devices)('advanced indexing on %s', (d) => {
     const host = m.cpu();
     await host.data();
     expectClose(await x.index(host).tolist(), [6, 7, 8, 9, 10, 11]);
+  });
+});
+
+describe.runIf(devices.includes('webgpu'))('a bad index that reaches the CPU later', () => {
+  it('is raised by the next read, as the GPU does', async () => {
+    const arriving = torch.tensor([1, 7], { device: 'webgpu', dtype: 'int32' }).add(0).cpu();
+    const x = ar('cpu', [3, 4]);
+    const out = x.index([arriving]);
+    await expect(out.data()).rejects.toThrow(/index: index 7 is out of bounds for dimension 0 with size 3/);
+    expectClose(await x.index([it32('cpu', [0])]).tolist(), [[0, 1, 2, 3]]);
   });
 });

@@ -17,7 +17,7 @@ import { gather, scatterAdd } from './indexing';
 import { assertLive, commonDevice, emptyTensor, tensorFromData } from './make';
 import { expand, permute, reshape, select, slice, unsqueeze } from './views';
 
-export type { IndexItem, IndexSpec } from './index-plan';
+export type { IndexItem, IndexSpec, NestedIndex } from './index-plan';
 
 /** Options of indexPut: `accumulate` adds the values (duplicates add up) instead of writing them. */
 export interface IndexPutOptions {

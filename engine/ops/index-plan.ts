@@ -9,11 +9,18 @@ import { broadcastShapes } from '../core/shape';
 import { CpuStorage } from '../backends/cpu/cpu-backend';
 import { viewOffsets } from '../backends/cpu/strided';
 import { Tensor } from '../tensor';
+import { tensor, type NestedValues } from './creation';
 import { clampIndex, parsePart, type Part } from './index-string';
 import { hostValuesOf } from './make';
 
-/** An item of an index list: an int, one slice-string piece (':', '1:3', '::2', '...', 'None'), null (None), or an int32 or bool tensor. */
-export type IndexItem = number | string | null | Tensor;
+/** Nested JS lists of ints (an index tensor) or of booleans (a mask), as PyTorch takes lists inside an index. */
+export type NestedIndex = number | boolean | readonly NestedIndex[];
+
+/**
+ * An item of an index list: an int, one slice-string piece (':', '1:3', '::2', '...', 'None'),
+ * null (None), an int32 or bool tensor, or a nested list of ints or booleans (taken as one).
+ */
+export type IndexItem = number | string | null | Tensor | readonly NestedIndex[];
 
 /** What `x.index(...)` takes: a slice string, one index tensor or mask, or a list of items. */
 export type IndexSpec = string | Tensor | readonly IndexItem[];
@@ -64,7 +71,8 @@ export function hostValues(t: Tensor): TypedArray | null {
 function toItems(op: string, spec: Tensor | readonly IndexItem[], device: Device): Item[] {
   const list: readonly IndexItem[] = spec instanceof Tensor ? [spec] : spec;
   if (!Array.isArray(list)) fail(op, `expected a slice string, a tensor or a list of indices, got ${typeof spec}`);
-  return list.map((item): Item => {
+  return list.map((given): Item => {
+    const item = Array.isArray(given) ? listTensor(op, given as readonly NestedIndex[]) : given;
     if (item === null) return { kind: 'newaxis' };
     if (typeof item === 'number') {
       if (!Number.isInteger(item)) fail(op, `index ${item} is not an integer`);
@@ -84,8 +92,16 @@ function toItems(op: string, spec: Tensor | readonly IndexItem[], device: Device
       if (value) return { kind: 'int', value: value[0] };
       return { kind: item.dtype === 'bool' ? 'mask' : 'tensor', t: item };
     }
-    return fail(op, `unsupported index item ${String(item)} (use ints, slice strings like ':' or '1:3', null, '...', or int32/bool tensors)`);
+    return fail(op, `unsupported index item ${String(item)} (use ints, slice strings like ':' or '1:3', null, '...', int32/bool tensors or lists)`);
   });
+}
+
+/** A nested list inside an index as a CPU tensor: bool for booleans, else int32 (its values must be integers). */
+function listTensor(op: string, list: readonly NestedIndex[]): Tensor {
+  const probe = tensor(list as NestedValues, { device: 'cpu' });
+  if (probe.dtype === 'bool') return probe;
+  if (!Array.from(probe.cpuValues()).every(Number.isInteger)) fail(op, `list indices must be integers or booleans, got ${JSON.stringify(list)}`);
+  return tensor(list as NestedValues, { device: 'cpu', dtype: 'int32' });
 }
 
 function consumed(item: Item): number {
