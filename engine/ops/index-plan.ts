@@ -133,7 +133,8 @@ function maskValues(op: string, mask: Tensor): TypedArray {
   if (mask.device === 'cpu') fail(op, `the mask's values are still arriving from another device: await mask.data() first`);
   return fail(
     op,
-    "a bool mask's true values decide the result's shape, and this mask was computed on the GPU, whose values cannot be read synchronously: " +
+    "a bool mask's true values decide the result's shape, and this mask's values are on the GPU only (computed there, or too big for a host copy), " +
+      'which cannot be read synchronously: ' +
       'read it first (const m = mask.cpu(); await m.data(); then x.index(m)), or use x.maskedFill(mask, v) or torch.where(mask, a, b) for a result of the same shape',
   );
 }
