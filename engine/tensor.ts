@@ -8,7 +8,7 @@ import * as comp from './ops/composite';
 import * as views from './ops/views';
 import * as idx from './ops/indexing';
 import { matmul } from './ops/linalg';
-import { indexByString } from './ops/index-string';
+import * as adv from './ops/advanced-index';
 import { transfer } from './ops/transfer';
 import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
@@ -327,9 +327,9 @@ export class Tensor extends TensorBase {
   select(dim: number, index: number): Tensor {
     return views.select(this, dim, index);
   }
-  /** Basic indexing from a slice string, as a view: `x.index(':, 1:3, ::2')`. */
-  index(spec: string): Tensor {
-    return indexByString(this, spec);
+  /** PyTorch's `x[...]`: a slice string (`':, 1:3'`, views), or advanced indexing with int32 index tensors, bool masks and lists (`[rows, ':', mask]`). */
+  index(spec: adv.IndexSpec): Tensor {
+    return adv.index(this, spec);
   }
   /** Splits into `chunks` views along `dim` (the last may be smaller). */
   chunk(chunks: number, dim = 0): Tensor[] {
@@ -538,5 +538,11 @@ export class Tensor extends TensorBase {
   /** Adds the slices of `src` to this tensor's slices chosen by the 1-D `index` along `dim`, in place. */
   indexAdd_(dim: number, index: Tensor, src: Tensor): this {
     return ip.indexAddInPlace(this, dim, index, src);
+  }
+
+  // ---- advanced indexing ----
+  /** PyTorch's index_put, out of place: a copy with `values` written (or, with `{ accumulate: true }`, added) at `indices` (the forms `index` takes). */
+  indexPut(indices: adv.IndexSpec, values: Tensor | number, opts?: adv.IndexPutOptions): Tensor {
+    return adv.indexPut(this, indices, values, opts);
   }
 }

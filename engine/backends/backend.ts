@@ -47,6 +47,13 @@ export function plainSource(view: View): Fused {
   return { expr: { kind: 'input', index: 0, dtype: view.dtype }, leaves: [view], scalars: [] };
 }
 
+// ---- advanced indexing: who a bad index is reported as ----
+/** The op the user called and the dimension (of the tensor they indexed) an index kernel's indices address. */
+export interface IndexCheck {
+  readonly op: string;
+  readonly dim: number;
+}
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -85,10 +92,13 @@ export interface Backend {
    * an epilogue's leaf 0 is the product and its other leaves are read at the output's index.
    */
   matmul(a: View, b: View, out: View, epilogue?: Fused): void;
-  /** out[...] = input[..., index[...], ...] along `dim`; out has index's shape. */
-  gather(input: View, dim: number, index: View, out: View): void;
-  /** out[..., index[...], ...] += src[...] along `dim` (out already holds its starting values). */
-  scatterAdd(src: View, dim: number, index: View, out: View): void;
+  /**
+   * out[...] = input[..., index[...], ...] along `dim`; out has index's shape. An index outside
+   * the dim is an error reported as `check` says (CPU: at once; GPU: at the next read).
+   */
+  gather(input: View, dim: number, index: View, out: View, check?: IndexCheck): void;
+  /** out[..., index[...], ...] += src[...] along `dim` (out already holds its starting values); bad indices as gather. */
+  scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /**

@@ -3,7 +3,9 @@ import { fail, fmtShape } from '../core/errors';
 import type { Tensor } from '../tensor';
 import { select, slice, unsqueeze } from './views';
 
-type Part = { kind: 'int'; value: number } | { kind: 'slice'; start?: number; stop?: number; step?: number } | { kind: 'ellipsis' } | { kind: 'newaxis' };
+/** One component of a slice string: an int, a slice, '...' or None. */
+export type Part =
+  { kind: 'int'; value: number } | { kind: 'slice'; start?: number; stop?: number; step?: number } | { kind: 'ellipsis' } | { kind: 'newaxis' };
 
 function parseInt10(text: string, spec: string): number | undefined {
   const t = text.trim();
@@ -12,29 +14,33 @@ function parseInt10(text: string, spec: string): number | undefined {
   return Number(t);
 }
 
-function parse(spec: string): Part[] {
-  if (spec.trim() === '') return [];
-  return spec.split(',').map((raw) => {
-    const p = raw.trim();
-    if (p === '...') return { kind: 'ellipsis' };
-    if (p === 'None' || p === 'null') return { kind: 'newaxis' };
-    if (!p.includes(':')) {
-      const value = parseInt10(p, spec);
-      if (value === undefined) fail('index', `empty index in '${spec}'`);
-      return { kind: 'int', value };
-    }
-    const bits = p.split(':');
-    if (bits.length > 3) fail('index', `'${p}' has too many colons in '${spec}'`);
-    return {
-      kind: 'slice',
-      start: parseInt10(bits[0], spec),
-      stop: parseInt10(bits[1], spec),
-      step: bits.length === 3 ? parseInt10(bits[2], spec) : undefined,
-    };
-  });
+/** Parses one component (`raw`, no comma) of the slice string `spec`. */
+export function parsePart(raw: string, spec: string): Part {
+  const p = raw.trim();
+  if (p === '...') return { kind: 'ellipsis' };
+  if (p === 'None' || p === 'null') return { kind: 'newaxis' };
+  if (!p.includes(':')) {
+    const value = parseInt10(p, spec);
+    if (value === undefined) fail('index', `empty index in '${spec}'`);
+    return { kind: 'int', value };
+  }
+  const bits = p.split(':');
+  if (bits.length > 3) fail('index', `'${p}' has too many colons in '${spec}'`);
+  return {
+    kind: 'slice',
+    start: parseInt10(bits[0], spec),
+    stop: parseInt10(bits[1], spec),
+    step: bits.length === 3 ? parseInt10(bits[2], spec) : undefined,
+  };
 }
 
-function clampIndex(v: number | undefined, size: number, fallback: number): number {
+function parse(spec: string): Part[] {
+  if (spec.trim() === '') return [];
+  return spec.split(',').map((raw) => parsePart(raw, spec));
+}
+
+/** A slice bound resolved against a dim of `size` (negative from the end, clamped), or `fallback` when absent. */
+export function clampIndex(v: number | undefined, size: number, fallback: number): number {
   if (v === undefined) return fallback;
   const i = v < 0 ? v + size : v;
   return Math.min(Math.max(i, 0), size);

@@ -11,8 +11,11 @@ import { copy, where } from './elementwise';
 import { assertLive, commonDevice, emptyTensor, hostValuesOf, viewOf } from './make';
 import { expand, reshape } from './views';
 
-/** `op` names the call the user made (indexSelect and embedding gather too). */
-export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Tensor {
+/**
+ * `op` names the call the user made (indexSelect and embedding gather too); `reportDim`, the dim of
+ * the tensor they indexed that a bad index is reported against (default: `dim`).
+ */
+export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather', reportDim?: number): Tensor {
   assertLive(op, [x, index]);
   commonDevice(op, [x, index]);
   if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
@@ -21,9 +24,9 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Te
   index.shape.forEach((s, k) => {
     if (k !== d && s > x.shape[k]) fail(op, `index ${fmtShape(index.shape)} is larger than input ${fmtShape(x.shape)} at dimension ${k}`);
   });
-  checkIndexRange(op, index, d, x.shape[d]);
+  checkIndexRange(op, index, reportDim ?? d, x.shape[d]);
   const out = emptyTensor(x.device, index.shape, x.dtype);
-  out.backend.gather(viewOf(x), d, viewOf(index), viewOf(out));
+  out.backend.gather(viewOf(x), d, viewOf(index), viewOf(out), { op, dim: reportDim ?? d });
   return record(out, 'gather', [x], { dim: d, index });
 }
 
@@ -65,22 +68,22 @@ function checkIndexRange(op: string, index: Tensor, dim: number, size: number): 
   if (bad !== null) fail(op, `index ${bad} is out of bounds for dimension ${dim} of size ${size}`);
 }
 
-/** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add). */
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  const d = checkScatterAdd('scatterAdd', x, dim, index, src);
+/** A copy of `x` with `src` added at `index` along `dim` (PyTorch's scatter_add); `op` and `reportDim` as in gather. */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, op = 'scatterAdd', reportDim?: number): Tensor {
+  const d = checkScatterAdd(op, x, dim, index, src, reportDim);
   const out = copy(x);
-  out.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out));
+  out.backend.scatterAdd(viewOf(src), d, viewOf(index), viewOf(out), { op, dim: reportDim ?? d });
   return record(out, 'scatterAdd', [x, src], { dim: d, index });
 }
 
 /** Adds `src` at `index` along `dim` into `x` itself, one kernel (scatterAdd_ with nothing to record). */
 export function scatterAddInto(x: Tensor, dim: number, index: Tensor, src: Tensor, op = 'scatterAdd_'): void {
   const d = checkScatterAdd(op, x, dim, index, src);
-  getBackend(x.device).scatterAdd(viewOf(src), d, viewOf(index), viewOf(x));
+  getBackend(x.device).scatterAdd(viewOf(src), d, viewOf(index), viewOf(x), { op, dim: d });
 }
 
 /** scatterAdd's checks; returns the normalised dim. */
-function checkScatterAdd(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor): number {
+function checkScatterAdd(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor, reportDim?: number): number {
   assertLive(op, [x, index, src]);
   commonDevice(op, [x, index, src]);
   if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
@@ -89,6 +92,6 @@ function checkScatterAdd(op: string, x: Tensor, dim: number, index: Tensor, src:
   if (index.ndim !== x.ndim || index.shape.some((s, k) => s > src.shape[k] || (k !== d && s > x.shape[k]))) {
     fail(op, `index ${fmtShape(index.shape)} must fit within src ${fmtShape(src.shape)} and, outside dim ${d}, within the input ${fmtShape(x.shape)}`);
   }
-  checkIndexRange(op, index, d, x.shape[d]);
+  checkIndexRange(op, index, reportDim ?? d, x.shape[d]);
   return d;
 }

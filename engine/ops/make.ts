@@ -21,13 +21,14 @@ export function emptyTensor(device: Device, shape: readonly number[], dtype: DTy
 export function tensorFromData(device: Device, data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   const backend = getBackend(device);
   const ref = new StorageRef(backend.upload(data, dtype), backend);
-  if (dtype === 'int32' && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
+  if ((dtype === 'int32' || dtype === 'bool') && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
   return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
 }
 
 /**
- * The values of int32 tensors made from JS data on a GPU (or a trace), kept on the host (they are
- * indices, as a rule) so index checks can run where the user called without reading them back.
+ * The values of int32 and bool tensors made from JS data on a GPU (or a trace), kept on the host
+ * (they are indices and masks, as a rule) so index checks and mask indexing can run where the user
+ * called without reading them back.
  */
 const hostValues = new WeakMap<StorageRef, TypedArray>();
 const HOST_VALUES_LIMIT = 1 << 20;

@@ -3,7 +3,8 @@ import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../
 import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { argReduceCost, cumsumCost, elementwiseCost, gatherCost, matmulCost, reduceCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
+import { fail } from '../../core/errors';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
 
@@ -24,6 +25,9 @@ export class CpuStorage implements Storage {
   }
 }
 
+/** The first error of a kernel that ran after its inputs arrived, raised by the next read. */
+let deferredError: unknown = null;
+
 /**
  * Runs a kernel now, or, when a storage it touches is still arriving from another device, once
  * it has arrived; the storages it touches then wait for the kernel in turn (a queue per storage).
@@ -32,10 +36,15 @@ function launch(views: readonly View[], kernel: () => void): void {
   const storages = views.map((v) => v.storage as CpuStorage);
   const waits = storages.flatMap((s) => (s.pending ? [s.pending] : []));
   if (waits.length === 0) return kernel();
-  const done: Promise<void> = Promise.all(waits).then(() => {
-    kernel();
-    for (const s of storages) if (s.pending === done) s.pending = null;
-  });
+  // A kernel that fails once its inputs arrive (a bad index) is reported at the next read.
+  const done: Promise<void> = Promise.all(waits)
+    .then(kernel)
+    .catch((error: unknown) => {
+      deferredError ??= error;
+    })
+    .then(() => {
+      for (const s of storages) if (s.pending === done) s.pending = null;
+    });
   for (const s of storages) s.pending = done;
 }
 
@@ -48,6 +57,11 @@ function profiled(cost: () => KernelInfo, kernel: () => void): () => void {
     kernel();
     if (record) record.cpuMs = performance.now() - started;
   };
+}
+
+/** An index outside its dim, found by a kernel's loop. */
+function badIndex(check: IndexCheck, index: number, size: number): never {
+  fail(check.op, `index ${index} is out of bounds for dimension ${check.dim} with size ${size}`);
 }
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -144,6 +158,11 @@ export class CpuBackend implements Backend {
 
   async read(view: View): Promise<TypedArray> {
     await (view.storage as CpuStorage).pending;
+    if (deferredError !== null) {
+      const error = deferredError;
+      deferredError = null;
+      throw error;
+    }
     const src = dataOf(view);
     const out = allocArray(
       view.dtype,
@@ -352,7 +371,7 @@ export class CpuBackend implements Backend {
     );
   }
 
-  scatterAdd(src: View, dim: number, index: View, out: View): void {
+  scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
     this.kernelCount++;
     launch(
       [src, index, out],
@@ -365,8 +384,10 @@ export class CpuBackend implements Backend {
           const size = out.shape[dim];
           const dimStride = out.strides[dim];
           const base = { offset: out.offset, strides: out.strides.map((s, d) => (d === dim ? 0 : s)) };
+          const report = check ?? { op: 'scatterAdd', dim };
           forEachStrided(index.shape, [src, index, base], (_, o) => {
             const j = idx[o[1]];
+            if (j < -size || j >= size) badIndex(report, j, size);
             dst[o[2] + (j < 0 ? j + size : j) * dimStride] += from[o[0]];
           });
         },
@@ -374,7 +395,7 @@ export class CpuBackend implements Backend {
     );
   }
 
-  gather(input: View, dim: number, index: View, out: View): void {
+  gather(input: View, dim: number, index: View, out: View, check?: IndexCheck): void {
     this.kernelCount++;
     launch(
       [input, index, out],
@@ -387,8 +408,10 @@ export class CpuBackend implements Backend {
           const size = input.shape[dim];
           const dimStride = input.strides[dim];
           const base = { offset: input.offset, strides: input.strides.map((s, d) => (d === dim ? 0 : s)) };
+          const report = check ?? { op: 'gather', dim };
           forEachStrided(out.shape, [out, index, base], (_, o) => {
             const j = idx[o[1]];
+            if (j < -size || j >= size) badIndex(report, j, size);
             dst[o[0]] = src[o[2] + (j < 0 ? j + size : j) * dimStride];
           });
         },

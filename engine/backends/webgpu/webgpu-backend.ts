@@ -15,11 +15,12 @@ import {
   scatterAddCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
+import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
@@ -38,6 +39,8 @@ export class WebGpuBackend implements Backend {
   readonly device = 'webgpu' as const;
   private pool: BufferPool;
   private dispatcher: Dispatcher;
+  /** Out-of-range indices index kernels found (advanced indexing; read back with the next read). */
+  private indexErrors: IndexErrors;
 
   /**
    * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
@@ -59,6 +62,7 @@ export class WebGpuBackend implements Backend {
     this.pool = new BufferPool(gpu, this.faults);
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);
     this.dispatcher.afterSubmit = () => this.pool.destroyDoomed();
+    this.indexErrors = new IndexErrors(gpu, this.dispatcher);
     this.lost = gpu.lost.then((info) => {
       this.faults.lost = { reason: info.reason, message: info.message };
       return info;
@@ -107,6 +111,7 @@ export class WebGpuBackend implements Backend {
   async finish(): Promise<void> {
     this.dispatcher.flush();
     await this.faults.raise();
+    if (this.indexErrors.unread) await this.indexErrors.read();
     const submitted = this.dispatcher.submits;
     // Nothing submitted since the last wait finished: the GPU is idle already (no round trip).
     if (submitted === this.finishedThrough) {
@@ -205,9 +210,16 @@ export class WebGpuBackend implements Backend {
       source = { storage: temp, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0, dtype: view.dtype };
       this.elementwise({ kind: 'input', index: 0, dtype: view.dtype }, [view], source);
     }
-    const staging = this.gpu.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    // Index kernels since the last read: their error words come back in the same staging buffer.
+    const checked = this.indexErrors.unread;
+    const errorsAt = Math.ceil(n / 2) * 8; // getMappedRange's offsets are multiples of 8
+    const staging = this.gpu.createBuffer({
+      size: checked ? errorsAt + INDEX_ERROR_BYTES : n * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const block = bufferOf(source);
     this.dispatcher.copy(block.buffer, block.offset + source.offset * 4, staging, 0, n * 4);
+    if (checked) this.indexErrors.copyTo(staging, errorsAt);
     this.dispatcher.flush();
     const submitted = this.dispatcher.submits;
     if (temp) this.release(temp);
@@ -222,12 +234,14 @@ export class WebGpuBackend implements Backend {
       this.pool.trim();
       throw error;
     }
-    const words = staging.getMappedRange();
+    const words = staging.getMappedRange(0, n * 4);
     if (view.dtype === 'bool') out.set(new Uint32Array(words));
     else if (view.dtype === 'int32') out.set(new Int32Array(words));
     else out.set(new Float32Array(words));
+    const errors = checked ? new Int32Array(staging.getMappedRange(errorsAt, INDEX_ERROR_BYTES).slice(0)) : null;
     staging.unmap();
     staging.destroy();
+    if (errors) this.indexErrors.raise(errors);
     return out;
   }
 
@@ -413,17 +427,31 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.dispatch(pipeline, meta, [bufferOf(a), bufferOf(b), bufferOf(out), ...leaves], matmulGroups(config, m, n, batches), info);
   }
 
-  scatterAdd(src: View, dim: number, index: View, out: View): void {
+  scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
     const n = numelOf(index.shape);
     if (n === 0) return;
     const rank = index.shape.length;
     const pipeline = this.dispatcher.pipeline(`scatter_add|r${rank}`, () => scatterAddSource(rank));
     const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-    const meta = [n, src.offset, index.offset, out.offset, out.shape[dim], out.strides[dim], ...index.shape, ...src.strides, ...index.strides, ...outStrides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), scatterAddCost(n));
+    const who = this.indexErrors.who(check ?? { op: 'scatterAdd', dim }, 'scatterAdd');
+    const meta = [
+      n,
+      src.offset,
+      index.offset,
+      out.offset,
+      out.shape[dim],
+      out.strides[dim],
+      ...who,
+      ...index.shape,
+      ...src.strides,
+      ...index.strides,
+      ...outStrides,
+    ];
+    const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
+    this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterAddCost(n));
   }
 
-  gather(input: View, dim: number, index: View, out: View): void {
+  gather(input: View, dim: number, index: View, out: View, check?: IndexCheck): void {
     const n = numelOf(out.shape);
     if (n === 0) return;
     const rank = out.shape.length;
@@ -432,7 +460,9 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}${v === 4 ? '|v4' : ''}`, () => gatherSource(input.dtype, rank, v === 4));
     const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : d === rank - 1 ? s : s / v));
     const shape = out.shape.map((s, d) => (d === rank - 1 ? s / v : s));
-    const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...shape, ...srcStrides, ...index.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n / v, WORKGROUP), gatherCost(n));
+    const who = this.indexErrors.who(check ?? { op: 'gather', dim }, 'gather');
+    const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...who, ...shape, ...srcStrides, ...index.strides];
+    const buffers = [bufferOf(input), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
+    this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n / v, WORKGROUP), gatherCost(n));
   }
 }

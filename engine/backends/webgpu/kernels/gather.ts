@@ -5,21 +5,45 @@ import { decompose, ENTRY_ARGS, LINEAR_ID, metaDecl, storageType } from '../wgsl
 import { WORKGROUP } from '../tuning';
 
 /**
- * gather along one dim: out[i] = src[base(i) + index[i] * dimStride]. Out-of-range indices read
- * nothing and give 0 (the front end validates indices it can see).
- * Metadata: [n, srcOffset, indexOffset, dimSize, dimStride, shape[rank], srcStrides[rank], indexStrides[rank]]
- * where srcStrides has 0 at `dim`.
+ * The binding where index kernels record the first out-of-range index they meet (see
+ * reportBadIndex): [flag, op id, dim, bad index, dim size], read back with the next read.
+ */
+export const INDEX_ERROR_WORDS = 8;
+
+function errorBinding(binding: number): string {
+  return `@group(0) @binding(${binding}) var<storage, read_write> index_errors: array<atomic<i32>>;`;
+}
+
+/**
+ * WGSL that records `raw` (an index outside [-size, size)) unless an earlier one is recorded: the
+ * op id and dim the front end gave sit at metadata words `opAt` and `opAt + 1`.
+ */
+function reportBadIndex(raw: string, size: string, opAt: number): string {
+  return `if (atomicMax(&index_errors[0], 1) == 0) {
+      atomicStore(&index_errors[1], mdi(${opAt}u));
+      atomicStore(&index_errors[2], mdi(${opAt + 1}u));
+      atomicStore(&index_errors[3], ${raw});
+      atomicStore(&index_errors[4], ${size});
+    }`;
+}
+
+/**
+ * gather along one dim: out[i] = src[base(i) + index[i] * dimStride]. An out-of-range index gives 0
+ * and is recorded in `index_errors` (the backend raises it at the next read).
+ * Metadata: [n, srcOffset, indexOffset, dimSize, dimStride, opId, reportDim, shape[rank], srcStrides[rank],
+ * indexStrides[rank]] where srcStrides has 0 at `dim`.
  * `vec4`: each invocation moves 4 consecutive elements of the last dim, where the index is one
  * value along it and the source contiguous (see gatherVec4), and every count, offset and stride
  * above is in vec4s (the last dim's size a quarter, its source stride 1).
  */
 export function gatherSource(dtype: DType, rank: number, vec4 = false): string {
-  const at = (k: number) => 5 + k * rank;
+  const at = (k: number) => 7 + k * rank;
   const t = vec4 ? `vec4<${storageType(dtype)}>` : storageType(dtype);
-  return `${metaDecl(5 + 3 * rank)}
+  return `${metaDecl(7 + 3 * rank)}
 @group(0) @binding(1) var<storage, read> src: array<${t}>;
 @group(0) @binding(2) var<storage, read> index: array<i32>;
 @group(0) @binding(3) var<storage, read_write> out: array<${t}>;
+${errorBinding(4)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${ENTRY_ARGS}) {
   let i = ${LINEAR_ID};
@@ -31,9 +55,14 @@ ${decompose('i', rank, at(0), [
   { name: 'io', stridesAt: at(2) },
 ])}
   let size = mdi(3u);
-  var j = index[u32(io)];
+  let raw = index[u32(io)];
+  var j = raw;
   if (j < 0) { j += size; }
-  if (j < 0 || j >= size) { out[i] = ${t}(0); return; }
+  if (j < 0 || j >= size) {
+    ${reportBadIndex('raw', 'size', 5)}
+    out[i] = ${t}(0);
+    return;
+  }
   out[i] = src[u32(so + j * mdi(4u))];
 }
 `;
@@ -52,16 +81,18 @@ export function gatherVec4(input: View, dim: number, index: View, out: View): bo
 }
 
 /**
- * scatter-add along one dim with float atomics built from compare-and-swap on the bits.
- * Metadata: [n, srcOffset, indexOffset, outOffset, dimSize, dimStride, shape[rank],
+ * scatter-add along one dim with float atomics built from compare-and-swap on the bits; an
+ * out-of-range index adds nothing and is recorded as in gather.
+ * Metadata: [n, srcOffset, indexOffset, outOffset, dimSize, dimStride, opId, reportDim, shape[rank],
  *            srcStrides[rank], indexStrides[rank], outStrides[rank] (0 at `dim`)].
  */
 export function scatterAddSource(rank: number): string {
-  const at = (k: number) => 6 + k * rank;
-  return `${metaDecl(6 + 4 * rank)}
+  const at = (k: number) => 8 + k * rank;
+  return `${metaDecl(8 + 4 * rank)}
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read> index: array<i32>;
 @group(0) @binding(3) var<storage, read_write> out: array<atomic<u32>>;
+${errorBinding(4)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${ENTRY_ARGS}) {
   let i = ${LINEAR_ID};
@@ -75,9 +106,13 @@ ${decompose('i', rank, at(0), [
   { name: 'oo', stridesAt: at(3) },
 ])}
   let size = mdi(4u);
-  var j = index[u32(io)];
+  let raw = index[u32(io)];
+  var j = raw;
   if (j < 0) { j += size; }
-  if (j < 0 || j >= size) { return; }
+  if (j < 0 || j >= size) {
+    ${reportBadIndex('raw', 'size', 6)}
+    return;
+  }
   let slot = u32(oo + j * mdi(5u));
   let value = src[u32(so)];
   var old = atomicLoad(&out[slot]);
