@@ -17,8 +17,17 @@ import { Tensor } from './tensor';
 import { freeFunctions } from './ops/free-functions';
 import { allclose } from './ops/more-elementwise';
 import { AutogradFunction, grad } from './autograd/function';
+// ---- composite ops and random generators ----
+import { einsum } from './ops/einsum';
+import { baddbmm, cdist, type BaddbmmOptions } from './ops/distance';
+import { scatter, scatterAdd, searchsorted } from './ops/scatter';
+import { meshgrid, repeatInterleave, rot90, type RepeatInterleaveOptions } from './ops/shape-composites';
+import * as randomOps from './ops/random-ops';
+import { bernoulli, multinomial, normal, randperm } from './ops/random-ops';
+import { defaultGenerator, Generator } from './core/generator';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
+type RandomShapeArgs = (number | readonly number[] | create.RandomOptions)[];
 
 export const torch = {
   init: (opts?: InitOptions): Promise<Device> => initBackends(opts),
@@ -69,20 +78,22 @@ export const torch = {
   arange: create.arange,
   linspace: create.linspace,
   eye: create.eye,
-  rand: (...args: ShapeArgs) => {
+  /** Uniform values in [0, 1): torch.rand(2, 3) or torch.rand([2, 3], { generator, device, dtype }). */
+  rand: (...args: RandomShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.rand(shape, opts);
   },
-  randn: (...args: ShapeArgs) => {
+  /** Standard normal values: torch.randn(2, 3) or torch.randn([2, 3], { generator, device, dtype }). */
+  randn: (...args: RandomShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.randn(shape, opts);
   },
-  randint: create.randint,
+  randint: randomOps.randint,
   zerosLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
   onesLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 1, create.likeOptions(x, opts)),
   fullLike: (x: Tensor, value: number, opts?: create.CreateOptions) => create.full(x.shape, value, create.likeOptions(x, opts)),
-  randnLike: (x: Tensor, opts?: create.CreateOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
-  randLike: (x: Tensor, opts?: create.CreateOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
+  randnLike: (x: Tensor, opts?: create.RandomOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
+  randLike: (x: Tensor, opts?: create.RandomOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
 
   // Free-function forms of tensor methods (torch.sum(x, dim), torch.exp(x), torch.tril(x, k), ...).
   ...freeFunctions,
@@ -100,6 +111,37 @@ export const torch = {
   maximum: (a: Tensor, b: Operand) => binary('maximum', a, b),
   minimum: (a: Tensor, b: Operand) => binary('minimum', a, b),
   matmul,
+
+  // ---- composite ops and random generators ----
+  einsum,
+  /** beta * input + alpha * batch1 @ batch2 (3-D batches; input broadcasts). */
+  baddbmm: (input: Tensor, batch1: Tensor, batch2: Tensor, opts?: BaddbmmOptions) => baddbmm(input, batch1, batch2, opts),
+  /** A copy of x with src written at index along dim. */
+  scatter: (x: Tensor, dim: number, index: Tensor, src: Tensor | number) => scatter(x, dim, index, src),
+  /** A copy of x with src added at index along dim. */
+  scatterAdd: (x: Tensor, dim: number, index: Tensor, src: Tensor | number) => scatterAdd(x, dim, index, src),
+  /** x rotated by 90° k times in the plane of dims. */
+  rot90: (x: Tensor, k?: number, dims?: readonly number[]) => rot90(x, k, dims),
+  /** torch.repeatInterleave(x, repeats, { dim, outputSize }), or torch.repeatInterleave(repeats): each index repeated its count. */
+  repeatInterleave(x: Tensor, repeats?: number | Tensor, opts?: RepeatInterleaveOptions): Tensor {
+    if (repeats === undefined) return repeatInterleave(create.arange(0, x.numel(), 1, { device: x.device }), x, opts);
+    return repeatInterleave(x, repeats, opts);
+  },
+  meshgrid,
+  cdist,
+  searchsorted,
+  /** A random number generator to pass as { generator } to random ops. */
+  Generator,
+  /** The generator random ops use when given none (torch.manualSeed seeds it). */
+  defaultGenerator,
+  /** Seeds the default generator from a nondeterministic source and returns the seed. */
+  seed: (): number => defaultGenerator.seed(),
+  /** The default generator's seed. */
+  initialSeed: (): number => defaultGenerator.initialSeed(),
+  randperm,
+  multinomial,
+  bernoulli,
+  normal,
 
   /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */
   compile,

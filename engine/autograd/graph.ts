@@ -56,6 +56,11 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   scatterWindow: { window: (base: Tensor) => Tensor };
   /** A compiled function: its backward is a compiled graph too. */
   compiled: { backward: (g: Tensor) => (Tensor | null)[] };
+  // ---- composite ops ----
+  /** scatter (assignment): inputs [x] or [x, src]. */
+  scatter: { dim: number; index: Tensor };
+  /** x.unfold(dim, size, step): a view of overlapping windows, the window dim last. */
+  unfold: { dim: number; size: number; step: number };
 }
 
 /** Every op that records itself. */
