@@ -26,7 +26,7 @@ const isLetter = (c: string) => /^[a-zA-Z]$/.test(c);
 function parseTerm(text: string, where: string): { letters: string[]; ellipsisAt: number } {
   const letters: string[] = [];
   let ellipsisAt = -1;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text.startsWith('...', i)) {
       if (ellipsisAt >= 0) fail(OP, `${where} '${text}' has more than one ellipsis ('...')`);
       ellipsisAt = letters.length;
@@ -124,7 +124,10 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   if (arrow.length > 2) fail(OP, `equation '${equation}' has more than one '->'`);
   const lhs = arrow[0].split(',');
   if (lhs.length !== xs.length)
-    fail(OP, `equation '${equation}' has ${lhs.length} operand${lhs.length === 1 ? '' : 's'} but ${xs.length} tensor${xs.length === 1 ? ' was' : 's were'} given`);
+    fail(
+      OP,
+      `equation '${equation}' has ${lhs.length} operand${lhs.length === 1 ? '' : 's'} but ${xs.length} tensor${xs.length === 1 ? ' was' : 's were'} given`,
+    );
   if (xs.length === 0) fail(OP, 'expected at least one operand');
   assertLive(OP, xs);
   commonDevice(OP, xs);

@@ -19,13 +19,19 @@ import { cat } from './views';
 import { scatter, searchsorted } from './scatter';
 
 /** torch.randint(low, high, shape, opts) or torch.randint(high, shape, opts): integers uniform in [low, high). */
-export function randint(lowOrHigh: number, highOrShape: number | readonly number[], shapeOrOpts?: readonly number[] | RandomOptions, opts?: RandomOptions): Tensor {
+export function randint(
+  lowOrHigh: number,
+  highOrShape: number | readonly number[],
+  shapeOrOpts?: readonly number[] | RandomOptions,
+  opts?: RandomOptions,
+): Tensor {
   if (Array.isArray(highOrShape)) {
     if (shapeOrOpts !== undefined && (typeof shapeOrOpts !== 'object' || Array.isArray(shapeOrOpts)))
       fail('randint', 'expected randint(high, shape, options?) or randint(low, high, shape, options?)');
     return randintRange(0, lowOrHigh, highOrShape as readonly number[], (shapeOrOpts as RandomOptions | undefined) ?? {});
   }
-  if (!Array.isArray(shapeOrOpts)) fail('randint', `expected a shape (an array of sizes) after low and high, got ${shapeOrOpts === undefined ? 'nothing' : typeof shapeOrOpts}`);
+  if (!Array.isArray(shapeOrOpts))
+    fail('randint', `expected a shape (an array of sizes) after low and high, got ${shapeOrOpts === undefined ? 'nothing' : typeof shapeOrOpts}`);
   return randintRange(lowOrHigh, highOrShape as number, shapeOrOpts as readonly number[], opts ?? {});
 }
 
@@ -90,7 +96,10 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
       }
       if (!(sum > 0)) fail(op, `invalid multinomial distribution (sum of probabilities <= 0) in row ${r}`);
       if (!replacement && positive < numSamples)
-        fail(op, `invalid multinomial distribution (with replacement=False, not enough non-negative category to sample): row ${r} has ${positive} non-zero categories, ${numSamples} samples asked`);
+        fail(
+          op,
+          `invalid multinomial distribution (with replacement=False, not enough non-negative category to sample): row ${r} has ${positive} non-zero categories, ${numSamples} samples asked`,
+        );
     }
   }
   return withGradMode(false, () => {
@@ -150,7 +159,12 @@ export function bernoulli(input: Tensor, p?: number | GeneratorOptions, opts: Ge
  * Normal samples, as PyTorch's overloads: normal(meanTensor, stdTensor), normal(meanTensor, std = 1),
  * normal(mean, stdTensor), normal(mean, std, size, opts). Shapes broadcast; the result records no gradient.
  */
-export function normal(mean: Tensor | number, std: Tensor | number = 1, size?: readonly number[] | (RandomOptions & GeneratorOptions), opts: RandomOptions = {}): Tensor {
+export function normal(
+  mean: Tensor | number,
+  std: Tensor | number = 1,
+  size?: readonly number[] | (RandomOptions & GeneratorOptions),
+  opts: RandomOptions = {},
+): Tensor {
   const op = 'normal';
   const isT = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && typeof (v as Tensor).shape === 'object';
   const o: RandomOptions = size !== undefined && !Array.isArray(size) ? (size as RandomOptions) : opts;

@@ -35,7 +35,8 @@ function scalarView(x: Tensor, value: number | boolean, shape: readonly number[]
 /** A copy of `x` with `src` (a tensor or a number) written at `index` along `dim` (PyTorch's scatter). */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
   const isTensor = typeof src === 'object' && src !== null;
-  if (!isTensor && typeof src !== 'number' && typeof src !== 'boolean') fail('scatter', `src must be a tensor or a number, got ${src === null ? 'null' : typeof src}`);
+  if (!isTensor && typeof src !== 'number' && typeof src !== 'boolean')
+    fail('scatter', `src must be a tensor or a number, got ${src === null ? 'null' : typeof src}`);
   assertLive('scatter', isTensor ? [x, index, src] : [x, index]);
   commonDevice('scatter', isTensor ? [x, index, src] : [x, index]);
   if (isTensor && src.dtype !== x.dtype) fail('scatter', `src (${src.dtype}) must have the input's dtype (${x.dtype})`);
@@ -51,7 +52,15 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor | 
   if (typeof src === 'number') {
     const d = checkScatter('scatterAdd', x, dim, index, null);
     const full = tensorFromData(x.device, toTypedArray([src], x.dtype), [1], x.dtype);
-    return scatterAddKernel(x, d, index, reshape(full, index.shape.map(() => 1)).expand(index.shape));
+    return scatterAddKernel(
+      x,
+      d,
+      index,
+      reshape(
+        full,
+        index.shape.map(() => 1),
+      ).expand(index.shape),
+    );
   }
   if (typeof src !== 'object' || src === null) fail('scatterAdd', `src must be a tensor or a number, got ${src === null ? 'null' : typeof src}`);
   checkScatter('scatterAdd', x, dim, index, src.shape);

@@ -16,7 +16,8 @@ export function rot90(x: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tenso
   const op = 'rot90';
   assertLive(op, [x]);
   if (!Number.isInteger(k)) fail(op, `k must be an integer, got ${k}`);
-  if (!Array.isArray(dims) || dims.length !== 2) fail(op, `expected total rotation dims == 2, but got dims = ${Array.isArray(dims) ? dims.length : String(dims)}`);
+  if (!Array.isArray(dims) || dims.length !== 2)
+    fail(op, `expected total rotation dims == 2, but got dims = ${Array.isArray(dims) ? dims.length : String(dims)}`);
   if (x.ndim < 2) fail(op, `expected total dims >= 2, but got total dims = ${x.ndim} (shape ${fmtShape(x.shape)})`);
   const d0 = normalizeDim(op, dims[0], x.ndim);
   const d1 = normalizeDim(op, dims[1], x.ndim);
@@ -95,7 +96,8 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, opts: Repe
     if (!Number.isInteger(repeats) || repeats < 0) fail(op, `repeats must be a non-negative integer, got ${repeats}`);
     counts = new Array<number>(n).fill(repeats);
   } else {
-    if (typeof repeats !== 'object' || repeats === null) fail(op, `repeats must be a number or an int32 tensor, got ${repeats === null ? 'null' : typeof repeats}`);
+    if (typeof repeats !== 'object' || repeats === null)
+      fail(op, `repeats must be a number or an int32 tensor, got ${repeats === null ? 'null' : typeof repeats}`);
     assertLive(op, [repeats]);
     commonDevice(op, [x, repeats]);
     if (repeats.dtype !== 'int32') fail(op, `repeats must be an int32 tensor, got ${repeats.dtype}`);

@@ -35,6 +35,9 @@ export function unfoldGrad(g: Tensor, x: Tensor, dim: number, size: number, step
   const src = reshape(permute(g, order), flatShape);
   const positions = Array.from({ length: count * size }, (_, i) => Math.floor(i / size) * step + (i % size));
   const index = tensorFromData(x.device, toTypedArray(positions, 'int32'), [count * size], 'int32');
-  const expanded = reshape(index, flatShape.map((s, k) => (k === dim ? s : 1))).expand(flatShape);
+  const expanded = reshape(
+    index,
+    flatShape.map((s, k) => (k === dim ? s : 1)),
+  ).expand(flatShape);
   return scatterAdd(emptyTensor(x.device, x.shape, g.dtype, true), dim, expanded, src);
 }

@@ -2,10 +2,22 @@
 import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
-import { argReduceCost, cumsumCost, elementwiseCost, gatherCost, matmulCost, reduceCost, scatterAddCost, scatterCost, searchSortedCost, updateCost } from '../../profile/kernel-cost';
+import {
+  argReduceCost,
+  cumsumCost,
+  elementwiseCost,
+  gatherCost,
+  matmulCost,
+  reduceCost,
+  scatterAddCost,
+  scatterCost,
+  searchSortedCost,
+  updateCost,
+} from '../../profile/kernel-cost';
 import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
+import { scatterLoop, searchSortedLoop } from './cpu-scatter';
 
 export class CpuStorage implements Storage {
   readonly device = 'cpu' as const;
@@ -395,57 +407,22 @@ export class CpuBackend implements Backend {
       ),
     );
   }
-  // ---- composite ops: scatter and searchsorted ----
+  // ---- composite ops: scatter and searchsorted (loops in cpu-scatter.ts) ----
   scatter(src: View, dim: number, index: View, out: View): void {
     this.kernelCount++;
+    const kernel = () => scatterLoop(src, dataOf(src), dim, index, dataOf(index), out, dataOf(out));
     launch(
       [src, index, out],
-      profiled(
-        () => scatterCost(count(index)),
-        () => {
-          const from = dataOf(src);
-          const idx = dataOf(index);
-          const dst = dataOf(out);
-          const size = out.shape[dim];
-          const dimStride = out.strides[dim];
-          const base = { offset: out.offset, strides: out.strides.map((s, d) => (d === dim ? 0 : s)) };
-          forEachStrided(index.shape, [src, index, base], (_, o) => {
-            const j = idx[o[1]];
-            dst[o[2] + (j < 0 ? j + size : j) * dimStride] = from[o[0]];
-          });
-        },
-      ),
+      profiled(() => scatterCost(count(index)), kernel),
     );
   }
 
   searchSorted(sorted: View, values: View, out: View, right: boolean): void {
     this.kernelCount++;
-    const rank = values.shape.length;
-    const m = sorted.shape[rank - 1];
+    const kernel = () => searchSortedLoop(sorted, dataOf(sorted), values, dataOf(values), out, dataOf(out), right);
     launch(
       [sorted, values, out],
-      profiled(
-        () => searchSortedCost(count(values), m),
-        () => {
-          const seq = dataOf(sorted);
-          const vals = dataOf(values);
-          const dst = dataOf(out);
-          const step = sorted.strides[rank - 1];
-          const rowBase = { offset: sorted.offset, strides: sorted.strides.map((s, d) => (d === rank - 1 ? 0 : s)) };
-          forEachStrided(values.shape, [values, rowBase, out], (_, o) => {
-            const v = vals[o[0]];
-            let lo = 0;
-            let hi = m;
-            while (lo < hi) {
-              const mid = (lo + hi) >> 1;
-              const s = seq[o[1] + mid * step];
-              if (right ? s <= v : s < v) lo = mid + 1;
-              else hi = mid;
-            }
-            dst[o[2]] = lo;
-          });
-        },
-      ),
+      profiled(() => searchSortedCost(count(values), sorted.shape[sorted.shape.length - 1]), kernel),
     );
   }
 }
