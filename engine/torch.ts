@@ -88,6 +88,7 @@ export const torch = {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.randn(shape, opts);
   },
+  /** Integers uniform in [low, high): torch.randint(low, high, shape, opts) or torch.randint(high, shape, opts). */
   randint: randomOps.randint,
   zerosLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
   onesLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 1, create.likeOptions(x, opts)),
@@ -113,6 +114,7 @@ export const torch = {
   matmul,
 
   // ---- composite ops and random generators ----
+  /** Sums products of the operands' elements over the indices the equation names: torch.einsum('ij,jk->ik', a, b). */
   einsum,
   /** beta * input + alpha * batch1 @ batch2 (3-D batches; input broadcasts). */
   baddbmm: (input: Tensor, batch1: Tensor, batch2: Tensor, opts?: BaddbmmOptions) => baddbmm(input, batch1, batch2, opts),
@@ -127,8 +129,11 @@ export const torch = {
     if (repeats === undefined) return repeatInterleave(create.arange(0, x.numel(), 1, { device: x.device }), x, opts);
     return repeatInterleave(x, repeats, opts);
   },
+  /** Coordinate grids from 1-D tensors: torch.meshgrid([x, y], { indexing: 'ij' | 'xy' }) (expanded views). */
   meshgrid,
+  /** Pairwise p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M]: [..., P, R]. */
   cdist,
+  /** Insertion points of values into the ascending last dim of a sorted tensor (int32), { right } for the last one. */
   searchsorted,
   /** A random number generator to pass as { generator } to random ops. */
   Generator,
@@ -138,9 +143,13 @@ export const torch = {
   seed: (): number => defaultGenerator.seed(),
   /** The default generator's seed. */
   initialSeed: (): number => defaultGenerator.initialSeed(),
+  /** A random permutation of 0..n-1: torch.randperm(n, { generator, device }). */
   randperm,
+  /** Category indices drawn from rows of weights: torch.multinomial(probs, n, { replacement, generator }). */
   multinomial,
+  /** 1 with probability p, else 0: torch.bernoulli(p, { generator }) or torch.bernoulli(x, p). */
   bernoulli,
+  /** Normal samples: normal(mean, std) with tensors or numbers, or normal(mean, std, size, { generator }). */
   normal,
 
   /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */

@@ -76,6 +76,15 @@ const valueCases: ValueCase[] = [
       [15, 22],
     ],
   },
+  {
+    name: 'einsum of int32 operands',
+    run: (d) => torch.einsum('ij,jk->ik', it32(d, A), it32(d, A)),
+    want: [
+      [7, 10],
+      [15, 22],
+    ],
+    dtype: 'int32',
+  },
   // baddbmm
   {
     name: 'baddbmm with beta and alpha',
@@ -234,6 +243,15 @@ const valueCases: ValueCase[] = [
     ],
   },
   { name: 'meshgrid of three, a 0-d among them', run: (d) => torch.meshgrid([t(d, [1, 2]), t(d, 7), t(d, [0, 1])])[1], want: [[[7, 7]], [[7, 7]]] },
+  {
+    name: 'meshgrid with tensors as separate arguments',
+    run: (d) => torch.meshgrid(t(d, [1, 2]), t(d, [3, 4, 5]), { indexing: 'xy' })[1],
+    want: [
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ],
+  },
   // cdist
   {
     name: 'cdist p=2',
@@ -412,6 +430,31 @@ describe.each(devices)('composite ops on %s', (device) => {
     const before = torch.stats().kernels;
     torch.einsum('bij,bjk->bik', a, b);
     expect(torch.stats().kernels - before).toBe(1);
+  });
+});
+
+describe.each(devices)('composite ops under torch.compile on %s', (device) => {
+  it('scatter and searchsorted trace into the graph and replay as eager', async () => {
+    const fn = (x: Tensor, src: Tensor, index: Tensor) => torch.searchsorted(x.scatter(1, index, src).cumsum(1), src, { right: true });
+    const index = it32(device, [[2], [0]]);
+    const compiled = torch.compile(fn);
+    for (const seed of [1, 2]) {
+      const x = torch.rand([2, 4], { device, generator: new torch.Generator().manualSeed(seed) });
+      const src = torch.rand([2, 1], { device, generator: new torch.Generator().manualSeed(seed + 10) });
+      expect(await compiled(x, src, index).tolist()).toEqual(await fn(x, src, index).tolist());
+    }
+    const kernels = (
+      await torch.explain(
+        fn,
+        t(device, [
+          [1, 2],
+          [3, 4],
+        ]),
+        t(device, [[1], [2]]),
+        it32(device, [[1], [0]]),
+      )
+    ).kernels.flat();
+    expect(kernels).toEqual(expect.arrayContaining(['scatter', 'searchsorted']));
   });
 });
 

@@ -3,6 +3,7 @@
  * take a diagonal, labels no one else needs are summed at once, and two operands contract by
  * permutes, reshapes and one batched matmul (more operands contract left to right).
  */
+import { isFloating } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
 import type { Tensor } from '../tensor';
 import { eye } from './creation';
@@ -103,9 +104,11 @@ function contract(a: Tensor, la: Label[], b: Tensor, lb: Label[], keep: Set<Labe
   const A = arrange(a, la, [...batch, ...left, ...summed], [prod(batch), prod(left), prod(summed)]);
   const B = arrange(b, lb, [...batch, ...summed, ...right], [prod(batch), prod(summed), prod(right)]);
   const labels = [...batch, ...left, ...right];
+  // Integer operands have no matmul kernel: multiply broadcast and sum the contracted dim instead.
+  const product = isFloating(A.dtype) ? matmul(A, B) : reduce('sum', A.unsqueeze(3).mul(B.unsqueeze(1)), [2], false);
   return {
     x: reshape(
-      matmul(A, B),
+      product,
       labels.map((l) => size.get(l)!),
     ),
     labels,

@@ -40,9 +40,15 @@ export interface MeshgridOptions {
 }
 
 /** Coordinate grids from 0-D or 1-D tensors: the i-th output holds xs[i] along its dim, expanded (views, as PyTorch's). */
-export function meshgrid(xs: readonly Tensor[], opts: MeshgridOptions = {}): Tensor[] {
+export function meshgrid(xs: readonly Tensor[] | Tensor, ...rest: (Tensor | MeshgridOptions)[]): Tensor[] {
   const op = 'meshgrid';
-  if (!Array.isArray(xs)) fail(op, 'expected an array of tensors, e.g. torch.meshgrid([x, y], { indexing: "ij" })');
+  const isOpts = (v: unknown): v is MeshgridOptions => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Tensor).shape !== 'object';
+  const last = rest[rest.length - 1];
+  const opts: MeshgridOptions = isOpts(last) ? last : {};
+  // torch.meshgrid([x, y], opts) or, as PyTorch also allows, torch.meshgrid(x, y, opts).
+  if (!Array.isArray(xs)) xs = [xs as Tensor, ...(rest.filter((v) => !isOpts(v)) as Tensor[])];
+  if (xs.some((x) => typeof x !== 'object' || x === null || typeof x.shape !== 'object'))
+    fail(op, 'expected tensors, e.g. torch.meshgrid([x, y], { indexing: "ij" })');
   if (xs.length === 0) fail(op, 'expects a non-empty list of tensors');
   const indexing = opts.indexing ?? 'ij';
   if (indexing !== 'ij' && indexing !== 'xy') fail(op, `indexing must be 'ij' or 'xy', got '${String(indexing)}'`);
