@@ -84,6 +84,7 @@ const gradCases: GradCase[] = [
     },
   },
   { name: 'cdist p=2', inputs: [R(3, 2, 1), R(2, 2, 2)], run: (_d, a, b) => torch.cdist(a, b) },
+  { name: 'cdist p=2 through a matmul', inputs: [R(3, 2, 1), R(2, 2, 2)], run: (_d, a, b) => torch.cdist(a, b, { computeMode: 'use_mm_for_euclid_dist' }) },
   { name: 'cdist p=1', inputs: [R(2, 3, 1), R(2, 3, 4)], run: (_d, a, b) => torch.cdist(a, b, { p: 1 }) },
   { name: 'cdist p=3', inputs: [R(2, 2, 1), R(2, 2, 5)], run: (_d, a, b) => torch.cdist(a, b, { p: 3 }) },
   { name: 'cdist batched', inputs: [R3(2, 2, 2, 1), R3(2, 3, 2, 5)], run: (_d, a, b) => torch.cdist(a, b) },

@@ -287,6 +287,26 @@ const valueCases: ValueCase[] = [
       ),
     want: [[[2, 3]], [[1, 2]]],
   },
+  {
+    name: 'cdist through a matmul (computeMode)',
+    run: (d) =>
+      torch.cdist(
+        t(d, [
+          [0, 0],
+          [3, 4],
+        ]),
+        t(d, [
+          [0, 0],
+          [6, 8],
+        ]),
+        { computeMode: 'use_mm_for_euclid_dist' },
+      ),
+    want: [
+      [0, 10],
+      [5, 5],
+    ],
+  },
+  { name: 'cdist uses a matmul past 25 rows, as PyTorch', run: (d) => torch.cdist(torch.zeros([30, 2], { device: d }), t(d, [[3, 4]])).sum(), want: 150 },
   // searchsorted
   { name: 'searchsorted left', run: (d) => torch.searchsorted(t(d, [1, 3, 5, 7]), t(d, [0, 3, 6, 9])), want: [0, 1, 3, 4], dtype: 'int32' },
   { name: 'searchsorted right', run: (d) => torch.searchsorted(t(d, [1, 3, 3, 5]), t(d, [3, 4]), { right: true }), want: [3, 3], dtype: 'int32' },
@@ -390,6 +410,7 @@ const errorCases: ErrorCase[] = [
   { name: 'meshgrid bad indexing', run: (d) => torch.meshgrid([t(d, [1])], { indexing: 'yx' as 'xy' }), message: "indexing must be 'ij' or 'xy', got 'yx'" },
   { name: 'cdist columns', run: (d) => torch.cdist(t(d, A), t(d, M)), message: 'cdist: x1 and x2 must have the same number of columns' },
   { name: 'cdist 1-D', run: (d) => torch.cdist(t(d, [1]), t(d, A)), message: 'cdist: only supports at least 2D tensors, x1 got 1D' },
+  { name: 'cdist bad computeMode', run: (d) => torch.cdist(t(d, A), t(d, A), { computeMode: 'fast' as never }), message: 'cdist: computeMode must be' },
   { name: 'cdist negative p', run: (d) => torch.cdist(t(d, A), t(d, A), { p: -1 }), message: 'cdist: only supports non-negative p values, got -1' },
   {
     name: 'searchsorted leading dims',

@@ -49,8 +49,11 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Bad
 /** Options of cdist: the p-norm (2 by default; 0, 1, Infinity and any p >= 0). */
 export interface CdistOptions {
   p?: number;
-  /** Accepted for PyTorch compatibility; distances are always computed directly. */
-  computeMode?: string;
+  /**
+   * For p = 2, as PyTorch's: 'use_mm_for_euclid_dist_if_necessary' (the default: a matmul when
+   * either side has more than 25 rows), 'use_mm_for_euclid_dist' (always), 'donot_use_mm_for_euclid_dist' (never).
+   */
+  computeMode?: 'use_mm_for_euclid_dist_if_necessary' | 'use_mm_for_euclid_dist' | 'donot_use_mm_for_euclid_dist';
 }
 
 /** The p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M]: [..., P, R] (PyTorch's cdist). */
@@ -68,14 +71,31 @@ export function cdist(x1: Tensor, x2: Tensor, opts: CdistOptions = {}): Tensor {
   const m2 = x2.shape[x2.ndim - 1];
   if (m1 !== m2) fail(op, `x1 and x2 must have the same number of columns, got x1 ${fmtShape(x1.shape)} (${m1}) and x2 ${fmtShape(x2.shape)} (${m2})`);
   broadcastShapes(`${op} (batch dims of ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)})`, x1.shape.slice(0, -2), x2.shape.slice(0, -2));
+  const mode = opts.computeMode ?? 'use_mm_for_euclid_dist_if_necessary';
+  if (!['use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist', 'donot_use_mm_for_euclid_dist'].includes(mode))
+    fail(op, `computeMode must be 'use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist' or 'donot_use_mm_for_euclid_dist', got '${mode}'`);
+  const rows = Math.max(x1.shape[x1.ndim - 2], x2.shape[x2.ndim - 2]);
+  if (p === 2 && (mode === 'use_mm_for_euclid_dist' || (mode === 'use_mm_for_euclid_dist_if_necessary' && rows > 25))) {
+    // |a - b|^2 = |a|^2 + |b|^2 - 2 a.b, one matmul instead of a [..., P, R, M] difference.
+    const n1 = reduce('sum', x1.square(), [x1.ndim - 1], true);
+    const n2 = reduce('sum', x2.square(), [x2.ndim - 1], true).transpose(-1, -2);
+    const squared = n1
+      .add(n2)
+      .sub(matmul(x1, x2.transpose(-1, -2)).mul(2))
+      .clamp(0);
+    return safeRoot(squared, 2);
+  }
   const diff = x1.unsqueeze(-2).sub(x2.unsqueeze(-3)); // [..., P, R, M]
   const last = diff.ndim - 1;
   if (p === 0) return reduce('sum', diff.ne(0).to(x1.dtype), [last], false);
   if (p === 1) return reduce('sum', diff.abs(), [last], false);
   if (p === Infinity) return diff.abs().amax(last);
   const powered = p === 2 ? diff.square() : diff.abs().pow(p);
-  const total = reduce('sum', powered, [last], false);
-  // At zero distance the root's gradient is infinite: PyTorch's gives 0 there, and so does this.
+  return safeRoot(reduce('sum', powered, [last], false), p);
+}
+
+/** total^(1/p) whose gradient is 0 where total is 0 (the root's is infinite there): PyTorch's cdist gives 0 at zero distance. */
+function safeRoot(total: Tensor, p: number): Tensor {
   const zero = total.eq(0);
   const safe = where(zero, 1, total);
   return where(zero, 0, p === 2 ? safe.sqrt() : safe.pow(1 / p));
