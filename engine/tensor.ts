@@ -363,7 +363,7 @@ export class Tensor extends TensorBase {
     return baddbmm(this, batch1, batch2, opts);
   }
   /** A copy with `src` (a tensor or a number) written at `index` along `dim`. */
-  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+  scatter(dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
     return scat.scatter(this, dim, index, src);
   }
   /** A copy with `src` (a tensor or a number) added at `index` along `dim`. */

@@ -119,7 +119,7 @@ export const torch = {
   /** beta * input + alpha * batch1 @ batch2 (3-D batches; input broadcasts). */
   baddbmm: (input: Tensor, batch1: Tensor, batch2: Tensor, opts?: BaddbmmOptions) => baddbmm(input, batch1, batch2, opts),
   /** A copy of x with src written at index along dim. */
-  scatter: (x: Tensor, dim: number, index: Tensor, src: Tensor | number) => scatter(x, dim, index, src),
+  scatter: (x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean) => scatter(x, dim, index, src),
   /** A copy of x with src added at index along dim. */
   scatterAdd: (x: Tensor, dim: number, index: Tensor, src: Tensor | number) => scatterAdd(x, dim, index, src),
   /** x rotated by 90° k times in the plane of dims. */

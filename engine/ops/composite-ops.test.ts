@@ -129,6 +129,12 @@ const valueCases: ValueCase[] = [
   },
   { name: 'scatter a number', run: (d) => torch.scatter(t(d, [1, 2, 3]), 0, it32(d, [0, 2]), 9), want: [9, 2, 9] },
   { name: 'scatter into int32', run: (d) => it32(d, [1, 2, 3]).scatter(0, it32(d, [1]), it32(d, [7])), want: [1, 7, 3], dtype: 'int32' },
+  {
+    name: 'scatter into bool',
+    run: (d) => torch.zeros([3], { device: d, dtype: 'bool' }).scatter(0, it32(d, [2]), true),
+    want: [false, false, true],
+    dtype: 'bool',
+  },
   { name: 'scatter src larger than index', run: (d) => t(d, [0, 0, 0]).scatter(0, it32(d, [1]), t(d, [4, 5])), want: [0, 4, 0] },
   { name: 'scatterAdd with duplicates', run: (d) => t(d, [0, 0, 0]).scatterAdd(0, it32(d, [1, 1, 2]), t(d, [1, 2, 3])), want: [0, 3, 3] },
   { name: 'scatterAdd a number', run: (d) => torch.scatterAdd(t(d, [0, 0]), 0, it32(d, [1, 1]), 2), want: [0, 4] },
@@ -368,6 +374,7 @@ const errorCases: ErrorCase[] = [
     run: (d) => t(d, [1, 2]).scatter(0, it32(d, [2]), 0),
     message: 'scatter: index 2 is out of bounds for dimension 0 of size 2',
   },
+  { name: 'scatter into a 0-d tensor', run: (d) => t(d, 1).scatter(0, it32(d, 0), 2), message: 'scatter: the input must have at least one dimension' },
   { name: 'scatter float index', run: (d) => t(d, [1, 2]).scatter(0, t(d, [0]), 0), message: 'scatter: index must be an int32 tensor, got float32' },
   {
     name: 'scatter index rank',

@@ -13,14 +13,15 @@ import { reshape } from './views';
 /** PyTorch's checks shared by scatter and scatterAdd: int32 index of the input's rank, fitting src and (off `dim`) the input. */
 function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, srcShape: readonly number[] | null): number {
   if (index.dtype !== 'int32') fail(op, `index must be an int32 tensor, got ${index.dtype}`);
-  const d = normalizeDim(op, dim, Math.max(x.ndim, 1));
+  if (x.ndim === 0) fail(op, 'the input must have at least one dimension, got a 0-d tensor (reshape it to [1])');
+  const d = normalizeDim(op, dim, x.ndim);
   if (index.ndim !== x.ndim) fail(op, `index ${fmtShape(index.shape)} and input ${fmtShape(x.shape)} must have the same number of dimensions`);
   if (srcShape && srcShape.length !== x.ndim) fail(op, `src ${fmtShape(srcShape)} and input ${fmtShape(x.shape)} must have the same number of dimensions`);
   index.shape.forEach((s, k) => {
     if (srcShape && s > srcShape[k]) fail(op, `index ${fmtShape(index.shape)} is larger than src ${fmtShape(srcShape)} at dimension ${k}`);
     if (k !== d && s > x.shape[k]) fail(op, `index ${fmtShape(index.shape)} is larger than input ${fmtShape(x.shape)} at dimension ${k} (dim is ${d})`);
   });
-  const size = x.ndim === 0 ? 1 : x.shape[d];
+  const size = x.shape[d];
   const bad = firstOutOfRange(index, -size, size);
   if (bad !== null) fail(op, `index ${bad} is out of bounds for dimension ${d} of size ${size}`);
   return d;
