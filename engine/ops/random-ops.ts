@@ -68,7 +68,9 @@ export interface MultinomialOptions {
  * `numSamples` category indices per row of `probs` (1-D or 2-D, unnormalised non-negative
  * weights), drawn with or without replacement. On a GPU the weights are never read back: rows are
  * prefix-summed there and each draw's category found by binary search; without replacement each
- * drawn category's weight is zeroed (a scatter) before the next draw.
+ * drawn category's weight is zeroed (a scatter) before the next draw. Invalid weights (negative,
+ * NaN, an all-zero row) are errors where the values sit on the CPU; on a GPU they are not read,
+ * so not detected (as PyTorch's CUDA kernels, which assert on the device).
  */
 export function multinomial(probs: Tensor, numSamples: number, opts: MultinomialOptions = {}): Tensor {
   const op = 'multinomial';
