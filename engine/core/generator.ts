@@ -42,8 +42,8 @@ export class Generator {
   manualSeed(seed: number): this {
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) fail('Generator.manualSeed', `seed must be an integer, got ${String(seed)}`);
     this.seedValue = seed;
-    // Seeds above 2^32 mix their high word into the low one.
-    const next = splitmix32((seed >>> 0) ^ Math.floor(seed / 0x100000000));
+    // Seeds of 2^32 and above mix their high word into the low one (smaller ones, negatives too, seed as they always did).
+    const next = splitmix32(seed >= 0x100000000 ? (seed >>> 0) ^ Math.floor(seed / 0x100000000) : seed >>> 0);
     this.state = new Uint32Array([next(), next(), next(), next()]);
     if (this.state.every((w) => w === 0)) this.state[0] = 1;
     return this;

@@ -35,6 +35,11 @@ describe('torch.Generator', () => {
     expect(Array.from(g.fillUniform(5))).toEqual(Array.from(a));
   });
 
+  it('seeds give the stream they gave before generators existed', () => {
+    expect(Array.from(gen(0).fillUniform(3))).toEqual([0.8868539333343506, 0.2639589309692383, 0.01247495412826538]);
+    expect(Array.from(gen(-1).fillUniform(1))).toEqual([0.19461840391159058]);
+  });
+
   it('torch.manualSeed seeds torch.defaultGenerator and returns it', () => {
     expect(torch.manualSeed(3)).toBe(torch.defaultGenerator);
     expect(torch.initialSeed()).toBe(3);
