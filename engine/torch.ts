@@ -22,8 +22,7 @@ import { einsum } from './ops/einsum';
 import { baddbmm, cdist, type BaddbmmOptions } from './ops/distance';
 import { scatter, scatterAdd, searchsorted } from './ops/scatter';
 import { meshgrid, repeatInterleave, rot90, type RepeatInterleaveOptions } from './ops/shape-composites';
-import * as randomOps from './ops/random-ops';
-import { bernoulli, multinomial, normal, randperm } from './ops/random-ops';
+import { bernoulli, multinomial, normal, randint, randperm } from './ops/random-ops';
 import { defaultGenerator, Generator } from './core/generator';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
@@ -89,7 +88,7 @@ export const torch = {
     return create.randn(shape, opts);
   },
   /** Integers uniform in [low, high): torch.randint(low, high, shape, opts) or torch.randint(high, shape, opts). */
-  randint: randomOps.randint,
+  randint,
   zerosLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
   onesLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 1, create.likeOptions(x, opts)),
   fullLike: (x: Tensor, value: number, opts?: create.CreateOptions) => create.full(x.shape, value, create.likeOptions(x, opts)),
