@@ -5,6 +5,8 @@ export * as F from './functional/index';
 export { formatTensor } from './format';
 export type { DType, Device } from './core/dtype';
 export { WickError } from './core/errors';
+// ---- composite ops and random generators ----
+export { Generator } from './core/generator';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
 export { loadDigits, parseDigits, type Digits } from './data/digits';

@@ -15,6 +15,11 @@ import * as mred from './ops/more-reductions';
 import * as ip from './ops/inplace-ops';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
 import { TensorBase } from './tensor-base';
+// ---- composite ops ----
+import { baddbmm, type BaddbmmOptions } from './ops/distance';
+import * as scat from './ops/scatter';
+import * as shapes from './ops/shape-composites';
+import { unfold } from './ops/unfold';
 
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
@@ -544,5 +549,31 @@ export class Tensor extends TensorBase {
   /** PyTorch's index_put, out of place: a copy with `values` written (or, with `{ accumulate: true }`, added) at `indices` (the forms `index` takes). */
   indexPut(indices: adv.IndexSpec, values: Tensor | number, opts?: adv.IndexPutOptions): Tensor {
     return adv.indexPut(this, indices, values, opts);
+  }
+
+  // ---- composite ops ----
+  /** beta * this + alpha * batch1 @ batch2 (PyTorch's baddbmm). */
+  baddbmm(batch1: Tensor, batch2: Tensor, opts?: BaddbmmOptions): Tensor {
+    return baddbmm(this, batch1, batch2, opts);
+  }
+  /** A copy with `src` (a tensor or a number) written at `index` along `dim`. */
+  scatter(dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
+    return scat.scatter(this, dim, index, src);
+  }
+  /** A copy with `src` (a tensor or a number) added at `index` along `dim`. */
+  scatterAdd(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return scat.scatterAdd(this, dim, index, src);
+  }
+  /** Windows of `size` along `dim`, `step` apart, as a view with the window dim last. */
+  unfold(dim: number, size: number, step: number): Tensor {
+    return unfold(this, dim, size, step);
+  }
+  /** Rotated by 90° `k` times in the plane of `dims` (default [0, 1]). */
+  rot90(k = 1, dims: readonly number[] = [0, 1]): Tensor {
+    return shapes.rot90(this, k, dims);
+  }
+  /** Each slice along `dim` (none: flattened) repeated `repeats` times (a number or an int32 tensor). */
+  repeatInterleave(repeats: number | Tensor, opts?: shapes.RepeatInterleaveOptions): Tensor {
+    return shapes.repeatInterleave(this, repeats, opts);
   }
 }

@@ -17,8 +17,16 @@ import { Tensor } from './tensor';
 import { freeFunctions } from './ops/free-functions';
 import { allclose } from './ops/more-elementwise';
 import { AutogradFunction, grad } from './autograd/function';
+// ---- composite ops and random generators ----
+import { einsum } from './ops/einsum';
+import { baddbmm, cdist, type BaddbmmOptions } from './ops/distance';
+import { scatter, scatterAdd, searchsorted } from './ops/scatter';
+import { meshgrid, repeatInterleave, rot90, type RepeatInterleaveOptions } from './ops/shape-composites';
+import { bernoulli, multinomial, normal, randint, randperm } from './ops/random-ops';
+import { defaultGenerator, Generator } from './core/generator';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
+type RandomShapeArgs = (number | readonly number[] | create.RandomOptions)[];
 
 export const torch = {
   /** Starts the engine's devices (WebGPU where available, else the CPU) and resolves to the default device. */
@@ -83,18 +91,18 @@ export const torch = {
   linspace: create.linspace,
   /** An `n` × `m` matrix with ones on the diagonal and zeros elsewhere. */
   eye: create.eye,
-  /** A tensor of the given shape, uniform in [0, 1) (seeded by `manualSeed`). */
-  rand: (...args: ShapeArgs) => {
+  /** Uniform values in [0, 1): torch.rand(2, 3) or torch.rand([2, 3], { generator, device, dtype }). */
+  rand: (...args: RandomShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.rand(shape, opts);
   },
-  /** A tensor of the given shape, standard normal (seeded by `manualSeed`). */
-  randn: (...args: ShapeArgs) => {
+  /** Standard normal values: torch.randn(2, 3) or torch.randn([2, 3], { generator, device, dtype }). */
+  randn: (...args: RandomShapeArgs) => {
     const { shape, opts } = create.shapeAndOptions(args);
     return create.randn(shape, opts);
   },
-  /** A tensor of the given shape, integers uniform in [`low`, `high`) (int32). */
-  randint: create.randint,
+  /** Integers uniform in [low, high): torch.randint(low, high, shape, opts) or torch.randint(high, shape, opts). */
+  randint,
   /** Zeros with `x`'s shape, dtype and device. */
   zerosLike: (x: Tensor, opts?: create.CreateOptions) => create.full(x.shape, 0, create.likeOptions(x, opts)),
   /** Ones with `x`'s shape, dtype and device. */
@@ -102,9 +110,9 @@ export const torch = {
   /** `value` with `x`'s shape, dtype and device. */
   fullLike: (x: Tensor, value: number, opts?: create.CreateOptions) => create.full(x.shape, value, create.likeOptions(x, opts)),
   /** Standard normal values with `x`'s shape, dtype and device. */
-  randnLike: (x: Tensor, opts?: create.CreateOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
+  randnLike: (x: Tensor, opts?: create.RandomOptions) => create.randn(x.shape, create.likeOptions(x, opts)),
   /** Uniform values in [0, 1) with `x`'s shape, dtype and device. */
-  randLike: (x: Tensor, opts?: create.CreateOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
+  randLike: (x: Tensor, opts?: create.RandomOptions) => create.rand(x.shape, create.likeOptions(x, opts)),
 
   // Free-function forms of tensor methods (torch.sum(x, dim), torch.exp(x), torch.tril(x, k), ...).
   ...freeFunctions,
@@ -131,6 +139,45 @@ export const torch = {
   minimum: (a: Tensor, b: Operand) => binary('minimum', a, b),
   /** Matrix product, as PyTorch's matmul: vectors, matrices and broadcast batches. */
   matmul,
+
+  // ---- composite ops and random generators ----
+  /** Sums products of the operands' elements over the indices the equation names: torch.einsum('ij,jk->ik', a, b). */
+  einsum,
+  /** beta * input + alpha * batch1 @ batch2 (3-D batches; input broadcasts). */
+  baddbmm: (input: Tensor, batch1: Tensor, batch2: Tensor, opts?: BaddbmmOptions) => baddbmm(input, batch1, batch2, opts),
+  /** A copy of x with src written at index along dim. */
+  scatter: (x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean) => scatter(x, dim, index, src),
+  /** A copy of x with src added at index along dim. */
+  scatterAdd: (x: Tensor, dim: number, index: Tensor, src: Tensor | number) => scatterAdd(x, dim, index, src),
+  /** x rotated by 90° k times in the plane of dims. */
+  rot90: (x: Tensor, k?: number, dims?: readonly number[]) => rot90(x, k, dims),
+  /** torch.repeatInterleave(x, repeats, { dim, outputSize }), or torch.repeatInterleave(repeats): each index repeated its count. */
+  repeatInterleave(x: Tensor, repeats?: number | Tensor, opts?: RepeatInterleaveOptions): Tensor {
+    if (repeats === undefined) return repeatInterleave(create.arange(0, x.numel(), 1, { device: x.device }), x, opts);
+    return repeatInterleave(x, repeats, opts);
+  },
+  /** Coordinate grids from 1-D tensors: torch.meshgrid([x, y], { indexing: 'ij' | 'xy' }) (expanded views). */
+  meshgrid,
+  /** Pairwise p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M]: [..., P, R]. */
+  cdist,
+  /** Insertion points of values into the ascending last dim of a sorted tensor (int32), { right } for the last one. */
+  searchsorted,
+  /** A random number generator to pass as { generator } to random ops. */
+  Generator,
+  /** The generator random ops use when given none (torch.manualSeed seeds it). */
+  defaultGenerator,
+  /** Seeds the default generator from a nondeterministic source and returns the seed. */
+  seed: (): number => defaultGenerator.seed(),
+  /** The default generator's seed. */
+  initialSeed: (): number => defaultGenerator.initialSeed(),
+  /** A random permutation of 0..n-1: torch.randperm(n, { generator, device }). */
+  randperm,
+  /** Category indices drawn from rows of weights: torch.multinomial(probs, n, { replacement, generator }). */
+  multinomial,
+  /** 1 with probability p, else 0: torch.bernoulli(p, { generator }) or torch.bernoulli(x, p). */
+  bernoulli,
+  /** Normal samples: normal(mean, std) with tensors or numbers, or normal(mean, std, size, { generator }). */
+  normal,
 
   /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */
   compile,

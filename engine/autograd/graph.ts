@@ -61,6 +61,11 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   asStrided: WindowCtx;
   /** The root after an in-place op through a view: the old root (input 0) with the window replaced by the view's new values (input 1). */
   copySlices: WindowCtx;
+  // ---- composite ops ----
+  /** scatter (assignment): inputs [x] or [x, src]. */
+  scatter: { dim: number; index: Tensor };
+  /** x.unfold(dim, size, step): a view of overlapping windows, the window dim last. */
+  unfold: { dim: number; size: number; step: number };
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

@@ -16,6 +16,8 @@ import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
+import { scatterGrad } from '../ops/scatter';
+import { unfoldGrad } from '../ops/unfold';
 import { record, type GradNodeOf, type GradOp, type SavedOperand, type WindowCtx } from './graph';
 
 type Grads = (Tensor | null)[];
@@ -255,6 +257,9 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
     const { dim, index } = node.ctx;
     return [g, node.inputs[1].requiresGrad ? gather(g, dim, index) : null];
   },
+  // ---- composite ops ----
+  scatter: (g, node) => scatterGrad(g, node.inputs, node.ctx.dim, node.ctx.index),
+  unfold: (g, node) => [unfoldGrad(g, node.inputs[0], node.ctx.dim, node.ctx.size, node.ctx.step)],
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

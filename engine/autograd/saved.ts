@@ -100,6 +100,8 @@ export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   compiled: INPUT,
   asStrided: NOTHING,
   copySlices: NOTHING,
+  scatter: NOTHING,
+  unfold: NOTHING,
 };
 
 /** A storage a rule will read, its version when the op ran, and what it was to the op (for the error). */

@@ -99,6 +99,15 @@ export interface Backend {
   gather(input: View, dim: number, index: View, out: View, check?: IndexCheck): void;
   /** out[..., index[...], ...] += src[...] along `dim` (out already holds its starting values); bad indices as gather. */
   scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void;
+  // ---- composite ops: scatter and searchsorted ----
+  /** out[..., index[...], ...] = src[...] along `dim` (out already holds its other values; duplicates: one of them wins). */
+  scatter(src: View, dim: number, index: View, out: View): void;
+  /**
+   * For each value of `values` [...batch, K], the insertion point in its row of `sorted` [...batch, M]
+   * (ascending; batch dims may have stride 0): the first i with sorted[i] >= v, or > v when `right`,
+   * into the contiguous int32 `out` [...batch, K].
+   */
+  searchSorted(sorted: View, values: View, out: View, right: boolean): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /**

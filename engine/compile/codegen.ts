@@ -60,6 +60,8 @@ function generatedWgsl(node: Node): string | null {
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':
+    case 'scatter':
+    case 'searchSorted':
       return null;
     default:
       return assertNever(node);

@@ -106,6 +106,10 @@ export class GraphRunner {
         return b.gather(view(node.input), node.dim, view(node.index), view(node.out));
       case 'scatterAdd':
         return b.scatterAdd(view(node.src), node.dim, view(node.index), view(node.out));
+      case 'scatter':
+        return b.scatter(view(node.src), node.dim, view(node.index), view(node.out));
+      case 'searchSorted':
+        return b.searchSorted(view(node.sorted), view(node.values), view(node.out), node.right);
       default:
         return assertNever(node);
     }

@@ -21,7 +21,10 @@ function args(node: Node): ValueView[] {
     case 'gather':
       return [node.input, node.index];
     case 'scatterAdd':
+    case 'scatter':
       return [node.src, node.index, node.out];
+    case 'searchSorted':
+      return [node.sorted, node.values];
     default:
       return assertNever(node);
   }

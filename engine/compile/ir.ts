@@ -61,7 +61,10 @@ export type Node =
   | { kind: 'cumsum'; input: ValueView; out: ValueView }
   | { kind: 'matmul'; a: ValueView; b: ValueView; out: ValueView; epilogue?: Epilogue & { scalars: number[] }; names: string[] }
   | { kind: 'gather'; input: ValueView; dim: number; index: ValueView; out: ValueView }
-  | { kind: 'scatterAdd'; src: ValueView; dim: number; index: ValueView; out: ValueView };
+  | { kind: 'scatterAdd'; src: ValueView; dim: number; index: ValueView; out: ValueView }
+  // ---- composite ops: scatter and searchsorted ----
+  | { kind: 'scatter'; src: ValueView; dim: number; index: ValueView; out: ValueView }
+  | { kind: 'searchSorted'; sorted: ValueView; values: ValueView; out: ValueView; right: boolean };
 
 export interface Graph {
   /** Values bound to the call's tensor arguments, in order. */
@@ -91,7 +94,10 @@ export function reads(node: Node): Value[] {
     case 'gather':
       return [node.input.value, node.index.value];
     case 'scatterAdd':
+    case 'scatter':
       return [node.src.value, node.index.value, node.out.value];
+    case 'searchSorted':
+      return [node.sorted.value, node.values.value];
     default:
       return assertNever(node);
   }
@@ -112,6 +118,8 @@ export function writes(node: Node): Value[] {
     case 'matmul':
     case 'gather':
     case 'scatterAdd':
+    case 'scatter':
+    case 'searchSorted':
       return [node.out.value];
     default:
       return assertNever(node);
@@ -150,7 +158,10 @@ export function mapValues(node: Node, view: (v: ValueView) => ValueView, value: 
     case 'gather':
       return { ...node, input: view(node.input), index: view(node.index), out: view(node.out) };
     case 'scatterAdd':
+    case 'scatter':
       return { ...node, src: view(node.src), index: view(node.index), out: view(node.out) };
+    case 'searchSorted':
+      return { ...node, sorted: view(node.sorted), values: view(node.values), out: view(node.out) };
     default:
       return assertNever(node);
   }

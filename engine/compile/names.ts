@@ -17,6 +17,8 @@ export function kernelOps(node: Node): string[] {
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':
+    case 'scatter':
+    case 'searchSorted':
       return [FIXED_KERNEL_NAMES[node.kind]];
     case 'zeros':
     case 'upload':

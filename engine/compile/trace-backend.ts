@@ -136,6 +136,15 @@ export class TraceBackend implements Backend {
     this.graph.nodes.push({ kind: 'scatterAdd', src: this.view(src), dim, index: this.view(index), out: this.view(out) });
   }
 
+  // ---- composite ops: scatter and searchsorted ----
+  scatter(src: View, dim: number, index: View, out: View): void {
+    this.graph.nodes.push({ kind: 'scatter', src: this.view(src), dim, index: this.view(index), out: this.view(out) });
+  }
+
+  searchSorted(sorted: View, values: View, out: View, right: boolean): void {
+    this.graph.nodes.push({ kind: 'searchSorted', sorted: this.view(sorted), values: this.view(values), out: this.view(out), right });
+  }
+
   memory() {
     return { liveBytes: 0, pooledBytes: 0 };
   }

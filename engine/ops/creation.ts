@@ -1,7 +1,7 @@
 /** Creation ops: from JS values, constants, ranges and the seeded generator. */
 import { isDType, toTypedArray, type Device, type DType, type TypedArray } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
-import { fillNormal, fillRandint, fillUniform } from '../core/random';
+import { defaultGenerator, Generator } from '../core/generator';
 import { getDefaultDevice } from '../core/runtime';
 import { numel, parseShapeArgs } from '../core/shape';
 import type { Tensor } from '../tensor';
@@ -11,6 +11,19 @@ export interface CreateOptions {
   dtype?: DType;
   device?: Device;
   requiresGrad?: boolean;
+}
+
+/** Options of the random creation ops: those of every creation op and the generator to draw from (torch.defaultGenerator if none). */
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+/** The generator `opts` names, checked, or the default one. */
+export function generatorOf(op: string, opts: { generator?: Generator }): Generator {
+  const g = opts.generator;
+  if (g === undefined || g === null) return defaultGenerator;
+  if (!(g instanceof Generator)) fail(op, 'generator must be a torch.Generator (new torch.Generator().manualSeed(seed))');
+  return g;
 }
 
 export type NestedValues = number | boolean | readonly NestedValues[];
@@ -122,23 +135,27 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return finish(tensorFromData(opts.device ?? getDefaultDevice(), data, [n, m], dtype), opts);
 }
 
-export function rand(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape('rand', shape);
   const dtype = opts.dtype ?? 'float32';
-  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(fillUniform(numel(shape)), dtype), shape, dtype), opts);
+  const values = generatorOf('rand', opts).fillUniform(numel(shape));
+  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
 }
 
-export function randn(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape('randn', shape);
   const dtype = opts.dtype ?? 'float32';
-  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(fillNormal(numel(shape)), dtype), shape, dtype), opts);
+  const values = generatorOf('randn', opts).fillNormal(numel(shape));
+  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
 }
 
-export function randint(low: number, high: number, shape: readonly number[], opts: CreateOptions = {}): Tensor {
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high)) fail('randint', `low and high must be integers, got ${low} and ${high}`);
   if (!(high > low)) fail('randint', `high (${high}) must be greater than low (${low})`);
   checkShape('randint', shape);
   const dtype = opts.dtype ?? 'int32';
-  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(fillRandint(numel(shape), low, high), dtype), shape, dtype), opts);
+  const values = generatorOf('randint', opts).fillRandint(numel(shape), low, high);
+  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
 }
 
 /** Options for a `*Like` creation: the source tensor's dtype and device unless overridden. */

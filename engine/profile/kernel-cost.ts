@@ -23,7 +23,7 @@ export function joinOps(ops: readonly string[]): string {
 }
 
 /** The names of the kernels that run one fixed op, by the backend method that launches them. */
-export const FIXED_KERNEL_NAMES = { cumsum: 'cumsum', gather: 'gather', scatterAdd: 'scatter_add' } as const;
+export const FIXED_KERNEL_NAMES = { cumsum: 'cumsum', gather: 'gather', scatterAdd: 'scatter_add', scatter: 'scatter', searchSorted: 'searchsorted' } as const;
 
 export interface ExprFacts {
   /** exprKey: identifies the kernel source. */
@@ -129,4 +129,15 @@ export function gatherCost(n: number): KernelInfo {
 /** `n` values added into the output through an index. */
 export function scatterAddCost(n: number): KernelInfo {
   return { name: FIXED_KERNEL_NAMES.scatterAdd, flops: n, bytes: 3 * ELEMENT_BYTES * n };
+}
+
+/** `n` values written into the output through an index (scatter's assignment). */
+export function scatterCost(n: number): KernelInfo {
+  return { name: FIXED_KERNEL_NAMES.scatter, flops: 0, bytes: 3 * ELEMENT_BYTES * n };
+}
+
+/** `n` binary searches over rows of `m` sorted values. */
+export function searchSortedCost(n: number, m: number): KernelInfo {
+  const steps = Math.ceil(Math.log2(m + 1));
+  return { name: FIXED_KERNEL_NAMES.searchSorted, flops: n * steps, bytes: ELEMENT_BYTES * n * (2 + steps) };
 }

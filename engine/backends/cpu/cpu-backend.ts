@@ -2,11 +2,23 @@
 import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
-import { argReduceCost, cumsumCost, elementwiseCost, gatherCost, matmulCost, reduceCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
+import {
+  argReduceCost,
+  cumsumCost,
+  elementwiseCost,
+  gatherCost,
+  matmulCost,
+  reduceCost,
+  scatterAddCost,
+  scatterCost,
+  searchSortedCost,
+  updateCost,
+} from '../../profile/kernel-cost';
 import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
 import { fail } from '../../core/errors';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
+import { scatterLoop, searchSortedLoop } from './cpu-scatter';
 
 export class CpuStorage implements Storage {
   readonly device = 'cpu' as const;
@@ -416,6 +428,24 @@ export class CpuBackend implements Backend {
           });
         },
       ),
+    );
+  }
+  // ---- composite ops: scatter and searchsorted (loops in cpu-scatter.ts) ----
+  scatter(src: View, dim: number, index: View, out: View): void {
+    this.kernelCount++;
+    const kernel = () => scatterLoop(src, dataOf(src), dim, index, dataOf(index), out, dataOf(out));
+    launch(
+      [src, index, out],
+      profiled(() => scatterCost(count(index)), kernel),
+    );
+  }
+
+  searchSorted(sorted: View, values: View, out: View, right: boolean): void {
+    this.kernelCount++;
+    const kernel = () => searchSortedLoop(sorted, dataOf(sorted), values, dataOf(values), out, dataOf(out), right);
+    launch(
+      [sorted, values, out],
+      profiled(() => searchSortedCost(count(values), sorted.shape[sorted.shape.length - 1]), kernel),
     );
   }
 }

@@ -13,6 +13,8 @@ import {
   reduceCost,
   reduceFinalCost,
   scatterAddCost,
+  scatterCost,
+  searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
 import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
@@ -21,6 +23,7 @@ import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
 import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
+import { scatterSource, searchSortedSource } from './kernels/scatter';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
@@ -464,5 +467,26 @@ export class WebGpuBackend implements Backend {
     const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...who, ...shape, ...srcStrides, ...index.strides];
     const buffers = [bufferOf(input), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
     this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n / v, WORKGROUP), gatherCost(n));
+  }
+  // ---- composite ops: scatter and searchsorted ----
+  scatter(src: View, dim: number, index: View, out: View): void {
+    const n = numelOf(index.shape);
+    if (n === 0) return;
+    const rank = index.shape.length;
+    const pipeline = this.dispatcher.pipeline(`scatter|${out.dtype}|r${rank}`, () => scatterSource(out.dtype, rank));
+    const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
+    const meta = [n, src.offset, index.offset, out.offset, out.shape[dim], out.strides[dim], ...index.shape, ...src.strides, ...index.strides, ...outStrides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), scatterCost(n));
+  }
+
+  searchSorted(sorted: View, values: View, out: View, right: boolean): void {
+    const n = numelOf(values.shape);
+    if (n === 0) return;
+    const rank = values.shape.length;
+    const m = sorted.shape[rank - 1];
+    const pipeline = this.dispatcher.pipeline(`searchsorted|${values.dtype}|r${rank}`, () => searchSortedSource(values.dtype, rank));
+    const rowStrides = sorted.strides.map((s, d) => (d === rank - 1 ? 0 : s));
+    const meta = [n, m, sorted.offset, values.offset, sorted.strides[rank - 1], right ? 1 : 0, ...values.shape, ...rowStrides, ...values.strides];
+    this.dispatcher.dispatch(pipeline, meta, [bufferOf(sorted), bufferOf(values), bufferOf(out)], grid1d(n, WORKGROUP), searchSortedCost(n, m));
   }
 }

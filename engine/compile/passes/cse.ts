@@ -23,6 +23,8 @@ function nodeKey(n: Node): string | null {
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':
+    case 'scatter':
+    case 'searchSorted':
       return null;
     default:
       return assertNever(n);
@@ -73,7 +75,10 @@ function renameReads(n: Node, f: (v: ValueView) => ValueView): Node {
     case 'gather':
       return { ...n, input: f(n.input), index: f(n.index) };
     case 'scatterAdd':
+    case 'scatter':
       return { ...n, src: f(n.src), index: f(n.index) };
+    case 'searchSorted':
+      return { ...n, sorted: f(n.sorted), values: f(n.values) };
     case 'zeros':
     case 'upload':
       return n;

@@ -67,6 +67,8 @@ export function foldConstants(graph: Graph): void {
       case 'cumsum':
       case 'gather':
       case 'scatterAdd':
+      case 'scatter':
+      case 'searchSorted':
         return node;
       default:
         return assertNever(node);

@@ -29,6 +29,8 @@ function mapWrites(node: Node, f: (v: ValueView) => ValueView, g: (v: Value) => 
     case 'matmul':
     case 'gather':
     case 'scatterAdd':
+    case 'scatter':
+    case 'searchSorted':
       return { ...node, out: f(node.out) };
     default:
       return assertNever(node);
@@ -49,7 +51,7 @@ function writeViewOf(node: Node, v: Value): ValueView | null {
 /** Values a node reads through its inputs, not counting the old contents a window write keeps (or scatterAdd adds to). */
 function explicitReads(node: Node): Set<Value> {
   const all = reads(node);
-  if (node.kind === 'scatterAdd') return new Set([node.src.value, node.index.value]);
+  if (node.kind === 'scatterAdd' || node.kind === 'scatter') return new Set([node.src.value, node.index.value]);
   if (node.kind === 'elementwise' && isPartialWrite(node.out)) return new Set(node.inputs.map((v) => v.value));
   return new Set(all);
 }
@@ -78,8 +80,8 @@ export function functionalize(graph: Graph): Map<Value, Value> {
     const renames = new Map<Value, Value>();
     for (const w of new Set(writes(node))) {
       const view = writeViewOf(node, w);
-      // scatterAdd adds into what its output holds: like a window write, it keeps the old contents.
-      const partial = node.kind === 'scatterAdd' || (view ? isPartialWrite(view) : false);
+      // scatterAdd and scatter write into what their output holds: like a window write, they keep the old contents.
+      const partial = node.kind === 'scatterAdd' || node.kind === 'scatter' || (view ? isPartialWrite(view) : false);
       const rewrite = external.has(w) || (written.has(w) && (!partial || readSinceWrite.has(w) || explicit.has(w)));
       if (!rewrite) continue;
       const next = newVersion(w);
