@@ -13,6 +13,7 @@ import { emptyTensor } from '../ops/make';
 import { gather, scatterAdd } from '../ops/indexing';
 import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
+import { cumprodGrad } from '../ops/scan';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { record, type GradNodeOf, type GradOp, type SavedOperand } from './graph';
@@ -238,6 +239,8 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
     const { dim, index } = node.ctx;
     return [g, node.inputs[1].requiresGrad ? gather(g, dim, index) : null];
   },
+  // ---- sort and scan ----
+  cumprod: (g, node, out) => [cumprodGrad(g, node.inputs[0], out, node.ctx.dim)],
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

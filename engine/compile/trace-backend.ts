@@ -135,4 +135,13 @@ export class TraceBackend implements Backend {
   memory() {
     return { liveBytes: 0, pooledBytes: 0 };
   }
+
+  // ---- sort and scan ----
+  sort(): void {
+    fail('compile', 'sort, argsort, topk and unique cannot be compiled yet; call them outside the compiled function');
+  }
+
+  scan(op: 'sum' | 'prod' | 'max' | 'min'): void {
+    fail('compile', `cum${op} cannot be compiled yet; call it outside the compiled function`);
+  }
 }

@@ -21,13 +21,14 @@ export function emptyTensor(device: Device, shape: readonly number[], dtype: DTy
 export function tensorFromData(device: Device, data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   const backend = getBackend(device);
   const ref = new StorageRef(backend.upload(data, dtype), backend);
-  if (dtype === 'int32' && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
+  if (dtype !== 'float16' && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
   return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
 }
 
 /**
- * The values of int32 tensors made from JS data on a GPU (or a trace), kept on the host (they are
- * indices, as a rule) so index checks can run where the user called without reading them back.
+ * The values of tensors made from JS data on a GPU (or a trace), kept on the host so index checks
+ * (int32 indices, as a rule) can run where the user called without reading them back, and ops
+ * whose result size depends on the values (unique, bincount) can size it.
  */
 const hostValues = new WeakMap<StorageRef, TypedArray>();
 const HOST_VALUES_LIMIT = 1 << 20;

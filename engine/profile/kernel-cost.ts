@@ -130,3 +130,16 @@ export function gatherCost(n: number): KernelInfo {
 export function scatterAddCost(n: number): KernelInfo {
   return { name: FIXED_KERNEL_NAMES.scatterAdd, flops: n, bytes: 3 * ELEMENT_BYTES * n };
 }
+
+// ---- sort and scan ----
+/** One pass of a sort of `rows` rows of `rowLength` (keys and their indices read and written); `name` tells the pass. */
+export function sortCost(rows: number, rowLength: number, name = 'sort'): KernelInfo {
+  const n = rows * rowLength;
+  return { name, flops: n * Math.max(1, Math.ceil(Math.log2(Math.max(rowLength, 2)))), bytes: 4 * ELEMENT_BYTES * n };
+}
+
+/** A running sum, product, maximum or minimum along rows (cumsum, cumprod, cummax, cummin). */
+export function scanCost(op: 'sum' | 'prod' | 'max' | 'min', rows: number, rowLength: number, withIndices: boolean): KernelInfo {
+  const n = rows * rowLength;
+  return { name: `cum${op}`, flops: n, bytes: (withIndices ? 3 : 2) * ELEMENT_BYTES * n };
+}

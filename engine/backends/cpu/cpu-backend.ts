@@ -3,7 +3,9 @@ import { allocArray, cpuBytesPerElement, type DType, type TypedArray } from '../
 import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { argReduceCost, cumsumCost, elementwiseCost, gatherCost, matmulCost, reduceCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
+import type { Backend, Fused, PostReduce, ScanOp, Storage, View } from '../backend';
+import { scanCost, sortCost } from '../../profile/kernel-cost';
+import { scanRows, sortRows } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
 
@@ -392,6 +394,33 @@ export class CpuBackend implements Backend {
             dst[o[0]] = src[o[2] + (j < 0 ? j + size : j) * dimStride];
           });
         },
+      ),
+    );
+  }
+
+  // ---- sort and scan ----
+  sort(input: View, values: View, indices: View, descending: boolean): void {
+    this.kernelCount++;
+    const [rows, n] = [numel(input.shape.slice(0, -1)), input.shape[input.shape.length - 1]];
+    const views = [input, values, indices];
+    launch(
+      views,
+      profiled(
+        () => sortCost(rows, n),
+        () => sortRows(dataOf(input), dataOf(values), dataOf(indices), views, descending),
+      ),
+    );
+  }
+
+  scan(op: ScanOp, input: View, out: View, indices?: View): void {
+    this.kernelCount++;
+    const [rows, n] = [numel(input.shape.slice(0, -1)), input.shape[input.shape.length - 1]];
+    const views = indices ? [input, out, indices] : [input, out];
+    launch(
+      views,
+      profiled(
+        () => scanCost(op, rows, n, !!indices),
+        () => scanRows(op, dataOf(input), dataOf(out), indices ? dataOf(indices) : null, views, coerce(out.dtype)),
       ),
     );
   }

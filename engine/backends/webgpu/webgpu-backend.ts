@@ -15,7 +15,8 @@ import {
   scatterAddCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, PostReduce, Storage, View } from '../backend';
+import type { Backend, Fused, PostReduce, ScanOp, Storage, View } from '../backend';
+import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
@@ -434,5 +435,14 @@ export class WebGpuBackend implements Backend {
     const shape = out.shape.map((s, d) => (d === rank - 1 ? s / v : s));
     const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...shape, ...srcStrides, ...index.strides];
     this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(index), bufferOf(out)], grid1d(n / v, WORKGROUP), gatherCost(n));
+  }
+
+  // ---- sort and scan ----
+  sort(input: View, values: View, indices: View, descending: boolean): void {
+    sortRowsGpu(this.dispatcher, this, input, values, indices, descending);
+  }
+
+  scan(op: ScanOp, input: View, out: View, indices?: View): void {
+    scanRowsGpu(this.dispatcher, op, input, out, indices);
   }
 }
