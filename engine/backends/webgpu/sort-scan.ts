@@ -8,6 +8,7 @@ import { bufferOf, type GpuStorage } from './gpu-storage';
 import { scanSource } from './kernels/scan';
 import { SORT_BLOCK, sortGlobalSource, sortLocalSource, sortMeta, type SortLocalMode } from './kernels/sort';
 import { WORKGROUP } from './tuning';
+import { storageType } from './wgsl-common';
 
 /** What the passes need of the backend besides its dispatcher: temporary storage. */
 export interface TempStorage {
@@ -26,10 +27,11 @@ export function sortRowsGpu(dispatcher: Dispatcher, temp: TempStorage, input: Vi
   if (rows === 0 || n === 0) return;
   const P = 1 << Math.ceil(Math.log2(n));
   const dtype = input.dtype;
-  const keyWord = dtype === 'bool' ? 'bool' : dtype;
+  // Pipelines by the key's WGSL type; passes that do not read the input are the same for every rank.
+  const type = storageType(dtype);
   const local = (mode: SortLocalMode) =>
-    dispatcher.pipeline(`sort|local|${keyWord}|${descending ? 'desc' : 'asc'}|r${rank}|${mode}`, () => sortLocalSource(dtype, descending, rank, mode));
-  const meta = (j: number, kFirst: number, kLast: number) => sortMeta({ rows, n, P, j, kFirst, kLast }, input, values.offset, indices.offset);
+    dispatcher.pipeline(`sort|local|${type}|${mode}${mode.startsWith('src') ? `|r${rank}` : ''}`, () => sortLocalSource(dtype, rank, mode));
+  const meta = (j: number, kFirst: number, kLast: number) => sortMeta({ rows, n, P, j, kFirst, kLast, descending }, input, values.offset, indices.offset);
   const blocks = grid1d(rows * P, SORT_BLOCK);
   if (P <= SORT_BLOCK) {
     dispatcher.dispatch(local('src-out'), meta(0, 2, P), [bufferOf(input), bufferOf(values), bufferOf(indices)], blocks, sortCost(rows, n));
@@ -39,7 +41,7 @@ export function sortRowsGpu(dispatcher: Dispatcher, temp: TempStorage, input: Vi
   const positions = temp.allocate(rows * P, 'int32');
   const pair = [bufferOf(flat(keys, dtype)), bufferOf(flat(positions, 'int32'))];
   dispatcher.dispatch(local('src-temp'), meta(0, 2, SORT_BLOCK), [bufferOf(input), ...pair], blocks, sortCost(rows, P, 'sort_blocks'));
-  const global = dispatcher.pipeline(`sort|global|${keyWord}|${descending ? 'desc' : 'asc'}|r${rank}`, () => sortGlobalSource(dtype, descending, rank));
+  const global = dispatcher.pipeline(`sort|global|${type}`, () => sortGlobalSource(dtype));
   for (let k = 2 * SORT_BLOCK; k <= P; k *= 2) {
     for (let j = k / 2; j >= SORT_BLOCK; j /= 2) {
       dispatcher.dispatch(global, meta(j, k, k), pair, grid1d((rows * P) / 2, WORKGROUP), sortCost(rows, P, 'sort_merge'));

@@ -20,24 +20,36 @@ export const SORT_BLOCK = 1024;
 /** Where a workgroup pass reads its pairs from and writes them to. */
 export type SortLocalMode = 'src-out' | 'src-temp' | 'temp-temp' | 'temp-out';
 
-/**
- * Metadata of every sort pass: [rows, n, P, total (rows * P), j, kFirst, kLast, inOffset,
- * valuesOffset, indicesOffset, outer shape[rank - 1], input strides[rank]].
- */
-export function sortMeta(p: { rows: number; n: number; P: number; j: number; kFirst: number; kLast: number }, input: { offset: number; shape: readonly number[]; strides: readonly number[] }, valuesOffset: number, indicesOffset: number): number[] {
-  return [p.rows, p.n, p.P, p.rows * p.P, p.j, p.kFirst, p.kLast, input.offset, valuesOffset, indicesOffset, ...input.shape.slice(0, -1), ...input.strides];
+/** The sizes and the stage of one sort pass. */
+export interface SortPass {
+  rows: number;
+  n: number;
+  P: number;
+  j: number;
+  kFirst: number;
+  kLast: number;
+  descending: boolean;
 }
 
-const META_FIXED = 10;
+/**
+ * Metadata of every sort pass: [rows, n, P, total (rows * P), j, kFirst, kLast, inOffset,
+ * valuesOffset, indicesOffset, descending, outer shape[rank - 1], input strides[rank]] (the
+ * shape and strides only for passes that read the input).
+ */
+export function sortMeta(p: SortPass, input: { offset: number; shape: readonly number[]; strides: readonly number[] }, valuesOffset: number, indicesOffset: number): number[] {
+  const head = [p.rows, p.n, p.P, p.rows * p.P, p.j, p.kFirst, p.kLast, input.offset, valuesOffset, indicesOffset, p.descending ? 1 : 0];
+  return [...head, ...input.shape.slice(0, -1), ...input.strides];
+}
 
-/** WGSL: `before(a, ia, b, ib)`, whether pair a comes first (pads last, then keys, then indices). */
-function comparator(dtype: DType, descending: boolean): string {
+const META_FIXED = 11;
+
+/** WGSL: `before(a, ia, b, ib)`, whether pair a comes first (pads last, then keys in the order asked for, then indices). */
+function comparator(dtype: DType): string {
   const k = storageType(dtype);
-  const float = k === 'f32';
-  // Whether key a comes strictly before key b; NaN is the largest float (tested by its bits).
-  const [first, second] = descending ? ['b', 'a'] : ['a', 'b'];
-  const keyBefore = float ? `!wick_isnan(${first}) && (wick_isnan(${second}) || ${first} < ${second})` : `${first} < ${second}`;
-  return `fn key_before(a: ${k}, b: ${k}) -> bool { return ${keyBefore}; }
+  // Whether key a is strictly less than key b; NaN is the largest float (tested by its bits).
+  const less = k === 'f32' ? '!wick_isnan(a) && (wick_isnan(b) || a < b)' : 'a < b';
+  return `fn key_less(a: ${k}, b: ${k}) -> bool { return ${less}; }
+fn key_before(a: ${k}, b: ${k}) -> bool { return select(key_less(a, b), key_less(b, a), md(10u) == 1u); }
 fn before(a: ${k}, ia: i32, b: ${k}, ib: i32) -> bool {
   let n = mdi(1u);
   let pa = ia >= n;
@@ -58,7 +70,7 @@ ${outer > 0 ? decompose('row', outer, META_FIXED, [{ name: 'off', stridesAt: MET
 }
 
 /** A workgroup pass: load a block, run stages kFirst..kLast (steps of span < SORT_BLOCK), store it. */
-export function sortLocalSource(dtype: DType, descending: boolean, rank: number, mode: SortLocalMode): string {
+export function sortLocalSource(dtype: DType, rank: number, mode: SortLocalMode): string {
   const k = storageType(dtype);
   const fromSrc = mode.startsWith('src');
   const toOut = mode.endsWith('out');
@@ -93,11 +105,11 @@ ${srcOffset(rank)
     : `      tk[g] = sk[t];
       ti[g] = si[t];`;
   return `${PRELUDE}
-${metaDecl(META_FIXED + 2 * rank - 1)}
+${metaDecl(fromSrc ? META_FIXED + 2 * rank - 1 : META_FIXED)}
 ${bindings.map((b, i) => `@group(0) @binding(${i + 1}) ${b}`).join('\n')}
 var<workgroup> sk: array<${k}, ${SORT_BLOCK}>;
 var<workgroup> si: array<i32, ${SORT_BLOCK}>;
-${comparator(dtype, descending)}
+${comparator(dtype)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${ENTRY_ARGS}) {
   let base = (wid.y * nwg.x + wid.x) * ${SORT_BLOCK}u;
@@ -142,13 +154,13 @@ ${store}
 }
 
 /** A global pass: one compare-exchange step (span j of stage k) over the temporary arrays, an invocation per pair. */
-export function sortGlobalSource(dtype: DType, descending: boolean, rank: number): string {
+export function sortGlobalSource(dtype: DType): string {
   const k = storageType(dtype);
   return `${PRELUDE}
-${metaDecl(META_FIXED + 2 * rank - 1)}
+${metaDecl(META_FIXED)}
 @group(0) @binding(1) var<storage, read_write> tk: array<${k}>;
 @group(0) @binding(2) var<storage, read_write> ti: array<i32>;
-${comparator(dtype, descending)}
+${comparator(dtype)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${ENTRY_ARGS}) {
   let p = ${LINEAR_ID};
