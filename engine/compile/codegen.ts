@@ -60,6 +60,8 @@ function generatedWgsl(node: Node): string | null {
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':
+    case 'sort':
+    case 'scan':
       return null;
     default:
       return assertNever(node);

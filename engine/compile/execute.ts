@@ -106,6 +106,10 @@ export class GraphRunner {
         return b.gather(view(node.input), node.dim, view(node.index), view(node.out));
       case 'scatterAdd':
         return b.scatterAdd(view(node.src), node.dim, view(node.index), view(node.out));
+      case 'sort':
+        return b.sort(view(node.input), view(node.values), view(node.indices), node.descending);
+      case 'scan':
+        return b.scan(node.op, view(node.input), view(node.out), node.indices && view(node.indices));
       default:
         return assertNever(node);
     }

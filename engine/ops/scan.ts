@@ -9,6 +9,8 @@ import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
 import type { ScanOp } from '../backends/backend';
 import type { Tensor } from '../tensor';
+import { isGradEnabled } from '../core/runtime';
+import { arange } from './creation';
 import { cast, where } from './elementwise';
 import { assertLive, emptyTensor, viewOf } from './make';
 import { cumsum } from './reduce';
@@ -53,6 +55,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
  * g times the running product with that zero taken as 1; after it, 0.
  */
 export function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
+  if (isGradEnabled()) return cumprodGradDifferentiable(g, x, dim);
   const reverseCumsum = (t: Tensor) => t.flip(dim).cumsum(dim).flip(dim);
   const zero = x.eq(0);
   const zerosSoFar = cumsum(zero.int(), dim);
@@ -76,4 +79,21 @@ export function cumExtreme(op: 'max' | 'min', x: Tensor, dim: number): { values:
   const indices = r.indices!;
   const values = x.dtype === 'bool' ? cast(r.out, 'bool') : r.out;
   return { values: record(values, 'gather', [x], { dim: d, index: indices }), indices };
+}
+
+/**
+ * cumprod's gradient as a function whose own gradient is right too (for createGraph; the formula
+ * above has the right values but, around zeros, not the right derivatives): O(n^2) along the dim,
+ * as PyTorch does under grad mode. grad_i = sum over j >= i of g_j times the product of x_m for
+ * m <= j but m != i: row i of a matrix is the running product with x_i taken as 1.
+ */
+function cumprodGradDifferentiable(g: Tensor, x: Tensor, dim: number): Tensor {
+  const n = x.shape[dim];
+  const xl = x.transpose(dim, -1).unsqueeze(-2);
+  const gl = g.transpose(dim, -1).unsqueeze(-2);
+  const positions = arange(n, undefined, 1, { device: x.device, dtype: 'int32' });
+  const rows = positions.unsqueeze(1);
+  const withoutI = cumprod(where(rows.eq(positions), 1, xl), -1);
+  const grad = where(rows.le(positions), withoutI.mul(gl), 0).sum(-1);
+  return grad.transpose(dim, -1);
 }

@@ -41,7 +41,13 @@ const sortCases: SortCase[] = [
   { ...rows(2100, 3, 8), name: '3 rows of 2100, descending', descending: true },
   { ...rows(5000, 1, 9, true), name: 'a row of 5000 with ties, descending', descending: true },
   ...[0, 1, -1].flatMap((dim) =>
-    [false, true].map((descending) => ({ name: `3-D along dim ${dim}${descending ? ', descending' : ''}`, shape: [3, 4, 5], data: seeded(60, 10 + dim, true), dim, descending })),
+    [false, true].map((descending) => ({
+      name: `3-D along dim ${dim}${descending ? ', descending' : ''}`,
+      shape: [3, 4, 5],
+      data: seeded(60, 10 + dim, true),
+      dim,
+      descending,
+    })),
   ),
   { name: 'NaN sorts largest, ties keep their order', shape: [12], data: NAN_ROW },
   { name: 'NaN first when descending', shape: [12], data: NAN_ROW, descending: true },

@@ -8,6 +8,7 @@ import { fail, fmtShape } from '../core/errors';
 import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
 import { CpuStorage } from '../backends/cpu/cpu-backend';
+import { GpuStorage } from '../backends/webgpu/gpu-storage';
 import { viewOffsets } from '../backends/cpu/strided';
 import type { Tensor } from '../tensor';
 import { full } from './creation';
@@ -117,7 +118,8 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions | number): Sorted 
   const o = dimOrOptions<TopkOptions>('topk', opts, ['dim', 'largest', 'sorted']);
   const d = normalizeDim('topk', o.dim ?? -1, x.ndim);
   const size = x.ndim === 0 ? 1 : x.shape[d];
-  if (!Number.isInteger(k) || k < 0 || k > size) fail('topk', `k must be an integer from 0 to ${size} (the size of dim ${d} of shape ${fmtShape(x.shape)}), got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k > size)
+    fail('topk', `k must be an integer from 0 to ${size} (the size of dim ${d} of shape ${fmtShape(x.shape)}), got ${k}`);
   const r = sortAlong(x, d, o.largest ?? true);
   if (x.ndim === 0) return { values: picked(x, d, r.values, r.indices), indices: r.indices };
   const indices = narrow(r.indices, d, 0, k);
@@ -132,10 +134,14 @@ function hostElements(op: string, x: Tensor): Float64Array {
   const storage = x.storageRef.storage;
   const data = storage instanceof CpuStorage ? (storage.pending ? null : storage.data) : hostValuesOf(x.storageRef);
   if (!data) {
+    const what = `the size of its result depends on the values of a tensor of shape ${fmtShape(x.shape)}`;
+    if (!(storage instanceof CpuStorage) && !(storage instanceof GpuStorage))
+      fail(op, `${what} traced by torch.compile, which are unknown while tracing: call ${op} outside the compiled function`);
+    const where = storage instanceof CpuStorage ? 'still arriving from the GPU' : 'computed on the GPU';
     fail(
       op,
-      `the size of its result depends on the values of a tensor of shape ${fmtShape(x.shape)} computed on the ${x.device === 'cpu' ? 'GPU (still arriving)' : 'GPU'}, ` +
-        `which cannot be read without waiting: read them first, e.g. \`const h = x.cpu(); await h.data();\` then call ${op} on h, or make a tensor from \`await x.data()\``,
+      `${what} ${where}, which cannot be read without waiting: read them first, e.g. \`const h = x.cpu(); await h.data();\` ` +
+        `then call ${op} on h, or make a tensor from \`await x.data()\``,
     );
   }
   const offsets = viewOffsets(x);

@@ -4,8 +4,7 @@ import type { ArgReduceOp, Expr, ReduceOp } from '../../ops/op-types';
 import { isProfiling, recordKernel, type KernelInfo } from '../../profile/recorder';
 import { argReduceCost, cumsumCost, elementwiseCost, gatherCost, matmulCost, reduceCost, scatterAddCost, updateCost } from '../../profile/kernel-cost';
 import type { Backend, Fused, PostReduce, ScanOp, Storage, View } from '../backend';
-import { scanCost, sortCost } from '../../profile/kernel-cost';
-import { scanRows, sortRows } from './sort-scan';
+import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
 
@@ -398,30 +397,22 @@ export class CpuBackend implements Backend {
     );
   }
 
-  // ---- sort and scan ----
+  // ---- sort and scan (their loops: sort-scan.ts) ----
   sort(input: View, values: View, indices: View, descending: boolean): void {
     this.kernelCount++;
-    const [rows, n] = [numel(input.shape.slice(0, -1)), input.shape[input.shape.length - 1]];
-    const views = [input, values, indices];
+    const cost = () => sortRowsCost(input);
     launch(
-      views,
-      profiled(
-        () => sortCost(rows, n),
-        () => sortRows(dataOf(input), dataOf(values), dataOf(indices), views, descending),
-      ),
+      [input, values, indices],
+      profiled(cost, () => sortRows(input, values, indices, descending)),
     );
   }
 
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     this.kernelCount++;
-    const [rows, n] = [numel(input.shape.slice(0, -1)), input.shape[input.shape.length - 1]];
-    const views = indices ? [input, out, indices] : [input, out];
+    const cost = () => scanRowsCost(op, input, !!indices);
     launch(
-      views,
-      profiled(
-        () => scanCost(op, rows, n, !!indices),
-        () => scanRows(op, dataOf(input), dataOf(out), indices ? dataOf(indices) : null, views, coerce(out.dtype)),
-      ),
+      indices ? [input, out, indices] : [input, out],
+      profiled(cost, () => scanRows(op, input, out, indices, coerce(out.dtype))),
     );
   }
 }

@@ -1,7 +1,21 @@
 /** The CPU's sort and scan kernels: plain loops over each row (the last dim), the reference for the GPU's. */
 import type { TypedArray } from '../../core/dtype';
+import { scanCost, sortCost } from '../../profile/kernel-cost';
+import type { KernelInfo } from '../../profile/recorder';
 import type { ScanOp, View } from '../backend';
 import { forEachStrided } from './strided';
+
+/** A CPU view's elements (the storage is a CpuStorage: typed here structurally, to keep the import one-way). */
+const dataOf = (v: View) => (v.storage as unknown as { data: TypedArray }).data;
+
+/** The number of rows of a view and their length (the last dim). */
+function rowsOf(v: View): [number, number] {
+  const rank = v.shape.length;
+  return [v.shape.slice(0, -1).reduce((a, b) => a * b, 1), v.shape[rank - 1]];
+}
+
+export const sortRowsCost = (input: View): KernelInfo => sortCost(...rowsOf(input));
+export const scanRowsCost = (op: ScanOp, input: View, withIndices: boolean): KernelInfo => scanCost(op, ...rowsOf(input), withIndices);
 
 /** The row (last dim) walk shared by the kernels: each row's start in every view, and the views' steps along it. */
 function forEachRow(views: readonly View[], visit: (starts: readonly number[], steps: readonly number[], n: number) => void): void {
@@ -18,7 +32,9 @@ function ascendingBefore(a: number, b: number): boolean {
 }
 
 /** Stable sort of each row: values and their original positions. */
-export function sortRows(src: TypedArray, dstValues: TypedArray, dstIndices: TypedArray, views: readonly View[], descending: boolean): void {
+export function sortRows(input: View, values: View, indices: View, descending: boolean): void {
+  const [src, dstValues, dstIndices] = [dataOf(input), dataOf(values), dataOf(indices)];
+  const views = [input, values, indices];
   const before = descending ? (a: number, b: number) => ascendingBefore(b, a) : ascendingBefore;
   forEachRow(views, ([si, sv, sx], [ti, tv, tx], n) => {
     const row = Array.from({ length: n }, (_, j) => ({ value: src[si + j * ti], index: j }));
@@ -38,14 +54,9 @@ const TAKES_OVER: { [P in 'max' | 'min']: (x: number, best: number) => boolean }
 };
 
 /** Inclusive scan of each row; `round` rounds each partial result to the output dtype. */
-export function scanRows(
-  op: ScanOp,
-  src: TypedArray,
-  dst: TypedArray,
-  dstIndices: TypedArray | null,
-  views: readonly View[],
-  round: (x: number) => number,
-): void {
+export function scanRows(op: ScanOp, input: View, out: View, indices: View | undefined, round: (x: number) => number): void {
+  const [src, dst, dstIndices] = [dataOf(input), dataOf(out), indices ? dataOf(indices) : null];
+  const views = indices ? [input, out, indices] : [input, out];
   forEachRow(views, ([si, so, sx], [ti, to, tx], n) => {
     if (op === 'sum' || op === 'prod') {
       let acc = op === 'sum' ? 0 : 1;

@@ -23,6 +23,8 @@ function nodeKey(n: Node): string | null {
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':
+    case 'sort':
+    case 'scan':
       return null;
     default:
       return assertNever(n);
@@ -67,6 +69,8 @@ function renameReads(n: Node, f: (v: ValueView) => ValueView): Node {
       };
     case 'argReduce':
     case 'cumsum':
+    case 'sort':
+    case 'scan':
       return { ...n, input: f(n.input) };
     case 'matmul':
       return { ...n, a: f(n.a), b: f(n.b), epilogue: n.epilogue && { ...n.epilogue, leaves: n.epilogue.leaves.map(f) } };

@@ -67,6 +67,8 @@ export function foldConstants(graph: Graph): void {
       case 'cumsum':
       case 'gather':
       case 'scatterAdd':
+      case 'sort':
+      case 'scan':
         return node;
       default:
         return assertNever(node);

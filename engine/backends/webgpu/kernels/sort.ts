@@ -36,7 +36,12 @@ export interface SortPass {
  * valuesOffset, indicesOffset, descending, outer shape[rank - 1], input strides[rank]] (the
  * shape and strides only for passes that read the input).
  */
-export function sortMeta(p: SortPass, input: { offset: number; shape: readonly number[]; strides: readonly number[] }, valuesOffset: number, indicesOffset: number): number[] {
+export function sortMeta(
+  p: SortPass,
+  input: { offset: number; shape: readonly number[]; strides: readonly number[] },
+  valuesOffset: number,
+  indicesOffset: number,
+): number[] {
   const head = [p.rows, p.n, p.P, p.rows * p.P, p.j, p.kFirst, p.kLast, input.offset, valuesOffset, indicesOffset, p.descending ? 1 : 0];
   return [...head, ...input.shape.slice(0, -1), ...input.strides];
 }
