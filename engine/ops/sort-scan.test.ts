@@ -167,6 +167,7 @@ describe.each(devices)('sort and scan on %s', (device) => {
     { name: '2 rows of 300 with ties and NaN', shape: [2, 300], dim: 1, data: seeded(600, 31, true).map((v, i) => (i % 97 === 50 ? NaN : v)) },
     { name: 'a row of 2100 with ties', shape: [2100], dim: 0, data: seeded(2100, 32, true) },
     { name: '3-D along dim 0', shape: [4, 3, 2], dim: 0, data: seeded(24, 33, true) },
+    { name: 'columns of 300 (a strided long row)', shape: [300, 2], dim: 0, data: seeded(600, 35, true) },
     { name: '3-D along dim 1', shape: [2, 5, 3], dim: 1, data: seeded(30, 34) },
     { name: 'a row of 1', shape: [1], dim: 0, data: [NaN] },
   ])('cummax and cummin: $name', async ({ shape, dim, data }) => {

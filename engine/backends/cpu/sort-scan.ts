@@ -14,7 +14,9 @@ function rowsOf(v: View): [number, number] {
   return [v.shape.slice(0, -1).reduce((a, b) => a * b, 1), v.shape[rank - 1]];
 }
 
+/** What a CPU sort of the rows of `input` costs, for profiles. */
 export const sortRowsCost = (input: View): KernelInfo => sortCost(...rowsOf(input));
+/** What a CPU scan of the rows of `input` costs, for profiles. */
 export const scanRowsCost = (op: ScanOp, input: View, withIndices: boolean): KernelInfo => scanCost(op, ...rowsOf(input), withIndices);
 
 /** The row (last dim) walk shared by the kernels: each row's start in every view, and the views' steps along it. */

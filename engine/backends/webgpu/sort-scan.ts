@@ -7,7 +7,7 @@ import { grid1d } from './dispatcher';
 import { bufferOf, type GpuStorage } from './gpu-storage';
 import { scanSource } from './kernels/scan';
 import { SORT_BLOCK, sortGlobalSource, sortLocalSource, sortMeta, type SortLocalMode } from './kernels/sort';
-import { WORKGROUP } from './tuning';
+import { SHORT_ROW, WORKGROUP } from './tuning';
 import { storageType } from './wgsl-common';
 
 /** What the passes need of the backend besides its dispatcher: temporary storage. */
@@ -61,8 +61,10 @@ export function scanRowsGpu(dispatcher: Dispatcher, op: ScanOp, input: View, out
   const n = input.shape[rank - 1];
   const rows = numelOf(input.shape.slice(0, -1));
   if (rows === 0 || n === 0) return;
-  const pipeline = dispatcher.pipeline(`scan|${op}|${input.dtype}|r${rank}|${indices ? 'idx' : ''}`, () => scanSource(op, input.dtype, rank, !!indices));
+  const short = n <= SHORT_ROW;
+  const key = `scan|${op}|${storageType(input.dtype)}|r${rank}|${indices ? 'idx' : ''}|${short ? 'short' : 'wg'}`;
+  const pipeline = dispatcher.pipeline(key, () => scanSource(op, input.dtype, rank, !!indices, short));
   const meta = [rows, n, input.offset, out.offset, indices?.offset ?? 0, ...input.shape.slice(0, -1), ...input.strides];
   const buffers = [bufferOf(input), bufferOf(out), ...(indices ? [bufferOf(indices)] : [])];
-  dispatcher.dispatch(pipeline, meta, buffers, grid1d(rows, 1), scanCost(op, rows, n, !!indices));
+  dispatcher.dispatch(pipeline, meta, buffers, grid1d(rows, short ? WORKGROUP : 1), scanCost(op, rows, n, !!indices));
 }

@@ -12,10 +12,12 @@
  */
 import type { DType } from '../../../core/dtype';
 import type { ScanOp } from '../../backend';
-import { decompose, ENTRY_ARGS, literal, metaDecl, PRELUDE, storageType } from '../wgsl-common';
+import { decompose, ENTRY_ARGS, LINEAR_ID, literal, metaDecl, PRELUDE, storageType } from '../wgsl-common';
 import { WORKGROUP } from '../tuning';
 
+/** Consecutive elements each invocation scans serially before the workgroup combines their totals. */
 export const SCAN_PER_THREAD = 4;
+/** Elements of a row a workgroup scans per step of its walk along the row. */
 export const SCAN_TILE = WORKGROUP * SCAN_PER_THREAD;
 
 function identity(op: ScanOp, dtype: DType): string {
@@ -50,12 +52,14 @@ fn combine(a: Pair, b: Pair) -> Pair {
 
 /**
  * Metadata: [rows, n, inOffset, outOffset, indicesOffset, outer shape[rank - 1], input strides[rank]].
- * Bindings: src, out, and indices where `withIndices`.
+ * Bindings: src, out, and indices where `withIndices`. `short`: rows up to SHORT_ROW long, an
+ * invocation each walking its row (many short rows keep the GPU busy without a workgroup each).
  */
-export function scanSource(op: ScanOp, dtype: DType, rank: number, withIndices: boolean): string {
+export function scanSource(op: ScanOp, dtype: DType, rank: number, withIndices: boolean, short = false): string {
   const v = storageType(dtype);
   const outer = rank - 1;
   const fixed = 5;
+  if (short) return shortScanSource(op, dtype, rank, withIndices);
   return `${PRELUDE}
 ${metaDecl(fixed + outer + rank)}
 @group(0) @binding(1) var<storage, read> src: array<${v}>;
@@ -109,6 +113,34 @@ ${withIndices ? '        indices[md(4u) + row * n + pos] = r.i;' : ''}
     let total = Pair(sv[${WORKGROUP - 1}u], sx[${WORKGROUP - 1}u]);
     workgroupBarrier();
     carry = combine(carry, total);
+  }
+}
+`;
+}
+
+function shortScanSource(op: ScanOp, dtype: DType, rank: number, withIndices: boolean): string {
+  const v = storageType(dtype);
+  const outer = rank - 1;
+  const fixed = 5;
+  return `${PRELUDE}
+${metaDecl(fixed + outer + rank)}
+@group(0) @binding(1) var<storage, read> src: array<${v}>;
+@group(0) @binding(2) var<storage, read_write> out: array<${v}>;
+${withIndices ? '@group(0) @binding(3) var<storage, read_write> indices: array<i32>;' : ''}
+${combineFn(op, dtype)}
+@compute @workgroup_size(${WORKGROUP})
+fn main(${ENTRY_ARGS}) {
+  let row = ${LINEAR_ID};
+  if (row >= md(0u)) { return; }
+  let n = md(1u);
+  var off = mdi(2u);
+${outer > 0 ? decompose('row', outer, fixed, [{ name: 'off', stridesAt: fixed + outer }]) : ''}
+  let step = mdi(${fixed + outer + rank - 1}u);
+  var acc = Pair(${identity(op, dtype)}, -1);
+  for (var j = 0u; j < n; j++) {
+    acc = combine(acc, Pair(src[u32(off + i32(j) * step)], i32(j)));
+    out[md(3u) + row * n + j] = acc.v;
+${withIndices ? '    indices[md(4u) + row * n + j] = acc.i;' : ''}
   }
 }
 `;
