@@ -166,7 +166,13 @@ describe.each(devices)('sort and scan compiled on %s', (device) => {
     const fn = (x: Tensor) => {
       const s = x.sort({ dim: 0, descending: true });
       const c = x.cummax(1);
-      return s.values.mul(2).add(x.topk(2, { dim: 0 }).values.sum(0)).add(c.values).add(x.cumprod(1)).add(c.indices).add(s.indices);
+      return s.values
+        .mul(2)
+        .add(x.topk(2, { dim: 0 }).values.sum(0))
+        .add(c.values)
+        .add(x.cumprod(1))
+        .add(c.indices)
+        .add(s.indices);
     };
     const compiled = torch.compile(fn);
     const data = seeded(12, 50);
@@ -179,8 +185,26 @@ describe.each(devices)('sort and scan compiled on %s', (device) => {
     expect(Array.from(await x.grad!.data())).toEqual(Array.from(await y.grad!.data()));
     const kernels = compiled.graphs.flatMap((g) => g.kernels.map((k) => k.name));
     expect(kernels).toEqual(expect.arrayContaining(['sort', 'cummax', 'cumprod']));
-    const again = compiled(torch.tensor(data.map((v) => -v), { device }).reshape([3, 4]));
-    expect(Array.from(await again.data())).toEqual(Array.from(await fn(torch.tensor(data.map((v) => -v), { device }).reshape([3, 4])).data()));
+    const again = compiled(
+      torch
+        .tensor(
+          data.map((v) => -v),
+          { device },
+        )
+        .reshape([3, 4]),
+    );
+    expect(Array.from(await again.data())).toEqual(
+      Array.from(
+        await fn(
+          torch
+            .tensor(
+              data.map((v) => -v),
+              { device },
+            )
+            .reshape([3, 4]),
+        ).data(),
+      ),
+    );
   });
 });
 

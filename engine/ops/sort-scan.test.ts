@@ -126,6 +126,16 @@ describe.each(devices)('sort and scan on %s', (device) => {
     expect(await list(counts)).toEqual([1, 2, 2, 1, 1, 1]);
   });
 
+  it('unique of bool and of a transposed view', async () => {
+    const b = tensorOf(device, [1, 0, 1], [3], 'bool').unique() as Tensor;
+    expect(b.dtype).toBe('bool');
+    expect(await list(b)).toEqual([0, 1]);
+    const [values, inverse] = tensorOf(device, [5, 1, 5, 2, 1, 9], [2, 3], 'int32').T.unique({ returnInverse: true });
+    expect(await list(values)).toEqual([1, 2, 5, 9]);
+    expect(inverse.shape).toEqual([3, 2]);
+    expect(await list(inverse)).toEqual([2, 1, 0, 0, 2, 3]);
+  });
+
   it('unique of a long float row and of an empty tensor', async () => {
     const data = seeded(2100, 22, true);
     expect(await list(tensorOf(device, data, [2100]).unique())).toEqual([...new Set(data)].sort((a, b) => a - b));

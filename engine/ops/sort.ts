@@ -97,10 +97,10 @@ function picked(x: Tensor, d: number, values: Tensor, indices: Tensor): Tensor {
 }
 
 /** The values along `dim` sorted (ascending unless `descending`; stable, NaN largest), and where each came from. */
-export function sort(x: Tensor, opts?: SortOptions | number, op = 'sort'): Sorted {
-  assertLive(op, [x]);
-  const o = dimOrOptions<SortOptions>(op, opts, ['dim', 'descending', 'stable']);
-  const d = normalizeDim(op, o.dim ?? -1, x.ndim);
+export function sort(x: Tensor, opts?: SortOptions | number): Sorted {
+  assertLive('sort', [x]);
+  const o = dimOrOptions<SortOptions>('sort', opts, ['dim', 'descending', 'stable']);
+  const d = normalizeDim('sort', o.dim ?? -1, x.ndim);
   const r = sortAlong(x, d, !!o.descending);
   return { values: picked(x, d, r.values, r.indices), indices: r.indices };
 }
