@@ -239,3 +239,17 @@ describe.runIf(devices.includes('webgpu'))('sort and scan run on the GPU', () =>
     expect(await list(b)).toEqual([1, 1, 0, 2]);
   });
 });
+
+describe.each(devices)('cumsum on %s', (device) => {
+  it('of long rows (the workgroup scan on webgpu) matches a running sum', async () => {
+    const data = seeded(2 * 2100, 60);
+    const got = await list(tensorOf(device, data, [2, 2100]).cumsum(1));
+    const want = alongDim(data, [2, 2100], 1, (line) => {
+      let acc = 0;
+      return line.map((v) => (acc += v));
+    });
+    want.forEach((w, i) => expect(Math.abs(got[i] - w), `element ${i}`).toBeLessThanOrEqual(1e-3 + 1e-5 * Math.abs(w)));
+    expect(await list(tensorOf(device, [1, 2, 3, 4], [4], 'int32').expand([2, 4]).cumsum(1))).toEqual([1, 3, 6, 10, 1, 3, 6, 10]);
+    expect(await list(tensorOf(device, Array(100).fill(1), [100], 'int32').cumsum(0))).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+});
