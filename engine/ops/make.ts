@@ -21,7 +21,8 @@ export function emptyTensor(device: Device, shape: readonly number[], dtype: DTy
 export function tensorFromData(device: Device, data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   const backend = getBackend(device);
   const ref = new StorageRef(backend.upload(data, dtype), backend);
-  if (dtype !== 'float16' && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
+  const limit = dtype === 'int32' ? HOST_VALUES_LIMIT : dtype === 'float16' ? 0 : HOST_FLOAT_VALUES_LIMIT;
+  if (data.length <= limit && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
   return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
 }
 
@@ -32,6 +33,8 @@ export function tensorFromData(device: Device, data: TypedArray, shape: readonly
  */
 const hostValues = new WeakMap<StorageRef, TypedArray>();
 const HOST_VALUES_LIMIT = 1 << 20;
+/** Float and bool values are kept for small tensors only: big ones (data sets, weights) would double their memory on the host. */
+const HOST_FLOAT_VALUES_LIMIT = 1 << 14;
 
 export function hostValuesOf(ref: StorageRef): TypedArray | null {
   return hostValues.get(ref) ?? null;
