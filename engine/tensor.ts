@@ -20,6 +20,8 @@ import { baddbmm, type BaddbmmOptions } from './ops/distance';
 import * as scat from './ops/scatter';
 import * as shapes from './ops/shape-composites';
 import { unfold } from './ops/unfold';
+import * as sorting from './ops/sort';
+import * as scan from './ops/scan';
 
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
@@ -575,5 +577,41 @@ export class Tensor extends TensorBase {
   /** Each slice along `dim` (none: flattened) repeated `repeats` times (a number or an int32 tensor). */
   repeatInterleave(repeats: number | Tensor, opts?: shapes.RepeatInterleaveOptions): Tensor {
     return shapes.repeatInterleave(this, repeats, opts);
+  }
+
+  // ---- sort and scan ----
+  /** The values along `dim` (default -1) sorted, ascending unless `descending`, and their indices; stable, NaN largest. A number is the dim. */
+  sort(opts?: sorting.SortOptions | number): { values: Tensor; indices: Tensor } {
+    return sorting.sort(this, opts);
+  }
+  /** The int32 indices that sort the values along `dim` (default -1), ascending unless `descending`. A number is the dim. */
+  argsort(opts?: sorting.SortOptions | number): Tensor {
+    return sorting.argsort(this, opts);
+  }
+  /** The k largest (or, with `largest: false`, smallest) values along `dim` (default -1), sorted, and their indices. */
+  topk(k: number, opts?: sorting.TopkOptions | number): { values: Tensor; indices: Tensor } {
+    return sorting.topk(this, k, opts);
+  }
+  /** The sorted distinct values (flattened); with returnInverse/returnCounts, `[values, inverse?, counts?]`. Needs the values on the host. */
+  unique(opts?: sorting.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(opts: sorting.UniqueOptions): Tensor[];
+  unique(opts?: sorting.UniqueOptions): Tensor | Tensor[] {
+    return sorting.unique(this, opts);
+  }
+  /** Counts of each value 0..max of a 1-D int32 tensor (or sums of `weights`), at least `minlength` bins. Needs the values on the host. */
+  bincount(opts?: sorting.BincountOptions): Tensor {
+    return sorting.bincount(this, opts);
+  }
+  /** The running product along `dim` (ints and bools give int32). */
+  cumprod(dim: number): Tensor {
+    return scan.cumprod(this, dim);
+  }
+  /** The running maximum along `dim` and the index it came from (the last among ties; a NaN, once seen, wins). */
+  cummax(dim: number): { values: Tensor; indices: Tensor } {
+    return scan.cumExtreme('max', this, dim);
+  }
+  /** The running minimum along `dim` and the index it came from (the last among ties; a NaN, once seen, wins). */
+  cummin(dim: number): { values: Tensor; indices: Tensor } {
+    return scan.cumExtreme('min', this, dim);
   }
 }

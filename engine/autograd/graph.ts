@@ -55,6 +55,9 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   autogradFunction: { name: string; backward: (g: Tensor) => (Tensor | null)[] };
   /** A gradient written into a window of zeros (slice, select rules), recorded for higher-order gradients: its own gradient is that window. */
   scatterWindow: { window: (base: Tensor) => Tensor };
+  // ---- sort and scan ----
+  /** A running product along `dim` (ops/scan.ts). */
+  cumprod: { dim: number };
   /** A compiled function: its backward is a compiled graph too. */
   compiled: { backward: (g: Tensor) => (Tensor | null)[] };
   /** A view's window of its root (`offset` counted from the root's), as a view's history is once the root was changed in place. */

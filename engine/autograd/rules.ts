@@ -14,6 +14,7 @@ import { full } from '../ops/creation';
 import { gather, scatterAdd } from '../ops/indexing';
 import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
+import { cumprodGrad } from '../ops/scan';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { scatterGrad } from '../ops/scatter';
@@ -260,6 +261,8 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   // ---- composite ops ----
   scatter: (g, node) => scatterGrad(g, node.inputs, node.ctx.dim, node.ctx.index),
   unfold: (g, node) => [unfoldGrad(g, node.inputs[0], node.ctx.dim, node.ctx.size, node.ctx.step)],
+  // ---- sort and scan ----
+  cumprod: (g, node, out) => [cumprodGrad(g, node.inputs[0], out, node.ctx.dim)],
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

@@ -102,6 +102,7 @@ export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   copySlices: NOTHING,
   scatter: NOTHING,
   unfold: NOTHING,
+  cumprod: BOTH,
 };
 
 /** A storage a rule will read, its version when the op ran, and what it was to the op (for the error). */

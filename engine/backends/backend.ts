@@ -54,6 +54,10 @@ export interface IndexCheck {
   readonly dim: number;
 }
 
+// ---- sort and scan ----
+/** The combining op of an inclusive scan along a row (a running sum, product, maximum or minimum). */
+export type ScanOp = 'sum' | 'prod' | 'max' | 'min';
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -108,6 +112,19 @@ export interface Backend {
    * into the contiguous int32 `out` [...batch, K].
    */
   searchSorted(sorted: View, values: View, out: View, right: boolean): void;
+  // ---- sort and scan ----
+  /**
+   * Sorts each row (the last dim) of `input` into contiguous `values` (same dtype) and int32
+   * `indices` (positions in the row), ascending or descending; stable (ties keep their order),
+   * NaN sorts as the largest value.
+   */
+  sort(input: View, values: View, indices: View, descending: boolean): void;
+  /**
+   * Inclusive scan along the last dim of a float32 or int32 `input` into contiguous `out` of its
+   * dtype; for max/min, `indices` (contiguous int32) gets the position of each running extreme:
+   * the last among ties, and a NaN, once seen, wins (PyTorch's cummax/cummin).
+   */
+  scan(op: ScanOp, input: View, out: View, indices?: View): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /**

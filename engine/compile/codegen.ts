@@ -62,6 +62,8 @@ function generatedWgsl(node: Node): string | null {
     case 'scatterAdd':
     case 'scatter':
     case 'searchSorted':
+    case 'sort':
+    case 'scan':
       return null;
     default:
       return assertNever(node);

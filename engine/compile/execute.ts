@@ -110,6 +110,10 @@ export class GraphRunner {
         return b.scatter(view(node.src), node.dim, view(node.index), view(node.out));
       case 'searchSorted':
         return b.searchSorted(view(node.sorted), view(node.values), view(node.out), node.right);
+      case 'sort':
+        return b.sort(view(node.input), view(node.values), view(node.indices), node.descending);
+      case 'scan':
+        return b.scan(node.op, view(node.input), view(node.out), node.indices && view(node.indices));
       default:
         return assertNever(node);
     }

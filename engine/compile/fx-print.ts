@@ -15,6 +15,8 @@ function args(node: Node): ValueView[] {
       return [...node.leaves, ...(node.epilogue?.leaves ?? []), ...(node.post?.leaves ?? [])];
     case 'argReduce':
     case 'cumsum':
+    case 'sort':
+    case 'scan':
       return [node.input];
     case 'matmul':
       return [node.a, node.b, ...(node.epilogue?.leaves ?? [])];
@@ -32,7 +34,7 @@ function args(node: Node): ValueView[] {
 
 function outShape(node: Node): readonly number[] {
   if (node.kind === 'zeros' || node.kind === 'upload') return [node.out.length];
-  if (node.kind === 'argReduce') return node.values.shape;
+  if (node.kind === 'argReduce' || node.kind === 'sort') return node.values.shape;
   return node.out.shape;
 }
 

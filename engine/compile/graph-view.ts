@@ -35,7 +35,7 @@ export interface CompiledGraphView {
 
 function shapeOf(node: Node): number[] {
   if (node.kind === 'zeros' || node.kind === 'upload') return [node.out.length];
-  if (node.kind === 'argReduce') return [...node.values.shape];
+  if (node.kind === 'argReduce' || node.kind === 'sort') return [...node.values.shape];
   return [...node.out.shape];
 }
 

@@ -6,6 +6,7 @@
 import type { DType } from '../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
 import { assertNever } from '../core/assert-never';
+import type { ScanOp } from '../backends/backend';
 
 /** A storage in the graph: an input, a captured tensor (a parameter, say), or a node's result. */
 export interface Value {
@@ -64,7 +65,10 @@ export type Node =
   | { kind: 'scatterAdd'; src: ValueView; dim: number; index: ValueView; out: ValueView }
   // ---- composite ops: scatter and searchsorted ----
   | { kind: 'scatter'; src: ValueView; dim: number; index: ValueView; out: ValueView }
-  | { kind: 'searchSorted'; sorted: ValueView; values: ValueView; out: ValueView; right: boolean };
+  | { kind: 'searchSorted'; sorted: ValueView; values: ValueView; out: ValueView; right: boolean }
+  // ---- sort and scan ----
+  | { kind: 'sort'; input: ValueView; values: ValueView; indices: ValueView; descending: boolean }
+  | { kind: 'scan'; op: ScanOp; input: ValueView; out: ValueView; indices?: ValueView };
 
 export interface Graph {
   /** Values bound to the call's tensor arguments, in order. */
@@ -88,6 +92,8 @@ export function reads(node: Node): Value[] {
       return [...node.leaves.map((v) => v.value), ...(node.epilogue?.leaves ?? []).map((v) => v.value), ...(node.post?.leaves ?? []).map((v) => v.value)];
     case 'argReduce':
     case 'cumsum':
+    case 'sort':
+    case 'scan':
       return [node.input.value];
     case 'matmul':
       return [node.a.value, node.b.value, ...(node.epilogue?.leaves ?? []).map((v) => v.value)];
@@ -110,7 +116,10 @@ export function writes(node: Node): Value[] {
     case 'upload':
       return [node.out];
     case 'argReduce':
+    case 'sort':
       return [node.values.value, node.indices.value];
+    case 'scan':
+      return node.indices ? [node.out.value, node.indices.value] : [node.out.value];
     case 'reduce':
       return node.post ? [node.out.value, node.post.out.value] : [node.out.value];
     case 'elementwise':
@@ -162,6 +171,10 @@ export function mapValues(node: Node, view: (v: ValueView) => ValueView, value: 
       return { ...node, src: view(node.src), index: view(node.index), out: view(node.out) };
     case 'searchSorted':
       return { ...node, sorted: view(node.sorted), values: view(node.values), out: view(node.out) };
+    case 'sort':
+      return { ...node, input: view(node.input), values: view(node.values), indices: view(node.indices) };
+    case 'scan':
+      return { ...node, input: view(node.input), out: view(node.out), indices: node.indices && view(node.indices) };
     default:
       return assertNever(node);
   }

@@ -14,6 +14,10 @@ export function kernelOps(node: Node): string[] {
       return matmulOps(node.epilogue?.expr);
     case 'argReduce':
       return [node.op];
+    case 'sort':
+      return ['sort'];
+    case 'scan':
+      return [`cum${node.op}`];
     case 'cumsum':
     case 'gather':
     case 'scatterAdd':

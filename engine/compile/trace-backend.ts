@@ -6,7 +6,7 @@
 import { allocArray, type Device, type DType, type TypedArray } from '../core/dtype';
 import { fail } from '../core/errors';
 import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
-import type { Backend, Fused, Storage, View } from '../backends/backend';
+import type { Backend, Fused, ScanOp, Storage, View } from '../backends/backend';
 import type { Graph, Value, ValueView } from './ir';
 
 /** A value the traced function makes: it has no memory, only an identity. */
@@ -147,5 +147,14 @@ export class TraceBackend implements Backend {
 
   memory() {
     return { liveBytes: 0, pooledBytes: 0 };
+  }
+
+  // ---- sort and scan ----
+  sort(input: View, values: View, indices: View, descending: boolean): void {
+    this.graph.nodes.push({ kind: 'sort', input: this.view(input), values: this.view(values), indices: this.view(indices), descending });
+  }
+
+  scan(op: ScanOp, input: View, out: View, indices?: View): void {
+    this.graph.nodes.push({ kind: 'scan', op, input: this.view(input), out: this.view(out), indices: indices && this.view(indices) });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { fail } from '../core/errors';
 import type { Tensor } from '../tensor';
+import type { UniqueOptions } from './sort';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => unknown;
@@ -35,6 +36,13 @@ function extremum(name: 'max' | 'min') {
   return f;
 }
 
+/** torch.unique(x, opts): as x.unique(opts), a tensor, or `[values, inverse?, counts?]` with returnInverse/returnCounts. */
+function uniqueFn(x: Tensor, opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+function uniqueFn(x: Tensor, opts: UniqueOptions): Tensor[];
+function uniqueFn(x: Tensor, opts?: UniqueOptions): Tensor | Tensor[] {
+  return method('unique')(x, opts as UniqueOptions);
+}
+
 // prettier-ignore
 export const freeFunctions = {
   max: extremum('max'), min: extremum('min'),
@@ -61,4 +69,7 @@ export const freeFunctions = {
   select: method('select'), chunk: method('chunk'), split: method('split'), flip: method('flip'),
   gather: method('gather'), indexSelect: method('indexSelect'), tril: method('tril'), triu: method('triu'),
   outer: method('outer'), diag: method('diag'), roll: method('roll'), mm: method('mm'), bmm: method('bmm'),
+  // ---- sort and scan ----
+  sort: method('sort'), argsort: method('argsort'), topk: method('topk'), unique: uniqueFn, bincount: method('bincount'),
+  cumprod: method('cumprod'), cummax: method('cummax'), cummin: method('cummin'),
 };

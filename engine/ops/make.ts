@@ -21,17 +21,21 @@ export function emptyTensor(device: Device, shape: readonly number[], dtype: DTy
 export function tensorFromData(device: Device, data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   const backend = getBackend(device);
   const ref = new StorageRef(backend.upload(data, dtype), backend);
-  if ((dtype === 'int32' || dtype === 'bool') && data.length <= HOST_VALUES_LIMIT && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
+  const limit = dtype === 'int32' || dtype === 'bool' ? HOST_VALUES_LIMIT : dtype === 'float16' ? 0 : HOST_FLOAT_VALUES_LIMIT;
+  if (data.length <= limit && !(ref.storage instanceof CpuStorage)) hostValues.set(ref, data);
   return new Tensor(ref, [...shape], contiguousStrides(shape), 0, dtype);
 }
 
 /**
- * The values of int32 and bool tensors made from JS data on a GPU (or a trace), kept on the host
- * (they are indices and masks, as a rule) so index checks and mask indexing can run where the user
- * called without reading them back.
+ * The values of tensors made from JS data on a GPU (or a trace), kept on the host so index checks
+ * and mask indexing (int32 indices and bool masks, as a rule) can run where the user called
+ * without reading them back, and ops whose result size depends on the values (unique, bincount)
+ * can size it.
  */
 const hostValues = new WeakMap<StorageRef, TypedArray>();
 const HOST_VALUES_LIMIT = 1 << 20;
+/** Float and bool values are kept for small tensors only: big ones (data sets, weights) would double their memory on the host. */
+const HOST_FLOAT_VALUES_LIMIT = 1 << 14;
 
 export function hostValuesOf(ref: StorageRef): TypedArray | null {
   return hostValues.get(ref) ?? null;

@@ -141,3 +141,16 @@ export function searchSortedCost(n: number, m: number): KernelInfo {
   const steps = Math.ceil(Math.log2(m + 1));
   return { name: FIXED_KERNEL_NAMES.searchSorted, flops: n * steps, bytes: ELEMENT_BYTES * n * (2 + steps) };
 }
+
+// ---- sort and scan ----
+/** One pass of a sort of `rows` rows of `rowLength` (keys and their indices read and written); `name` tells the pass. */
+export function sortCost(rows: number, rowLength: number, name = 'sort'): KernelInfo {
+  const n = rows * rowLength;
+  return { name, flops: n * Math.max(1, Math.ceil(Math.log2(Math.max(rowLength, 2)))), bytes: 4 * ELEMENT_BYTES * n };
+}
+
+/** A running sum, product, maximum or minimum along rows (cumsum, cumprod, cummax, cummin). */
+export function scanCost(op: 'sum' | 'prod' | 'max' | 'min', rows: number, rowLength: number, withIndices: boolean): KernelInfo {
+  const n = rows * rowLength;
+  return { name: `cum${op}`, flops: n, bytes: (withIndices ? 3 : 2) * ELEMENT_BYTES * n };
+}

@@ -14,8 +14,9 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
 import { fail } from '../../core/errors';
+import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_BINARY, CPU_REDUCE, CPU_UNARY } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
 import { scatterLoop, searchSortedLoop } from './cpu-scatter';
@@ -446,6 +447,25 @@ export class CpuBackend implements Backend {
     launch(
       [sorted, values, out],
       profiled(() => searchSortedCost(count(values), sorted.shape[sorted.shape.length - 1]), kernel),
+    );
+  }
+
+  // ---- sort and scan (their loops: sort-scan.ts) ----
+  sort(input: View, values: View, indices: View, descending: boolean): void {
+    this.kernelCount++;
+    const cost = () => sortRowsCost(input);
+    launch(
+      [input, values, indices],
+      profiled(cost, () => sortRows(input, values, indices, descending)),
+    );
+  }
+
+  scan(op: ScanOp, input: View, out: View, indices?: View): void {
+    this.kernelCount++;
+    const cost = () => scanRowsCost(op, input, !!indices);
+    launch(
+      indices ? [input, out, indices] : [input, out],
+      profiled(cost, () => scanRows(op, input, out, indices, coerce(out.dtype))),
     );
   }
 }

@@ -17,7 +17,8 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
@@ -31,7 +32,7 @@ import { argReduceSource, cumsumSource, reduceSource } from './kernels/reduce';
 import { markFlatRows, planReduce, reduceLayout, type ReducePlan } from './kernels/reduce-plan';
 import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
 import type { KernelInfo } from '../../profile/recorder';
-import { MATMUL_TUNING, REDUCE_TUNING, WORKGROUP } from './tuning';
+import { MATMUL_TUNING, REDUCE_TUNING, SHORT_ROW, WORKGROUP } from './tuning';
 import { GpuFaults } from './faults';
 import { timestampCostMs } from './timestamps';
 import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
@@ -376,6 +377,8 @@ export class WebGpuBackend implements Backend {
     const rank = input.shape.length;
     const rows = numelOf(input.shape.slice(0, -1));
     if (rows === 0 || input.shape[rank - 1] === 0) return;
+    // Long rows of one dtype: the workgroup scan (sort and scan section) in place of an invocation walking each row.
+    if (input.dtype === out.dtype && input.dtype !== 'bool' && input.shape[rank - 1] > SHORT_ROW) return this.scan('sum', input, out);
     const pipeline = this.dispatcher.pipeline(`cumsum|${input.dtype}|${out.dtype}|r${rank}`, () => cumsumSource(input.dtype, out.dtype, rank));
     const meta = [rows, input.shape[rank - 1], input.offset, out.offset, ...input.shape.slice(0, -1), ...input.strides];
     this.dispatcher.dispatch(pipeline, meta, [bufferOf(input), bufferOf(out)], grid1d(rows, WORKGROUP), cumsumCost(rows, input.shape[rank - 1]));
@@ -488,5 +491,14 @@ export class WebGpuBackend implements Backend {
     const rowStrides = sorted.strides.map((s, d) => (d === rank - 1 ? 0 : s));
     const meta = [n, m, sorted.offset, values.offset, sorted.strides[rank - 1], right ? 1 : 0, ...values.shape, ...rowStrides, ...values.strides];
     this.dispatcher.dispatch(pipeline, meta, [bufferOf(sorted), bufferOf(values), bufferOf(out)], grid1d(n, WORKGROUP), searchSortedCost(n, m));
+  }
+
+  // ---- sort and scan ----
+  sort(input: View, values: View, indices: View, descending: boolean): void {
+    sortRowsGpu(this.dispatcher, this, input, values, indices, descending);
+  }
+
+  scan(op: ScanOp, input: View, out: View, indices?: View): void {
+    scanRowsGpu(this.dispatcher, op, input, out, indices);
   }
 }

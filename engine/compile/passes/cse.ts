@@ -25,6 +25,8 @@ function nodeKey(n: Node): string | null {
     case 'scatterAdd':
     case 'scatter':
     case 'searchSorted':
+    case 'sort':
+    case 'scan':
       return null;
     default:
       return assertNever(n);
@@ -69,6 +71,8 @@ function renameReads(n: Node, f: (v: ValueView) => ValueView): Node {
       };
     case 'argReduce':
     case 'cumsum':
+    case 'sort':
+    case 'scan':
       return { ...n, input: f(n.input) };
     case 'matmul':
       return { ...n, a: f(n.a), b: f(n.b), epilogue: n.epilogue && { ...n.epilogue, leaves: n.epilogue.leaves.map(f) } };

@@ -69,6 +69,8 @@ export function foldConstants(graph: Graph): void {
       case 'scatterAdd':
       case 'scatter':
       case 'searchSorted':
+      case 'sort':
+      case 'scan':
         return node;
       default:
         return assertNever(node);

@@ -23,7 +23,10 @@ function mapWrites(node: Node, f: (v: ValueView) => ValueView, g: (v: Value) => 
     case 'reduce':
       return { ...node, out: f(node.out), post: node.post && { ...node.post, out: f(node.post.out) } };
     case 'argReduce':
+    case 'sort':
       return { ...node, values: f(node.values), indices: f(node.indices) };
+    case 'scan':
+      return { ...node, out: f(node.out), indices: node.indices && f(node.indices) };
     case 'elementwise':
     case 'cumsum':
     case 'matmul':
