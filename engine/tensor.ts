@@ -13,6 +13,7 @@ import { transfer } from './ops/transfer';
 import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
 import * as ip from './ops/inplace-ops';
+import type { Generator } from './core/generator';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
 import { TensorBase } from './tensor-base';
 // ---- composite ops ----
@@ -545,6 +546,23 @@ export class Tensor extends TensorBase {
   /** Adds the slices of `src` to this tensor's slices chosen by the 1-D `index` along `dim`, in place. */
   indexAdd_(dim: number, index: Tensor, src: Tensor): this {
     return ip.indexAddInPlace(this, dim, index, src);
+  }
+
+  /** Writes `src` (a tensor or a number) at `index` along `dim` in place (PyTorch's scatter_). */
+  scatter_(dim: number, index: Tensor, src: Tensor | number | boolean): this {
+    return ip.scatterInPlace(this, dim, index, src);
+  }
+  /** Writes `values` at the positions `indices` picks (the forms `index` takes) in place; with `{ accumulate: true }`, adds them. */
+  indexPut_(indices: adv.IndexSpec, values: Tensor | number, opts?: adv.IndexPutOptions): this {
+    return ip.indexPutInPlace(this, indices, values, opts);
+  }
+  /** Fills this tensor in place with values uniform in [a, b) (default [0, 1)), from `generator` if given. */
+  uniform_(a = 0, b = 1, opts: { generator?: Generator } = {}): this {
+    return ip.randomInPlace(this, 'uniform', a, b, opts.generator);
+  }
+  /** Fills this tensor in place with normal values of the given mean and std (default 0 and 1), from `generator` if given. */
+  normal_(mean = 0, std = 1, opts: { generator?: Generator } = {}): this {
+    return ip.randomInPlace(this, 'normal', mean, std, opts.generator);
   }
 
   // ---- advanced indexing ----

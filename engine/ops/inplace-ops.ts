@@ -15,8 +15,12 @@ import { clamp } from './composite';
 import { full } from './creation';
 import { cached } from './expr-cache';
 import { scatterAdd, scatterAddInto } from './indexing';
+import { scatter, scatterInto } from './scatter';
+import { indexPut, type IndexPutOptions, type IndexSpec } from './advanced-index';
+import { fillRandom } from './random-ops';
+import type { Generator } from '../core/generator';
 import { inPlace } from './inplace';
-import { viewOf } from './make';
+import { emptyTensor, viewOf } from './make';
 import { BINARY_RESULT, UNARY_RESULT, type BinaryOp, type Expr, type UnaryOp } from './op-types';
 import { expand, reshape } from './views';
 
@@ -198,4 +202,31 @@ export function indexAddInPlace<T extends Tensor>(self: T, dim: number, index: T
     want,
   );
   return scatterAddInPlace(self, d, spread, src, 'indexAdd_');
+}
+
+/** `self.scatter_(dim, index, src)`: src (a tensor or a number) written at index along dim. */
+export function scatterInPlace<T extends Tensor>(self: T, dim: number, index: Tensor, src: Tensor | number | boolean): T {
+  return inPlace('scatter_', self, isTensor(src) ? [index, src] : [index], {
+    readsSelf: false,
+    functional: (x) => scatter(x, dim, index, src),
+    direct: self.isContiguous() ? () => scatterInto(self, dim, index, src) : undefined,
+  });
+}
+
+/** `self.indexPut_(indices, values, { accumulate })`: values written (or added) at the positions `indices` picks (the forms `index` takes). */
+export function indexPutInPlace<T extends Tensor>(self: T, indices: IndexSpec, values: Tensor | number, opts?: IndexPutOptions): T {
+  return inPlace('indexPut_', self, isTensor(values) ? [values] : [], {
+    readsSelf: false,
+    functional: (x) => indexPut(x, indices, values, opts),
+  });
+}
+
+/** `self.uniform_(a, b)` and `self.normal_(mean, std)`: random values from `generator` (the default one if none). */
+export function randomInPlace<T extends Tensor>(self: T, kind: 'uniform' | 'normal', a: number, b: number, generator?: Generator): T {
+  return inPlace(kind === 'uniform' ? 'uniform_' : 'normal_', self, [], {
+    readsSelf: false,
+    functional: (x) =>
+      where(full(self.shape, true, { device: self.device }), fillRandom(emptyTensor(self.device, self.shape, self.dtype), kind, a, b, generator), x),
+    direct: () => fillRandom(self, kind, a, b, generator),
+  });
 }

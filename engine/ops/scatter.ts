@@ -1,4 +1,5 @@
 /** scatter (assignment), the user-facing scatterAdd, and searchsorted (composite ops of API.md §5). */
+import { getBackend } from '../core/runtime';
 import { toTypedArray, type DType } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
 import { normalizeDim } from '../core/shape';
@@ -46,6 +47,15 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   const source = isTensor ? { view: viewOf(src), keep: src } : scalarView(x, src, index.shape);
   x.backend.scatter(source.view, d, viewOf(index), viewOf(out));
   return isTensor ? record(out, 'scatter', [x, src], { dim: d, index }) : record(out, 'scatter', [x], { dim: d, index });
+}
+
+/** Writes `src` (a tensor or a number) at `index` along `dim` into `x` itself, one kernel (scatter_ with nothing to record). */
+export function scatterInto(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean, op = 'scatter_'): void {
+  const isTensor = typeof src === 'object' && src !== null;
+  if (isTensor && src.dtype !== x.dtype) fail(op, `src (${src.dtype}) must have the input's dtype (${x.dtype})`);
+  const d = checkScatter(op, x, dim, index, isTensor ? src.shape : null);
+  const source = isTensor ? { view: viewOf(src), keep: src } : scalarView(x, src, index.shape);
+  getBackend(x.device).scatter(source.view, d, viewOf(index), viewOf(x));
 }
 
 /** A copy of `x` with `src` (a tensor or a number) added at `index` along `dim` (PyTorch's scatter_add). */
