@@ -24,15 +24,17 @@ export class TensorBase {
   /**
    * For a view made by a view op (views.ts): the tensor at the root of its view chain, whose
    * storage it shares. An in-place op through any view of the root rewrites the root's history
-   * (autograd/inplace.ts); each view then derives its own history from the root's anew.
+   * (ops/inplace.ts); each view then derives its own history from the root's anew.
+   * @internal
    */
   viewBase: Tensor | null = null;
-  /** How many times an in-place op has rewritten this tensor's history. */
+  /** How many times an in-place op has rewritten this tensor's history. @internal */
   rebases = 0;
   private seenRebases = 0;
   /**
    * This tensor's earlier autograd identities, by the grad node it had then: an op recorded
    * before an in-place op differentiates into the tensor as it was (autograd/backward.ts).
+   * @internal
    */
   priorIdentities: Map<GradNode | null, Tensor> | null = null;
   /** Hooks on this tensor's gradient (`registerHook`). */
@@ -74,7 +76,7 @@ export class TensorBase {
     this.needsGrad = flag;
   }
 
-  /** Keeps `node` (with `needsGrad`) as an earlier identity of this tensor, for ops that recorded it. */
+  /** Keeps `node` (with `needsGrad`) as an earlier identity of this tensor, for ops that recorded it. @internal */
   rememberIdentity(node: GradNode | null, needsGrad: boolean, values: Tensor = this.aliasOf(node, needsGrad)): void {
     (this.priorIdentities ??= new Map()).set(node, values);
   }

@@ -1,21 +1,14 @@
 /** Tensor: PyTorch's method surface over TensorBase (tensor-base.ts: the view, its autograd state, its values). */
-import { DTYPES, isDType, type Device, type DType } from './core/dtype';
-import { fail } from './core/errors';
 import { parseShapeArgs } from './core/shape';
-import * as ew from './ops/elementwise';
-import * as red from './ops/reduce';
-import * as comp from './ops/composite';
 import * as views from './ops/views';
 import * as idx from './ops/indexing';
-import { matmul } from './ops/linalg';
 import * as adv from './ops/advanced-index';
-import { transfer } from './ops/transfer';
 import * as mew from './ops/more-elementwise';
 import * as mred from './ops/more-reductions';
 import * as ip from './ops/inplace-ops';
 import type { Generator } from './core/generator';
 import { backwardFrom, type BackwardOptions } from './autograd/backward';
-import { TensorBase } from './tensor-base';
+import { TensorOps } from './tensor-ops';
 // ---- composite ops ----
 import { baddbmm, type BaddbmmOptions } from './ops/distance';
 import * as scat from './ops/scatter';
@@ -28,35 +21,7 @@ type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
 
 /** A multi-dimensional array on a device (`'cpu'` or `'webgpu'`), with autograd: PyTorch's torch.Tensor. */
-export class Tensor extends TensorBase {
-  // ---- memory and devices ----
-  /** This tensor on another device (`'cpu'`, `'webgpu'`) or cast to another dtype. */
-  to(target: Device | DType): Tensor {
-    if (target === 'cpu' || target === 'webgpu') return transfer(this, target);
-    if (!isDType(target))
-      fail('to', `unknown device or dtype '${String(target)}' (devices: 'cpu', 'webgpu'; dtypes: ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
-    return ew.cast(this, target);
-  }
-  /** This tensor on the CPU (itself if it is there already). */
-  cpu(): Tensor {
-    return transfer(this, 'cpu');
-  }
-  /** This tensor cast to float32. */
-  float(): Tensor {
-    return ew.cast(this, 'float32');
-  }
-  /** This tensor cast to int32. */
-  int(): Tensor {
-    return ew.cast(this, 'int32');
-  }
-  /** This tensor cast to bool (nonzero is true). */
-  bool(): Tensor {
-    return ew.cast(this, 'bool');
-  }
-  /** A copy with its own memory; gradients flow back to this tensor. */
-  clone(): Tensor {
-    return ew.copy(this);
-  }
+export class Tensor extends TensorOps {
   /** The same values, cut from the autograd graph (shares memory, no gradient). */
   detach(): Tensor {
     return new Tensor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
@@ -66,222 +31,6 @@ export class Tensor extends TensorBase {
     if (gradient instanceof Tensor || gradient === undefined) backwardFrom(this, gradient, opts);
     else backwardFrom(this, undefined, gradient);
   }
-  // ---- elementwise ----
-  /** Elementwise `this + o` (broadcasting; `o` a tensor or a number). */
-  add(o: Operand): Tensor {
-    return ew.binary('add', this, o);
-  }
-  /** Elementwise `this - o` (broadcasting). */
-  sub(o: Operand): Tensor {
-    return ew.binary('sub', this, o);
-  }
-  /** Elementwise `this * o` (broadcasting). */
-  mul(o: Operand): Tensor {
-    return ew.binary('mul', this, o);
-  }
-  /** Elementwise `this / o` (broadcasting; true division). */
-  div(o: Operand): Tensor {
-    return ew.binary('div', this, o);
-  }
-  /** Elementwise `this ** o` (broadcasting). */
-  pow(o: Operand): Tensor {
-    return ew.binary('pow', this, o);
-  }
-  /** Elementwise maximum of this and `o` (broadcasting). */
-  maximum(o: Operand): Tensor {
-    return ew.binary('maximum', this, o);
-  }
-  /** Elementwise minimum of this and `o` (broadcasting). */
-  minimum(o: Operand): Tensor {
-    return ew.binary('minimum', this, o);
-  }
-  /** Elementwise `this == o`, as a bool tensor. */
-  eq(o: Operand): Tensor {
-    return ew.binary('eq', this, o);
-  }
-  /** Elementwise `this != o`, as a bool tensor. */
-  ne(o: Operand): Tensor {
-    return ew.binary('ne', this, o);
-  }
-  /** Elementwise `this < o`, as a bool tensor. */
-  lt(o: Operand): Tensor {
-    return ew.binary('lt', this, o);
-  }
-  /** Elementwise `this <= o`, as a bool tensor. */
-  le(o: Operand): Tensor {
-    return ew.binary('le', this, o);
-  }
-  /** Elementwise `this > o`, as a bool tensor. */
-  gt(o: Operand): Tensor {
-    return ew.binary('gt', this, o);
-  }
-  /** Elementwise `this >= o`, as a bool tensor. */
-  ge(o: Operand): Tensor {
-    return ew.binary('ge', this, o);
-  }
-  /** Elementwise logical and (nonzero is true), as a bool tensor. */
-  logicalAnd(o: Operand): Tensor {
-    return ew.binary('logicalAnd', this, o);
-  }
-  /** Elementwise logical or (nonzero is true), as a bool tensor. */
-  logicalOr(o: Operand): Tensor {
-    return ew.binary('logicalOr', this, o);
-  }
-  /** Elementwise logical not (zero is true), as a bool tensor. */
-  logicalNot(): Tensor {
-    return ew.unary('logicalNot', this);
-  }
-  /** Elementwise `-this`. */
-  neg(): Tensor {
-    return ew.unary('neg', this);
-  }
-  /** Elementwise absolute value. */
-  abs(): Tensor {
-    return ew.unary('abs', this);
-  }
-  /** Elementwise e to the power of each value. */
-  exp(): Tensor {
-    return ew.unary('exp', this);
-  }
-  /** Elementwise natural logarithm. */
-  log(): Tensor {
-    return ew.unary('log', this);
-  }
-  /** Elementwise square root. */
-  sqrt(): Tensor {
-    return ew.unary('sqrt', this);
-  }
-  /** Elementwise reciprocal of the square root, `1 / sqrt(x)`. */
-  rsqrt(): Tensor {
-    return ew.unary('rsqrt', this);
-  }
-  /** Elementwise sine. */
-  sin(): Tensor {
-    return ew.unary('sin', this);
-  }
-  /** Elementwise cosine. */
-  cos(): Tensor {
-    return ew.unary('cos', this);
-  }
-  /** Elementwise hyperbolic tangent. */
-  tanh(): Tensor {
-    return ew.unary('tanh', this);
-  }
-  /** Elementwise logistic sigmoid, `1 / (1 + exp(-x))`. */
-  sigmoid(): Tensor {
-    return ew.unary('sigmoid', this);
-  }
-  /** Elementwise `max(x, 0)`. */
-  relu(): Tensor {
-    return ew.unary('relu', this);
-  }
-  /** Elementwise `x * x`. */
-  square(): Tensor {
-    return ew.unary('square', this);
-  }
-  /** Elementwise `1 / x`. */
-  reciprocal(): Tensor {
-    return ew.unary('reciprocal', this);
-  }
-  /** Elementwise Gauss error function. */
-  erf(): Tensor {
-    return ew.unary('erf', this);
-  }
-  /** Elementwise sign: -1, 0 or 1. */
-  sign(): Tensor {
-    return ew.unary('sign', this);
-  }
-  /** Elementwise round down. */
-  floor(): Tensor {
-    return ew.unary('floor', this);
-  }
-  /** Elementwise round up. */
-  ceil(): Tensor {
-    return ew.unary('ceil', this);
-  }
-  /** Elementwise round to the nearest integer, halves to even (as PyTorch). */
-  round(): Tensor {
-    return ew.unary('round', this);
-  }
-  /** Elementwise `exp(x) - 1`, accurate near 0. */
-  expm1(): Tensor {
-    return ew.unary('expm1', this);
-  }
-  /** Elementwise `log(1 + x)`, accurate near 0. */
-  log1p(): Tensor {
-    return ew.unary('log1p', this);
-  }
-  /** Limits every value to `[min, max]` (either bound may be omitted or null; a bound may be a tensor). */
-  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
-    return comp.clamp(this, min, max);
-  }
-  /** A copy with `value` where `mask` (bool, broadcast to this shape) is true. */
-  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
-    return idx.maskedFill(this, mask, value);
-  }
-
-  // ---- reductions ----
-  /** Sum over `dim` (one or several; all when omitted), keeping reduced dims as size 1 if `keepdim`. */
-  sum(dim?: Dims, keepdim = false): Tensor {
-    return red.reduce('sum', this, dim, keepdim);
-  }
-  /** Product over `dim` (all when omitted). */
-  prod(dim?: Dims, keepdim = false): Tensor {
-    return red.reduce('prod', this, dim, keepdim);
-  }
-  /** Mean over `dim` (all when omitted). */
-  mean(dim?: Dims, keepdim = false): Tensor {
-    return comp.mean(this, dim, keepdim);
-  }
-  /** Variance over `dim` (all when omitted); `opts.correction` is 1 (Bessel's) unless given. */
-  var(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor {
-    return comp.variance(this, dim, keepdim, opts);
-  }
-  /** Standard deviation over `dim` (all when omitted); `opts.correction` as in `var`. */
-  std(dim?: Dims, keepdim = false, opts?: comp.VarOptions): Tensor {
-    return comp.std(this, dim, keepdim, opts);
-  }
-  /** The largest value, or along `dim` the largest values and their indices (`{ values, indices }`). */
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    return comp.maxOrMin('max', this, dim, keepdim);
-  }
-  /** The smallest value, or along `dim` the smallest values and their indices (`{ values, indices }`). */
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    return comp.maxOrMin('min', this, dim, keepdim);
-  }
-  /** The index of the largest value (of the flattened tensor, or along `dim`). */
-  argmax(dim?: number, keepdim = false): Tensor {
-    return red.argReduce('argmax', this, dim, keepdim).indices;
-  }
-  /** The index of the smallest value (of the flattened tensor, or along `dim`). */
-  argmin(dim?: number, keepdim = false): Tensor {
-    return red.argReduce('argmin', this, dim, keepdim).indices;
-  }
-  /** `log(sum(exp(x)))` over `dim`, computed stably. */
-  logsumexp(dim: Dims, keepdim = false): Tensor {
-    return comp.logsumexp(this, dim, keepdim);
-  }
-  /** Softmax along `dim`: `exp(x)` normalized to sum to 1. */
-  softmax(dim: number): Tensor {
-    return comp.softmax(this, dim);
-  }
-  /** Log of the softmax along `dim`, computed stably. */
-  logSoftmax(dim: number): Tensor {
-    return comp.logSoftmax(this, dim);
-  }
-  /** Cumulative sum along `dim`. */
-  cumsum(dim: number): Tensor {
-    return red.cumsum(this, dim);
-  }
-  /** Matrix product with `o`, as PyTorch's matmul: vectors, matrices and broadcast batches. */
-  matmul(o: Tensor): Tensor {
-    return matmul(this, o);
-  }
-
   // ---- shapes and views ----
   /** The same values in a new shape (one size may be -1); a view when the strides allow, else a copy. */
   reshape(...shape: (number | readonly number[])[]): Tensor {

@@ -111,7 +111,8 @@ describe('the API reference page', () => {
     const sections = [...html.matchAll(/<section id="section-([^"]+)">/g)].map((m) => m[1]);
     for (const section of ['torch', 'torch.autograd', 'Tensor', 'nn.Linear', 'F', 'optim.Adam', 'Global-functions']) expect(sections).toContain(section);
     for (const section of sections) expect(html).toContain(`<a href="#section-${section}">`);
-    expect(sections.slice(0, 2)).toEqual(['torch', 'torch.autograd']);
+    expect(sections[0]).toBe('torch');
+    for (const s of ['torch.autograd', 'torch.Generator']) expect(sections).toContain(s);
   });
 
   it('is one static page whose filter script is a file of its own (the Content Security Policy allows no inline script)', () => {

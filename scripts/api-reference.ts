@@ -8,7 +8,7 @@
 // signatures as TypeScript prints them (every overload), and the first sentence of its JSDoc. A
 // member without a comment of its own takes its target's (`concat: cat`, `tril: method('tril')`
 // takes Tensor.tril's); a name with none is listed all the same, and counted as undocumented.
-// Private, protected and `_`-prefixed members are left out.
+// Private, protected, `_`-prefixed and `@internal` members are left out.
 //
 // The page is static: index.html (inline CSS, light and dark) plus search.js (the filter box; the
 // app's Content Security Policy allows no inline script). vite.config.ts (apiReference) emits both
@@ -100,6 +100,7 @@ export function collectApi(root: string): ApiEntry[] {
   const typeOf = (s: ts.Symbol) => checker.getTypeOfSymbol(s);
   const isPublic = (s: ts.Symbol) => {
     if (s.name.startsWith('_') || s.name.startsWith('#') || s.name === 'prototype') return false;
+    if (s.getJsDocTags().some((tag) => tag.name === 'internal')) return false;
     const decl = s.valueDeclaration ?? s.declarations?.[0];
     return !decl || !(ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
   };

@@ -33,6 +33,8 @@ function emitDeclarations() {
     emitDeclarationOnly: true,
     noEmit: false,
     skipLibCheck: true,
+    // Engine state marked @internal (autograd bookkeeping a cell never touches) stays out of completions.
+    stripInternal: true,
     strict: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
