@@ -101,6 +101,51 @@ const valueCases: ValueCase[] = [
     inPlace: (x, a) => x.indexAdd_(0, T(a, 0), T(a, 1)),
     outOfPlace: (x, a) => x.add(T(a, 2)),
   },
+  {
+    name: 'scatter_ a tensor',
+    args: (d) => [it32(d, [[3], [0], [1]]), t(d, [[9], [8], [7]])],
+    inPlace: (x, a) => x.scatter_(1, T(a, 0), T(a, 1)),
+    outOfPlace: (x, a) => x.scatter(1, T(a, 0), T(a, 1)),
+  },
+  {
+    name: 'scatter_ a number',
+    args: (d) => [it32(d, [[0, 2]])],
+    inPlace: (x, a) => x.scatter_(0, T(a, 0), -1),
+    outOfPlace: (x, a) => x.scatter(0, T(a, 0), -1),
+  },
+];
+
+/** In-place ops whose no-grad path is more than one kernel, by design: their values against the out-of-place op. */
+const composedCases: ValueCase[] = [
+  {
+    name: 'indexPut_ rows',
+    args: (d) => [
+      it32(d, [2, 0]),
+      t(d, [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ]),
+    ],
+    inPlace: (x, a) => x.indexPut_([T(a, 0)], T(a, 1)),
+    outOfPlace: (x, a) => x.indexPut([T(a, 0)], T(a, 1)),
+  },
+  {
+    name: 'indexPut_ accumulate with repeats',
+    args: (d) => [it32(d, [1, 1, 2]), it32(d, [0, 0, 3]), t(d, [1, 2, 3])],
+    inPlace: (x, a) => x.indexPut_([T(a, 0), T(a, 1)], T(a, 2), { accumulate: true }),
+    outOfPlace: (x) =>
+      x.add(
+        torch.tensor(
+          [
+            [0, 0, 0, 0],
+            [3, 0, 0, 0],
+            [0, 0, 0, 3],
+          ],
+          { device: x.device },
+        ),
+      ),
+  },
+  { name: 'indexPut_ through a mask', args: (d) => [t(d, MASK)], inPlace: (x, a) => x.indexPut_([T(a, 0)], 0), outOfPlace: (x, a) => x.maskedFill(T(a, 0), 0) },
 ];
 
 /** Views written in place: the write must land in the base (`base` is what the test reads back). */
@@ -145,6 +190,37 @@ describe.each(devices)('in place on %s', (d) => {
     inPlace(x, a);
     expect(backend.kernelCount - before).toBe(1);
     expect(x.storageRef.storage).toBe(storage);
+  });
+
+  it.each(composedCases)('$name: values as the out-of-place op, same storage', async ({ args, inPlace, outOfPlace }) => {
+    const a = args(d);
+    const x = t(d, X);
+    const storage = x.storageRef.storage;
+    const want = await outOfPlace(t(d, X), a).tolist();
+    expect(inPlace(x, a)).toBe(x);
+    expect(x.storageRef.storage).toBe(storage);
+    expectClose(await x.tolist(), want as Nested);
+  });
+
+  it('uniform_ and normal_ fill in place from a generator: same seed, same values; statistics', async () => {
+    const draw = (kind: 'uniform' | 'normal') => {
+      const g = new torch.Generator().manualSeed(7);
+      const x = torch.zeros([4000], { device: d });
+      const storage = x.storageRef.storage;
+      const out = kind === 'uniform' ? x.uniform_(-2, 2, { generator: g }) : x.normal_(3, 0.5, { generator: g });
+      expect(out).toBe(x);
+      expect(x.storageRef.storage).toBe(storage);
+      return x;
+    };
+    const u = draw('uniform');
+    expectClose(await u.tolist(), (await draw('uniform').tolist()) as Nested);
+    const uv = Array.from(await u.data());
+    expect(Math.min(...uv)).toBeGreaterThanOrEqual(-2);
+    expect(Math.max(...uv)).toBeLessThan(2);
+    expect(Math.abs((await u.mean().item()) as number)).toBeLessThan(0.1);
+    const n = draw('normal');
+    expect(Math.abs(((await n.mean().item()) as number) - 3)).toBeLessThan(0.05);
+    expect(Math.abs(((await n.std().item()) as number) - 0.5)).toBeLessThan(0.05);
   });
 
   it.each(viewCases)('$name writes through the view into its base, one kernel, no copy', async ({ write, want }) => {
