@@ -95,6 +95,37 @@ const gradCases: GradCase[] = [
         .maskedFill(x.gt(0.5), 0)
         .add(torch.cat([w.narrow(1, 1, 1), torch.zeros([2, 1], { device: x.device }), w.narrow(1, 0, 1)], 1)),
   },
+  {
+    name: 'indexPut_ accumulate with a repeated row',
+    inPlace: (x, w) => {
+      const h = x.mul(2);
+      h.indexPut_([torch.tensor([1, 0, 1], { device: x.device, dtype: 'int32' })], w.index('0'), { accumulate: true });
+      return h.tanh();
+    },
+    outOfPlace: (x, w) =>
+      x
+        .mul(2)
+        .add(torch.stack([w.index('0'), w.index('0').mul(2)]))
+        .tanh(),
+  },
+  {
+    name: 'indexPut_ through a mask, then a read',
+    inPlace: (x, w) => {
+      const h = x.mul(w);
+      h.indexPut_([x.gt(0.25)], 1.5);
+      return h.mul(x);
+    },
+    outOfPlace: (x, w) => x.mul(w).maskedFill(x.gt(0.25), 1.5).mul(x),
+  },
+  {
+    name: 'scatter_ of a tensor into a non-leaf',
+    inPlace: (x, w) => {
+      const h = x.mul(1);
+      h.scatter_(1, torch.tensor([[2], [0]], { device: x.device, dtype: 'int32' }), w.narrow(1, 0, 1));
+      return h.square();
+    },
+    outOfPlace: (x, w) => x.scatter(1, torch.tensor([[2], [0]], { device: x.device, dtype: 'int32' }), w.narrow(1, 0, 1)).square(),
+  },
 ];
 
 async function outputAndGrads(d: Device, f: (x: Tensor, w: Tensor) => Tensor): Promise<Nested[]> {

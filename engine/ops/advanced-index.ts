@@ -188,6 +188,8 @@ export function indexPut(x: Tensor, indices: IndexSpec, values: Tensor | number,
   const op = 'indexPut';
   assertLive(op, [x]);
   if (!isFloating(x.dtype)) fail(op, `supports floating tensors, got ${x.dtype}`);
+  const mask = soleMask(indices);
+  if (mask && (typeof values === 'number' || values.ndim === 0)) return maskPut(op, x, mask, values, opts.accumulate ?? false);
   const spec = typeof indices === 'string' ? (indices.trim() === '' ? [] : indices.split(',')) : indices;
   const plan = planIndex(op, x.shape, spec, x.device);
   const v = typeof values === 'number' ? tensorFromData(x.device, Float32Array.of(values), [], 'float32').to(x.dtype) : values;
@@ -231,4 +233,25 @@ export function indexPut(x: Tensor, indices: IndexSpec, values: Tensor | number,
   let sums = scatterAdd(zeros, 0, flatP, flatV, op, 0);
   if (count) sums = binary('div', sums, count);
   return reshape(where(written, sums, flatX), x.shape);
+}
+
+/** The bool tensor when `indices` is one mask alone (`mask` or `[mask]`), else null. */
+function soleMask(indices: IndexSpec): Tensor | null {
+  const only = Array.isArray(indices) ? (indices.length === 1 ? indices[0] : null) : indices;
+  return typeof only === 'object' && only !== null && !Array.isArray(only) && 'dtype' in only && only.dtype === 'bool' ? only : null;
+}
+
+/**
+ * `x[mask] = v` (or `+= v`) with one value: a where over the mask broadcast to x's shape, so the
+ * mask's values are never needed on the host (a mask computed on the GPU works, as `x[x > 0] = 0`).
+ */
+function maskPut(op: string, x: Tensor, mask: Tensor, value: Tensor | number, accumulate: boolean): Tensor {
+  assertLive(op, typeof value === 'number' ? [mask] : [mask, value]);
+  commonDevice(op, typeof value === 'number' ? [x, mask] : [x, mask, value]);
+  if (mask.ndim > x.ndim || mask.shape.some((s, k) => s !== x.shape[k]))
+    fail(op, `the mask of shape ${fmtShape(mask.shape)} does not match the leading dims of the tensor of shape ${fmtShape(x.shape)}`);
+  const spread = reshape(mask, [...mask.shape, ...x.shape.slice(mask.ndim).map(() => 1)]);
+  const written = accumulate ? binary('add', x, value) : value;
+  const out = where(spread, written, x);
+  return out.dtype === x.dtype ? out : out.to(x.dtype);
 }

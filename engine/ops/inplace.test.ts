@@ -146,6 +146,18 @@ const composedCases: ValueCase[] = [
       ),
   },
   { name: 'indexPut_ through a mask', args: (d) => [t(d, MASK)], inPlace: (x, a) => x.indexPut_([T(a, 0)], 0), outOfPlace: (x, a) => x.maskedFill(T(a, 0), 0) },
+  {
+    name: 'x[x > 0] = 0 with the mask computed on the device',
+    args: () => [],
+    inPlace: (x) => x.indexPut_(x.gt(0), 0),
+    outOfPlace: (x) => x.minimum(0),
+  },
+  {
+    name: 'x[rowMask] += 1 with a mask over the leading dim',
+    args: (d) => [t(d, [true, false, true])],
+    inPlace: (x, a) => x.indexPut_([T(a, 0)], 1, { accumulate: true }),
+    outOfPlace: (x) => x.add(torch.tensor([[1], [0], [1]], { device: x.device })),
+  },
 ];
 
 /** Views written in place: the write must land in the base (`base` is what the test reads back). */
