@@ -259,5 +259,18 @@ describe.each(devices)('in-place errors on %s', (d) => {
   it('a float result into an int32 tensor', () => refuses(() => it32(d, [1, 2]).mul_(0.5), 'mul_', 'int32', 'float32'));
   it('an operand that would grow the tensor', () => refuses(() => t(d, [1, 2]).add_(t(d, [[1], [2]])), 'add_', '[2, 2]'));
   it('fill_ with a tensor that is not 0-d', () => refuses(() => t(d, [1, 2]).fill_(t(d, [1, 2])), 'fill_', '0-d'));
+  it('scatter_ with indices computed on the device, out of range: an error by the next read', async () => {
+    const x = t(d, [[0, 0, 0]]);
+    const idx = torch.arange(0, 3, 1, { device: d, dtype: 'int32' }).add(5).reshape([1, 3]);
+    let caught: unknown = null;
+    try {
+      x.scatter_(1, idx, t(d, [[1, 2, 3]]));
+      await x.data();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(WickError);
+    expect((caught as Error).message).toMatch(/scatter_.*(5|6|7).*size 3|out of (range|bounds)/s);
+  });
   it('maskedFill_ with a float mask', () => refuses(() => t(d, [1, 2]).maskedFill_(t(d, [1, 0]), 0), 'maskedFill_', 'bool'));
 });

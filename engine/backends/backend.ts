@@ -104,8 +104,8 @@ export interface Backend {
   /** out[..., index[...], ...] += src[...] along `dim` (out already holds its starting values); bad indices as gather. */
   scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void;
   // ---- composite ops: scatter and searchsorted ----
-  /** out[..., index[...], ...] = src[...] along `dim` (out already holds its other values; duplicates: one of them wins). */
-  scatter(src: View, dim: number, index: View, out: View): void;
+  /** out[..., index[...], ...] = src[...] along `dim` (out already holds its other values; duplicates: one of them wins); bad indices as gather. */
+  scatter(src: View, dim: number, index: View, out: View, check?: IndexCheck): void;
   /**
    * For each value of `values` [...batch, K], the insertion point in its row of `sorted` [...batch, M]
    * (ascending; batch dims may have stride 0): the first i with sorted[i] >= v, or > v when `right`,

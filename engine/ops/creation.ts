@@ -106,7 +106,16 @@ export function full(shape: readonly number[], value: number | boolean, opts: Cr
   return finish(tensorFromData(device, data, shape, dtype), opts);
 }
 
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(start: number, end?: number | CreateOptions, step: number | CreateOptions = 1, opts: CreateOptions = {}): Tensor {
+  // Options may come right after the numbers, as PyTorch's keywords do: arange(5, { dtype }), arange(0, 5, { device }).
+  if (typeof end === 'object' && end !== null) return arange(start, undefined, 1, end);
+  if (typeof step === 'object' && step !== null) return arange(start, end, 1, step);
+  for (const [name, v] of [
+    ['start', start],
+    ['end', end],
+    ['step', step],
+  ] as const)
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) fail('arange', `${name} must be a finite number, got ${String(v)}`);
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0) fail('arange', 'step must be nonzero');
   if ((hi - lo) / step < 0) fail('arange', `upper bound and step sign are inconsistent (start ${lo}, end ${hi}, step ${step})`);

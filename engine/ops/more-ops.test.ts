@@ -15,6 +15,8 @@ interface ValueCase {
 }
 
 const valueCases: ValueCase[] = [
+  { name: 'arange(n, { dtype }) takes its options right after the numbers', run: (d) => torch.arange(3, { device: d, dtype: 'float32' }), want: [0, 1, 2] },
+  { name: 'arange(start, end, { dtype })', run: (d) => torch.arange(1, 4, { device: d, dtype: 'int32' }), want: [1, 2, 3], dtype: 'int32' },
   { name: 'trunc rounds toward zero', run: (d) => t(d, [-2.5, -0.5, 0.5, 2.7]).trunc(), want: [-2, -0, 0, 2] },
   { name: 'trunc of int32 keeps the values', run: (d) => it32(d, [-3, 4]).trunc(), want: [-3, 4], dtype: 'int32' },
   { name: 'fmod takes the sign of the dividend', run: (d) => t(d, [5.5, -5.5, 5.5, -5.5]).fmod(t(d, [2, 2, -2, -2])), want: [1.5, -1.5, 1.5, -1.5] },

@@ -55,7 +55,7 @@ export function scatterInto(x: Tensor, dim: number, index: Tensor, src: Tensor |
   if (isTensor && src.dtype !== x.dtype) fail(op, `src (${src.dtype}) must have the input's dtype (${x.dtype})`);
   const d = checkScatter(op, x, dim, index, isTensor ? src.shape : null);
   const source = isTensor ? { view: viewOf(src), keep: src } : scalarView(x, src, index.shape);
-  getBackend(x.device).scatter(source.view, d, viewOf(index), viewOf(x));
+  getBackend(x.device).scatter(source.view, d, viewOf(index), viewOf(x), { op, dim: d });
 }
 
 /** A copy of `x` with `src` (a tensor or a number) added at `index` along `dim` (PyTorch's scatter_add). */

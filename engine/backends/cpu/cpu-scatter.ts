@@ -3,13 +3,23 @@ import type { TypedArray } from '../../core/dtype';
 import type { View } from '../backend';
 import { forEachStrided } from './strided';
 
-/** dst[..., index[...], ...] = from[...] along `dim` (negative indices count from the end). */
-export function scatterLoop(src: View, from: TypedArray, dim: number, index: View, idx: TypedArray, out: View, dst: TypedArray): void {
+/** dst[..., index[...], ...] = from[...] along `dim` (negative indices count from the end); `bad` raises for an index outside the dim. */
+export function scatterLoop(
+  src: View,
+  from: TypedArray,
+  dim: number,
+  index: View,
+  idx: TypedArray,
+  out: View,
+  dst: TypedArray,
+  bad: (index: number, size: number) => never,
+): void {
   const size = out.shape[dim];
   const dimStride = out.strides[dim];
   const base = { offset: out.offset, strides: out.strides.map((s, d) => (d === dim ? 0 : s)) };
   forEachStrided(index.shape, [src, index, base], (_, o) => {
     const j = idx[o[1]];
+    if (j < -size || j >= size) bad(j, size);
     dst[o[2] + (j < 0 ? j + size : j) * dimStride] = from[o[0]];
   });
 }

@@ -472,14 +472,28 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n / v, WORKGROUP), gatherCost(n));
   }
   // ---- composite ops: scatter and searchsorted ----
-  scatter(src: View, dim: number, index: View, out: View): void {
+  scatter(src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
     const n = numelOf(index.shape);
     if (n === 0) return;
     const rank = index.shape.length;
     const pipeline = this.dispatcher.pipeline(`scatter|${out.dtype}|r${rank}`, () => scatterSource(out.dtype, rank));
     const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-    const meta = [n, src.offset, index.offset, out.offset, out.shape[dim], out.strides[dim], ...index.shape, ...src.strides, ...index.strides, ...outStrides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(src), bufferOf(index), bufferOf(out)], grid1d(n, WORKGROUP), scatterCost(n));
+    const who = this.indexErrors.who(check ?? { op: 'scatter', dim }, 'scatter');
+    const meta = [
+      n,
+      src.offset,
+      index.offset,
+      out.offset,
+      out.shape[dim],
+      out.strides[dim],
+      ...who,
+      ...index.shape,
+      ...src.strides,
+      ...index.strides,
+      ...outStrides,
+    ];
+    const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
+    this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterCost(n));
   }
 
   searchSorted(sorted: View, values: View, out: View, right: boolean): void {

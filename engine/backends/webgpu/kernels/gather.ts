@@ -10,7 +10,7 @@ import { WORKGROUP } from '../tuning';
  */
 export const INDEX_ERROR_WORDS = 8;
 
-function errorBinding(binding: number): string {
+export function errorBinding(binding: number): string {
   return `@group(0) @binding(${binding}) var<storage, read_write> index_errors: array<atomic<i32>>;`;
 }
 
@@ -18,7 +18,7 @@ function errorBinding(binding: number): string {
  * WGSL that records `raw` (an index outside [-size, size)) unless an earlier one is recorded: the
  * op id and dim the front end gave sit at metadata words `opAt` and `opAt + 1`.
  */
-function reportBadIndex(raw: string, size: string, opAt: number): string {
+export function reportBadIndex(raw: string, size: string, opAt: number): string {
   return `if (atomicMax(&index_errors[0], 1) == 0) {
       atomicStore(&index_errors[1], mdi(${opAt}u));
       atomicStore(&index_errors[2], mdi(${opAt + 1}u));
