@@ -7,14 +7,10 @@ import {
   cumsumCost,
   elementwiseCost,
   exprFacts,
-  gatherCost,
   matmulCost,
   matmulSplitSumCost,
   reduceCost,
   reduceFinalCost,
-  scatterAddCost,
-  scatterCost,
-  searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
 import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
@@ -22,9 +18,8 @@ import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
-import { gatherSource, gatherVec4, scatterAddSource } from './kernels/gather';
 import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
-import { scatterSource, searchSortedSource } from './kernels/scatter';
+import { gatherKernel, scatterAddKernel, scatterKernel, searchSortedKernel, type IndexKernels } from './index-kernels';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
@@ -45,6 +40,8 @@ export class WebGpuBackend implements Backend {
   private dispatcher: Dispatcher;
   /** Out-of-range indices index kernels found (advanced indexing; read back with the next read). */
   private indexErrors: IndexErrors;
+  /** The dispatcher and error buffer the index kernels (index-kernels.ts) use. */
+  private readonly kernels: IndexKernels;
 
   /**
    * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
@@ -67,6 +64,7 @@ export class WebGpuBackend implements Backend {
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);
     this.dispatcher.afterSubmit = () => this.pool.destroyDoomed();
     this.indexErrors = new IndexErrors(gpu, this.dispatcher);
+    this.kernels = { dispatcher: this.dispatcher, indexErrors: this.indexErrors };
     this.lost = gpu.lost.then((info) => {
       this.faults.lost = { reason: info.reason, message: info.message };
       return info;
@@ -434,77 +432,19 @@ export class WebGpuBackend implements Backend {
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
-    const n = numelOf(index.shape);
-    if (n === 0) return;
-    const rank = index.shape.length;
-    const pipeline = this.dispatcher.pipeline(`scatter_add|r${rank}`, () => scatterAddSource(rank));
-    const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-    const who = this.indexErrors.who(check ?? { op: 'scatterAdd', dim }, 'scatterAdd');
-    const meta = [
-      n,
-      src.offset,
-      index.offset,
-      out.offset,
-      out.shape[dim],
-      out.strides[dim],
-      ...who,
-      ...index.shape,
-      ...src.strides,
-      ...index.strides,
-      ...outStrides,
-    ];
-    const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
-    this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterAddCost(n));
+    scatterAddKernel(this.kernels, src, dim, index, out, check);
   }
 
   gather(input: View, dim: number, index: View, out: View, check?: IndexCheck): void {
-    const n = numelOf(out.shape);
-    if (n === 0) return;
-    const rank = out.shape.length;
-    // vec4s along the last dim where the index is one value along it (counts and strides in vec4s).
-    const v = gatherVec4(input, dim, index, out) ? 4 : 1;
-    const pipeline = this.dispatcher.pipeline(`gather|${input.dtype}|r${rank}${v === 4 ? '|v4' : ''}`, () => gatherSource(input.dtype, rank, v === 4));
-    const srcStrides = input.strides.map((s, d) => (d === dim ? 0 : d === rank - 1 ? s : s / v));
-    const shape = out.shape.map((s, d) => (d === rank - 1 ? s / v : s));
-    const who = this.indexErrors.who(check ?? { op: 'gather', dim }, 'gather');
-    const meta = [n / v, input.offset / v, index.offset, input.shape[dim], input.strides[dim] / v, ...who, ...shape, ...srcStrides, ...index.strides];
-    const buffers = [bufferOf(input), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
-    this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n / v, WORKGROUP), gatherCost(n));
+    gatherKernel(this.kernels, input, dim, index, out, check);
   }
-  // ---- composite ops: scatter and searchsorted ----
+
   scatter(src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
-    const n = numelOf(index.shape);
-    if (n === 0) return;
-    const rank = index.shape.length;
-    const pipeline = this.dispatcher.pipeline(`scatter|${out.dtype}|r${rank}`, () => scatterSource(out.dtype, rank));
-    const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-    const who = this.indexErrors.who(check ?? { op: 'scatter', dim }, 'scatter');
-    const meta = [
-      n,
-      src.offset,
-      index.offset,
-      out.offset,
-      out.shape[dim],
-      out.strides[dim],
-      ...who,
-      ...index.shape,
-      ...src.strides,
-      ...index.strides,
-      ...outStrides,
-    ];
-    const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), this.indexErrors.buffer()];
-    this.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterCost(n));
+    scatterKernel(this.kernels, src, dim, index, out, check);
   }
 
   searchSorted(sorted: View, values: View, out: View, right: boolean): void {
-    const n = numelOf(values.shape);
-    if (n === 0) return;
-    const rank = values.shape.length;
-    const m = sorted.shape[rank - 1];
-    const pipeline = this.dispatcher.pipeline(`searchsorted|${values.dtype}|r${rank}`, () => searchSortedSource(values.dtype, rank));
-    const rowStrides = sorted.strides.map((s, d) => (d === rank - 1 ? 0 : s));
-    const meta = [n, m, sorted.offset, values.offset, sorted.strides[rank - 1], right ? 1 : 0, ...values.shape, ...rowStrides, ...values.strides];
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(sorted), bufferOf(values), bufferOf(out)], grid1d(n, WORKGROUP), searchSortedCost(n, m));
+    searchSortedKernel(this.kernels, sorted, values, out, right);
   }
 
   // ---- sort and scan ----
