@@ -73,7 +73,7 @@ export function GraphOutput({ output }: { output: GraphBundle }) {
         </div>
         {selected && <WgslPanel name={selected.name} wgsl={view.kernels.find((k) => k.name === selected.name)?.wgsl} onClose={() => setSelected(null)} />}
       </div>
-      {view.passes.length > 0 && <p className="muted">{view.passes.map((p) => `${p.pass} (${p.graph}): ${p.nodesBefore}→${p.nodesAfter}`).join(' · ')}</p>}
+      {view.passes.length > 0 && <p className="muted">{passSummary(view.passes)}</p>}
       <details>
         <summary>Graph text and kernels ({view.kernels.length})</summary>
         <pre>{graph?.text}</pre>
@@ -88,4 +88,13 @@ export function GraphOutput({ output }: { output: GraphBundle }) {
       </details>
     </div>
   );
+}
+
+/** The passes that rewrote something, with their node counts; the rest counted in one phrase. */
+function passSummary(passes: readonly { graph: string; pass: string; nodesBefore: number; nodesAfter: number; changed: boolean }[]): string {
+  const changed = passes.filter((p) => p.changed);
+  const idle = passes.length - changed.length;
+  const parts = changed.map((p) => `${p.pass} (${p.graph}): ${p.nodesBefore}→${p.nodesAfter} nodes`);
+  if (idle > 0) parts.push(`${idle} other pass${idle === 1 ? '' : 'es'} changed nothing`);
+  return parts.join(' · ');
 }

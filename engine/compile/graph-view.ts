@@ -1,6 +1,6 @@
 /** What a compiled function shows: its graphs before and after the passes, and each kernel's WGSL. */
 import type { Graph, Node, Value } from './ir';
-import { reads, writes } from './ir';
+import { mapValues, reads, writes } from './ir';
 import { kernelName } from './names';
 import { printGraph } from './fx-print';
 import { wgslOf } from './codegen';
@@ -30,7 +30,7 @@ export interface CompiledGraphView {
   after: GraphData;
   backward: GraphData | null;
   kernels: { name: string; wgsl: string | null }[];
-  passes: { graph: string; pass: string; nodesBefore: number; nodesAfter: number }[];
+  passes: { graph: string; pass: string; nodesBefore: number; nodesAfter: number; changed: boolean }[];
 }
 
 function shapeOf(node: Node): number[] {
@@ -39,17 +39,38 @@ function shapeOf(node: Node): number[] {
   return [...node.out.shape];
 }
 
+/**
+ * The shape a value is used with: that of the first view reading or writing it whole (an input of
+ * [32, 32] shows as such, not as its 1024 elements), else its length.
+ */
+function wholeShape(graph: Graph, v: Value): number[] {
+  for (const node of graph.nodes) {
+    let found: readonly number[] | null = null;
+    mapValues(
+      node,
+      (view) => {
+        if (!found && view.value === v && view.offset === 0 && view.shape.reduce((a, b) => a * b, 1) === v.length && !view.strides.includes(0))
+          found = view.shape;
+        return view;
+      },
+      (value) => value,
+    );
+    if (found) return [...(found as readonly number[])];
+  }
+  return [v.length];
+}
+
 export function graphData(graph: Graph, title: string): GraphData {
   const nodes: GraphNodeView[] = [];
   const edges: GraphData['edges'] = [];
   const producer = new Map<Value, string>();
   graph.inputs.forEach((v, i) => {
     producer.set(v, `in${i}`);
-    nodes.push({ id: `in${i}`, label: `arg${i}`, shape: [v.length], dtype: v.dtype, kind: 'input', fused: false });
+    nodes.push({ id: `in${i}`, label: `arg${i}`, shape: wholeShape(graph, v), dtype: v.dtype, kind: 'input', fused: false });
   });
   [...graph.captured.keys()].forEach((v, i) => {
     producer.set(v, `p${i}`);
-    nodes.push({ id: `p${i}`, label: `param${i}`, shape: [v.length], dtype: v.dtype, kind: 'param', fused: false });
+    nodes.push({ id: `p${i}`, label: `param${i}`, shape: wholeShape(graph, v), dtype: v.dtype, kind: 'param', fused: false });
   });
   graph.nodes.forEach((node, i) => {
     const id = `n${i}`;
@@ -62,7 +83,7 @@ export function graphData(graph: Graph, title: string): GraphData {
     for (const v of writes(node)) producer.set(v, id);
   });
   graph.outputs.forEach((v, i) => {
-    nodes.push({ id: `out${i}`, label: `output${i}`, shape: [v.length], dtype: v.dtype, kind: 'output', fused: false });
+    nodes.push({ id: `out${i}`, label: `output${i}`, shape: wholeShape(graph, v), dtype: v.dtype, kind: 'output', fused: false });
     const from = producer.get(v);
     if (from) edges.push({ from, to: `out${i}` });
   });

@@ -14,6 +14,8 @@ export interface PassReport {
   pass: string;
   nodesBefore: number;
   nodesAfter: number;
+  /** Whether the pass rewrote anything (a node dropped, added or replaced), not only the node count. */
+  changed: boolean;
 }
 
 export const PASSES: { name: string; run: (g: Graph) => void }[] = [
@@ -33,8 +35,9 @@ export const PASSES: { name: string; run: (g: Graph) => void }[] = [
 
 export function optimize(graph: Graph, which: PassReport['graph']): PassReport[] {
   return PASSES.map(({ name, run }) => {
-    const nodesBefore = graph.nodes.length;
+    const before = [...graph.nodes];
     run(graph);
-    return { graph: which, pass: name, nodesBefore, nodesAfter: graph.nodes.length };
+    const changed = graph.nodes.length !== before.length || graph.nodes.some((n, i) => n !== before[i]);
+    return { graph: which, pass: name, nodesBefore: before.length, nodesAfter: graph.nodes.length, changed };
   });
 }
