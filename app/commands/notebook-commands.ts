@@ -3,7 +3,7 @@ import { kernelSession } from '../kernel/kernel-session';
 import { saveNow } from '../notebook/autosave';
 import { downloadNotebook } from '../notebook/files';
 import { toIpynb } from '../notebook/ipynb';
-import { encodeShareLink, MAX_LINK_LENGTH } from '../notebook/share-link';
+import { encodeShareLink, shareMetadata, MAX_LINK_LENGTH } from '../notebook/share-link';
 import { useWick } from '../store';
 import type { Command } from './command';
 
@@ -16,8 +16,8 @@ export function registerFileChooser(open: (() => void) | null): void {
 }
 
 async function share(): Promise<void> {
-  const { cells, notebookMetadata, setShareLink, setShareTooBig } = state();
-  const link = await encodeShareLink(`${location.origin}${location.pathname}`, cells, notebookMetadata);
+  const { cells, notebookName, notebookMetadata, setShareLink, setShareTooBig } = state();
+  const link = await encodeShareLink(`${location.origin}${location.pathname}`, cells, shareMetadata(notebookName, notebookMetadata));
   if (link.length > MAX_LINK_LENGTH) return setShareTooBig(link.length);
   setShareLink(link);
   await navigator.clipboard?.writeText(link).catch(() => undefined);

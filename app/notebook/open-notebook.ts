@@ -6,7 +6,7 @@ import { useWick, type NotebookOrigin } from '../store';
 import { initialCells } from '../store/initial-notebook';
 import { keepPrevious, loadPrevious, loadSaved } from './autosave';
 import { fromIpynb } from './ipynb';
-import { BadShareLink, decodeShareLink } from './share-link';
+import { BadShareLink, decodeShareLink, sharedNotebookName } from './share-link';
 
 /** The paradigm tour: what a first visit opens. */
 export const TOUR_URL = 'examples/paradigm-tour.ipynb';
@@ -113,7 +113,7 @@ async function openFromAddress(): Promise<boolean> {
   try {
     const shared = await decodeShareLink(location.hash);
     if (shared) {
-      await arrive('Shared.ipynb', shared, { kind: 'link', label: 'a share link' }).catch((error: unknown) => {
+      await arrive(sharedNotebookName(shared), shared, { kind: 'link', label: 'a share link' }).catch((error: unknown) => {
         throw new BadShareLink(describe(error));
       });
       forgetArrivalUrl();

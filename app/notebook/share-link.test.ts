@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthoredCell } from '../store';
 import { fromIpynb } from './ipynb';
-import { BadShareLink, decodeShareLink, encodeShareLink } from './share-link';
+import { BadShareLink, decodeShareLink, encodeShareLink, sharedNotebookName, shareMetadata } from './share-link';
 
 /** A seeded generator, so a failure can be reproduced. */
 function rng(seed: number): () => number {
@@ -80,4 +80,22 @@ describe('share links', () => {
     const good = await encodeShareLink('', [{ id: 'a', type: 'code', source: 'torch.ones([2])' }], {});
     await expect(decodeShareLink(damage(good))).rejects.toBeInstanceOf(BadShareLink);
   });
+});
+
+describe('the name a shared notebook arrives with', () => {
+  const cells: AuthoredCell[] = [];
+  const arriving = async (name: string | null) => {
+    const link = await encodeShareLink('https://wick.example/', cells, name === null ? {} : shareMetadata(name, { title: 'x' }));
+    return sharedNotebookName((await decodeShareLink(link.slice(link.indexOf('#'))))!);
+  };
+  it.each([
+    ['training.ipynb', 'training.ipynb'],
+    ['notes', 'notes.ipynb'],
+    ['../../etc/passwd.ipynb', 'passwd.ipynb'],
+    ['a<b>:c?.ipynb', 'abc.ipynb'],
+    ['', 'Shared.ipynb'],
+  ])('%s arrives as %s', async (name, want) => expect(await arriving(name)).toBe(want));
+  it('a link made before names were shared arrives as Shared.ipynb', async () => expect(await arriving(null)).toBe('Shared.ipynb'));
+  it('the share metadata keeps the notebook’s own metadata', () =>
+    expect(shareMetadata('a.ipynb', { title: 't', wick: { x: 1 } })).toEqual({ title: 't', wick: { x: 1, name: 'a.ipynb' } }));
 });

@@ -54,3 +54,25 @@ export async function decodeShareLink(hash: string): Promise<Ipynb | null> {
     throw new BadShareLink('the link unpacks to something that is not a notebook');
   return json as Ipynb;
 }
+
+/** The file name a shared notebook had when it was shared (kept in `metadata.wick.name`), cleaned up; "Shared.ipynb" if it has none. */
+export function sharedNotebookName(nb: Ipynb): string {
+  const wick = (nb.metadata as { wick?: { name?: unknown } } | undefined)?.wick;
+  const raw = typeof wick?.name === 'string' ? wick.name : '';
+  const base = raw
+    .split(/[\\/]/)
+    .pop()!
+    .split('')
+    .filter((c) => c.charCodeAt(0) >= 32 && !'<>:"|?*'.includes(c))
+    .join('')
+    .trim()
+    .slice(0, 120);
+  if (!base || base === '.ipynb') return 'Shared.ipynb';
+  return base.endsWith('.ipynb') ? base : `${base}.ipynb`;
+}
+
+/** The metadata a share link carries: the notebook's own, plus its file name for whoever opens the link. */
+export function shareMetadata(name: string, metadata: Record<string, unknown>): Record<string, unknown> {
+  const wick = typeof metadata.wick === 'object' && metadata.wick !== null ? metadata.wick : {};
+  return { ...metadata, wick: { ...wick, name } };
+}
