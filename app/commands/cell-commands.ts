@@ -130,6 +130,7 @@ export const CELL_COMMANDS: Command[] = [
   { id: 'insert-cell-below', label: 'Insert cell below', group: 'cell', commandKeys: ['B'], run: () => void insertCell('code', 1, 'command') },
   { id: 'add-code-cell', label: 'Add code cell', group: 'cell', run: () => addCell('code') },
   { id: 'add-markdown-cell', label: 'Add markdown cell', group: 'cell', run: () => addCell('markdown') },
+  { id: 'clear-cell-output', label: 'Clear cell output', group: 'cell', run: withCurrent((id) => state().clearOutputs([id])) },
   { id: 'delete-cell', label: 'Delete cell', group: 'cell', commandKeys: ['D D'], run: withCurrent(deleteCell) },
   {
     id: 'undo-delete-cell',

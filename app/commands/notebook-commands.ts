@@ -1,4 +1,4 @@
-// Commands on the whole notebook and its kernel: run all, interrupt, restart, open, export, share, save, theme.
+// Commands on the whole notebook and its kernel: run all, interrupt, restart (and run all), clear outputs, open, export, share, save, theme.
 import { kernelSession } from '../kernel/kernel-session';
 import { saveNow } from '../notebook/autosave';
 import { downloadNotebook } from '../notebook/files';
@@ -39,6 +39,16 @@ export const NOTEBOOK_COMMANDS: Command[] = [
     run: () => kernelSession.interrupt(),
   },
   { id: 'restart', label: 'Restart', group: 'kernel', run: () => kernelSession.restart() },
+  {
+    id: 'restart-run-all',
+    label: 'Restart and run all',
+    group: 'kernel',
+    run: () => {
+      kernelSession.restart();
+      kernelSession.run(state().cells.map((c) => c.id));
+    },
+  },
+  { id: 'clear-all-outputs', label: 'Clear all outputs', group: 'notebook', run: () => state().clearOutputs() },
   { id: 'open', label: 'Open', group: 'notebook', commandKeys: ['Mod+O'], run: () => chooseFile?.() },
   {
     id: 'export',

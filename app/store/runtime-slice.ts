@@ -23,6 +23,8 @@ export interface RuntimeSlice {
   /** Marks a cell as failed without a kernel report (the kernel was stopped under it). */
   abortCell(id: string, message: string): void;
   clearRuntime(): void;
+  /** Clears the outputs, counts and stats of the given cells (all when none are given), except cells queued or running. */
+  clearOutputs(ids?: readonly string[]): void;
   /** Outputs and execution counts saved with the notebook, shown again after a reload (status idle). */
   restoreRuntime(runtime: Record<string, CellRuntime>): void;
 }
@@ -55,6 +57,16 @@ export const createRuntimeSlice: StateCreator<WickState, [], [], RuntimeSlice> =
     },
     clearRuntime() {
       set({ runtime: {} });
+    },
+    clearOutputs(ids) {
+      set(({ runtime }) => {
+        const next = { ...runtime };
+        for (const id of ids ?? Object.keys(runtime)) {
+          const cell = runtime[id];
+          if (cell && cell.status !== 'queued' && cell.status !== 'running') next[id] = IDLE_CELL;
+        }
+        return { runtime: next };
+      });
     },
     restoreRuntime(saved) {
       const runtime: Record<string, CellRuntime> = {};

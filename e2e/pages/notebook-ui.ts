@@ -21,6 +21,15 @@ export class NotebookUi extends NotebookPage {
     return this.page.getByRole('toolbar').getByRole('button', { name, exact: true });
   }
 
+  /** Runs a command from the toolbar's Commands menu by its label. */
+  async runCommand(label: string): Promise<void> {
+    await this.control('Commands').click();
+    await this.page
+      .getByRole('menu', { name: 'Commands' })
+      .getByRole('menuitem', { name: new RegExp(`^${label}`) })
+      .click();
+  }
+
   /** The toolbar's link to the API reference page (it opens in a new tab). */
   get apiReferenceLink(): Locator {
     return this.page.getByRole('toolbar').getByRole('link', { name: 'API reference', exact: true });
