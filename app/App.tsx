@@ -3,6 +3,7 @@ import { installCommandModeKeys } from './commands/keyboard';
 import { Cell } from './components/Cell';
 import { FileDrop } from './components/FileDrop';
 import { Notice } from './components/Notice';
+import { RestartConfirm } from './components/RestartConfirm';
 import { OriginBanner } from './components/OriginBanner';
 import { StartPage } from './components/StartPage';
 import { Toolbar } from './components/Toolbar';
@@ -19,6 +20,7 @@ export function App() {
       <Toolbar />
       <main className="notebook" aria-label="Notebook cells">
         <OriginBanner />
+        <RestartConfirm />
         <Notice />
         {cells.map((cell, index) => (
           <Cell key={cell.id} cell={cell} index={index} />

@@ -83,6 +83,12 @@ test('Restart clears the kernel: names defined before are gone', async ({ page }
   await expect(cell.output).toContainText('42');
 
   await notebook.button('Restart').click();
+  // Restart asks first; Cancel keeps the kernel and its names.
+  const confirm = page.getByRole('alertdialog', { name: 'Restart the kernel?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await notebook.button('Restart').click();
+  await confirm.getByRole('button', { name: 'Restart kernel' }).click();
   await expect(notebook.notice).toContainText('restarted');
   await expect(notebook.kernelStatus).toContainText('idle');
   const after = await notebook.addCodeCellAtEnd();

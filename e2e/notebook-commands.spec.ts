@@ -26,6 +26,7 @@ test('Clear cell output, Clear all outputs, and Restart and run all from the Com
 
   // After a restart the cells run again in order: the second finds what the first defines.
   await notebook.runCommand('Restart and run all');
+  await page.getByRole('alertdialog', { name: 'Restart the kernel?' }).getByRole('button', { name: 'Restart kernel' }).click();
   await second.expectStatus('done', { timeout: 60_000 });
   await expect(second.tensorOutput).toContainText('tensor([10., 20., 30.]');
   await expect(first.tensorOutput).toContainText('6');

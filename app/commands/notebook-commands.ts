@@ -23,6 +23,15 @@ async function share(): Promise<void> {
   await navigator.clipboard?.writeText(link).catch(() => undefined);
 }
 
+/** Carries out the restart the user confirmed. */
+export function confirmRestart(): void {
+  const pending = state().pendingRestart;
+  state().setPendingRestart(null);
+  if (!pending) return;
+  kernelSession.restart();
+  if (pending === 'restart-run-all') kernelSession.run(state().cells.map((c) => c.id));
+}
+
 export function exportNotebook(): void {
   const { notebookName, cells, runtime, notebookMetadata } = state();
   downloadNotebook(notebookName, toIpynb(cells, runtime, notebookMetadata));
@@ -38,16 +47,9 @@ export const NOTEBOOK_COMMANDS: Command[] = [
     isEnabled: (s) => s.kernel.status === 'busy',
     run: () => kernelSession.interrupt(),
   },
-  { id: 'restart', label: 'Restart', group: 'kernel', run: () => kernelSession.restart() },
-  {
-    id: 'restart-run-all',
-    label: 'Restart and run all',
-    group: 'kernel',
-    run: () => {
-      kernelSession.restart();
-      kernelSession.run(state().cells.map((c) => c.id));
-    },
-  },
+  // Both ask first (components/RestartConfirm.tsx): a restart loses every name the cells defined.
+  { id: 'restart', label: 'Restart', group: 'kernel', run: () => state().setPendingRestart('restart') },
+  { id: 'restart-run-all', label: 'Restart and run all', group: 'kernel', run: () => state().setPendingRestart('restart-run-all') },
   { id: 'clear-all-outputs', label: 'Clear all outputs', group: 'notebook', run: () => state().clearOutputs() },
   { id: 'open', label: 'Open', group: 'notebook', commandKeys: ['Mod+O'], run: () => chooseFile?.() },
   {

@@ -42,6 +42,8 @@ export interface UiSlice {
   otherTabs: number;
   /** Set when another tab saved newer changes than this tab knows: this tab's save waits for the user. */
   tabConflict: { revision: number } | null;
+  /** A restart waiting for the user's confirmation (it loses every name the cells defined), with or without running all after. */
+  pendingRestart: 'restart' | 'restart-run-all' | null;
   select(id: string | null, focus?: boolean): void;
   /** Selects `id` (when given) and moves to `mode`, focusing the editor or the cell. */
   enterMode(mode: Mode, id?: string): void;
@@ -55,6 +57,7 @@ export interface UiSlice {
   setStartPageOpen(open: boolean): void;
   setOtherTabs(count: number): void;
   setTabConflict(conflict: { revision: number } | null): void;
+  setPendingRestart(pending: 'restart' | 'restart-run-all' | null): void;
   /** Records the mode without moving the focus (the focus moved already). */
   setMode(mode: Mode): void;
 }
@@ -78,6 +81,7 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   startPageOpen: false,
   otherTabs: 0,
   tabConflict: null,
+  pendingRestart: null,
   select(selectedId, focus = false) {
     set(({ focusRequest, focusTarget }) => (focus ? { selectedId, focusRequest: focusRequest + 1, focusTarget: selectedId } : { selectedId, focusTarget }));
   },
@@ -113,6 +117,9 @@ export const createUiSlice: StateCreator<WickState, [], [], UiSlice> = (set) => 
   },
   setTabConflict(tabConflict) {
     set({ tabConflict });
+  },
+  setPendingRestart(pendingRestart) {
+    set({ pendingRestart });
   },
   setMode(mode) {
     set({ mode });
