@@ -145,7 +145,9 @@ const cases: Case[] = [
   { name: 'display of numbers plots them', cells: ['display([1, 4, 9])'], shows: ['plot value[3]'] },
   {
     name: 'plot with x values redraws the same chart as y grows',
-    cells: ['const ys: number[] = []\nconst xs: number[] = []\nfor (let s = 0; s < 3; s++) { ys.push(s * s); xs.push(5 * s); plot(ys, { x: xs, xLabel: "step" }) }'],
+    cells: [
+      'const ys: number[] = []\nconst xs: number[] = []\nfor (let s = 0; s < 3; s++) { ys.push(s * s); xs.push(5 * s); plot(ys, { x: xs, xLabel: "step" }) }',
+    ],
     shows: ['plot value[3]'],
   },
   {

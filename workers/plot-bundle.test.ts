@@ -6,7 +6,12 @@ describe('plot(y, options)', () => {
   it('keeps the plain forms: an array is one series over the index, an object one series per name', () => {
     expect(plotCallBundle([3, 1, 2])).toMatchObject({ type: 'plot', series: [{ name: 'value', values: [3, 1, 2] }] });
     const bundle = plotCallBundle({ train: [1, 0.5], test: [2] });
-    expect(bundle).toMatchObject({ series: [{ name: 'train', values: [1, 0.5] }, { name: 'test', values: [2] }] });
+    expect(bundle).toMatchObject({
+      series: [
+        { name: 'train', values: [1, 0.5] },
+        { name: 'test', values: [2] },
+      ],
+    });
     expect(Object.keys(bundle).sort()).toEqual(['displayId', 'series', 'type']);
   });
 
@@ -24,7 +29,10 @@ describe('plot(y, options)', () => {
     expect(plotCallBundle({ cpu: [0.1, 0.5, 3], webgpu: [1, 1, 1.2] }, { x: sizes, logX: true, logY: true, marks: { webgpu: 'scatter' } })).toEqual({
       type: 'plot',
       displayId: expect.any(String),
-      series: [{ name: 'cpu', values: [0.1, 0.5, 3] }, { name: 'webgpu', values: [1, 1, 1.2], mark: 'scatter' }],
+      series: [
+        { name: 'cpu', values: [0.1, 0.5, 3] },
+        { name: 'webgpu', values: [1, 1, 1.2], mark: 'scatter' },
+      ],
       x: sizes,
       logX: true,
       logY: true,

@@ -99,7 +99,9 @@ function seriesOf(y: unknown): PlotSeries[] {
     if (y.length === 0) throw new TypeError(`${form}, and y is empty`);
     if (y.length > MAX_POINTS) throw new RangeError(`plot: at most ${MAX_POINTS} points a series, and y has ${y.length}`);
     const at = y.findIndex((v) => typeof v !== 'number');
-    throw new TypeError(`${form}; y[${at}] is ${describe(y[at])}${y[at] instanceof Object && 'tolist' in y[at] ? ' (read a tensor with await t.tolist())' : ''}`);
+    throw new TypeError(
+      `${form}; y[${at}] is ${describe(y[at])}${y[at] instanceof Object && 'tolist' in y[at] ? ' (read a tensor with await t.tolist())' : ''}`,
+    );
   }
   if (isPlainObject(y)) {
     const entries = Object.entries(y);
@@ -122,7 +124,8 @@ export function plotCallBundle(y: unknown, options: unknown = {}): OutputBundle 
   const marks = options.marks;
   if (marks !== undefined && !isPlainObject(marks)) throw new TypeError(`plot: marks must be an object of series names to marks, not ${describe(marks)}`);
   for (const name of Object.keys(marks ?? {})) {
-    if (!series.some((s) => s.name === name)) throw new TypeError(`plot: marks names series '${name}', but the series are ${series.map((s) => `'${s.name}'`).join(', ')}`);
+    if (!series.some((s) => s.name === name))
+      throw new TypeError(`plot: marks names series '${name}', but the series are ${series.map((s) => `'${s.name}'`).join(', ')}`);
   }
   for (const s of series) {
     const chosen = marks?.[s.name] === undefined ? mark : markOf(marks[s.name], `the mark of '${s.name}'`);
@@ -133,10 +136,13 @@ export function plotCallBundle(y: unknown, options: unknown = {}): OutputBundle 
   if (x !== undefined) {
     if (!Array.isArray(x) || x.length === 0) throw new TypeError(`plot: x must be a non-empty array of numbers or of labels (strings), not ${describe(x)}`);
     const numbers = x.every((v) => typeof v === 'number' && Number.isFinite(v));
-    if (!numbers && !x.every((v) => typeof v === 'string')) throw new TypeError('plot: x must be all finite numbers or all labels (strings), not a mix or other values');
+    if (!numbers && !x.every((v) => typeof v === 'string'))
+      throw new TypeError('plot: x must be all finite numbers or all labels (strings), not a mix or other values');
     for (const s of series) {
       if (s.values.length !== x.length)
-        throw new RangeError(`plot: x has ${x.length} values but ${s.name === 'value' && series.length === 1 ? 'y' : `series '${s.name}'`} has ${s.values.length}: give one x per value`);
+        throw new RangeError(
+          `plot: x has ${x.length} values but ${s.name === 'value' && series.length === 1 ? 'y' : `series '${s.name}'`} has ${s.values.length}: give one x per value`,
+        );
     }
     bundle.x = numbers ? [...(x as number[])] : [...(x as string[])];
   }

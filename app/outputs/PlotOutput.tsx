@@ -16,6 +16,10 @@ const DARK_COLORS = ['#6ea1ff', '#f0883e', '#56d364', '#bc8cff', '#ff7b72', '#39
 const HEIGHT = 220;
 /** Steps are whole numbers: ticks at 1, 2, 5, 10, 20, 50, … */
 const STEP_INCREMENTS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
+/** Tick labels; a log axis leaves some ticks unlabelled (null). */
+const tickLabels = (_u: uPlot, ticks: (number | null)[]) => ticks.map((t) => (t === null ? '' : shortNumber(t)));
+/** Bars grow from 0, so the y range takes 0 in. */
+const rangeFromZero: uPlot.Scale.Range = (_u, min, max) => uPlot.rangeNum(Math.min(0, min), Math.max(0, max), 0.1, true);
 const MARK_NOUNS: Record<PlotMark, string> = { line: 'Line chart', scatter: 'Scatter plot', bar: 'Bar chart' };
 
 /** Category labels sit at 0, 1, 2, …; numbers are the x; no x is the index. */
@@ -97,7 +101,7 @@ export function PlotOutput({ output }: { output: PlotBundle }) {
     const xAxis: uPlot.Axis = labels
       ? { ...axis, label: output.xLabel, splits: () => labels.map((_, i) => i), values: (_u, ticks) => ticks.map((t) => labels[t] ?? '') }
       : output.x
-        ? { ...axis, label: output.xLabel, values: (_u, ticks) => ticks.map(shortNumber) }
+        ? { ...axis, label: output.xLabel, values: tickLabels }
         : { ...axis, label: output.xLabel ?? 'step', incrs: STEP_INCREMENTS };
     const chart = new uPlot(
       {
@@ -106,9 +110,9 @@ export function PlotOutput({ output }: { output: PlotBundle }) {
         title: output.title,
         scales: {
           x: { time: false, ...(output.logX && { distr: 3, log: 10 }), ...(barRange(output) && { range: barRange(output) }) },
-          y: output.logY ? { distr: 3, log: 10 } : {},
+          y: output.logY ? { distr: 3, log: 10 } : bars > 0 ? { range: rangeFromZero } : {},
         },
-        axes: [xAxis, { ...axis, label: output.yLabel, values: (_u, ticks) => ticks.map(shortNumber) }],
+        axes: [xAxis, { ...axis, label: output.yLabel, values: tickLabels }],
         legend: { show: output.series.length > 1 || output.series[0].name !== 'value' },
         series: [
           { label: output.xLabel ?? (output.x ? 'x' : 'step'), ...(labels && { value: (_u: uPlot, v: number) => labels[v] ?? '' }) },
