@@ -19,7 +19,7 @@ describe('a cell’s built-ins', () => {
 
   it('are named by the compiler when a cell tries to import', () => {
     expect(() => compileCell('import x from "y"', 'cell.ts')).toThrow(
-      'import and export are not available in a cell: torch, nn, F, optim, Tensor, Registry, loadDigits, display and progress are already in scope',
+      'import and export are not available in a cell: torch, nn, F, optim, Tensor, Registry, loadDigits, display, plot and progress are already in scope',
     );
   });
 
@@ -53,9 +53,12 @@ declare global {${helperDeclarations}
 }
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const displayAlike: Same<typeof display, CellHelpers['display']> = true;
+export const plotAlike: Same<typeof plot, CellHelpers['plot']> = true;
 export const progressAlike: Same<typeof progress, CellHelpers['progress']> = true;
 // The forms workers/progress.ts documents.
 display(1, 'two', [3]);
+plot({ train: [1, 0.5], test: [1.2, 0.7] }, { x: [0, 5], xLabel: 'step', logY: true, marks: { test: 'scatter' } });
+plot([0.9, 0.8], { x: ['0', '1'], mark: 'bar', title: 'accuracy' });
 for (const step of progress(200, { label: 'steps' })) step.toFixed();
 for (const batch of progress([[1, 2]], { label: 'epoch 1' })) batch.push(3);
 export async function rows(source: AsyncIterable<string>): Promise<void> {

@@ -3,6 +3,7 @@
 // (app/editor/cell-scope-types.ts) and the generated declarations (scripts/engine-dts.mjs) follow.
 // The script runs under plain Node and loads this file through TypeScript's transpiler, so it
 // imports types only.
+import type { PlotOptions } from './plot-bundle';
 import type { Progress } from './progress';
 
 /** Where a built-in comes from, which says how the editor's declarations type it. */
@@ -18,6 +19,7 @@ export const CELL_BUILTINS = {
   Registry: 'engine class',
   loadDigits: 'engine value',
   display: 'cell helper',
+  plot: 'cell helper',
   progress: 'cell helper',
   // The cell's own console (its output goes below the cell); typed by the DOM lib as the page's.
   console: 'console',
@@ -30,6 +32,7 @@ export const CELL_BUILTIN_NAMES = Object.keys(CELL_BUILTINS) as CellBuiltin[];
 /** The types of the cell runtime's own helpers (workers/), as the kernel implements them. */
 export type CellHelpers = {
   display: (...values: unknown[]) => void;
+  plot: (y: number[] | Record<string, number[]>, options?: PlotOptions) => void;
   progress: Progress;
 };
 
@@ -37,6 +40,24 @@ export type CellHelpers = {
 export const CELL_HELPER_DECLARATIONS = `
     /** Shows each value below the cell: tensors, modules, arrays of numbers (a line chart), plain values. Displaying the same array again updates its chart. */
     function display(...values: unknown[]): void;
+    /**
+     * Draws \`y\` (an array of numbers, or an object of named arrays: one series each, with a legend) below the cell.
+     * \`x\`: one x per value, numbers or category labels (default 0, 1, 2, …); \`mark\`: 'line' (default), 'scatter' or 'bar',
+     * or \`marks\` per series name; axis labels, a title, log scales. Plotting the same \`y\` again redraws its chart.
+     */
+    function plot(
+      y: number[] | Record<string, number[]>,
+      options?: {
+        x?: readonly number[] | readonly string[];
+        mark?: 'line' | 'scatter' | 'bar';
+        marks?: Record<string, 'line' | 'scatter' | 'bar'>;
+        title?: string;
+        xLabel?: string;
+        yLabel?: string;
+        logX?: boolean;
+        logY?: boolean;
+      },
+    ): void;
     /**
      * Iterates \`items\` (or 0 … n-1; \`for await\` over an async iterable) and shows a live progress bar below the cell.
      * \`options.total\` is the number of items, when the iterable cannot tell (it has no \`length\` or \`size\`).

@@ -116,7 +116,9 @@ function parse(source: string): Parsed {
 function syntaxError(error: unknown, map: SourceMapLines | null): CellSyntaxError {
   const { message, loc } = error as { message: string; loc?: Position };
   const position = loc ? (map ? map.original(loc) : loc) : null;
-  return new CellSyntaxError(message.replace(/\s*\(\d+:\d+\)$/, ''), position?.line ?? null, position?.column ?? null);
+  // Sucrase names the file it was given ("Error transforming cell.ts: …"): the user knows no such file.
+  const text = message.replace(/^Error transforming [^:]*: /, '').replace(/\s*\(\d+:\d+\)$/, '');
+  return new CellSyntaxError(text, position?.line ?? null, position?.column ?? null);
 }
 
 function rewrite(statement: TopLevelStatement, isLast: boolean, js: string, map: SourceMapLines): Edit[] {

@@ -143,6 +143,18 @@ const cases: Case[] = [
     shows: ['result: 1', 'result: "two"', 'result: { three: 3 }'],
   },
   { name: 'display of numbers plots them', cells: ['display([1, 4, 9])'], shows: ['plot value[3]'] },
+  {
+    name: 'plot with x values redraws the same chart as y grows',
+    cells: [
+      'const ys: number[] = []\nconst xs: number[] = []\nfor (let s = 0; s < 3; s++) { ys.push(s * s); xs.push(5 * s); plot(ys, { x: xs, xLabel: "step" }) }',
+    ],
+    shows: ['plot value[3]'],
+  },
+  {
+    name: 'a bad plot option is an error at its line',
+    cells: ['const accuracy = [0.9, 0.8]\nplot(accuracy, { x: ["0", "1", "2"], mark: "bar" })'],
+    shows: ['RangeError at 2:1: plot: x has 3 values but y has 2: give one x per value'],
+  },
   { name: 'display of a tensor', cells: ['display(torch.ones([2]))'], shows: ['tensor [2] float32 cpu: tensor([1., 1.])'] },
   {
     name: 'display of a user module',

@@ -12,6 +12,7 @@ import { cellLocation, errorReport, type KnownCell } from './error-report';
 import { InterruptError, InterruptSignal } from './interrupt';
 import { displayBundle, logBundle, resultBundle } from './output-bundles';
 import { OutputStream } from './output-stream';
+import { plotCallBundle, type PlotOptions } from './plot-bundle';
 import { createProgress } from './progress';
 import type { OutputBundle, WorkerToPage } from './protocol';
 
@@ -169,6 +170,11 @@ export class Kernel {
       /** Shows each value as an output of the running cell. */
       display: (...values: unknown[]): void => {
         for (const value of values) emit(() => displayBundle(value));
+      },
+      /** A chart with x values, axis labels, marks and log scales; the same `y` again redraws it. */
+      plot: (y: unknown, options?: PlotOptions): void => {
+        const bundle = plotCallBundle(y, options);
+        emit(() => bundle);
       },
       progress: createProgress((output) => emit(() => output), this.now),
       /** The digits data set shipped with Wick; a relative URL is the page's, not the Worker's. */

@@ -41,12 +41,29 @@ export type OutputBundle =
   | { type: 'autograd-graph'; tensor: Extract<OutputBundle, { type: 'tensor' }>; graph: GraphData; truncated: boolean }
   /** torch.memory(): bytes held by live tensors and by the allocator's pool. */
   | { type: 'memory'; liveTensors: number; liveBytes: number; pooledBytes: number }
-  /** A line chart. An output with the `displayId` of an earlier output of the same run replaces it (a live plot). */
-  | { type: 'plot'; displayId: string; series: PlotSeries[] };
+  /**
+   * A chart (line by default). An output with the `displayId` of an earlier output of the same run replaces it (a live plot).
+   * `x` is one value per point (numbers, or category labels), else the index; log scales need values above 0.
+   */
+  | {
+      type: 'plot';
+      displayId: string;
+      series: PlotSeries[];
+      x?: number[] | string[];
+      title?: string;
+      xLabel?: string;
+      yLabel?: string;
+      logX?: boolean;
+      logY?: boolean;
+    };
+
+export type PlotMark = 'line' | 'scatter' | 'bar';
 
 export interface PlotSeries {
   name: string;
   values: number[];
+  /** How the series is drawn; absent: a line. */
+  mark?: PlotMark;
 }
 
 export interface ModuleNode {

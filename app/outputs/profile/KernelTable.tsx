@@ -32,7 +32,8 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
   return (
     <table className="kernel-table">
       <caption>
-        {rows.length} kernels, {kernels.length} dispatches; times are {timeLabel}
+        {rows.length === 1 ? '1 kernel' : `${rows.length} kernels`}, {kernels.length === 1 ? '1 dispatch' : `${kernels.length} dispatches`}; times are{' '}
+        {timeLabel}
         {anyFrom ? '' : '. The op and cell line of each kernel: torch.profile(fn, { withStack: true })'}
       </caption>
       <thead>

@@ -19,7 +19,7 @@ export function KernelTimeline({ kernels }: { kernels: ProfileRow[] }) {
         height={ROW_H + 16}
         viewBox={`0 0 ${WIDTH} ${ROW_H + 16}`}
         role="img"
-        aria-label={`Timeline: ${kernels.length} kernels over ${end.toFixed(3)} ms`}
+        aria-label={`Timeline: ${kernels.length === 1 ? '1 kernel' : `${kernels.length} kernels`} over ${end.toFixed(3)} ms`}
       >
         {spans.map(({ start, ms, row }, i) => (
           <rect key={i} x={start * scale} y={2} width={Math.max(1, ms * scale)} height={ROW_H} style={{ fill: `hsl(${fusedHue(row.name)} 65% 55%)` }}>

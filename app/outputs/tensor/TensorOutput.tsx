@@ -64,7 +64,7 @@ export function TensorOutput({ output }: { output: TensorBundle }) {
         <span className="tensor-shape">shape [{output.shape.join(', ')}]</span>
         <span>{output.dtype}</span>
         <span>{output.device}</span>
-        <span className="muted">{numel.toLocaleString('en-US')} elements</span>
+        <span className="muted">{numel === 1 ? '1 element' : `${numel.toLocaleString('en-US')} elements`}</span>
       </div>
       <pre className="tensor-values">{output.text}</pre>
       {pictured && (
