@@ -27,6 +27,14 @@ test('type errors in a cell carry the PyTorch hints, and a name from the cell ab
   await expect(first.diagnostics.filter({ hasText: /'(net|x|f)' is declared/ })).toHaveCount(0);
   await expect(first.root.locator('.squiggly-error')).toHaveCount(0);
   await expect(second.root.locator('.squiggly-error')).toHaveCount(4);
+  // Monaco's hover on the squiggle shows the message with the hint.
+  const text = second.root.locator('.view-line', { hasText: 'torch.no_grad' }).locator(':scope > span');
+  const box = await text.boundingBox();
+  const length = (await text.textContent())?.length ?? 0;
+  expect(box && length).toBeTruthy();
+  // `no_grad` is the 7th to 13th character of the line: point at its 10th.
+  await page.mouse.move(box!.x + (9.5 * box!.width) / length, box!.y + box!.height / 2);
+  await expect(page.locator('.monaco-hover').filter({ hasText: 'Wick: use torch.noGrad(() => ...)' })).toBeVisible();
   await page.screenshot({ path: 'test-results/type-check.png' });
 
   // The run-time error says the same.

@@ -5,7 +5,8 @@ describe('hints for PyTorch habits', () => {
   it('reads TypeScript diagnostics in the editor', () => {
     expect(editorHint("Property 'no_grad' does not exist on type '{ init: ...; }'.", 2339)).toContain('torch.noGrad(() => ...)');
     expect(editorHint("Property 'long' does not exist on type 'Tensor'.", 2339)).toContain('x.int() (int32)');
-    const index = "Element implicitly has an 'any' type because expression of type '0' can't be used to index type 'Tensor'.\n  Property '0' does not exist on type 'Tensor'.";
+    const index =
+      "Element implicitly has an 'any' type because expression of type '0' can't be used to index type 'Tensor'.\n  Property '0' does not exist on type 'Tensor'.";
     expect(editorHint(index, 7053)).toContain("x.index('0')");
     expect(editorHint("Property 'no_such_method' does not exist on type 'Tensor'.", 2339)).toBeNull();
     expect(editorHint("Cannot find name 'long'.", 2304)).toBeNull();

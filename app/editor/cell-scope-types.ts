@@ -111,7 +111,11 @@ export function startCellScopeTypes(monaco: typeof Monaco, onProbes: (cells: Pro
       }
     });
     for (const extra of probes.splice(code.length)) extra.dispose();
-    const probed = code.map((cell, index) => ({ cellUri: monaco.Uri.parse(modelUri(cell.id, 'typescript')).toString(), probeUri: probeUri(index), source: cell.source }));
+    const probed = code.map((cell, index) => ({
+      cellUri: monaco.Uri.parse(modelUri(cell.id, 'typescript')).toString(),
+      probeUri: probeUri(index),
+      source: cell.source,
+    }));
     onProbes(probed, changedFrom);
 
     // The focused cell sees the probes before it; a markdown cell or no selection sees them all.
