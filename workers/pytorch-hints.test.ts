@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorReport } from './error-report';
 import { editorHint, runtimeHint, withHint } from './pytorch-hints';
 
 describe('hints for PyTorch habits', () => {
@@ -25,5 +26,11 @@ describe('hints for PyTorch habits', () => {
     expect(once).toBe(`torch.no_grad is not a function\n${hint}`);
     expect(withHint(once, hint)).toBe(once);
     expect(withHint('other', null)).toBe('other');
+  });
+
+  it('are in the error a cell shows when it raised a TypeError', () => {
+    const report = errorReport(new TypeError('torch.no_grad is not a function'), null, () => undefined);
+    expect(report).toMatchObject({ type: 'error', name: 'TypeError', message: `torch.no_grad is not a function\n${runtimeHint('no_grad is not a function')}` });
+    expect(errorReport(new RangeError('x.long is not a function'), null, () => undefined)).toMatchObject({ message: 'x.long is not a function' });
   });
 });
