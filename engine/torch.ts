@@ -36,9 +36,9 @@ export const torch = {
    * device is then in use where one could be had, and tensors that were on the old one are gone.
    */
   onDeviceLost,
-  /** The GPUDevice in use (null without WebGPU): for diagnostics and tests. */
+  /** @internal The GPUDevice in use (null without WebGPU): for diagnostics and tests. */
   _webgpuDevice: webgpuDevice,
-  /** Whether `t`'s memory was on a GPU device that has since been lost. */
+  /** @internal Whether `t`'s memory was on a GPU device that has since been lost. */
   _isLost: (t: Tensor): boolean => onLostDevice(t.storageRef.storage),
   /** The device new tensors are made on unless a `device` option says otherwise. */
   getDefaultDevice,

@@ -78,6 +78,9 @@ function toAmbientModule(name, text, known) {
       /(from\s+|import\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"]*)?)\2/g,
       (_m, lead, quote, spec) => `${lead}${quote}${resolveSpecifier(name, spec, known)}${quote}`,
     )
+    // stripInternal skips members of inferred object types (the `torch` object's): drop a one-line
+    // member whose one-line doc comment says @internal.
+    .replace(/^[ \t]*\/\*\*[^\n]*@internal[^\n]*\*\/\n[ \t]*[\w$]+\??:[^\n]*;\n/gm, '')
     // Inside `declare module` everything is ambient already.
     .replace(/^(export\s+)?declare\s+/gm, '$1')
     .replace(/^\/\/# sourceMappingURL=.*$/gm, '')

@@ -5,6 +5,7 @@ import type { CompiledCell } from './cell-compiler';
 import { CellSyntaxError } from './cell-compiler';
 import { inspect } from './inspect';
 import type { Position } from './position-map';
+import { runtimeHint, withHint } from './pytorch-hints';
 import type { OutputBundle } from './protocol';
 
 /** A cell compiled earlier, so frames in functions it defined can be mapped too. */
@@ -48,7 +49,9 @@ export function errorReport(error: unknown, current: CompiledCell | null, known:
     const where = `${isCurrent ? '' : `${cell.label}, `}line ${at.line}, column ${at.column}`;
     stack.push(frame.fn ? `at ${frame.fn} (${where})` : `at ${where}`);
   }
-  return { type: 'error', name: error.name, message: error.message, line: here?.line ?? null, column: here?.column ?? null, stack };
+  // A PyTorch habit that does not carry over (torch.no_grad, x.long(), x[0]) says what to write instead.
+  const message = error instanceof TypeError ? withHint(error.message, runtimeHint(error.message)) : error.message;
+  return { type: 'error', name: error.name, message, line: here?.line ?? null, column: here?.column ?? null, stack };
 }
 
 /** Where in the cells a stack was taken: "line 4" in the running cell, "In [3], line 4" in another. */

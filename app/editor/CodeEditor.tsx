@@ -7,6 +7,7 @@ import { COMMANDS } from '../commands/registry';
 import { loadMonaco } from './load-monaco';
 import { queueEditorCreation } from './editor-queue';
 import { monacoKeybinding } from './keybindings';
+import { modelUri } from './model-uri';
 
 export interface CodeEditorProps {
   /** Names the editor's model, so IntelliSense can tell cells apart. */
@@ -43,9 +44,7 @@ const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
   wordBasedSuggestions: 'currentDocument',
 };
 
-export function modelUri(cellId: string, language: 'typescript' | 'markdown'): string {
-  return `file:///wick/cells/cell-${cellId}.${language === 'typescript' ? 'ts' : 'md'}`;
-}
+export { modelUri };
 
 export function CodeEditor(props: CodeEditorProps) {
   const outer = useRef<HTMLDivElement>(null);
@@ -129,6 +128,7 @@ export function CodeEditor(props: CodeEditorProps) {
   }, [editor, props.focusRequest]);
 
   useErrorLine(editor, props.errorLine);
+  const markers = useMarkers(editor);
 
   return (
     <div className="code-editor" ref={outer}>
@@ -145,6 +145,14 @@ export function CodeEditor(props: CodeEditorProps) {
         </pre>
       )}
       <div ref={host} className="code-editor-host" />
+      {/* The editor's diagnostics as text (Monaco shows them on hover): for tests and assistive tools. */}
+      <ul hidden data-testid="cell-diagnostics">
+        {markers.map((m, i) => (
+          <li key={i} data-severity={m.severity} data-unnecessary={m.unnecessary || undefined}>
+            {`line ${m.line}: ${m.message}`}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -169,4 +177,42 @@ function useErrorLine(editor: Monaco.editor.IStandaloneCodeEditor | null, line: 
     editor.revealLineInCenterIfOutsideViewport(line);
     return () => decorations.clear();
   }, [editor, line]);
+}
+
+interface MarkerSummary {
+  line: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  unnecessary: boolean;
+}
+
+/** The markers on the editor's model (syntax errors, type errors with Wick's hints, unused names). */
+function useMarkers(editor: Monaco.editor.IStandaloneCodeEditor | null): MarkerSummary[] {
+  const [markers, setMarkers] = useState<MarkerSummary[]>([]);
+  useEffect(() => {
+    const uri = editor?.getModel()?.uri;
+    if (!editor || !uri) return;
+    let listener: Monaco.IDisposable | null = null;
+    let cancelled = false;
+    void loadMonaco().then((monaco) => {
+      if (cancelled) return;
+      const names = { [monaco.MarkerSeverity.Error]: 'error', [monaco.MarkerSeverity.Warning]: 'warning', [monaco.MarkerSeverity.Info]: 'info' } as const;
+      const read = () =>
+        setMarkers(
+          monaco.editor.getModelMarkers({ resource: uri }).map((m) => ({
+            line: m.startLineNumber,
+            severity: names[m.severity as keyof typeof names] ?? 'hint',
+            message: m.message,
+            unnecessary: m.tags?.includes(monaco.MarkerTag.Unnecessary) ?? false,
+          })),
+        );
+      read();
+      listener = monaco.editor.onDidChangeMarkers((uris) => uris.some((u) => u.toString() === uri.toString()) && read());
+    });
+    return () => {
+      cancelled = true;
+      listener?.dispose();
+    };
+  }, [editor]);
+  return markers;
 }

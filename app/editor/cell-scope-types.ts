@@ -16,6 +16,8 @@ import type * as Monaco from 'monaco-editor';
 import { CELL_BUILTIN_NAMES } from '../../workers/cell-builtins';
 import { compileCell } from '../../workers/cell-compiler';
 import { useWick, type AuthoredCell } from '../store';
+import type { ProbedCell } from './cell-diagnostics';
+import { modelUri } from './model-uri';
 
 const DIR = 'file:///wick/scope';
 const SCOPE_LIB = `${DIR}/cell-scope.d.ts`;
@@ -83,7 +85,8 @@ function scopeLibText(probeIndex: number, code: AuthoredCell[]): string {
   return `import type * as scope from './probe-${probeIndex}';\ndeclare global {\n${lines.join('\n')}\n}\n`;
 }
 
-export function startCellScopeTypes(monaco: typeof Monaco): void {
+/** Keeps the probes and the focused cell's globals up to date; `onProbes` hears of the code cells whose probes changed (from index `from` on). */
+export function startCellScopeTypes(monaco: typeof Monaco, onProbes: (cells: ProbedCell[], from: number) => void = () => {}): void {
   const { typescriptDefaults } = monaco.typescript;
   const probes: Monaco.editor.ITextModel[] = [];
   let scopeLib = '';
@@ -94,6 +97,7 @@ export function startCellScopeTypes(monaco: typeof Monaco): void {
     const { cells, selectedId } = useWick.getState();
     const code = cells.filter((c) => c.type === 'code');
     const visible = new Set<string>();
+    let changedFrom = code.length;
     code.forEach((cell, index) => {
       const before = new Set(visible);
       for (const name of [...declaredBy(cell.source).values, ...declaredBy(cell.source).types]) visible.add(name);
@@ -101,9 +105,18 @@ export function startCellScopeTypes(monaco: typeof Monaco): void {
       const uri = monaco.Uri.parse(probeUri(index));
       const model = probes[index] ?? monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, 'typescript', uri);
       probes[index] = model;
-      if (model.getValue() !== text) model.setValue(text);
+      if (model.getValue() !== text) {
+        model.setValue(text);
+        changedFrom = Math.min(changedFrom, index);
+      }
     });
     for (const extra of probes.splice(code.length)) extra.dispose();
+    const probed = code.map((cell, index) => ({
+      cellUri: monaco.Uri.parse(modelUri(cell.id, 'typescript')).toString(),
+      probeUri: probeUri(index),
+      source: cell.source,
+    }));
+    onProbes(probed, changedFrom);
 
     // The focused cell sees the probes before it; a markdown cell or no selection sees them all.
     const selected = cells.findIndex((c) => c.id === selectedId);

@@ -4,6 +4,7 @@
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
+import { startCellDiagnostics } from './cell-diagnostics';
 import { startCellScopeTypes } from './cell-scope-types';
 
 self.MonacoEnvironment = {
@@ -21,9 +22,10 @@ typescriptDefaults.setCompilerOptions({
   strict: true,
   allowNonTsExtensions: true,
 });
-// Cells run in a scope the checker only approximates (redeclaring names on re-run, top-level
-// await): report syntax errors only, and use the types for completions and hovers.
-typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: true });
+// Monaco would check every cell against the focused cell's scope: it reports syntax errors only,
+// and cell-diagnostics.ts checks the types of each cell in its own scope (and judges "unused"
+// across cells).
+typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: true, noSuggestionDiagnostics: true });
 // Probe models and imports between them need every model in the TypeScript worker.
 typescriptDefaults.setEagerModelSync(true);
 
@@ -31,6 +33,6 @@ typescriptDefaults.setEagerModelSync(true);
 const generated = import.meta.glob<string>('../../.generated/engine-types.d.ts', { query: '?raw', import: 'default', eager: true });
 for (const text of Object.values(generated)) typescriptDefaults.addExtraLib(text, 'file:///wick/engine-types.d.ts');
 
-startCellScopeTypes(monaco);
+startCellScopeTypes(monaco, startCellDiagnostics(monaco));
 
 export { monaco };

@@ -78,6 +78,8 @@ export class UiCell extends CellView {
   readonly codeEditor: Locator;
   readonly markdownEditor: Locator;
   readonly renderedMarkdown: Locator;
+  /** The editor's diagnostics as text, one item each (hidden: Monaco shows them as squiggles and on hover). */
+  readonly diagnostics: Locator;
 
   constructor(root: Locator) {
     super(root);
@@ -85,6 +87,7 @@ export class UiCell extends CellView {
     this.codeEditor = root.getByRole('textbox', { name: 'Code cell source' });
     this.markdownEditor = root.getByRole('textbox', { name: 'Markdown cell source' });
     this.renderedMarkdown = root.getByTestId('markdown-view');
+    this.diagnostics = root.getByTestId('cell-diagnostics').locator('li');
   }
 
   /** Replaces a markdown cell's source, opening its editor with a double-click when it is rendered. */
