@@ -192,6 +192,18 @@ export const torch = {
   },
 
   /**
+   * Resolves when the work launched so far on every device has finished, without waiting now or
+   * reading errors back (one submit): null when no device queues work (the CPU's is done at once).
+   */
+  workDone(): Promise<void> | null {
+    const waits = availableDevices().flatMap((d) => {
+      const backend = getBackend(d);
+      return backend.onDone ? [backend.onDone()] : [];
+    });
+    return waits.length ? Promise.all(waits).then(() => undefined) : null;
+  },
+
+  /**
    * Starts a cheap GPU stopwatch (two timestamps, no pass per kernel): `stop()` resolves to the
    * GPU time from start to stop in ms, or null where the adapter has no timestamp queries.
    */

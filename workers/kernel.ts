@@ -170,7 +170,7 @@ export class Kernel {
       display: (...values: unknown[]): void => {
         for (const value of values) emit(() => displayBundle(value));
       },
-      progress: createProgress((output) => emit(() => output), this.now),
+      progress: createProgress(emit, this.now, () => torch.workDone()),
       /** The digits data set shipped with Wick; a relative URL is the page's, not the Worker's. */
       loadDigits: (url: string = DIGITS_URL, device?: Device) => loadDigits(this.baseUrl ? new URL(url, this.baseUrl).href : url, device),
     };

@@ -126,6 +126,13 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.policy.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
   }
 
+  /** Submits recorded work; resolves when the GPU has finished it (no error read, no wait now). */
+  onDone(): Promise<void> {
+    this.dispatcher.flush(false);
+    if (this.dispatcher.submits === this.finishedThrough) return Promise.resolve();
+    return this.gpu.queue.onSubmittedWorkDone();
+  }
+
   /** Every submit up to this count is known to be finished. */
   private finishedThrough = 0;
 
