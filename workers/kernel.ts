@@ -82,7 +82,7 @@ export class Kernel {
     this.post({ type: 'status', status: 'busy' });
     this.outputs.begin(cellId);
     const label = `In [${executionCount ?? ++this.runs}]`;
-    const kernelsBefore = torch.stats().kernels;
+    const before = torch.stats();
     const started = this.now();
     // Two GPU timestamps around the cell (no pass per kernel): cheap enough to leave on.
     const gpuTimer = torch.gpuTimer();
@@ -105,7 +105,14 @@ export class Kernel {
     }
     await this.outputs.drain();
     const gpuMs = await gpuTimer.stop().catch(() => null);
-    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started, liveBytes: torch.memory().liveBytes };
+    const after = torch.stats();
+    const stats = {
+      kernels: after.kernels - before.kernels,
+      shadersCompiled: after.shadersCompiled - before.shadersCompiled,
+      gpuMs,
+      wallMs: this.now() - started,
+      liveBytes: torch.memory().liveBytes,
+    };
     this.post({ type: 'finished', cellId, ok, stats });
   }
 

@@ -8,8 +8,11 @@ export type { Device };
 /** What a cell's run cost: kernels dispatched, GPU time (null until timestamps exist), wall time. */
 export interface CellStats {
   kernels: number;
+  /** The GPU timeline from the cell's start to its end: with the waits for `shadersCompiled` shaders. */
   gpuMs: number | null;
   wallMs: number;
+  /** Shader pipelines compiled during the cell (the GPU waited for each before its first dispatch). */
+  shadersCompiled?: number;
   /** Bytes held by live tensors after the run (torch.memory().liveBytes). */
   liveBytes?: number;
 }

@@ -127,6 +127,8 @@ export interface Backend {
   scan(op: ScanOp, input: View, out: View, indices?: View): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
+  /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */
+  readonly pipelinesCreated?: number;
   /**
    * Compiles these kernel sources without blocking (where the device can), so their first
    * dispatch finds them ready. Resolves when all are.

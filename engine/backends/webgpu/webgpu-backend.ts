@@ -161,6 +161,11 @@ export class WebGpuBackend implements Backend {
     return this.dispatcher.dispatches;
   }
 
+  /** Shader pipelines compiled so far (at a dispatch or ahead): what a cell's GPU time may include waiting for. */
+  get pipelinesCreated(): number {
+    return this.dispatcher.pipelinesCreated;
+  }
+
   /** Pipelines that were created at a dispatch, blocking it (a compiled graph's should be none). */
   get blockingPipelineCreations(): number {
     return this.dispatcher.blockingCreations;
