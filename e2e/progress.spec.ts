@@ -83,4 +83,5 @@ test('The progress bar never shows more steps than the GPU has finished, and tel
   await expect(cell.progressOutput).not.toContainText('queued');
   // Its first run compiled the kernels' shaders: the stats say so apart from the GPU time.
   await expect(cell.stats).toContainText(/\d+ shaders? compiled/);
+  await cell.stats.screenshot({ path: 'test-results/progress-stats.png' });
 });

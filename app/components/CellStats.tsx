@@ -9,7 +9,7 @@ function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** "N kernels dispatched · M shaders compiled · GPU x (with compiling) · wall y · live z". */
+/** "N kernels dispatched · M shaders compiled · GPU x (incl. compiling) · wall y · live z". */
 export function CellStats({ stats }: { stats: Stats }) {
   const compiled = stats.shadersCompiled ?? 0;
   const gpuTitle =
@@ -24,7 +24,7 @@ export function CellStats({ stats }: { stats: Stats }) {
       )}
       <span title={gpuTitle}>
         GPU {stats.gpuMs === null ? '—' : milliseconds(stats.gpuMs)}
-        {compiled > 0 && stats.gpuMs !== null ? ' with compiling' : ''}
+        {compiled > 0 && stats.gpuMs !== null ? ' incl. compiling' : ''}
       </span>
       <span>wall {milliseconds(stats.wallMs)}</span>
       {stats.liveBytes !== undefined && <span title="Bytes held by live tensors after the cell">live {formatBytes(stats.liveBytes)}</span>}
