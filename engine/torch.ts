@@ -192,6 +192,18 @@ export const torch = {
   },
 
   /**
+   * Resolves when the work launched so far on every device has finished, without waiting now or
+   * reading errors back (one submit): null when no device queues work (the CPU's is done at once).
+   */
+  workDone(): Promise<void> | null {
+    const waits = availableDevices().flatMap((d) => {
+      const backend = getBackend(d);
+      return backend.onDone ? [backend.onDone()] : [];
+    });
+    return waits.length ? Promise.all(waits).then(() => undefined) : null;
+  },
+
+  /**
    * Starts a cheap GPU stopwatch (two timestamps, no pass per kernel): `stop()` resolves to the
    * GPU time from start to stop in ms, or null where the adapter has no timestamp queries.
    */
@@ -212,9 +224,14 @@ export const torch = {
   /** Profiles the kernels `fn` launches: names, GPU times, FLOPs, bytes; `table()` and `chromeTrace()`. */
   profile,
 
-  /** Kernels dispatched so far on each device. */
-  stats(): { kernels: number } {
-    return { kernels: availableDevices().reduce((n, d) => n + getBackend(d).kernelCount, 0) };
+  /** Kernels dispatched and shaders compiled so far, over all devices. */
+  stats(): { kernels: number; shadersCompiled: number } {
+    const backends = availableDevices().map((d) => getBackend(d));
+    return {
+      kernels: backends.reduce((n, b) => n + b.kernelCount, 0),
+      /** Shader pipelines compiled so far: the GPU waits for each before its first dispatch. */
+      shadersCompiled: backends.reduce((n, b) => n + (b.pipelinesCreated ?? 0), 0),
+    };
   },
 
   /** Gives memory the allocator keeps for reuse back to the device, as torch.cuda.empty_cache(). */

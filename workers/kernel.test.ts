@@ -259,6 +259,8 @@ describe('runs', () => {
     expect(stats.kernels).toBeGreaterThanOrEqual(2);
     expect(stats.gpuMs).toBeNull();
     expect(stats.wallMs).toBeGreaterThanOrEqual(0);
+    // The CPU compiles no shaders: nothing for GPU time to include.
+    expect(stats.shadersCompiled).toBe(0);
     expect((await run('1 + 1')).stats.kernels).toBe(0);
   });
 

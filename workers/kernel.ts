@@ -83,7 +83,7 @@ export class Kernel {
     this.post({ type: 'status', status: 'busy' });
     this.outputs.begin(cellId);
     const label = `In [${executionCount ?? ++this.runs}]`;
-    const kernelsBefore = torch.stats().kernels;
+    const before = torch.stats();
     const started = this.now();
     // Two GPU timestamps around the cell (no pass per kernel): cheap enough to leave on.
     const gpuTimer = torch.gpuTimer();
@@ -106,7 +106,14 @@ export class Kernel {
     }
     await this.outputs.drain();
     const gpuMs = await gpuTimer.stop().catch(() => null);
-    const stats = { kernels: torch.stats().kernels - kernelsBefore, gpuMs, wallMs: this.now() - started, liveBytes: torch.memory().liveBytes };
+    const after = torch.stats();
+    const stats = {
+      kernels: after.kernels - before.kernels,
+      shadersCompiled: after.shadersCompiled - before.shadersCompiled,
+      gpuMs,
+      wallMs: this.now() - started,
+      liveBytes: torch.memory().liveBytes,
+    };
     this.post({ type: 'finished', cellId, ok, stats });
   }
 
@@ -176,7 +183,7 @@ export class Kernel {
         const bundle = plotCallBundle(y, options);
         emit(() => bundle);
       },
-      progress: createProgress((output) => emit(() => output), this.now),
+      progress: createProgress(emit, this.now, () => torch.workDone()),
       /** The digits data set shipped with Wick; a relative URL is the page's, not the Worker's. */
       loadDigits: (url: string = DIGITS_URL, device?: Device) => loadDigits(this.baseUrl ? new URL(url, this.baseUrl).href : url, device),
     };

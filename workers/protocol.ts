@@ -8,8 +8,11 @@ export type { Device };
 /** What a cell's run cost: kernels dispatched, GPU time (null until timestamps exist), wall time. */
 export interface CellStats {
   kernels: number;
+  /** The GPU timeline from the cell's start to its end: with the waits for `shadersCompiled` shaders. */
   gpuMs: number | null;
   wallMs: number;
+  /** Shader pipelines compiled during the cell (the GPU waited for each before its first dispatch). */
+  shadersCompiled?: number;
   /** Bytes held by live tensors after the run (torch.memory().liveBytes). */
   liveBytes?: number;
 }
@@ -20,8 +23,20 @@ export type OutputBundle =
   | ({ type: 'tensor' } & TensorSummary)
   /** An error: where it happened in this cell (1-based), and the cell frames of its stack, mapped. */
   | { type: 'error'; name: string; message: string; line: number | null; column?: number | null; stack?: string[] }
-  /** A live progress bar; like a plot, a later bundle with the same `displayId` replaces it. */
-  | { type: 'progress'; displayId: string; label: string; done: number; total: number | null; elapsedMs: number; state: 'running' | 'done' | 'stopped' }
+  /**
+   * A live progress bar; like a plot, a later bundle with the same `displayId` replaces it.
+   * `done`: steps whose GPU work has finished; `issued`: steps the loop has run (done + queued).
+   */
+  | {
+      type: 'progress';
+      displayId: string;
+      label: string;
+      done: number;
+      issued?: number;
+      total: number | null;
+      elapsedMs: number;
+      state: 'running' | 'done' | 'stopped';
+    }
   /** An nn.Module: PyTorch's print(model) and the tree it describes. */
   | { type: 'module'; text: string; tree: ModuleNode }
   /** A torch.compile'd function or module: its graphs (one per guard set) before and after the passes. */

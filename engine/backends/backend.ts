@@ -127,6 +127,8 @@ export interface Backend {
   scan(op: ScanOp, input: View, out: View, indices?: View): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
+  /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */
+  readonly pipelinesCreated?: number;
   /**
    * Compiles these kernel sources without blocking (where the device can), so their first
    * dispatch finds them ready. Resolves when all are.
@@ -139,6 +141,11 @@ export interface Backend {
 
   /** Submits recorded work and resolves when the device has finished it (torch.synchronize). */
   finish?(): Promise<void>;
+  /**
+   * Submits recorded work and resolves when the device has finished it, without reading errors
+   * back (cheaper than finish: one submit, no wait now): progress() counts finished steps by it.
+   */
+  onDone?(): Promise<void>;
   /** A point on the device's timeline after all work recorded so far, in ms; null without timestamps (torch.gpuTimer). */
   mark?(): Promise<number | null>;
   /** Gives memory the pool keeps for reuse back to the device (torch.emptyCache). */

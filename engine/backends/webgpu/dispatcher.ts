@@ -64,6 +64,8 @@ export class Dispatcher {
   afterSubmit: (() => void) | null = null;
   /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
   blockingCreations = 0;
+  /** Pipelines created so far, blocking or ahead (createComputePipelineAsync): shaders compiled. */
+  pipelinesCreated = 0;
   /** Timestamp queries for profiled kernels, read back in batches. */
   private readonly timestamps: Timestamps;
   /**
@@ -134,6 +136,7 @@ export class Dispatcher {
         : create();
       program.variants.set(signature, (v = { pipeline, layout }));
       this.blockingCreations++;
+      this.pipelinesCreated++;
     }
     return v;
   }
@@ -167,6 +170,7 @@ export class Dispatcher {
           .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
           .then(
             (pipeline) => {
+              this.pipelinesCreated++;
               if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
             },
             (error: unknown) => {

@@ -126,6 +126,13 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.policy.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
   }
 
+  /** Submits recorded work; resolves when the GPU has finished it (no error read, no wait now). */
+  onDone(): Promise<void> {
+    this.dispatcher.flush(false);
+    if (this.dispatcher.submits === this.finishedThrough) return Promise.resolve();
+    return this.gpu.queue.onSubmittedWorkDone();
+  }
+
   /** Every submit up to this count is known to be finished. */
   private finishedThrough = 0;
 
@@ -152,6 +159,11 @@ export class WebGpuBackend implements Backend {
 
   get kernelCount(): number {
     return this.dispatcher.dispatches;
+  }
+
+  /** Shader pipelines compiled so far (at a dispatch or ahead): what a cell's GPU time may include waiting for. */
+  get pipelinesCreated(): number {
+    return this.dispatcher.pipelinesCreated;
   }
 
   /** Pipelines that were created at a dispatch, blocking it (a compiled graph's should be none). */
