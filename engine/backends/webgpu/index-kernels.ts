@@ -19,14 +19,20 @@ export interface IndexKernels {
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** See Backend.scatterAdd. */
-export function scatterAddKernel(k: IndexKernels, src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
+/**
+ * scatterAdd (f32, atomic adds) and scatter (assignment, any dtype) share their layout: one
+ * invocation per index element, writing along `dim` of `out`, bad indices recorded as in gather.
+ */
+function scatterLike(k: IndexKernels, kind: 'scatterAdd' | 'scatter', src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
   const n = numelOf(index.shape);
   if (n === 0) return;
   const rank = index.shape.length;
-  const pipeline = k.dispatcher.pipeline(`scatter_add|r${rank}`, () => scatterAddSource(rank));
+  const pipeline =
+    kind === 'scatterAdd'
+      ? k.dispatcher.pipeline(`scatter_add|r${rank}`, () => scatterAddSource(rank))
+      : k.dispatcher.pipeline(`scatter|${out.dtype}|r${rank}`, () => scatterSource(out.dtype, rank));
   const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-  const who = k.indexErrors.who(check ?? { op: 'scatterAdd', dim }, 'scatterAdd');
+  const who = k.indexErrors.who(check ?? { op: kind, dim }, kind);
   const meta = [
     n,
     src.offset,
@@ -41,7 +47,12 @@ export function scatterAddKernel(k: IndexKernels, src: View, dim: number, index:
     ...outStrides,
   ];
   const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), k.indexErrors.buffer()];
-  k.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterAddCost(n));
+  k.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), kind === 'scatterAdd' ? scatterAddCost(n) : scatterCost(n));
+}
+
+/** See Backend.scatterAdd. */
+export function scatterAddKernel(k: IndexKernels, src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
+  scatterLike(k, 'scatterAdd', src, dim, index, out, check);
 }
 
 /** See Backend.gather. */
@@ -61,27 +72,7 @@ export function gatherKernel(k: IndexKernels, input: View, dim: number, index: V
 }
 /** See Backend.scatter. */
 export function scatterKernel(k: IndexKernels, src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
-  const n = numelOf(index.shape);
-  if (n === 0) return;
-  const rank = index.shape.length;
-  const pipeline = k.dispatcher.pipeline(`scatter|${out.dtype}|r${rank}`, () => scatterSource(out.dtype, rank));
-  const outStrides = out.strides.map((s, d) => (d === dim ? 0 : s));
-  const who = k.indexErrors.who(check ?? { op: 'scatter', dim }, 'scatter');
-  const meta = [
-    n,
-    src.offset,
-    index.offset,
-    out.offset,
-    out.shape[dim],
-    out.strides[dim],
-    ...who,
-    ...index.shape,
-    ...src.strides,
-    ...index.strides,
-    ...outStrides,
-  ];
-  const buffers = [bufferOf(src), bufferOf(index), bufferOf(out), k.indexErrors.buffer()];
-  k.dispatcher.dispatch(pipeline, meta, buffers, grid1d(n, WORKGROUP), scatterCost(n));
+  scatterLike(k, 'scatter', src, dim, index, out, check);
 }
 
 /** See Backend.searchSorted. */

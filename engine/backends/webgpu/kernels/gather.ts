@@ -10,7 +10,7 @@ import { WORKGROUP } from '../tuning';
  */
 export const INDEX_ERROR_WORDS = 8;
 
-export function errorBinding(binding: number): string {
+function errorBinding(binding: number): string {
   return `@group(0) @binding(${binding}) var<storage, read_write> index_errors: array<atomic<i32>>;`;
 }
 
@@ -18,7 +18,7 @@ export function errorBinding(binding: number): string {
  * WGSL that records `raw` (an index outside [-size, size)) unless an earlier one is recorded: the
  * op id and dim the front end gave sit at metadata words `opAt` and `opAt + 1`.
  */
-export function reportBadIndex(raw: string, size: string, opAt: number): string {
+function reportBadIndex(raw: string, size: string, opAt: number): string {
   return `if (atomicMax(&index_errors[0], 1) == 0) {
       atomicStore(&index_errors[1], mdi(${opAt}u));
       atomicStore(&index_errors[2], mdi(${opAt + 1}u));
@@ -81,17 +81,18 @@ export function gatherVec4(input: View, dim: number, index: View, out: View): bo
 }
 
 /**
- * scatter-add along one dim with float atomics built from compare-and-swap on the bits; an
- * out-of-range index adds nothing and is recorded as in gather.
+ * The kernel shape scatter-add and scatter share: one invocation per index element writes its
+ * source value into `out` at the index along one dim; an out-of-range index writes nothing and is
+ * recorded as in gather. `write` is the WGSL that stores `src[u32(so)]` at `slot`.
  * Metadata: [n, srcOffset, indexOffset, outOffset, dimSize, dimStride, opId, reportDim, shape[rank],
  *            srcStrides[rank], indexStrides[rank], outStrides[rank] (0 at `dim`)].
  */
-export function scatterAddSource(rank: number): string {
+export function scatterShader(rank: number, srcType: string, outType: string, write: string): string {
   const at = (k: number) => 8 + k * rank;
   return `${metaDecl(8 + 4 * rank)}
-@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read> src: array<${srcType}>;
 @group(0) @binding(2) var<storage, read> index: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> out: array<${outType}>;
 ${errorBinding(4)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${ENTRY_ARGS}) {
@@ -114,13 +115,23 @@ ${decompose('i', rank, at(0), [
     return;
   }
   let slot = u32(oo + j * mdi(5u));
-  let value = src[u32(so)];
+  ${write}
+}
+`;
+}
+
+/** scatter-add along one dim, with float atomics built from compare-and-swap on the bits (see scatterShader). */
+export function scatterAddSource(rank: number): string {
+  return scatterShader(
+    rank,
+    'f32',
+    'atomic<u32>',
+    `let value = src[u32(so)];
   var old = atomicLoad(&out[slot]);
   loop {
     let swapped = atomicCompareExchangeWeak(&out[slot], old, bitcast<u32>(bitcast<f32>(old) + value));
     if (swapped.exchanged) { break; }
     old = swapped.old_value;
-  }
-}
-`;
+  }`,
+  );
 }
