@@ -2,32 +2,20 @@
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
-import {
-  argReduceCost,
-  cumsumCost,
-  elementwiseCost,
-  exprFacts,
-  matmulCost,
-  matmulSplitSumCost,
-  reduceCost,
-  reduceFinalCost,
-  updateCost,
-} from '../../profile/kernel-cost';
+import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, matmulCost, matmulSplitSumCost, updateCost } from '../../profile/kernel-cost';
 import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
+import { reduceKernel, type ReduceKernels } from './reduce-kernels';
 import { gatherKernel, scatterAddKernel, scatterKernel, searchSortedKernel, type IndexKernels } from './index-kernels';
 import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
 import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
-import { argReduceSource, cumsumSource, reduceSource } from './kernels/reduce';
-import { markFlatRows, planReduce, reduceLayout, type ReducePlan } from './kernels/reduce-plan';
-import { partialDtype, planSplit, splitFinalSource, splitPartialSource, type SplitPlan } from './kernels/reduce-split';
-import type { KernelInfo } from '../../profile/recorder';
-import { MATMUL_TUNING, REDUCE_TUNING, SHORT_ROW, WORKGROUP } from './tuning';
+import { argReduceSource, cumsumSource } from './kernels/reduce';
+import { MATMUL_TUNING, SHORT_ROW, WORKGROUP } from './tuning';
 import { GpuFaults } from './faults';
 import { timestampCostMs } from './timestamps';
 import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
@@ -42,6 +30,8 @@ export class WebGpuBackend implements Backend {
   private indexErrors: IndexErrors;
   /** The dispatcher and error buffer the index kernels (index-kernels.ts) use. */
   private readonly kernels: IndexKernels;
+  /** The dispatcher and temporary storage the reductions (reduce-kernels.ts) use. */
+  private readonly reduceKernels: ReduceKernels;
 
   /**
    * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
@@ -65,6 +55,11 @@ export class WebGpuBackend implements Backend {
     this.dispatcher.afterSubmit = () => this.pool.destroyDoomed();
     this.indexErrors = new IndexErrors(gpu, this.dispatcher);
     this.kernels = { dispatcher: this.dispatcher, indexErrors: this.indexErrors };
+    this.reduceKernels = {
+      dispatcher: this.dispatcher,
+      allocate: (length, dtype) => this.allocate(length, dtype),
+      release: (storage) => this.release(storage),
+    };
     this.lost = gpu.lost.then((info) => {
       this.faults.lost = { reason: info.reason, message: info.message };
       return info;
@@ -304,68 +299,7 @@ export class WebGpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, source: Fused, keptDims: number, out: View, epilogue?: Fused, post?: PostReduce): void {
-    const shape = source.leaves[0].shape;
-    const rank = shape.length;
-    const outputs = numelOf(shape.slice(0, keptDims));
-    const inner = numelOf(shape.slice(keptDims));
-    if (outputs === 0) return;
-    // Each leaf's step along the rows (source leaves, then the post step's): flat loops where all have one.
-    const { plan, steps } = planReduce(op, shape, keptDims, out.dtype, source, epilogue, post);
-    const postKey = post ? `|post:${exprKey(post.expr)}|${plan.post!.dtypes.join()}|${post.out.dtype}` : '';
-    const key = `reduce|${op}|${exprKey(source.expr)}|${plan.source.dtypes.join()}|${epilogue ? exprKey(epilogue.expr) + '|' + plan.epilogue!.dtypes.join() : ''}${postKey}|${out.dtype}|r${rank}|k${keptDims}|${plan.longRows ? 'wg' : 'th'}${plan.rowSteps ? '|steps' : ''}|u${REDUCE_TUNING.unroll}`;
-    const meta = [outputs, inner, out.offset, ...shape];
-    for (const v of source.leaves) meta.push(v.offset, ...v.strides);
-    for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
-    meta.push(...source.scalars.map(floatBits), ...(epilogue?.scalars ?? []).map(floatBits));
-    if (post) {
-      for (const v of post.leaves) meta.push(v.offset, ...v.strides);
-      meta.push(post.out.offset, ...post.scalars.map(floatBits));
-    }
-    const buffers = [
-      ...source.leaves.map(bufferOf),
-      ...(epilogue?.leaves ?? []).map(bufferOf),
-      bufferOf(out),
-      ...(post ? [...post.leaves.map(bufferOf), bufferOf(post.out)] : []),
-    ];
-    const info = reduceCost(
-      { op, source: source.expr, sourceLeaves: source.leaves.length, epilogue: epilogue?.expr, post: post && { expr: post.expr, leaves: post.leaves.length } },
-      outputs,
-      inner,
-    );
-    // Few long rows: split each across many workgroups (two passes) instead of one per row.
-    const split = post ? null : planSplit(outputs, inner, shape, keptDims, source.leaves, meta.length);
-    if (split) return this.reduceSplit(plan, key, split, meta, source.leaves, epilogue?.leaves ?? [], out, info);
-    const pipeline = this.dispatcher.pipeline(key, () => reduceSource(plan));
-    // Rows flat in every leaf (contiguous, or one value along the row, as a softmax's row max):
-    // the kernel reads them without index arithmetic.
-    const layout = reduceLayout(plan);
-    markFlatRows(meta, steps, shape, keptDims, (k) => (k < source.leaves.length ? layout.leafAt(k) : layout.postLeafAt(k - source.leaves.length)));
-    this.dispatcher.dispatch(pipeline, meta, buffers, plan.longRows ? grid1d(outputs, 1) : grid1d(outputs, WORKGROUP), info);
-  }
-
-  /** A reduction in two passes: partial results per (row, chunk) into a temporary buffer, then per row. */
-  private reduceSplit(
-    plan: ReducePlan,
-    key: string,
-    split: SplitPlan,
-    meta: number[],
-    leaves: readonly View[],
-    epiLeaves: readonly View[],
-    out: View,
-    info: KernelInfo,
-  ): void {
-    const outputs = meta[0];
-    const dtype = partialDtype(plan);
-    const partials = this.allocate(outputs * split.parts, dtype);
-    const temp = bufferOf({ storage: partials, shape: [outputs * split.parts], strides: [1], offset: 0, dtype });
-    const words = [...meta, split.parts, split.chunk];
-    const partial = this.dispatcher.pipeline(`${key}|split:${split.mode}`, () => splitPartialSource(plan, split.mode));
-    this.dispatcher.dispatch(partial, words, [...leaves.map(bufferOf), temp], grid1d(outputs * split.parts, 1), info);
-    const final = this.dispatcher.pipeline(`${key}|split:final`, () => splitFinalSource(plan));
-    const finalInfo = reduceFinalCost(info.name, outputs, split.parts);
-    this.dispatcher.dispatch(final, words, [temp, ...epiLeaves.map(bufferOf), bufferOf(out)], grid1d(outputs, 1), finalInfo);
-    // Later work that reuses the buffer is ordered after these passes on the queue.
-    this.release(partials);
+    reduceKernel(this.reduceKernels, op, source, keptDims, out, epilogue, post);
   }
 
   argReduce(op: ArgReduceOp, input: View, values: View, indices: View): void {
