@@ -179,3 +179,29 @@ export function mapValues(node: Node, view: (v: ValueView) => ValueView, value: 
       return assertNever(node);
   }
 }
+
+/** The node with the views it writes passed through `f` (and a zeros' or upload's value through `g`); what it reads stays. */
+export function mapWrites(node: Node, f: (v: ValueView) => ValueView, g: (v: Value) => Value): Node {
+  switch (node.kind) {
+    case 'zeros':
+    case 'upload':
+      return { ...node, out: g(node.out) };
+    case 'reduce':
+      return { ...node, out: f(node.out), post: node.post && { ...node.post, out: f(node.post.out) } };
+    case 'argReduce':
+    case 'sort':
+      return { ...node, values: f(node.values), indices: f(node.indices) };
+    case 'scan':
+      return { ...node, out: f(node.out), indices: node.indices && f(node.indices) };
+    case 'elementwise':
+    case 'cumsum':
+    case 'matmul':
+    case 'gather':
+    case 'scatterAdd':
+    case 'scatter':
+    case 'searchSorted':
+      return { ...node, out: f(node.out) };
+    default:
+      return assertNever(node);
+  }
+}

@@ -10,35 +10,8 @@
  * outputs and the backward graph name values by version (`functionalize` returns the final one of
  * each value it renamed).
  */
-import { assertNever } from '../../core/assert-never';
-import { reads, writes, isPartialWrite, mapValues, type Graph, type Node, type Value, type ValueView } from '../ir';
+import { reads, writes, isPartialWrite, mapValues, mapWrites, type Graph, type Node, type Value, type ValueView } from '../ir';
 import { TraceStorage } from '../trace-backend';
-
-/** The views a node writes, mapped by `f`. */
-function mapWrites(node: Node, f: (v: ValueView) => ValueView, g: (v: Value) => Value): Node {
-  switch (node.kind) {
-    case 'zeros':
-    case 'upload':
-      return { ...node, out: g(node.out) };
-    case 'reduce':
-      return { ...node, out: f(node.out), post: node.post && { ...node.post, out: f(node.post.out) } };
-    case 'argReduce':
-    case 'sort':
-      return { ...node, values: f(node.values), indices: f(node.indices) };
-    case 'scan':
-      return { ...node, out: f(node.out), indices: node.indices && f(node.indices) };
-    case 'elementwise':
-    case 'cumsum':
-    case 'matmul':
-    case 'gather':
-    case 'scatterAdd':
-    case 'scatter':
-    case 'searchSorted':
-      return { ...node, out: f(node.out) };
-    default:
-      return assertNever(node);
-  }
-}
 
 /** The view through which `node` writes `v` (the first, for nodes writing one value twice). */
 function writeViewOf(node: Node, v: Value): ValueView | null {
