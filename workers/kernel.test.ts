@@ -67,6 +67,8 @@ function outputLine(output: OutputBundle): string {
       return `autograd ${output.graph.nodes.map((n) => n.label).join(' ')}`;
     case 'memory':
       return `memory ${output.liveTensors} tensors`;
+    case 'table':
+      return `table ${output.columns.join(' ')} (${output.totalRows} rows)`;
   }
 }
 
@@ -82,7 +84,7 @@ const cases: Case[] = [
   // Every declaration form, seen by later cells.
   { name: 'const', cells: ['const a = 20', 'a + 1'], shows: ['result: 21'] },
   { name: 'let, assigned in a later cell', cells: ['let b = 1', 'b = b + 1', 'b'], shows: ['result: 2'] },
-  { name: 'var', cells: ['var v = "x"', 'v.repeat(3)'], shows: ['result: "xxx"'] },
+  { name: 'var', cells: ['var v = "x"', 'v.repeat(3)'], shows: ['result: xxx'] },
   { name: 'function, called before its declaration', cells: ['const r = sq(3)\nfunction sq(n: number) { return n * n }', 'r + sq(2)'], shows: ['result: 13'] },
   { name: 'async function', cells: ['async function later(): Promise<number> { return 5 }', 'await later()'], shows: ['result: 5'] },
   { name: 'generator function', cells: ['function* count() { yield 1; yield 2 }', '[...count()]'], shows: ['result: [1, 2]'] },
@@ -103,7 +105,7 @@ const cases: Case[] = [
   },
   { name: 'nested destructuring', cells: ['const { inner: { deep: [d0] } } = { inner: { deep: [7] } }', 'd0'], shows: ['result: 7'] },
   { name: 'several declarators, some without initializer', cells: ['let m1 = 1, m2, m3 = m1 + 1', '[m1, m2, m3]'], shows: ['result: [1, undefined, 2]'] },
-  { name: 'enum and typed declarations', cells: ['enum Mode { Train, Eval }\nconst mode: Mode = Mode.Eval', 'Mode[mode]'], shows: ['result: "Eval"'] },
+  { name: 'enum and typed declarations', cells: ['enum Mode { Train, Eval }\nconst mode: Mode = Mode.Eval', 'Mode[mode]'], shows: ['result: Eval'] },
 
   // Re-runs redeclare without error.
   { name: 're-running const', cells: ['const again = 1', 'const again = 2', 'again'], shows: ['result: 2'] },
@@ -117,7 +119,7 @@ const cases: Case[] = [
 
   // Top-level await.
   { name: 'await in a declaration', cells: ['const t = await Promise.resolve(4)', 't * 2'], shows: ['result: 8'] },
-  { name: 'await a timer', cells: ['await new Promise((r) => setTimeout(r, 5))\n"slept"'], shows: ['result: "slept"'] },
+  { name: 'await a timer', cells: ['await new Promise((r) => setTimeout(r, 5))\n"slept"'], shows: ['result: slept'] },
   {
     name: 'for await at the top level',
     cells: ['async function* ticks() { yield 1; yield 2 }\nlet sum = 0\nfor await (const t of ticks()) sum += t\nsum'],
@@ -127,8 +129,10 @@ const cases: Case[] = [
   // The last expression statement's value.
   { name: 'no output when the value is undefined', cells: ['const nothing = 1'], shows: [] },
   { name: 'no output for undefined, even as an expression', cells: ['void 0'], shows: [] },
-  { name: 'the last expression, not an earlier one', cells: ['"first";\n"last"'], shows: ['result: "last"'] },
+  { name: 'the last expression, not an earlier one', cells: ['"first";\n"last"'], shows: ['result: last'] },
   { name: 'an array value stays text', cells: ['[1, 2, 3]'], shows: ['result: [1, 2, 3]'] },
+  { name: 'an array of objects is a table', cells: ["[{ name: 'a', acc: 0.9 }, { name: 'b', loss: 2 }]"], shows: ['table name acc loss (2 rows)'] },
+  { name: 'a string shows as its text, lines kept', cells: ['"one\\ntwo"'], shows: ['result: one\ntwo'] },
   { name: 'a tensor value', cells: ['torch.tensor([[1, 2], [3, 4]]).sum(0)'], shows: ['tensor [2] float32 cpu: tensor([4., 6.])'] },
   {
     name: 'a module value shows its tree',
@@ -140,7 +144,7 @@ const cases: Case[] = [
   {
     name: 'display shows each value in order',
     cells: ['display(1, "two")\ndisplay({ three: 3 })'],
-    shows: ['result: 1', 'result: "two"', 'result: { three: 3 }'],
+    shows: ['result: 1', 'result: two', 'result: { three: 3 }'],
   },
   { name: 'display of numbers plots them', cells: ['display([1, 4, 9])'], shows: ['plot value[3]'] },
   {
@@ -166,7 +170,7 @@ const cases: Case[] = [
   {
     name: 'console streams in call order',
     cells: ['console.log("a")\ndisplay(2)\nconsole.warn("b")\nconsole.log("c")\n"d"'],
-    shows: ['stdout: a', 'result: 2', 'stderr: b', 'stdout: c', 'result: "d"'],
+    shows: ['stdout: a', 'result: 2', 'stderr: b', 'stdout: c', 'result: d'],
   },
   {
     name: 'a tensor logged before text stays before it',
@@ -370,7 +374,7 @@ describe('interrupt', () => {
     setTimeout(() => kernel.interrupt(), 20);
     expect(await running).toMatchObject({ ok: false, interrupted: true });
     kernel.prepareRun();
-    expect((await run('before')).shown).toEqual(['result: "kept"']);
+    expect((await run('before')).shown).toEqual(['result: kept']);
   });
 
   it('forgets an interrupt once a new run is asked for', async () => {

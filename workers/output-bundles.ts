@@ -6,11 +6,12 @@ import { inspect } from './inspect';
 import { moduleBundle } from './module-tree';
 import { plotBundle } from './plot-bundle';
 import type { ChromeTrace, OutputBundle, ProfileRow } from './protocol';
+import { tableBundle } from './table-bundle';
 import { summarizeTensor } from './tensor-summary';
 
 type Made = OutputBundle | Promise<OutputBundle>;
 
-/** What `display(value)` shows: tensors, modules, compiled graphs, profiles, plots, or text. */
+/** What `display(value)` shows: tensors, modules, compiled graphs, profiles, tables, plots, or text. */
 export function displayBundle(value: unknown): Made {
   if (value instanceof Tensor && value.gradFn) return autogradBundle(value);
   return richBundle(value) ?? memoryBundle(value) ?? plotBundle(value) ?? textResult(value);
@@ -32,7 +33,7 @@ function richBundle(value: unknown): Made | null {
     if (graphs.length > 0) return { type: 'graph', name: compiled.name, graphs };
   }
   if (value instanceof nn.Module) return moduleBundle(value);
-  return profileBundle(value);
+  return profileBundle(value) ?? tableBundle(value);
 }
 
 /** `display(loss)`: the tensor, and the autograd graph that made it (walked to a bounded size). */
@@ -51,8 +52,9 @@ function memoryBundle(value: unknown): OutputBundle | null {
   return { type: 'memory', liveTensors, liveBytes, pooledBytes };
 }
 
+/** A string is shown as its text (its lines kept), not as a quoted literal; other values inspected. */
 function textResult(value: unknown): OutputBundle {
-  return { type: 'text', stream: 'result', text: inspect(value) };
+  return { type: 'text', stream: 'result', text: typeof value === 'string' ? value : inspect(value) };
 }
 
 /** A `torch.profile` result: an object with a `kernels` list of named dispatches and a `table()`. */

@@ -54,6 +54,11 @@ export type OutputBundle =
     }
   /** A tensor with an autograd history (`display(loss)`): the tensor, and its graph of recorded ops. */
   | { type: 'autograd-graph'; tensor: Extract<OutputBundle, { type: 'tensor' }>; graph: GraphData; truncated: boolean }
+  /**
+   * An array of plain objects: columns the union of their keys, cells formatted (a `numeric` column
+   * right-aligned), at most TABLE_ROWS rows of `totalRows`; `text` is the same table as plain text.
+   */
+  | { type: 'table'; columns: string[]; numeric: boolean[]; rows: string[][]; totalRows: number; text: string }
   /** torch.memory(): bytes held by live tensors and by the allocator's pool. */
   | { type: 'memory'; liveTensors: number; liveBytes: number; pooledBytes: number }
   /**

@@ -64,6 +64,7 @@ function outputToIpynb(output: OutputBundle, executionCount: number | null): Ipy
       return displayData(`${output.label ? `${output.label}: ` : ''}${output.done}${output.total === null ? '' : `/${output.total}`}`, executionCount, false);
     case 'module':
     case 'profile':
+    case 'table':
       return displayData(output.text, executionCount, false);
     case 'graph':
       return displayData(output.graphs.map((g) => g.after.text).join('\n') || output.name, executionCount, false);

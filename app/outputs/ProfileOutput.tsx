@@ -45,7 +45,9 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
           included in each kernel&apos;s GPU time: kernels that short are mostly measurement.
         </p>
       ) : null}
-      <KernelTable kernels={output.kernels} timeLabel={timeLabel} />
+      <div className="kernel-table-scroll">
+        <KernelTable kernels={output.kernels} timeLabel={timeLabel} />
+      </div>
       <KernelTimeline kernels={output.kernels} />
       <details>
         <summary>table()</summary>

@@ -9,6 +9,7 @@ import { ModuleOutput } from './ModuleOutput';
 import { PlotOutput } from './PlotOutput';
 import { ProfileOutput } from './ProfileOutput';
 import { ProgressOutput } from './ProgressOutput';
+import { TableOutput } from './table/TableOutput';
 import { TensorOutput } from './tensor/TensorOutput';
 import { TextOutput } from './TextOutput';
 
@@ -27,6 +28,7 @@ const views: OutputViews = {
   plot: PlotOutput,
   'autograd-graph': AutogradGraphOutput,
   memory: MemoryOutput,
+  table: TableOutput,
 };
 
 export function OutputView({ output }: { output: OutputBundle }) {

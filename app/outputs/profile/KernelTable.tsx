@@ -52,7 +52,7 @@ export function KernelTable({ kernels, timeLabel }: { kernels: ProfileRow[]; tim
         {rows.map((g) => (
           <tr key={g.name} data-testid="kernel-row">
             <td>
-              <code>{g.name}</code>
+              <code title={g.name}>{g.name}</code>
             </td>
             <td>{g.calls}</td>
             <td>{g.totalMs.toFixed(3)}</td>
