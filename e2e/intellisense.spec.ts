@@ -54,3 +54,33 @@ test('a cell does not see names that only later cells declare', async ({ page })
   await page.waitForTimeout(1_000);
   await expect(suggestion(page, /^onlyLater, (?!Text)/)).toHaveCount(0);
 });
+
+test('completions on a module offer its methods, not Function members or internals', async ({ page }) => {
+  const notebook = new NotebookUi(page);
+  await notebook.open();
+  await notebook.addCode(
+    'class Net extends nn.Module {\n  fc1 = new nn.Linear(2, 2);\n  forward(x: Tensor) { return this.fc1(x); }\n}\nconst net = new Net();',
+  );
+  const later = await notebook.addCode('');
+  await expect(later.codeEditor).toBeFocused();
+  await expectCompletion(page, 'net', 'forward');
+  await page.keyboard.press('Escape');
+  await expectCompletion(page, 'net', 'parameters');
+  await page.keyboard.press('Escape');
+  await expectCompletion(page, 'net', 'zeroGrad');
+  await page.keyboard.press('Escape');
+  // The whole list after `net.`: the first entries are the module's own, and no Function member is anywhere in it.
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('net.');
+  await expect(suggestion(page, /^fc1, (?!Text)/)).toBeVisible({ timeout: 20_000 });
+  const first = await suggestion(page).first().getAttribute('aria-label');
+  expect(first).not.toMatch(/^(bind|call|caller|arguments|prototype|_)/);
+  for (const noise of ['bind', 'call', 'caller', 'arguments']) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(`net.${noise}`);
+    await page.keyboard.press('ControlOrMeta+Space');
+    await page.waitForTimeout(500);
+    await expect(suggestion(page, new RegExp(`^${noise}, (?!Text)`))).toHaveCount(0);
+  }
+});

@@ -32,7 +32,9 @@ export function complete(scope: CellScope, source: string, offset: number): Comp
     target = dataProperty(target, name);
     if (target === undefined || target === null) return { from, items: [] };
   }
-  return { from, items: filter(namesOf(target, false), prefix) };
+  // Internal members (`_`-prefixed) only once the word typed starts with `_`.
+  const members = prefix.startsWith('_') ? namesOf(target, false) : namesOf(target, false).filter((item) => !item.label.startsWith('_'));
+  return { from, items: filter(members, prefix) };
 }
 
 function filter(items: CompletionItem[], prefix: string): CompletionItem[] {

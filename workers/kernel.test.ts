@@ -311,17 +311,28 @@ describe('runs', () => {
 
   it('completes names from the live scope and members along a path', async () => {
     const { kernel, messages, run } = testKernel();
-    await run('const model = new nn.Sequential(new nn.Linear(2, 2))\nconst losses = [1, 2]\nconst xs = torch.zeros([3, 2])');
+    await run(
+      'const model = new nn.Sequential(new nn.Linear(2, 2))\nconst losses = [1, 2]\nconst xs = torch.zeros([3, 2])\nconst holder = { _secret: 1, open: 2 }',
+    );
     kernel.complete(1, 'los', 3);
     kernel.complete(2, 'model.par', 9);
     kernel.complete(3, 'xs.resh', 7);
     kernel.complete(4, 'tor', 3);
+    kernel.complete(5, 'model.', 6);
+    kernel.complete(6, 'holder.', 7);
+    kernel.complete(7, 'holder._', 8);
     const answers = messages.flatMap((m) => (m.type === 'completions' ? [m] : []));
     expect(answers[0]).toMatchObject({ requestId: 1, from: 0, items: [{ label: 'losses', kind: 'variable', detail: 'array (2)' }] });
     expect(answers[1].items.map((i) => i.label)).toContain('parameters');
     expect(answers[1].from).toBe(6);
     expect(answers[2].items.map((i) => i.label)).toEqual(['reshape']);
     expect(answers[3].items[0]).toMatchObject({ label: 'torch', kind: 'variable' });
+    // A module's members: its methods, no Function members, no internals until `_` is typed.
+    const members = answers[4].items.map((i) => i.label);
+    expect(members).toEqual(expect.arrayContaining(['forward', 'parameters', 'zeroGrad']));
+    for (const noise of ['bind', 'call', 'caller', 'arguments']) expect(members).not.toContain(noise);
+    expect(answers[5].items.map((i) => i.label)).toEqual(['open']);
+    expect(answers[6].items.map((i) => i.label)).toEqual(['_secret']);
   });
 });
 

@@ -3,7 +3,7 @@
 // scripts/engine-dts.mjs) and, through cell-scope-types.ts, what earlier cells declared.
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
+import TypeScriptWorker from './ts.worker?worker';
 import { startCellDiagnostics } from './cell-diagnostics';
 import { startCellScopeTypes } from './cell-scope-types';
 

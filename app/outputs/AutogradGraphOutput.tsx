@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { OutputBundle } from '../../workers/protocol';
 import { GraphSvg } from './graph/GraphSvg';
+import { ZoomPane } from './graph/ZoomPane';
 import { TensorOutput } from './tensor/TensorOutput';
 
 type AutogradBundle = Extract<OutputBundle, { type: 'autograd-graph' }>;
@@ -27,9 +28,9 @@ export function AutogradGraphOutput({ output }: { output: AutogradBundle }) {
         <TensorOutput output={output.tensor} />
       ) : (
         <div className="output graph-output" data-testid="graph-output">
-          <div className="graph-scroll">
+          <ZoomPane label="autograd graph">
             <GraphSvg graph={output.graph} title="Autograd graph" selected={null} />
-          </div>
+          </ZoomPane>
           <details>
             <summary>Graph text</summary>
             <pre>{output.graph.text}</pre>

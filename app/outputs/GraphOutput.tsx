@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { OutputBundle } from '../../workers/protocol';
 import { GraphSvg } from './graph/GraphSvg';
+import { ZoomPane } from './graph/ZoomPane';
 
 type GraphBundle = Extract<OutputBundle, { type: 'graph' }>;
 type Stage = 'after' | 'before' | 'backward';
@@ -61,7 +62,7 @@ export function GraphOutput({ output }: { output: GraphBundle }) {
         )}
       </div>
       <div className="graph-body">
-        <div className="graph-scroll">
+        <ZoomPane label="graph">
           {graph && (
             <GraphSvg
               graph={graph}
@@ -70,7 +71,7 @@ export function GraphOutput({ output }: { output: GraphBundle }) {
               onSelect={(node) => setSelected(selected?.id === node.id ? null : { id: node.id, name: node.label })}
             />
           )}
-        </div>
+        </ZoomPane>
         {selected && <WgslPanel name={selected.name} wgsl={view.kernels.find((k) => k.name === selected.name)?.wgsl} onClose={() => setSelected(null)} />}
       </div>
       {view.passes.length > 0 && <p className="muted">{passSummary(view.passes)}</p>}

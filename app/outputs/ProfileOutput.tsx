@@ -45,7 +45,7 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
           included in each kernel&apos;s GPU time: kernels that short are mostly measurement.
         </p>
       ) : null}
-      <div className="kernel-table-scroll">
+      <div className="kernel-table-scroll" data-testid="profile-table-box">
         <KernelTable kernels={output.kernels} timeLabel={timeLabel} />
       </div>
       <KernelTimeline kernels={output.kernels} />
