@@ -58,9 +58,7 @@ test('a cell does not see names that only later cells declare', async ({ page })
 test('completions on a module offer its methods, not Function members or internals', async ({ page }) => {
   const notebook = new NotebookUi(page);
   await notebook.open();
-  await notebook.addCode(
-    'class Net extends nn.Module {\n  fc1 = new nn.Linear(2, 2);\n  forward(x: Tensor) { return this.fc1(x); }\n}\nconst net = new Net();',
-  );
+  await notebook.addCode('class Net extends nn.Module { fc1 = new nn.Linear(2, 2); forward(x: Tensor) { return this.fc1(x); } }\nconst net = new Net();');
   const later = await notebook.addCode('');
   await expect(later.codeEditor).toBeFocused();
   await expectCompletion(page, 'net', 'forward');
@@ -74,6 +72,7 @@ test('completions on a module offer its methods, not Function members or interna
   await page.keyboard.type('net.');
   await expect(suggestion(page, /^fc1, (?!Text)/)).toBeVisible({ timeout: 20_000 });
   const first = await suggestion(page).first().getAttribute('aria-label');
+  await page.screenshot({ path: 'test-results/intellisense/net-completions.png' });
   expect(first).not.toMatch(/^(bind|call|caller|arguments|prototype|_)/);
   for (const noise of ['bind', 'call', 'caller', 'arguments']) {
     await page.keyboard.press('Escape');

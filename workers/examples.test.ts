@@ -110,6 +110,29 @@ describe.each(index)('example $file', ({ file }) => {
     expect(cells.some((c) => c.cell_type === 'code')).toBe(true);
   });
 
+  it('says what the x axis of every plot is, and links only to examples that exist', () => {
+    for (const cell of cells) {
+      const source = sourceOf(cell);
+      if (cell.cell_type === 'code') {
+        // Each plot(...) call, to its closing parenthesis: it names its x axis (and passes x values where x is not the index).
+        for (const start of [...source.matchAll(/\bplot\(/g)].map((m) => m.index)) {
+          let depth = 0;
+          let end = start;
+          for (let i = source.indexOf('(', start); i < source.length; i++) {
+            depth += source[i] === '(' ? 1 : source[i] === ')' ? -1 : 0;
+            if (depth === 0) {
+              end = i;
+              break;
+            }
+          }
+          expect(source.slice(start, end + 1), `${file}: a plot without xLabel`).toMatch(/\bxLabel:/);
+        }
+      } else {
+        for (const [, target] of source.matchAll(/\]\(\?open=examples\/([^)\s]+)\)/g)) expect(index.map((e) => e.file)).toContain(target);
+      }
+    }
+  });
+
   it('runs every cell without an error', async () => {
     const messages: WorkerToPage[] = [];
     const kernel = new Kernel({ post: (m) => messages.push(m), baseUrl: ORIGIN });
