@@ -32,8 +32,13 @@ function Palette() {
   const matches = useMemo(() => filterCommands(COMMANDS, query), [query]);
   const at = Math.min(active, Math.max(0, matches.length - 1));
 
-  useEffect(() => input.current?.focus(), []);
-  useEffect(() => list.current?.querySelector(`[data-index="${at}"]`)?.scrollIntoView({ block: 'nearest' }), [at]);
+  // Block bodies: scrolling methods return a promise in newer browsers, which an effect must not return.
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
+  useEffect(() => {
+    void list.current?.querySelector(`[data-index="${at}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [at]);
 
   const close = () => {
     usePanels.getState().setPaletteOpen(false);

@@ -65,7 +65,9 @@ export function VariablesPanel() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Type</th>
-              <th scope="col">Shape · dtype · device · size, or value</th>
+              <th scope="col" title="Tensors: shape · dtype · device · size. Other values: a preview">
+                Details
+              </th>
             </tr>
           </thead>
           <tbody>
