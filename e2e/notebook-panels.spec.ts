@@ -122,6 +122,12 @@ test('the outline lists the markdown headings, and a click scrolls to and select
   await notebook.outline.getByRole('button', { name: 'Fitting a line', exact: true }).click();
   await notebook.cell(0).expectSelected();
   await expect(notebook.cell(0).root).toBeInViewport();
+
+  // On a narrow screen the panel covers the cells, within the page's width.
+  await page.setViewportSize({ width: 420, height: 760 });
+  const box = await notebook.outline.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 420).toBe(true);
+  await page.screenshot({ path: 'test-results/panels-outline-narrow.png' });
   await notebook.outline.getByRole('button', { name: 'Close outline' }).click();
   await expect(notebook.outline).toHaveCount(0);
 });
@@ -163,7 +169,7 @@ test('outputs collapse per cell to a one-line summary, and all at once from the 
 test('the command palette filters every command, shows its keys, and runs one from the keyboard', async ({ page }) => {
   const notebook = new NotebookPanels(page);
   await notebook.open();
-  await notebook.openCells(['console.log("to be cleared")', '1 + 1']);
+  await notebook.openCells(['const message = "to be cleared";\nconsole.log(message)', 'const weights = torch.ones([2, 3]);\n1 + 1']);
   await runAll(notebook);
 
   // Ctrl/Cmd+Shift+P from command mode.
@@ -214,6 +220,6 @@ test('the command palette filters every command, shows its keys, and runs one fr
 
   // The panels in the dark theme.
   await notebook.panelToggle('Variables').click();
-  await expect(notebook.variablesPanel).toBeVisible();
+  await expect(notebook.variableRow('weights')).toContainText('[2, 3]');
   await page.screenshot({ path: 'test-results/panels-variables-dark.png' });
 });
