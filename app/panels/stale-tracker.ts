@@ -43,6 +43,13 @@ export function startStaleTracker(): () => void {
     chain = chain.then(loadCompiler).then(work, () => undefined);
   };
 
+  /** Whether a code cell after `id` has run: else nothing can be stale, and nothing needs analysing (or loading). */
+  const ranAfter = (id: string) => {
+    const { cells, runtime } = useWick.getState();
+    const at = cells.findIndex((c) => c.id === id);
+    return cells.slice(at + 1).some((c) => c.type === 'code' && (runtime[c.id]?.status === 'done' || runtime[c.id]?.status === 'error'));
+  };
+
   /** Marks the cells after `changed` that depend on it (and ran before) stale. */
   const markDependents = (compile: Compile, changed: AuthoredCell, how: StaleMark['how'], oldSource: string | undefined) => {
     const { cells, runtime } = useWick.getState();
@@ -66,7 +73,7 @@ export function startStaleTracker(): () => void {
     ran.set(id, cell.source);
     reported.delete(id);
     usePanels.getState().setStale({ [id]: null });
-    later((compile) => markDependents(compile, cell, 're-run', before));
+    if (ranAfter(id)) later((compile) => markDependents(compile, cell, 're-run', before));
   };
 
   const onEdited = () => {
@@ -76,7 +83,7 @@ export function startStaleTracker(): () => void {
       const source = ran.get(cell.id);
       if (cell.type !== 'code' || source === undefined || source === cell.source || reported.get(cell.id) === cell.source) continue;
       reported.set(cell.id, cell.source);
-      later((compile) => markDependents(compile, cell, 'edited', source));
+      if (ranAfter(cell.id)) later((compile) => markDependents(compile, cell, 'edited', source));
     }
   };
 
