@@ -14,6 +14,7 @@ import { displayBundle, logBundle, resultBundle } from './output-bundles';
 import { OutputStream } from './output-stream';
 import { plotCallBundle, type PlotOptions } from './plot-bundle';
 import { createProgress } from './progress';
+import { listVariables } from './variables';
 import type { OutputBundle, WorkerToPage } from './protocol';
 
 /** What the notebook says when the GPU device is lost: why, what now, and which names lost their tensors. */
@@ -115,6 +116,22 @@ export class Kernel {
       liveBytes: torch.memory().liveBytes,
     };
     this.post({ type: 'finished', cellId, ok, stats });
+    this.post({ type: 'variables', variables: listVariables(this.scope) });
+  }
+
+  /** Shows the value of a name the cells defined (the variables panel's click), as `display` does. */
+  async inspect(requestId: number, name: string): Promise<void> {
+    let output: OutputBundle;
+    if (!Object.hasOwn(this.scope, name)) {
+      output = { type: 'error', name: 'NameError', message: `${name} is not defined (any more): run the cell that defines it.`, line: null };
+    } else {
+      try {
+        output = await displayBundle(this.scope[name]);
+      } catch (error) {
+        output = errorReport(error, null, (url) => this.known.get(url));
+      }
+    }
+    this.post({ type: 'inspected', requestId, name, output });
   }
 
   /** The page asked to stop the running cell (by message; the shared flag needs no call). */

@@ -67,6 +67,12 @@ worker.onmessage = (event: MessageEvent<PageToWorker>) => {
     case 'complete':
       kernel.complete(message.requestId, message.source, message.offset);
       break;
+    case 'inspect': {
+      // After the cells queued before it, so the value shown is the one they left.
+      const { requestId, name } = message;
+      queue = queue.then(() => kernel.inspect(requestId, name));
+      break;
+    }
     default:
       assertNever(message);
   }

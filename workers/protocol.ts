@@ -130,6 +130,21 @@ export interface CompletionItem {
   detail: string;
 }
 
+/** A name the cells defined, as the variables panel lists it (nothing read back from the GPU). */
+export interface VariableSummary {
+  name: string;
+  kind: 'tensor' | 'module' | 'optimizer' | 'value' | 'array' | 'function' | 'object';
+  /** `Tensor`, a module's or optimizer's class name, `number`, `string`, `array`, `function`, … */
+  type: string;
+  /** A short description: a value, an array's length, a module's parameter count. */
+  detail: string;
+  /** Tensors only. */
+  shape?: number[];
+  dtype?: string;
+  device?: Device;
+  bytes?: number;
+}
+
 export type PageToWorker =
   | { type: 'run'; cellId: string; source: string; executionCount?: number }
   /**
@@ -140,7 +155,9 @@ export type PageToWorker =
   /** Stop the running cell (the page also raises the shared flag, which loops see without yielding). */
   | { type: 'interrupt' }
   /** Names for the editor's completion list at `offset` in `source` (from the kernel's live scope). */
-  | { type: 'complete'; requestId: number; source: string; offset: number };
+  | { type: 'complete'; requestId: number; source: string; offset: number }
+  /** Show the value of a name of the scope (the variables panel): answered by `inspected`, after the cells queued before it. */
+  | { type: 'inspect'; requestId: number; name: string };
 
 export type WorkerToPage =
   | { type: 'ready'; device: Device }
@@ -150,7 +167,11 @@ export type WorkerToPage =
   | { type: 'output'; cellId: string; output: OutputBundle }
   | { type: 'finished'; cellId: string; ok: boolean; stats: CellStats }
   /** The answer to a `complete` request: items replace the text from `from` to the cursor. */
-  | { type: 'completions'; requestId: number; from: number; items: CompletionItem[] };
+  | { type: 'completions'; requestId: number; from: number; items: CompletionItem[] }
+  /** The names the cells defined, sent after each cell finishes. */
+  | { type: 'variables'; variables: VariableSummary[] }
+  /** The answer to `inspect`: the value as `display` shows it, or an error output when the name is gone. */
+  | { type: 'inspected'; requestId: number; name: string; output: OutputBundle };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);

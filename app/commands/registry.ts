@@ -2,10 +2,11 @@
 import { CELL_COMMANDS } from './cell-commands';
 import type { Command } from './command';
 import { NOTEBOOK_COMMANDS } from './notebook-commands';
+import { PANEL_COMMANDS } from './panel-commands';
 
 export type { Command } from './command';
 
-export const COMMANDS: readonly Command[] = [...NOTEBOOK_COMMANDS, ...CELL_COMMANDS];
+export const COMMANDS: readonly Command[] = [...NOTEBOOK_COMMANDS, ...CELL_COMMANDS, ...PANEL_COMMANDS];
 
 const byId = new Map(COMMANDS.map((c) => [c.id, c]));
 

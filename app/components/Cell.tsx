@@ -3,10 +3,13 @@ import { runCell } from '../commands/cell-commands';
 import { runCommand } from '../commands/registry';
 import { CodeEditor } from '../editor/CodeEditor';
 import { OutputView } from '../outputs/registry';
+import { usePanels } from '../panels/panels-store';
 import { IDLE_CELL, useWick, type AuthoredCell, type CellRuntime } from '../store';
 import { CellActions } from './CellActions';
 import { CellStats } from './CellStats';
 import { MarkdownView } from './MarkdownView';
+import { CollapsedOutputs } from './OutputCollapse';
+import { StaleBadge } from './StaleBadge';
 
 /** Jupyter's prompt: `[3]` after a run, `[*]` while running or queued. */
 function prompt({ status, executionCount }: CellRuntime): string {
@@ -36,6 +39,8 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
   // Changes only when a request targets this cell: selecting it by a click, or other state, never moves the focus.
   const focusRequest = useWick((s) => (s.focusTarget === cell.id ? s.focusRequest : 0));
   const editingMarkdown = useWick((s) => s.editingMarkdown[cell.id] ?? cell.source === '');
+  const stale = usePanels((s) => s.stale[cell.id]);
+  const collapsed = usePanels((s) => !!s.collapsed[cell.id]) && run.outputs.length > 0;
   const section = useRef<HTMLElement>(null);
   const isCode = cell.type === 'code';
   const showEditor = isCode || editingMarkdown;
@@ -59,6 +64,7 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
       data-testid="cell"
       data-cell-type={cell.type}
       data-cell-status={run.status}
+      data-cell-stale={stale ? 'true' : undefined}
       data-selected={selected}
       data-mode={selected ? mode : undefined}
       aria-label={label}
@@ -72,6 +78,7 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
         {isCode ? prompt(run) : ''}
         {isCode && run.status !== 'idle' && <span className={`cell-status-mark ${run.status}`} title={STATUS_WORDS[run.status]} />}
       </div>
+      {stale && <StaleBadge mark={stale} />}
       {/* Before the editor in the Tab order: from a cell, Tab reaches its buttons before the editor (which keeps Tab for indenting). */}
       <CellActions id={cell.id} isCode={isCode} onRun={() => runCell(cell.id)} />
       <div className="cell-main">
@@ -107,9 +114,7 @@ export const Cell = memo(function Cell({ cell, index }: { cell: AuthoredCell; in
           />
         )}
         <div className="cell-output" data-testid="cell-output" aria-label={`Output of cell ${index + 1}`} aria-live="polite">
-          {run.outputs.map((output, at) => (
-            <OutputView key={at} output={output} />
-          ))}
+          {collapsed ? <CollapsedOutputs id={cell.id} outputs={run.outputs} /> : run.outputs.map((output, at) => <OutputView key={at} output={output} />)}
         </div>
         {run.stats && <CellStats stats={run.stats} />}
       </div>

@@ -1,4 +1,5 @@
 import { deleteCell, moveCell } from '../commands/cell-commands';
+import { CollapseOutputButton } from './OutputCollapse';
 
 /** The small buttons beside a cell (shown on hover and when selected). */
 export function CellActions({ id, isCode, onRun }: { id: string; isCode: boolean; onRun(): void }) {
@@ -15,6 +16,7 @@ export function CellActions({ id, isCode, onRun }: { id: string; isCode: boolean
       <button type="button" className="icon" aria-label="Move cell down" title="Move cell down" onClick={() => moveCell(id, 1)}>
         ↓
       </button>
+      <CollapseOutputButton id={id} />
       <button type="button" className="icon" aria-label="Delete cell" title="Delete cell (D D)" onClick={() => deleteCell(id)}>
         ✕
       </button>

@@ -6,6 +6,7 @@ import { useWick } from '../store';
 import { CommandsMenu } from './CommandsMenu';
 import { KernelStatus } from './KernelStatus';
 import { SaveStatus } from './SaveStatus';
+import { SidePanelToggles } from './SidePanel';
 
 /** A toolbar button for a registry command: its label is the button's accessible name. */
 function CommandButton({ id, title }: { id: string; title?: string }) {
@@ -73,6 +74,7 @@ export function Toolbar() {
           API reference
         </a>
         <span className="toolbar-gap" />
+        <SidePanelToggles />
         <button
           type="button"
           className="theme-toggle"

@@ -71,6 +71,10 @@ export class KernelClient {
     this.send({ type: 'complete', requestId, source, offset });
   }
 
+  inspect(requestId: number, name: string): void {
+    this.send({ type: 'inspect', requestId, name });
+  }
+
   /** Waits for the Worker's lock: granted only once the Worker is gone. */
   private watchLife(): void {
     const manager = locks();

@@ -9,6 +9,7 @@
 // A Worker that dies on its own (a crash, out of memory, a cell's `close()`) is replaced the same
 // way, and the notice says what happened; the cells and the outputs of finished cells stay.
 import { assertNever, type CompletionItem, type OutputBundle, type WorkerToPage } from '../../workers/protocol';
+import { usePanels } from '../panels/panels-store';
 import { IDLE_CELL, useWick } from '../store';
 import { STARTING_KERNEL } from '../store/kernel-slice';
 import { outputArrivals } from '../store/runtime-slice';
@@ -34,10 +35,15 @@ class KernelSession {
   private watchdog: ReturnType<typeof setTimeout> | null = null;
   private requests = 0;
   private readonly pending = new Map<number, (answer: KernelCompletions) => void>();
+  /** The variables panel's latest request: older answers are dropped. */
+  private inspecting = 0;
   private readonly outputs = new OutputBatcher((batch) => applyOutputs(batch));
 
   start(): void {
     useWick.getState().setKernel(STARTING_KERNEL);
+    // A new Worker: the names of the old one are gone.
+    usePanels.getState().setVariables([]);
+    usePanels.getState().setInspected(null);
     this.client = new KernelClient(
       (message) => this.handle(message),
       (why) => this.crashed(why),
@@ -79,6 +85,18 @@ class KernelSession {
       });
       client.complete(requestId, source, offset);
     });
+  }
+
+  /** Shows the value of `name` in the variables panel (after the cells queued before the request). */
+  inspect(name: string): void {
+    const { setInspected } = usePanels.getState();
+    if (this.client === null || useWick.getState().kernel.status === 'failed') {
+      setInspected({ name, output: { type: 'error', name: 'Kernel', message: 'The kernel is not running.', line: null } });
+      return;
+    }
+    this.inspecting = ++this.requests;
+    setInspected({ name, output: null });
+    this.client.inspect(this.inspecting, name);
   }
 
   private restartAfterHang(): void {
@@ -148,6 +166,12 @@ class KernelSession {
         break;
       case 'completions':
         this.answer(message.requestId, { from: message.from, items: message.items });
+        break;
+      case 'variables':
+        usePanels.getState().setVariables(message.variables);
+        break;
+      case 'inspected':
+        if (message.requestId === this.inspecting) usePanels.getState().setInspected({ name: message.name, output: message.output });
         break;
       default:
         assertNever(message);
