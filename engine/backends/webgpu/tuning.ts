@@ -117,6 +117,17 @@ export const FIRST_SUBMIT_BYTES = 16 << 20;
 /** How many FLOPs count as a byte moved in a dispatch's work (see EAGER_SUBMIT_BYTES). */
 export const FLOPS_PER_BYTE = 64;
 
+// Backpressure (queue-backlog.ts)
+
+/**
+ * Submits a loop may keep in flight before the notebook's loop guards wait for the GPU (see
+ * core/backlog.ts). A submit carries up to MAX_BATCH dispatches, so this is a few submits of
+ * work ahead: enough that the GPU never runs dry while JavaScript records the next batch, little
+ * enough that an Interrupt leaves a short drain and progress() counts steps close to the GPU.
+ * MEASUREMENT_PLACEHOLDER
+ */
+export const BACKLOG_TUNING = { submits: 4 };
+
 // Timing and metadata
 
 /** Timestamp queries per set: read back when full or at the next wait. Bigger sets read back less often and hold more buffers. */
