@@ -72,7 +72,6 @@ export class InterruptSignal {
     const run = (this.current = new RunStop());
     // Asked for after the page sent this run (its `reset()`): meant for this run.
     if (this.isRequested) run.stop();
-    let calls = 0;
     const stopIfAsked = () => {
       if (run.stopped || (this.active && this.isRequested)) {
         run.stop();
@@ -84,12 +83,15 @@ export class InterruptSignal {
       // increment and a field read per iteration (reading the shared flag each time would cost
       // about twice that), and an interrupt still lands within microseconds. False while the GPU
       // is too far behind: the loop then awaits `wait` where it can.
-      guard: () => ((++calls & (GUARD_STRIDE - 1)) !== 0 || stopIfAsked() === undefined) && !backlog.deep,
+      guard: () => ((++run.calls & (GUARD_STRIDE - 1)) !== 0 || stopIfAsked() === undefined) && !backlog.deep,
       wait: async () => {
         stopIfAsked();
-        await Promise.race([backlog.drained(), run.interrupted]);
+        // A new error, thrown here: its stack names the cell's line that waited.
+        await Promise.race([backlog.drained(), run.interrupted]).catch(() => Promise.reject(new InterruptError()));
       },
-      until: <T>(work: Promise<T>) => Promise.race([work, run.interrupted]),
+      // A cell stopped while it waits in a loop rejects with an error that names the line: that one,
+      // when it comes within a task of the interrupt.
+      until: <T>(work: Promise<T>) => Promise.race([work, run.interrupted.catch((error: unknown) => sleep(0).then(() => Promise.reject(error)))]),
     };
   }
 
@@ -108,9 +110,15 @@ export interface RunGuards {
   until<T>(work: Promise<T>): Promise<T>;
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** One run's interrupt: once stopped, its guards keep throwing, even while a later run goes on. */
 class RunStop {
   stopped = false;
+  /** Guard calls; once stopped, set so that the next call checks (and throws). */
+  calls = 0;
   readonly interrupted: Promise<never>;
   private reject: (error: InterruptError) => void = () => {};
 
@@ -120,6 +128,7 @@ class RunStop {
   }
 
   stop(): void {
+    this.calls = -1;
     if (this.stopped) return;
     this.stopped = true;
     this.reject(new InterruptError());

@@ -109,8 +109,9 @@ function isAsyncBody(tokens: readonly Token[], brace: number): boolean {
   return isAsyncWord(tokens[k]);
 }
 
+/** `async` is a name token, or in a class member an `async` token of its own. */
 function isAsyncWord(token: Token | undefined): boolean {
-  return token?.type === tt.name && token.contextualKeyword === ContextualKeyword._async;
+  return token?.type === tt._async || (token?.type === tt.name && token.contextualKeyword === ContextualKeyword._async);
 }
 
 /** The index of the opener that matches the closer at `close`. */
