@@ -9,7 +9,9 @@
 //   for (i; c; u)        → for (i; G, c; u)        for (i; ; u) → for (i; G || true; u)
 //   for (x of xs) { … }  → for (x of xs) { G; … } (and for-in, for await)
 // with G = `GUARD() || await WAIT()` in an async context, `GUARD()` elsewhere (a loop in a plain
-// function or a generator cannot wait: it only stops on Interrupt).
+// function or a generator cannot wait: it only stops on Interrupt). A loop that calls nothing
+// (no call, `new` or template tag in its header or body) queues no GPU work and keeps `GUARD()`:
+// an await in a loop, even one never reached, makes a tight loop several times slower in V8.
 // A for-of or for-in whose body is a single statement runs once per item of a finite iterable in
 // practice; loops inside that statement have their own guards. Whatever no guard reaches (a
 // regular expression that backtracks forever, say) the page stops by restarting the Worker.
@@ -41,7 +43,7 @@ export function loopGuardEdits(tokens: readonly Token[], scopes: readonly Parsed
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens[i].type;
     if (type !== tt._while && type !== tt._for) continue;
-    const g = canAwait(i) ? `${names.guard}() || await ${names.wait}()` : `${names.guard}()`;
+    const g = canAwait(i) && mayCall(tokens, i) ? `${names.guard}() || await ${names.wait}()` : `${names.guard}()`;
     if (type === tt._while && tokens[i + 1]?.type === tt.parenL) {
       edits.push({ at: tokens[i + 1].end, remove: 0, insert: `${g}, ` });
     } else if (type === tt._for) {
@@ -112,6 +114,65 @@ function isAsyncBody(tokens: readonly Token[], brace: number): boolean {
 /** `async` is a name token, or in a class member an `async` token of its own. */
 function isAsyncWord(token: Token | undefined): boolean {
   return token?.type === tt._async || (token?.type === tt.name && token.contextualKeyword === ContextualKeyword._async);
+}
+
+/** Token types after which `(` or a template is a call: a name, `)`, `]`, `?.`, `super`, `import`. */
+const CALLEES = new Set<tt>([tt.name, tt.parenR, tt.bracketR, tt.questionDot, tt._super, tt._import]);
+
+/**
+ * Whether the loop whose keyword is at `at` may call anything, in its header or body (and a
+ * do-while's body before its `while`). Where its end is unclear (a body without braces ends at
+ * the first `;` or block end at its depth), more tokens are looked at, never fewer.
+ */
+function mayCall(tokens: readonly Token[], at: number): boolean {
+  let start = at;
+  if (tokens[at].type === tt._while && tokens[at - 1]?.type === tt.braceR) {
+    const open = matchBack(tokens, at - 1, tt.braceL, tt.braceR);
+    if (tokens[open - 1]?.type === tt._do) start = open;
+  }
+  // `do x(); while (c)`: which `while` ends it is unclear, so every `while` may call.
+  if (start === at && tokens[at].type === tt._while && tokens.some((t, k) => t.type === tt._do && tokens[k + 1]?.type !== tt.braceL)) return true;
+  let depth = 0;
+  let header = true;
+  for (let k = start; k < tokens.length; k++) {
+    const type = tokens[k].type;
+    if (isCall(tokens, k)) return true;
+    if (OPENERS.has(type)) depth++;
+    else if (CLOSERS.has(type)) {
+      if (--depth < 0) return false; // the enclosing block ends
+      if (depth > 0) continue;
+      if (header && type === tt.parenR) {
+        // The header's `)`: a do-while ends with it; a while or for goes on with its body.
+        if (start !== at) return false;
+        header = false;
+        if (tokens[k + 1]?.type === tt.braceL) return blockCalls(tokens, k + 1);
+      } else if (!header && type === tt.braceR && !BLOCK_GOES_ON.has(tokens[k + 1]?.type)) return false;
+    } else if (depth === 0 && !header && type === tt.semi) return false;
+  }
+  return true;
+}
+
+/** After a `}`, these go on with the same statement (`if {} else {}`, `try {} catch {}`). */
+const BLOCK_GOES_ON = new Set<tt | undefined>([tt._else, tt._catch, tt._finally]);
+
+/** A call, `new`, a tagged template, `await` or `yield` at token `k`. */
+function isCall(tokens: readonly Token[], k: number): boolean {
+  const type = tokens[k].type;
+  if (type === tt._new || type === tt._yield) return true;
+  if (type === tt.name && tokens[k].contextualKeyword === ContextualKeyword._await) return true;
+  return (type === tt.parenL || type === tt.backQuote) && CALLEES.has(tokens[k - 1]?.type);
+}
+
+/** Whether the block opening at `open` has a call in it. */
+function blockCalls(tokens: readonly Token[], open: number): boolean {
+  let depth = 0;
+  for (let k = open; k < tokens.length; k++) {
+    const type = tokens[k].type;
+    if (isCall(tokens, k)) return true;
+    if (OPENERS.has(type)) depth++;
+    else if (CLOSERS.has(type) && --depth === 0) return false;
+  }
+  return true;
 }
 
 /** The index of the opener that matches the closer at `close`. */
