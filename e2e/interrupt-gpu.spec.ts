@@ -5,6 +5,10 @@ import { expect, test, type Locator } from '@playwright/test';
 import { NotebookPage } from './pages/notebook-page';
 
 const STEPS = 2000;
+// Sizes that make a step milliseconds of SwiftShader's time (tens on a loaded machine), so 2,000
+// take far longer than the wait before Interrupt, while the test stays within about a minute.
+/** Interrupt once this many steps have finished on the GPU (the bar counts them), and at least 2 s in. */
+const BEFORE_INTERRUPT = 20;
 
 test('Interrupt stops a 2,000-step GPU training loop within a second, and the model and optimizer train on', async ({ page }) => {
   const notebook = new NotebookPage(page);
@@ -15,10 +19,10 @@ test('Interrupt stops a 2,000-step GPU training loop within a second, and the mo
   await define.setSource(
     [
       'torch.manualSeed(0);',
-      'const net = new nn.Sequential(new nn.Linear(16, 32), new nn.ReLU(), new nn.Linear(32, 1));',
+      'const net = new nn.Sequential(new nn.Linear(16, 64), new nn.ReLU(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 1));',
       'const opt = new optim.Adam(net.parameters(), { lr: 0.001 });',
-      'const X = torch.randn([32, 16]);',
-      'const Y = torch.randn([32, 1]);',
+      'const X = torch.randn([64, 16]);',
+      'const Y = torch.randn([64, 1]);',
       'let steps = 0;',
       'const lossNow = async () => (await F.mseLoss(net(X), Y).item()) as number;',
       'await lossNow()',
@@ -30,7 +34,7 @@ test('Interrupt stops a 2,000-step GPU training loop within a second, and the mo
   const train = await notebook.addCodeCellAtEnd();
   await train.setSource(
     [
-      `for (let i = 0; i < ${STEPS}; i++) {`,
+      `for (const i of progress(${STEPS})) {`,
       '  opt.zeroGrad();',
       '  const loss = F.mseLoss(net(X), Y);',
       '  loss.backward();',
@@ -43,7 +47,8 @@ test('Interrupt stops a 2,000-step GPU training loop within a second, and the mo
   await train.runWithKeyboard();
   await train.expectStatus('running');
   await expect(notebook.kernelStatus).toContainText('busy');
-  await page.waitForTimeout(3000);
+  await page.waitForTimeout(2000);
+  await expect.poll(() => finishedSteps(train.progressOutput), { timeout: 60_000 }).toBeGreaterThanOrEqual(BEFORE_INTERRUPT);
   await train.expectStatus('running');
 
   // Timed in the page, from the click event to the cell's status changing (not by polling it).
@@ -55,6 +60,7 @@ test('Interrupt stops a 2,000-step GPU training loop within a second, and the mo
   expect(stoppedAfter).toBeLessThan(1000);
   await expect(train.errorOutput).toContainText('InterruptError');
   await expect(train.errorOutput).toContainText('What earlier cells defined is kept');
+  await expect(train.progressOutput).toHaveAttribute('data-state', 'stopped');
   await page.screenshot({ path: 'test-results/interrupt-gpu-stopped.png' });
   // The kernel was not restarted: no notice that state was lost, and the status comes back to idle
   // once the GPU has finished the steps it was given.
@@ -83,6 +89,11 @@ test('Interrupt stops a 2,000-step GPU training loop within a second, and the mo
   expect(lossAfter).toBeLessThan(lossBefore);
   await expect(notebook.notice).toHaveCount(0);
 });
+
+/** The steps the bar says the GPU finished. */
+async function finishedSteps(bar: Locator): Promise<number> {
+  return Number((await bar.getAttribute('data-done')) ?? 0);
+}
 
 type Clock = { pressedAt?: number; stoppedAfter?: Promise<number> };
 
