@@ -15,7 +15,8 @@
 // - Top-level function declarations stay hoisted in the cell and are copied into the scope first.
 // - The last statement, when it is an expression statement, becomes the cell's return value.
 // - The body runs in an async function, so top-level `await` works.
-// - Every loop calls an interrupt guard (see loop-guards.ts).
+// - Every loop calls an interrupt guard, which also waits while the GPU is too far behind where
+//   the loop can await (see loop-guards.ts).
 // No newline is added before or inside the body, and every insertion is recorded, so a position
 // in the compiled code maps back to the line and column in the cell (see position-map.ts).
 import { transform } from 'sucrase';
@@ -25,7 +26,7 @@ import { EditedText, LineIndex, SourceMapLines, type Edit, type Position } from 
 import { parseTopLevelStatements, type TopLevelStatement } from './top-level-statements';
 
 export interface CompiledCell {
-  /** A JavaScript expression evaluating to `async (scope, guard) => cellValue`. */
+  /** A JavaScript expression evaluating to `async (scope, guard, wait) => cellValue`. */
   code: string;
   /** The name stack traces give this code (set with `//# sourceURL`). */
   sourceUrl: string;
@@ -48,22 +49,24 @@ export class CellSyntaxError extends Error {
 
 /** The scope parameter's name inside compiled code. Cells should not declare it. */
 const SCOPE = '$wick';
-/** The interrupt guard's name inside compiled code. */
+/** The interrupt guard's name inside compiled code, and the GPU wait's (see loop-guards.ts). */
 export const GUARD = '__wickGuard';
+export const WAIT = '__wickWait';
 
 export function compileCell(source: string, sourceUrl: string): CompiledCell {
-  const { js, map, statements, tokens } = parse(source);
+  const { js, map, statements, tokens, scopes } = parse(source);
   const edits: Edit[] = [];
   const hoisted: string[] = [];
   statements.forEach((statement, index) => {
     edits.push(...rewrite(statement, index === statements.length - 1, js, map));
     if (statement.kind === 'function') hoisted.push(...statement.names.map((n) => `${SCOPE}.${n} = ${n};`));
   });
-  edits.push(...loopGuardEdits(tokens, GUARD));
-  // The guard is bound inside the `with` block, so loops find it without a lookup on the scope
+  edits.push(...loopGuardEdits(tokens, scopes, { guard: GUARD, wait: WAIT }));
+  // The guards are bound inside the `with` block, so loops find them without a lookup on the scope
   // object (a name found only beyond `with` is looked up at run time: some 30 times slower).
   const prefix =
-    `(async function (${SCOPE}, ${GUARD}$) { with (${SCOPE}) { return (async () => { "use strict"; ` + `const ${GUARD} = ${GUARD}$; ${hoisted.join(' ')}`;
+    `(async function (${SCOPE}, ${GUARD}$, ${WAIT}$) { with (${SCOPE}) { return (async () => { "use strict"; ` +
+    `const ${GUARD} = ${GUARD}$, ${WAIT} = ${WAIT}$; ${hoisted.join(' ')}`;
   const suffix = `\n})(); } })\n//# sourceURL=${sourceUrl}`;
   edits.unshift({ at: 0, remove: 0, insert: prefix, wrapper: true });
   edits.push({ at: js.length, remove: 0, insert: suffix, wrapper: true });
@@ -86,6 +89,7 @@ interface Parsed {
   map: SourceMapLines;
   statements: TopLevelStatement[];
   tokens: ReturnType<typeof parseTopLevelStatements>['tokens'];
+  scopes: ReturnType<typeof parseTopLevelStatements>['scopes'];
 }
 
 function parse(source: string): Parsed {

@@ -9,15 +9,23 @@ export function createScope(builtins: Record<string, unknown>): CellScope {
 }
 
 /** A guard that never interrupts, for running cells outside a kernel. */
-export const NO_GUARD = (): true => true;
+export const NO_GUARD = (): boolean => true;
+/** The wait a false guard leads to where the loop can await (see loop-guards.ts). */
+export const NO_WAIT = (): Promise<void> => Promise.resolve();
 
 /**
  * Runs a compiled cell and resolves to the value of its last expression statement. `guard` is
- * called in every loop iteration: it returns true, or throws to stop the cell.
+ * called in every loop iteration: it returns true, false when the loop should `await wait()`
+ * before going on (where it can), or throws to stop the cell.
  */
-export async function runCompiledCell(cell: CompiledCell, scope: CellScope, guard: () => true = NO_GUARD): Promise<unknown> {
+export async function runCompiledCell(
+  cell: CompiledCell,
+  scope: CellScope,
+  guard: () => boolean = NO_GUARD,
+  wait: () => Promise<void> = NO_WAIT,
+): Promise<unknown> {
   for (const name of cell.declared) if (!Object.hasOwn(scope, name)) scope[name] = undefined;
   // Indirect eval gives global, non-strict code: the only place `with (scope)` is allowed.
-  const run = (0, eval)(cell.code) as (scope: CellScope, guard: () => true) => Promise<unknown>;
-  return run(scope, guard);
+  const run = (0, eval)(cell.code) as (scope: CellScope, guard: () => boolean, wait: () => Promise<void>) => Promise<unknown>;
+  return run(scope, guard, wait);
 }

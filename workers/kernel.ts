@@ -2,6 +2,7 @@
 // tests drive it in Node). One cell runs at a time; kernel.worker.ts queues them.
 import { F, loadDigits, nn, optim, Registry, Tensor, torch, type Device } from '../engine';
 import { DIGITS_URL } from '../engine/data/digits';
+import { deviceBacklog } from '../engine/core/backlog';
 import { setInterruptCheck } from '../engine/core/interrupt';
 import { setLocator } from '../engine/core/source-location';
 import { compileCell, type CompiledCell } from './cell-compiler';
@@ -13,7 +14,7 @@ import { InterruptError, InterruptSignal } from './interrupt';
 import { displayBundle, logBundle, resultBundle } from './output-bundles';
 import { OutputStream } from './output-stream';
 import { plotCallBundle, type PlotOptions } from './plot-bundle';
-import { createProgress } from './progress';
+import { createProgress, type LiveBar } from './progress';
 import { listVariables } from './variables';
 import type { OutputBundle, WorkerToPage } from './protocol';
 
@@ -57,8 +58,11 @@ export class Kernel {
   private readonly known = new Map<string, KnownCell>();
   private compiles = 0;
   private runs = 0;
-  /** Rejects the running cell's promise: an interrupt that arrives while the cell awaits. */
-  private abandon: ((error: unknown) => void) | null = null;
+  /** Progress bars not done yet: an interrupt says they stopped. */
+  private readonly liveBars = new Set<LiveBar>();
+  private running = false;
+  /** The GPU's work that no cell waits for any more (after an interrupt, say), until it finishes. */
+  private drain: Promise<void> | null = null;
   /** The cell running now, for naming lines in it. */
   private current: CompiledCell | null = null;
   baseUrl: string | undefined;
@@ -82,7 +86,10 @@ export class Kernel {
   /** Runs one cell: status, outputs as they come, then `finished` with its stats. */
   async run(cellId: string, source: string, executionCount?: number): Promise<void> {
     this.post({ type: 'status', status: 'busy' });
+    this.running = true;
+    this.drain = null;
     this.outputs.begin(cellId);
+    this.liveBars.clear();
     const label = `In [${executionCount ?? ++this.runs}]`;
     const before = torch.stats();
     const started = this.now();
@@ -90,23 +97,35 @@ export class Kernel {
     const gpuTimer = torch.gpuTimer();
     let compiled: CompiledCell | null = null;
     let ok = true;
+    let interrupted = false;
+    const run = this.signal.begin(deviceBacklog());
     this.signal.active = true;
     try {
       compiled = compileCell(source, `wick-cell-${++this.compiles}.ts`);
       this.remember(compiled, label);
       this.current = compiled;
-      const value = await this.untilInterrupted(runCompiledCell(compiled, this.scope, this.signal.guard));
+      const value = await run.until(runCompiledCell(compiled, this.scope, run.guard, run.wait));
       this.signal.active = false;
-      if (value !== undefined) ok = await this.outputs.emit(() => resultBundle(value));
+      if (value !== undefined) ok = await run.until(this.outputs.emit(() => resultBundle(value)));
     } catch (error) {
       ok = false;
-      // An abandoned cell may still be awaiting: its guards keep throwing until the next run.
+      // An abandoned cell may still be awaiting: the engine's check keeps throwing until the next run.
       if (!(error instanceof InterruptError)) this.signal.active = false;
+      else interrupted = this.stopOutputs();
       const current = compiled;
       void this.outputs.emit(() => errorReport(error, current, (url) => this.known.get(url)));
     }
-    await this.outputs.drain();
-    const gpuMs = await gpuTimer.stop().catch(() => null);
+    // Waits for the GPU (outputs that read tensors, the GPU timer) give way to an interrupt too.
+    let gpuMs: number | null = null;
+    try {
+      if (!interrupted) await run.until(this.outputs.drain());
+      if (!interrupted) gpuMs = await run.until(gpuTimer.stop().catch(() => null));
+    } catch {
+      ok = false;
+      this.stopOutputs();
+      void this.outputs.emit(() => errorReport(new InterruptError(), null, () => undefined));
+    }
+    this.outputs.flushText();
     const after = torch.stats();
     const stats = {
       kernels: after.kernels - before.kernels,
@@ -117,6 +136,8 @@ export class Kernel {
     };
     this.post({ type: 'finished', cellId, ok, stats });
     this.post({ type: 'variables', variables: listVariables(this.scope) });
+    this.running = false;
+    this.watchDrain();
   }
 
   /** Shows the value of a name the cells defined (the variables panel's click), as `display` does. */
@@ -134,10 +155,14 @@ export class Kernel {
     this.post({ type: 'inspected', requestId, name, output });
   }
 
+  /** Whether the GPU still runs work submitted by cells that ended (the status says "draining" until it finishes). */
+  get draining(): boolean {
+    return this.drain !== null;
+  }
+
   /** The page asked to stop the running cell (by message; the shared flag needs no call). */
   interrupt(): void {
     this.signal.request();
-    this.abandon?.(new InterruptError());
   }
 
   /** A new run was asked for: an interrupt requested by message before it is forgotten. */
@@ -155,13 +180,25 @@ export class Kernel {
     void this.outputs.emit(() => errorReport(error, null, (url) => this.known.get(url)));
   }
 
-  private untilInterrupted<T>(work: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.abandon = reject;
-      work.then(resolve, reject).finally(() => {
-        if (this.abandon === reject) this.abandon = null;
-      });
-    });
+  /** The cell was interrupted: outputs still being made are dropped, and live progress bars say they stopped. */
+  private stopOutputs(): true {
+    this.outputs.abandon();
+    const cellId = this.outputs.cellId;
+    for (const bar of [...this.liveBars]) if (cellId !== null) this.post({ type: 'output', cellId, output: bar.stop() });
+    return true;
+  }
+
+  /** After a cell: when the GPU still has work it submitted, the status says so until it is done. */
+  private watchDrain(): void {
+    const done = torch.workDone();
+    if (done === null || deviceBacklog().inFlight === 0) return;
+    const drain: Promise<void> = (this.drain = done
+      .catch(() => {})
+      .then(() => {
+        if (this.drain !== drain) return;
+        this.drain = null;
+        if (!this.running) this.post({ type: 'status', status: 'idle' });
+      }));
   }
 
   private remember(compiled: CompiledCell, label: string): void {
@@ -200,7 +237,7 @@ export class Kernel {
         const bundle = plotCallBundle(y, options);
         emit(() => bundle);
       },
-      progress: createProgress(emit, this.now, () => torch.workDone()),
+      progress: createProgress(emit, this.now, () => torch.workDone(), this.liveBars),
       /** The digits data set shipped with Wick; a relative URL is the page's, not the Worker's. */
       loadDigits: (url: string = DIGITS_URL, device?: Device) => loadDigits(this.baseUrl ? new URL(url, this.baseUrl).href : url, device),
     };

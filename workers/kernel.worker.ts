@@ -46,7 +46,8 @@ function enqueue(cellId: string, source: string, executionCount: number | undefi
   queue = queue
     .then(() => kernel.run(cellId, source, executionCount))
     .finally(() => {
-      if (--waiting === 0) post({ type: 'status', status: 'idle' });
+      // The GPU may still run work of a cell that ended (interrupted): the kernel says idle once it is done.
+      if (--waiting === 0) post({ type: 'status', status: kernel.draining ? 'draining' : 'idle' });
     });
 }
 

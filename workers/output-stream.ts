@@ -8,6 +8,8 @@
 //   The page joins them and shows the tail (app/outputs/TextOutput.tsx), with the rest a click
 //   away. Past MAX_LINES lines, a bound on the page's memory, a cell's console output is cut,
 //   with a note saying so.
+// - An interrupt abandons outputs still being made (a tensor whose values the GPU has not
+//   finished): they are never posted, and outputs after them go out at once.
 import type { OutputBundle } from './protocol';
 
 export const TEXT_WINDOW_MS = 50;
@@ -31,6 +33,8 @@ export class OutputStream {
   private lastTextPost = -Infinity;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private lines = 0;
+  /** Counts abandon() calls: outputs emitted before the last one are dropped. */
+  private generation = 0;
 
   constructor(private readonly sink: OutputSink) {}
 
@@ -56,6 +60,7 @@ export class OutputStream {
       return Promise.resolve(true);
     }
     this.queued++;
+    const generation = this.generation;
     const settled = Promise.resolve(made).then(
       (output) => ({ output: output as OutputBundle | null, ok: true }),
       (error: unknown) => ({ output: this.sink.failed(error), ok: false }),
@@ -63,12 +68,20 @@ export class OutputStream {
     const posted = this.tail
       .then(() => settled)
       .then(({ output, ok }) => {
+        if (generation !== this.generation) return false;
         this.queued--;
         if (output) this.push(cellId, output);
         return ok;
       });
     this.tail = posted.then(() => undefined);
     return posted;
+  }
+
+  /** Drops the outputs still being made (the cell was interrupted): later ones post at once. */
+  abandon(): void {
+    this.generation++;
+    this.queued = 0;
+    this.tail = Promise.resolve();
   }
 
   /** Resolves once every output emitted so far is posted. */

@@ -39,6 +39,11 @@ export type WorkDone = () => Promise<void> | null;
 
 type Emit = (make: () => OutputBundle | Promise<OutputBundle>) => void;
 
+/** A bar that has not said done: when the cell is interrupted, the kernel posts `stop()`'s 'stopped' state for it. */
+export interface LiveBar {
+  stop(): OutputBundle;
+}
+
 interface Bar {
   id: string;
   label: string;
@@ -54,10 +59,17 @@ interface Bar {
   markedAt: number;
   /** The loop has ended: updates now come from the drain only. */
   ended: boolean;
+  /** The cell was interrupted: no more updates. */
+  cancelled: boolean;
+  /** Takes the bar out of the live ones (it said done). */
+  settle(): void;
 }
 
-/** Makes the `progress` function of a kernel; `emit` posts a progress output (in order with the cell's others). */
-export function createProgress(emit: Emit, now: () => number, workDone: WorkDone = () => null): Progress {
+/**
+ * Makes the `progress` function of a kernel; `emit` posts a progress output (in order with the
+ * cell's others). Bars not done yet are in `live` (the kernel empties it when a cell starts).
+ */
+export function createProgress(emit: Emit, now: () => number, workDone: WorkDone = () => null, live: Set<LiveBar> = new Set()): Progress {
   let bars = 0;
 
   const bundle = (bar: Bar, state: ProgressState): OutputBundle => {
@@ -66,12 +78,35 @@ export function createProgress(emit: Emit, now: () => number, workDone: WorkDone
     return { type: 'progress', displayId, label, done, issued, total, elapsedMs: bar.lastSent - bar.started, state };
   };
   const send = (bar: Bar, state: ProgressState) => {
+    if (bar.cancelled) return;
     const output = bundle(bar, state);
     emit(() => output);
   };
   const start = (label: string, total: number | null): Bar => {
     const t = now();
-    const bar = { id: `progress-${++bars}`, label, total, started: t, issued: 0, done: 0, lastSent: t, lastMark: -Infinity, markedAt: 0, ended: false };
+    const handle: LiveBar = {
+      stop: () => {
+        bar.cancelled = true;
+        live.delete(handle);
+        return bundle(bar, 'stopped');
+      },
+    };
+    const settle = () => void live.delete(handle);
+    const bar: Bar = {
+      id: `progress-${++bars}`,
+      label,
+      total,
+      started: t,
+      issued: 0,
+      done: 0,
+      lastSent: t,
+      lastMark: -Infinity,
+      markedAt: 0,
+      ended: false,
+      cancelled: false,
+      settle,
+    };
+    live.add(handle);
     send(bar, 'running');
     return bar;
   };
@@ -110,6 +145,7 @@ export function createProgress(emit: Emit, now: () => number, workDone: WorkDone
     const all = workDone();
     if (all === null) {
       bar.done = bar.issued;
+      bar.settle();
       return send(bar, 'done');
     }
     let complete = false;
@@ -122,7 +158,8 @@ export function createProgress(emit: Emit, now: () => number, workDone: WorkDone
     const link = (): Promise<OutputBundle> => {
       const snapshot = bundle(bar, 'running');
       return Promise.race([allDone, sleep(UPDATE_MS)]).then(() => {
-        if (complete) return bundle(bar, bar.done === bar.issued ? 'done' : 'stopped');
+        if (complete) bar.settle();
+        if (complete || bar.cancelled) return bundle(bar, bar.done === bar.issued ? 'done' : 'stopped');
         emit(link);
         return snapshot;
       });

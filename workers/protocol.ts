@@ -162,8 +162,8 @@ export type PageToWorker =
 export type WorkerToPage =
   | { type: 'ready'; device: Device }
   | { type: 'init-failed'; message: string }
-  /** The Worker started running a cell (busy) or has nothing left to run (idle). */
-  | { type: 'status'; status: 'busy' | 'idle' }
+  /** The Worker started running a cell (busy) or has nothing left to run: the GPU still runs work cells submitted (draining), or not (idle). */
+  | { type: 'status'; status: 'busy' | 'idle' | 'draining' }
   | { type: 'output'; cellId: string; output: OutputBundle }
   | { type: 'finished'; cellId: string; ok: boolean; stats: CellStats }
   /** The answer to a `complete` request: items replace the text from `from` to the cursor. */

@@ -5,6 +5,7 @@ import { parseStatement } from 'sucrase/dist/esm/parser/traverser/statement';
 import { isTopLevelDeclaration, match, nextToken, type Token } from 'sucrase/dist/esm/parser/tokenizer/index';
 import { TokenType as tt } from 'sucrase/dist/esm/parser/tokenizer/types';
 import { ContextualKeyword } from 'sucrase/dist/esm/parser/tokenizer/keywords';
+import type { ParsedScope } from './loop-guards';
 
 export type StatementKind = 'variables' | 'function' | 'class' | 'expression' | 'module' | 'other';
 
@@ -52,6 +53,8 @@ export interface ParsedProgram {
   statements: TopLevelStatement[];
   /** Every token of the program, nested code included. */
   tokens: Token[];
+  /** The scopes the parser recorded (blocks and functions), by token index. */
+  scopes: ParsedScope[];
 }
 
 /** Parses `js` (plain JavaScript) and returns its top-level statements in source order. */
@@ -66,7 +69,7 @@ export function parseTopLevelStatements(js: string): ParsedProgram {
     statements.push(describe(js, state.tokens.slice(first)));
   }
   if (state.error) throw augmentError(state.error);
-  return { statements, tokens: state.tokens };
+  return { statements, tokens: state.tokens, scopes: state.scopes };
 }
 
 function describe(js: string, tokens: Token[]): TopLevelStatement {

@@ -1,7 +1,10 @@
 // Runs cells on the kernel one at a time, and keeps the store's kernel and runtime state true.
 //
 // Interrupt: the page raises the shared flag (and sends `interrupt`); guards in loops and the
-// engine's check between ops stop the cell, and what earlier cells defined is kept. Where nothing
+// engine's check between ops stop the cell, and what earlier cells defined is kept. A cell waiting
+// for the GPU (a loop held back by the GPU's backlog, a read, its outputs) stops at once too: the
+// work the GPU was given finishes on its own, and the status says "GPU draining" until it has
+// (the next cell's work queues after it). Where nothing
 // stops it within INTERRUPT_GRACE_MS (the page is not cross-origin isolated and the cell never
 // awaits, or the cell is stuck where no guard reaches, as in a regular expression that
 // backtracks), the Worker is terminated and a new one started, and the notice says the state
@@ -152,8 +155,9 @@ class KernelSession {
         this.clearQueue();
         break;
       case 'status':
-        // The page moves to busy when it sends a cell; the Worker confirms when it has run them all.
-        if (message.status === 'idle' && this.running === null && this.queue.length === 0) state.setKernel({ status: 'idle' });
+        // The page moves to busy when it sends a cell; the Worker confirms when it has run them all,
+        // and says when the GPU still drains work of cells that ended (then idle once it is done).
+        if (message.status !== 'busy' && this.running === null && this.queue.length === 0) state.setKernel({ status: message.status });
         break;
       case 'finished':
         if (message.cellId !== this.running) break;

@@ -3,7 +3,8 @@ import type { StateCreator } from 'zustand';
 import type { Device } from '../../workers/protocol';
 import type { WickState } from './index';
 
-export type KernelStatus = 'starting' | 'idle' | 'busy' | 'failed';
+/** `draining`: no cell runs, but the GPU still runs work cells submitted (an interrupted loop's steps). */
+export type KernelStatus = 'starting' | 'idle' | 'busy' | 'draining' | 'failed';
 
 export interface KernelState {
   status: KernelStatus;

@@ -4,6 +4,7 @@
  */
 import type { Device, DType, TypedArray } from '../core/dtype';
 import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
+import type { Backlog } from '../core/backlog';
 
 /** Device memory holding the elements of one or more tensors (views share it). */
 export interface Storage {
@@ -148,6 +149,12 @@ export interface Backend {
   onDone?(): Promise<void>;
   /** A point on the device's timeline after all work recorded so far, in ms; null without timestamps (torch.gpuTimer). */
   mark?(): Promise<number | null>;
+  /**
+   * Backpressure: submitted work the device has not finished yet, as a live object (the notebook's
+   * loop guards read `backlog.deep` every iteration and wait for `backlog.drained()`, so a loop of
+   * GPU ops stays a bounded amount of work ahead of the GPU; see core/backlog.ts).
+   */
+  readonly backlog?: Backlog;
   /** Gives memory the pool keeps for reuse back to the device (torch.emptyCache). */
   emptyCache?(): void;
   /** Whether profiles get device times for kernels (the adapter has timestamp queries). */

@@ -117,6 +117,21 @@ export const FIRST_SUBMIT_BYTES = 16 << 20;
 /** How many FLOPs count as a byte moved in a dispatch's work (see EAGER_SUBMIT_BYTES). */
 export const FLOPS_PER_BYTE = 64;
 
+// Backpressure (queue-backlog.ts)
+
+/**
+ * Submits a loop may keep in flight before the notebook's loop guards wait for the GPU (see
+ * core/backlog.ts). A submit carries up to MAX_BATCH dispatches, so this is a few submits of
+ * work ahead: enough that the GPU never runs dry while JavaScript records the next batch, little
+ * enough that an Interrupt leaves a short drain and progress() counts steps close to the GPU.
+ * Measured with engine/bench/backlog-sweep.ts (Node, Dawn on SwiftShader, a 2-core machine under
+ * heavy load, so ±15%): 300 Adam steps of a 16-64-64-1 MLP on a batch of 64, about one submit a
+ * step, gave 34 steps/s without a bound, 35 at 4, 34 at 8 and 35 at 16, but 30 at 2 and 18 at 1;
+ * the GPU had 7.2 s of work left after the loop without a bound, 0.1 to 0.4 s at 4 to 8. 8 leaves
+ * room for a fast GPU whose submits finish sooner than the loop wakes.
+ */
+export const BACKLOG_TUNING = { submits: 8 };
+
 // Timing and metadata
 
 /** Timestamp queries per set: read back when full or at the next wait. Bigger sets read back less often and hold more buffers. */

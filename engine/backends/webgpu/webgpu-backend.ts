@@ -17,6 +17,7 @@ import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource } from './kernels/reduce';
 import { MATMUL_TUNING, SHORT_ROW, WORKGROUP } from './tuning';
 import { GpuFaults } from './faults';
+import { QueueBacklog } from './queue-backlog';
 import { timestampCostMs } from './timestamps';
 import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
 
@@ -38,6 +39,8 @@ export class WebGpuBackend implements Backend {
    * device down if its instance is garbage-collected.
    */
   readonly faults: GpuFaults;
+  /** Submitted work not finished yet (loops wait while it is deep: see core/backlog.ts). */
+  readonly backlog: QueueBacklog;
   /** Resolves when the device is lost (it then stays unusable; init makes a new backend). */
   readonly lost: Promise<GPUDeviceLostInfo>;
 
@@ -52,7 +55,11 @@ export class WebGpuBackend implements Backend {
     this.faults = new GpuFaults(gpu, Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize));
     this.pool = new BufferPool(gpu, this.faults);
     this.dispatcher = new Dispatcher(gpu, gpu.features.has('timestamp-query'), this.faults);
-    this.dispatcher.afterSubmit = () => this.pool.destroyDoomed();
+    this.backlog = new QueueBacklog(gpu.queue);
+    this.dispatcher.afterSubmit = () => {
+      this.pool.destroyDoomed();
+      this.backlog.onSubmit();
+    };
     this.indexErrors = new IndexErrors(gpu, this.dispatcher);
     this.kernels = { dispatcher: this.dispatcher, indexErrors: this.indexErrors };
     this.reduceKernels = {
