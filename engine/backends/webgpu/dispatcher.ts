@@ -11,6 +11,7 @@ import { GpuBlock, wholeBuffer } from './buffer-pool';
 import { BindGroupCache } from './bind-group-cache';
 import { MetadataArena, SLOT_BYTES } from './metadata-arena';
 import { Timestamps, type TimedSpan } from './timestamps';
+import { BusyClock, CompileClock, busyMs } from './gpu-clock';
 import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /**
@@ -66,6 +67,10 @@ export class Dispatcher {
   blockingCreations = 0;
   /** Pipelines created so far, blocking or ahead (createComputePipelineAsync): shaders compiled. */
   pipelinesCreated = 0;
+  /** The time shaders were being compiled (sync or async, overlaps counted once): compileClock.ms. */
+  readonly compileClock = new CompileClock();
+  /** The time the GPU ran submitted work, while a watch runs (timestamps at submit boundaries). */
+  private readonly busy: BusyClock;
   /** Timestamp queries for profiled kernels, read back in batches. */
   private readonly timestamps: Timestamps;
   /**
@@ -92,6 +97,7 @@ export class Dispatcher {
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = new MetadataArena(device);
     this.timestamps = new Timestamps(device);
+    this.busy = new BusyClock(device);
     this.bindGroups = new BindGroupCache(device, { buffer: this.arena.buffer, offset: 0, size: SLOT_BYTES });
   }
 
@@ -131,9 +137,12 @@ export class Dispatcher {
       // A kernel whose WGSL does not compile: the next read says which kernel and why.
       // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
       const forget = () => program.variants.delete(signature);
+      // Compiling lasts until the GPU says whether it compiled (in a browser, the call returns before).
+      const compiled = this.compileClock.begin();
       const pipeline = this.faults
-        ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget)
+        ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget, compiled)
         : create();
+      if (!this.faults) compiled();
       program.variants.set(signature, (v = { pipeline, layout }));
       this.blockingCreations++;
       this.pipelinesCreated++;
@@ -165,6 +174,7 @@ export class Dispatcher {
       let pending = this.preparing.get(key);
       if (!pending) {
         const layout = this.layout(layoutEntries(program.decls, signature));
+        const compiled = this.compileClock.begin();
         const module = this.device.createShaderModule({ code: variantCode(code, program.decls, signature), label });
         pending = this.device
           .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
@@ -180,7 +190,10 @@ export class Dispatcher {
               throw error;
             },
           )
-          .finally(() => this.preparing.delete(key));
+          .finally(() => {
+            compiled();
+            this.preparing.delete(key);
+          });
         this.preparing.set(key, pending);
       }
       return pending;
@@ -189,7 +202,10 @@ export class Dispatcher {
   }
 
   private commandEncoder(): GPUCommandEncoder {
-    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (!this.encoder) {
+      this.encoder = this.device.createCommandEncoder();
+      this.busy.begin(this.encoder);
+    }
     return this.encoder;
   }
 
@@ -299,6 +315,26 @@ export class Dispatcher {
   }
 
   /**
+   * Starts timing the work the GPU runs (a timestamp at the start and end of each command buffer
+   * submitted from now on; none per kernel): `stop()` resolves to the ms the GPU was busy, so a
+   * stall between submits (compiling, a slow loop) is not counted. Null without timestamps.
+   */
+  busyWatch(): { stop(): Promise<number | null> } {
+    if (!this.hasTimestamps) return { stop: async () => null };
+    // Work recorded before the start is submitted untimed, so every command buffer timed is whole.
+    if (this.encoder) this.flush(false);
+    const watch = this.busy.start();
+    return {
+      stop: async () => {
+        this.busy.stop(watch);
+        this.flush();
+        await this.busy.settled();
+        return busyMs(watch.spans);
+      },
+    };
+  }
+
+  /**
    * A pass of its own for one profiled kernel, with timestamps written at its boundaries. Given
    * `from`, the end of the timed pass just before (nothing recorded since), the span starts there
    * and the pass writes only its end: half the writes, each of which costs the GPU time through
@@ -357,8 +393,9 @@ export class Dispatcher {
 
   /** Submits everything recorded so far; `resolve`: with the timestamps recorded since the last resolve. */
   flush(resolve = true): void {
-    if (!this.encoder && !(resolve && this.timestamps.pending)) return;
+    if (!this.encoder && !(resolve && (this.timestamps.pending || this.busy.pending))) return;
     this.endPass();
+    this.busy.end(this.commandEncoder(), resolve);
     const readTimings = resolve ? this.timestamps.resolve(this.commandEncoder()) : null;
     this.arena.upload();
     this.device.queue.submit([this.commandEncoder().finish()]);
@@ -367,7 +404,8 @@ export class Dispatcher {
     for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
     this.policy.submitted();
-    readTimings?.();
+    this.busy.submitted();
+    void readTimings?.();
   }
 }
 

@@ -104,6 +104,11 @@ export class WebGpuBackend implements Backend {
     return this.dispatcher.mark();
   }
 
+  /** Times the work the GPU runs from now on, stalls between submits apart (see Dispatcher.busyWatch). */
+  busyWatch(): { stop(): Promise<number | null> } {
+    return this.dispatcher.busyWatch();
+  }
+
   /** Submits recorded work and resolves when the GPU has finished it. */
   async finish(): Promise<void> {
     this.dispatcher.flush();
@@ -159,6 +164,11 @@ export class WebGpuBackend implements Backend {
   /** Shader pipelines compiled so far (at a dispatch or ahead): what a cell's GPU time may include waiting for. */
   get pipelinesCreated(): number {
     return this.dispatcher.pipelinesCreated;
+  }
+
+  /** Milliseconds during which shaders were compiling, so far (see CompileClock). */
+  get compileMs(): number {
+    return this.dispatcher.compileClock.ms;
   }
 
   /** Pipelines that were created at a dispatch, blocking it (a compiled graph's should be none). */
