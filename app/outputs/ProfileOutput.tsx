@@ -29,6 +29,11 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
         <span className="muted">
           {total.toFixed(3)} ms in kernels{output.wallMs === null ? '' : `, ${output.wallMs.toFixed(1)} ms wall`}
         </span>
+        {output.shadersCompiled ? (
+          <span className="muted" title="Kernels run for the first time compile their shaders: that time is in the wall time, in no kernel's time">
+            {output.shadersCompiled} {output.shadersCompiled === 1 ? 'shader' : 'shaders'} compiled in {(output.compileMs ?? 0).toFixed(1)} ms
+          </span>
+        ) : null}
         <button type="button" onClick={() => downloadTrace(output)}>
           Download trace
         </button>
