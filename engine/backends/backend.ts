@@ -136,6 +136,11 @@ export interface Backend {
    * dispatch finds them ready. Resolves when all are.
    */
   preparePipelines?(kernels: readonly { name: string; wgsl: string }[]): Promise<void>;
+  /**
+   * Runs `record` without dispatching its kernels, then creates the pipelines they would need in
+   * the background, while the device is idle: resolves to how many were created (engine/warm.ts).
+   */
+  warmPipelines?(record: () => void): Promise<number>;
   /** Bytes of storage handed out and not released, and bytes idle in the pool. */
   memory(): { liveBytes: number; pooledBytes: number };
 

@@ -11,7 +11,7 @@ import { GpuBlock, wholeBuffer } from './buffer-pool';
 import { BindGroupCache } from './bind-group-cache';
 import { MetadataArena, SLOT_BYTES } from './metadata-arena';
 import { Timestamps, type TimedSpan } from './timestamps';
-import { BusyClock, CompileClock, busyMs } from './gpu-clock';
+import { BusyClock, CompileClock } from './gpu-clock';
 import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /**
@@ -168,37 +168,60 @@ export class Dispatcher {
    */
   prepare(code: string, label: string): Promise<void> {
     const program = this.programOf(code, label);
-    const work = [plainSignature(program.decls.length, this.maxDynamic)].map((signature) => {
-      if (program.variants.has(signature)) return Promise.resolve();
-      const key = `${signature}|${code}`;
-      let pending = this.preparing.get(key);
-      if (!pending) {
-        const layout = this.layout(layoutEntries(program.decls, signature));
-        const compiled = this.compileClock.begin();
-        const module = this.device.createShaderModule({ code: variantCode(code, program.decls, signature), label });
-        pending = this.device
-          .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
-          .then(
-            (pipeline) => {
-              this.pipelinesCreated++;
-              if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
-            },
-            (error: unknown) => {
-              this.faults?.report(
-                new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`),
-              );
-              throw error;
-            },
-          )
-          .finally(() => {
-            compiled();
-            this.preparing.delete(key);
-          });
-        this.preparing.set(key, pending);
-      }
-      return pending;
-    });
-    return Promise.all(work).then(() => undefined);
+    return this.prepareVariant(program, plainSignature(program.decls.length, this.maxDynamic), label, false);
+  }
+
+  /**
+   * Creates a pipeline of `program` with createComputePipelineAsync, into the cache. A warm-up's
+   * (`warmed`) is counted apart: no cell waited for it, so it is in no cell's compile time.
+   */
+  prepareVariant(program: GpuProgram, signature: string, label: string, warmed: boolean): Promise<void> {
+    if (program.variants.has(signature)) return Promise.resolve();
+    const key = `${signature}|${program.code}`;
+    let pending = this.preparing.get(key);
+    if (!pending) {
+      const layout = this.layout(layoutEntries(program.decls, signature));
+      const compiled = warmed ? () => undefined : this.compileClock.begin();
+      const module = this.device.createShaderModule({ code: variantCode(program.code, program.decls, signature), label });
+      pending = this.device
+        .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
+        .then(
+          (pipeline) => {
+            if (warmed) this.pipelinesWarmed++;
+            else this.pipelinesCreated++;
+            if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
+          },
+          (error: unknown) => {
+            this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
+            throw error;
+          },
+        )
+        .finally(() => {
+          compiled();
+          this.preparing.delete(key);
+        });
+      this.preparing.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Pipelines created by warmPipelines, ahead of any cell. */
+  pipelinesWarmed = 0;
+  /** While set, dispatches record nothing: they list the pipelines they would need (pipelinesNeededBy). */
+  private warming: [GpuProgram, string][] | null = null;
+  /** When the last dispatch was recorded (performance.now()): warm-ups wait while work comes in. */
+  lastDispatchAt = -Infinity;
+
+  /** Runs `record` without recording its dispatches: the pipelines they would need, by program and signature (warm-pipelines.ts). */
+  pipelinesNeededBy(record: () => void): [GpuProgram, string][] {
+    const wanted: [GpuProgram, string][] = [];
+    this.warming = wanted;
+    try {
+      record();
+    } finally {
+      this.warming = null;
+    }
+    return wanted;
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -230,8 +253,15 @@ export class Dispatcher {
     groups: readonly [number, number, number],
     info?: KernelInfo,
   ): void {
-    const record = info ? recordKernel('webgpu', info) : null;
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
+    if (this.warming) {
+      // A tensor bound twice gets a variant of its own (one bound under two types, a copy: not warmed).
+      if (allDistinct(blocks)) this.warming.push([program, this.plainSignature(blocks.length)]);
+      else if (mismatchedAliases(blocks, program.args).length === 0) this.warming.push([program, bindingSignature(blocks, this.maxDynamic)]);
+      return;
+    }
+    this.lastDispatchAt = performance.now();
+    const record = info ? recordKernel('webgpu', info) : null;
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(program, blocks);
     const { pipeline, layout } = this.variant(program, signature);
     const timed = record !== null && this.hasTimestamps;
@@ -320,18 +350,7 @@ export class Dispatcher {
    * stall between submits (compiling, a slow loop) is not counted. Null without timestamps.
    */
   busyWatch(): { stop(): Promise<number | null> } {
-    if (!this.hasTimestamps) return { stop: async () => null };
-    // Work recorded before the start is submitted untimed, so every command buffer timed is whole.
-    if (this.encoder) this.flush(false);
-    const watch = this.busy.start();
-    return {
-      stop: async () => {
-        this.busy.stop(watch);
-        this.flush();
-        await this.busy.settled();
-        return busyMs(watch.spans);
-      },
-    };
+    return this.hasTimestamps ? this.busy.watch((resolve) => this.flush(resolve)) : { stop: async () => null };
   }
 
   /**

@@ -73,6 +73,24 @@ export class BusyClock {
     this.watches.delete(watch);
   }
 
+  /**
+   * Times the command buffers submitted from now until `stop()`, which resolves to the ms the GPU
+   * was busy. `submit(resolve)` submits what is recorded (with the timestamps, when `resolve`):
+   * work recorded before the start goes untimed, so every command buffer timed is whole.
+   */
+  watch(submit: (resolve: boolean) => void): { stop(): Promise<number | null> } {
+    submit(false);
+    const watch = this.start();
+    return {
+      stop: async () => {
+        this.stop(watch);
+        submit(true);
+        await this.settled();
+        return busyMs(watch.spans);
+      },
+    };
+  }
+
   /** A new command encoder: while a clock runs, a timestamp before anything it records. */
   begin(encoder: GPUCommandEncoder): void {
     if (!this.running) return;

@@ -1,4 +1,5 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
+import { warmPipelines } from './warm-pipelines';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
@@ -174,6 +175,10 @@ export class WebGpuBackend implements Backend {
   /** Pipelines that were created at a dispatch, blocking it (a compiled graph's should be none). */
   get blockingPipelineCreations(): number {
     return this.dispatcher.blockingCreations;
+  }
+
+  warmPipelines(record: () => void): Promise<number> {
+    return warmPipelines(this.dispatcher, record);
   }
 
   async preparePipelines(kernels: readonly { name: string; wgsl: string }[]): Promise<void> {
