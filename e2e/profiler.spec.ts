@@ -83,3 +83,49 @@ test('in Chromium, a profile times each kernel of a sequence from the end of the
   await cell.expectStatus('done');
   await expect(cell.output).toContainText('kernels add,mul,relu,sum; ordered true; chained true; within wall true; timed true');
 });
+
+/** A duration as the cell stats print it ("850 ms", "1.2 ms", "2.05 s"), in ms. */
+function msOf(text: string): number {
+  const [, value, unit] = /^([\d.]+) (ms|s)$/.exec(text) ?? [];
+  if (value === undefined) throw new Error(`not a duration: ${text}`);
+  return Number(value) * (unit === 's' ? 1000 : 1);
+}
+
+test('cell stats and profiles show shader compile time apart from GPU time', async ({ page }) => {
+  const notebook = new NotebookPage(page);
+  await notebook.open();
+  const cell = await notebook.addCodeCellAtEnd();
+  // Kernels the background warm-up of common ones does not make (a batched matmul, sin, cos, a middle-dim sum).
+  await cell.setSource('const x = torch.randn([2, 8, 8]);\nawait x.matmul(x).sin().cos().sum(1).data();');
+  await cell.runWithKeyboard();
+  await cell.expectStatus('done');
+  // Its kernels ran for the first time: their shaders' compile time is shown apart from GPU time.
+  await expect(cell.stats).toContainText(/\d+ shaders? compiled in [\d.]+ m?s/);
+  const first = (await cell.stats.textContent()) ?? '';
+  const gpu = /GPU ([\d.]+ m?s)/.exec(first);
+  const compiled = /compiled in ([\d.]+ m?s)/.exec(first);
+  expect(gpu, first).not.toBeNull();
+  expect(compiled, first).not.toBeNull();
+  // The GPU ran small kernels; compiling their shaders took far longer, and is not in the GPU time.
+  expect(msOf(gpu![1]), first).toBeLessThan(msOf(compiled![1]));
+  expect(first).not.toContain('incl. compiling');
+  await cell.stats.screenshot({ path: 'test-results/stats-compile-apart.png' });
+
+  // A second run reuses the shaders: nothing compiled, GPU time only.
+  await cell.clickIntoEditor(cell.root.getByRole('textbox', { name: 'Code cell source' }));
+  await cell.runWithKeyboard();
+  await expect(cell.stats).not.toHaveText(first);
+  await cell.expectStatus('done');
+  await expect(cell.stats).toContainText(/GPU [\d.]+ m?s/);
+  await expect(cell.stats).not.toContainText('compiled');
+
+  // A profile of kernels run for the first time says what compiling cost, apart from the kernel times.
+  const profiled = await notebook.addCodeCellAtEnd();
+  await profiled.setSource('display(await torch.profile(() => torch.randn([3, 4, 5]).erf().floor().data()))');
+  await profiled.runWithKeyboard();
+  await profiled.expectStatus('done');
+  const profile = new ProfileView(profiled.output.getByTestId('profile-output'));
+  await expect(profile.root).toContainText(/\d+ shaders? compiled in [\d.]+ ms/);
+  await expect(profile.root).toContainText('ms in kernels');
+  await profile.root.screenshot({ path: 'test-results/profile-compile-apart.png' });
+});

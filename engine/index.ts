@@ -11,6 +11,7 @@ export * as nn from './nn/index';
 export * as optim from './optim/index';
 export { loadDigits, parseDigits, type Digits } from './data/digits';
 export { compiledInfo } from './compile/compile';
+export { warmEagerPipelines } from './warm';
 export type { CompiledGraphView, GraphData } from './compile/graph-view';
 export { Registry } from './registry';
 export type { Profile, ProfileKernel, KernelSummary } from './profile/profile';

@@ -204,19 +204,20 @@ export const torch = {
   },
 
   /**
-   * Starts a cheap GPU stopwatch (two timestamps, no pass per kernel): `stop()` resolves to the
-   * GPU time from start to stop in ms, or null where the adapter has no timestamp queries.
+   * Starts a cheap GPU stopwatch (a timestamp at the start and end of each command buffer
+   * submitted, none per kernel): `stop()` resolves to the time the GPU ran work between start and
+   * stop in ms, without the stalls between submits (shader compilation, the CPU's own work), or
+   * null where the adapter has no timestamp queries.
    */
   gpuTimer(): { stop(): Promise<number | null> } {
     const gpu = availableDevices().includes('webgpu') ? getBackend('webgpu') : null;
-    if (!gpu?.mark) return { stop: async () => null };
-    const start = gpu.mark();
+    if (!gpu?.busyWatch) return { stop: async () => null };
+    const watch = gpu.busyWatch();
     return {
       async stop() {
-        const end = gpu.mark!();
+        const ms = await watch.stop();
         await gpu.finish?.();
-        const [s, e] = await Promise.all([start, end]);
-        return s === null || e === null ? null : Math.max(0, e - s);
+        return ms;
       },
     };
   },
@@ -224,13 +225,15 @@ export const torch = {
   /** Profiles the kernels `fn` launches: names, GPU times, FLOPs, bytes; `table()` and `chromeTrace()`. */
   profile,
 
-  /** Kernels dispatched and shaders compiled so far, over all devices. */
-  stats(): { kernels: number; shadersCompiled: number } {
+  /** Kernels dispatched, shaders compiled and the time spent compiling them so far, over all devices. */
+  stats(): { kernels: number; shadersCompiled: number; compileMs: number } {
     const backends = availableDevices().map((d) => getBackend(d));
     return {
       kernels: backends.reduce((n, b) => n + b.kernelCount, 0),
       /** Shader pipelines compiled so far: the GPU waits for each before its first dispatch. */
       shadersCompiled: backends.reduce((n, b) => n + (b.pipelinesCreated ?? 0), 0),
+      /** Milliseconds during which shaders were compiling (sync or async; overlaps count once). */
+      compileMs: backends.reduce((n, b) => n + (b.compileMs ?? 0), 0),
     };
   },
 

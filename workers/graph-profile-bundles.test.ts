@@ -68,6 +68,17 @@ describe('profile and memory bundles', () => {
     expect(bundle.text).toContain('about 5.9 µs');
   });
 
+  it('sends the shaders compiled during the run and their compile time, apart from the kernel times', async () => {
+    const record = { name: 'add', device: 'webgpu' as const, flops: 4, bytes: 48, gpuMs: 0.01, cpuMs: null, startMs: 0, group: null, site: null };
+    const bundle = (await displayBundle(new Profile([record], 900, true, null, null, { shaders: 3, ms: 850 }))) as Extract<OutputBundle, { type: 'profile' }>;
+    expect(bundle).toMatchObject({ shadersCompiled: 3, compileMs: 850 });
+    expect(bundle.text).toContain('Shaders compiled: 3 in 850.0ms');
+    expect(bundle.text).toContain('GPU total: 0.010ms');
+    const none = (await displayBundle(new Profile([record], 1, true))) as Extract<OutputBundle, { type: 'profile' }>;
+    expect(none).toMatchObject({ shadersCompiled: 0, compileMs: 0 });
+    expect(none.text).not.toContain('Shaders compiled');
+  });
+
   it('shows torch.memory() as a memory card', async () => {
     const bundle = await displayBundle(torch.memory());
     expect(bundle.type).toBe('memory');

@@ -93,7 +93,7 @@ export class Kernel {
     const label = `In [${executionCount ?? ++this.runs}]`;
     const before = torch.stats();
     const started = this.now();
-    // Two GPU timestamps around the cell (no pass per kernel): cheap enough to leave on.
+    // GPU timestamps at submit boundaries (none per kernel): cheap enough to leave on.
     const gpuTimer = torch.gpuTimer();
     let compiled: CompiledCell | null = null;
     let ok = true;
@@ -130,6 +130,7 @@ export class Kernel {
     const stats = {
       kernels: after.kernels - before.kernels,
       shadersCompiled: after.shadersCompiled - before.shadersCompiled,
+      compileMs: after.compileMs - before.compileMs,
       gpuMs,
       wallMs: this.now() - started,
       liveBytes: torch.memory().liveBytes,

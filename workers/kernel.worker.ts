@@ -1,5 +1,5 @@
 // The kernel Worker: holds the engine and the kernel, runs cells one at a time, answers the page.
-import { torch } from '../engine';
+import { torch, warmEagerPipelines } from '../engine';
 import { Kernel } from './kernel';
 import { assertNever, type PageToWorker, type WorkerToPage } from './protocol';
 
@@ -34,7 +34,11 @@ const alive = new Promise<void>((held) => {
 const ready = alive
   .then(() => torch.init())
   .then(
-    (device) => post({ type: 'ready', device }),
+    (device) => {
+      post({ type: 'ready', device });
+      // The common eager kernels' shaders compile in the background while no cell runs.
+      void warmEagerPipelines();
+    },
     (error: unknown) => post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) }),
   );
 /** Cells run one after another, and only once the engine is ready. */

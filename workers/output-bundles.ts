@@ -75,11 +75,13 @@ function profileBundle(value: unknown): OutputBundle | null {
     op: typeof k.op === 'string' ? k.op : undefined,
     line: typeof k.line === 'string' ? k.line : null,
   }));
-  const { wallMs, hasTimestamps, timestampQuantumMs, timestampCostMs } = value as {
+  const { wallMs, hasTimestamps, timestampQuantumMs, timestampCostMs, shadersCompiled, compileMs } = value as {
     wallMs?: unknown;
     hasTimestamps?: unknown;
     timestampQuantumMs?: unknown;
     timestampCostMs?: unknown;
+    shadersCompiled?: unknown;
+    compileMs?: unknown;
   };
   const text = String((table as () => unknown).call(value));
   const { chromeTrace } = value as { chromeTrace?: unknown };
@@ -93,6 +95,8 @@ function profileBundle(value: unknown): OutputBundle | null {
     trace,
     timestampQuantumMs: numberOrNull(timestampQuantumMs),
     timestampCostMs: numberOrNull(timestampCostMs),
+    shadersCompiled: numberOrNull(shadersCompiled) ?? 0,
+    compileMs: numberOrNull(compileMs) ?? 0,
   };
 }
 

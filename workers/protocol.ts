@@ -8,11 +8,13 @@ export type { Device };
 /** What a cell's run cost: kernels dispatched, GPU time (null until timestamps exist), wall time. */
 export interface CellStats {
   kernels: number;
-  /** The GPU timeline from the cell's start to its end: with the waits for `shadersCompiled` shaders. */
+  /** The time the GPU ran the cell's work (timestamps at submit boundaries): compiling and other stalls not counted. */
   gpuMs: number | null;
   wallMs: number;
   /** Shader pipelines compiled during the cell (the GPU waited for each before its first dispatch). */
   shadersCompiled?: number;
+  /** Milliseconds spent compiling them (overlapping compiles counted once). */
+  compileMs?: number;
   /** Bytes held by live tensors after the run (torch.memory().liveBytes). */
   liveBytes?: number;
 }
@@ -51,6 +53,9 @@ export type OutputBundle =
       trace?: ChromeTrace | null;
       timestampQuantumMs?: number | null;
       timestampCostMs?: number | null;
+      /** Shaders compiled during the profiled run, and the ms spent compiling them (in no kernel's time). */
+      shadersCompiled?: number;
+      compileMs?: number;
     }
   /** A tensor with an autograd history (`display(loss)`): the tensor, and its graph of recorded ops. */
   | { type: 'autograd-graph'; tensor: Extract<OutputBundle, { type: 'tensor' }>; graph: GraphData; truncated: boolean }

@@ -28,6 +28,11 @@ export function ProfileOutput({ output }: { output: ProfileBundle }) {
         <strong>Profile</strong>
         <span className="muted">
           {total.toFixed(3)} ms in kernels{output.wallMs === null ? '' : `, ${output.wallMs.toFixed(1)} ms wall`}
+          {output.shadersCompiled ? (
+            <span title="Kernels run for the first time compile their shaders: that time is in the wall time, in no kernel's time">
+              {`, ${output.shadersCompiled} ${output.shadersCompiled === 1 ? 'shader' : 'shaders'} compiled in ${(output.compileMs ?? 0).toFixed(1)} ms`}
+            </span>
+          ) : null}
         </span>
         <button type="button" onClick={() => downloadTrace(output)}>
           Download trace

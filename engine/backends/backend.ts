@@ -130,11 +130,18 @@ export interface Backend {
   readonly kernelCount: number;
   /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */
   readonly pipelinesCreated?: number;
+  /** Milliseconds spent compiling them so far, sync or async (overlapping compiles count once). */
+  readonly compileMs?: number;
   /**
    * Compiles these kernel sources without blocking (where the device can), so their first
    * dispatch finds them ready. Resolves when all are.
    */
   preparePipelines?(kernels: readonly { name: string; wgsl: string }[]): Promise<void>;
+  /**
+   * Runs `record` without dispatching its kernels, then creates the pipelines they would need in
+   * the background, while the device is idle: resolves to how many were created (engine/warm.ts).
+   */
+  warmPipelines?(record: () => void): Promise<number>;
   /** Bytes of storage handed out and not released, and bytes idle in the pool. */
   memory(): { liveBytes: number; pooledBytes: number };
 
@@ -147,7 +154,7 @@ export interface Backend {
    * back (cheaper than finish: one submit, no wait now): progress() counts finished steps by it.
    */
   onDone?(): Promise<void>;
-  /** A point on the device's timeline after all work recorded so far, in ms; null without timestamps (torch.gpuTimer). */
+  /** A point on the device's timeline after all work recorded so far, in ms; null without timestamps (benchmarks). */
   mark?(): Promise<number | null>;
   /**
    * Backpressure: submitted work the device has not finished yet, as a live object (the notebook's
@@ -155,6 +162,11 @@ export interface Backend {
    * GPU ops stays a bounded amount of work ahead of the GPU; see core/backlog.ts).
    */
   readonly backlog?: Backlog;
+  /**
+   * Starts timing the work the device runs (timestamps at submit boundaries, none per kernel):
+   * `stop()` resolves to the ms it was busy, stalls between submits not counted (torch.gpuTimer).
+   */
+  busyWatch?(): { stop(): Promise<number | null> };
   /** Gives memory the pool keeps for reuse back to the device (torch.emptyCache). */
   emptyCache?(): void;
   /** Whether profiles get device times for kernels (the adapter has timestamp queries). */

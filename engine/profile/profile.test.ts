@@ -153,7 +153,19 @@ describe('torch.gpuTimer', () => {
     expect(prof.timestampCostMs).toBe(measured! >= 0.0005 ? measured : null);
   });
 
-  it.skipIf(noTimestamps)('times GPU work with two timestamps', async () => {
+  it.skipIf(noTimestamps)('reports the shaders compiled during a profile and their time apart from the kernel times', async () => {
+    const x = torch.ones([2, 1, 3, 1, 2], { device: 'webgpu' });
+    const first = await torch.profile(() => x.mul(5).add(2).sqrt().neg().data()); // kernels no other test runs
+    expect(first.shadersCompiled).toBeGreaterThanOrEqual(1);
+    expect(first.compileMs).toBeGreaterThan(0);
+    expect(first.table()).toContain(`Shaders compiled: ${first.shadersCompiled} in`);
+    const again = await torch.profile(() => x.mul(5).add(2).sqrt().neg().data());
+    expect(again.shadersCompiled).toBe(0);
+    expect(again.compileMs).toBe(0);
+    expect(again.table()).not.toContain('Shaders compiled');
+  });
+
+  it.skipIf(noTimestamps)('times the GPU work submitted between start and stop', async () => {
     const x = torch.randn([64, 64], { device: 'webgpu' });
     const timer = torch.gpuTimer();
     x.matmul(x).relu();

@@ -70,12 +70,16 @@ export class Profile {
   readonly kernels: ProfileKernel[];
   /** What timing a kernel costs the GPU (ms), included in each kernel's GPU time; null where unmeasured or negligible. */
   readonly timestampCostMs: number | null;
+  /** Shader pipelines compiled during the run (kernels run for the first time), and the ms spent compiling them: in no kernel's time. */
+  readonly shadersCompiled: number;
+  readonly compileMs: number;
 
   /**
    * @param timestampQuantumMs the step GPU timestamps came in where the browser rounds them (null
    * where they are exact or absent): kernels shorter than a step read as 0 or as one step.
    * @param timestampCostMs what writing one timestamp costs the GPU, measured where timestamps are
    * exact: each kernel's GPU time includes it (null elsewhere, and where it is under half a µs).
+   * @param compiled shaders compiled during the run and the time that took (wall time, not kernel time).
    */
   constructor(
     records: KernelRecord[],
@@ -83,8 +87,11 @@ export class Profile {
     readonly hasTimestamps: boolean,
     readonly timestampQuantumMs: number | null = null,
     costMs: number | null = null,
+    compiled: { shaders: number; ms: number } = { shaders: 0, ms: 0 },
   ) {
     this.timestampCostMs = costMs !== null && costMs >= NOTED_TIMESTAMP_COST_MS ? costMs : null;
+    this.shadersCompiled = compiled.shaders;
+    this.compileMs = compiled.ms;
     const t0 = Math.min(...records.map((r) => r.startMs ?? Infinity));
     this.kernels = records.map((r) => new ProfileKernel(r, t0));
   }
@@ -125,6 +132,7 @@ export class Profile {
     const line = widths.map((w) => '-'.repeat(w)).join('  ');
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     const notes = [`Kernels: ${this.kernels.length}  ${timeLabel} total: ${this.totalMs.toFixed(3)}ms  Wall: ${this.wallMs.toFixed(3)}ms`];
+    if (this.shadersCompiled > 0) notes.push(compileNote(this.shadersCompiled, this.compileMs));
     if (this.hasTimestamps && this.timestampQuantumMs !== null) notes.push(quantizationNote(this.timestampQuantumMs));
     if (this.hasTimestamps && this.timestampCostMs !== null) notes.push(timestampCostNote(this.timestampCostMs));
     if (!this.hasTimestamps) {
@@ -174,17 +182,24 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   // Compiled graphs whose kernels are still being compiled would run eagerly: wait for them.
   await pipelinesSettled();
   const webgpu = availableDevices().includes('webgpu') ? getBackend('webgpu') : null;
+  const compiledBefore = { shaders: webgpu?.pipelinesCreated ?? 0, ms: webgpu?.compileMs ?? 0 };
   const { kernels, wallMs } = await collect(async () => {
     await fn();
     await webgpu?.finish?.();
   }, options.withStack ?? false);
+  const compiled = { shaders: (webgpu?.pipelinesCreated ?? 0) - compiledBefore.shaders, ms: (webgpu?.compileMs ?? 0) - compiledBefore.ms };
   const stamped = !!webgpu?.hasTimestamps && kernels.some((k) => k.gpuMs !== null);
   // Rounding to a microsecond or more is the browser's (exact timestamps step by 1 ns).
   const quantum = stamped ? (webgpu?.timestampQuantumMs ?? null) : null;
   const rounded = quantum !== null && quantum >= 0.001;
   // Measured once per device, after the run (outside its wall time); meaningless where timestamps are rounded.
   const cost = stamped && !rounded ? ((await webgpu?.timestampCostMs?.()) ?? null) : null;
-  return new Profile(kernels, wallMs, stamped, rounded ? quantum : null, cost);
+  return new Profile(kernels, wallMs, stamped, rounded ? quantum : null, cost, compiled);
+}
+
+/** What a profile says where shaders were compiled during the run: their time is in the wall time, in no kernel's. */
+export function compileNote(shaders: number, ms: number): string {
+  return `Shaders compiled: ${shaders} in ${ms.toFixed(1)}ms (kernels run for the first time; in the wall time, not in kernel times; a second run reuses them).`;
 }
 
 /** Timestamps cost less than this (ms) go unmentioned. */

@@ -11,6 +11,7 @@ import { GpuBlock, wholeBuffer } from './buffer-pool';
 import { BindGroupCache } from './bind-group-cache';
 import { MetadataArena, SLOT_BYTES } from './metadata-arena';
 import { Timestamps, type TimedSpan } from './timestamps';
+import { BusyClock, CompileClock } from './gpu-clock';
 import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
 
 /**
@@ -66,6 +67,10 @@ export class Dispatcher {
   blockingCreations = 0;
   /** Pipelines created so far, blocking or ahead (createComputePipelineAsync): shaders compiled. */
   pipelinesCreated = 0;
+  /** The time shaders were being compiled (sync or async, overlaps counted once): compileClock.ms. */
+  readonly compileClock = new CompileClock();
+  /** The time the GPU ran submitted work, while a watch runs (timestamps at submit boundaries). */
+  private readonly busy: BusyClock;
   /** Timestamp queries for profiled kernels, read back in batches. */
   private readonly timestamps: Timestamps;
   /**
@@ -92,6 +97,7 @@ export class Dispatcher {
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
     this.arena = new MetadataArena(device);
     this.timestamps = new Timestamps(device);
+    this.busy = new BusyClock(device);
     this.bindGroups = new BindGroupCache(device, { buffer: this.arena.buffer, offset: 0, size: SLOT_BYTES });
   }
 
@@ -131,9 +137,12 @@ export class Dispatcher {
       // A kernel whose WGSL does not compile: the next read says which kernel and why.
       // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
       const forget = () => program.variants.delete(signature);
+      // Compiling lasts until the GPU says whether it compiled (in a browser, the call returns before).
+      const compiled = this.compileClock.begin();
       const pipeline = this.faults
-        ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget)
+        ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget, compiled)
         : create();
+      if (!this.faults) compiled();
       program.variants.set(signature, (v = { pipeline, layout }));
       this.blockingCreations++;
       this.pipelinesCreated++;
@@ -159,37 +168,67 @@ export class Dispatcher {
    */
   prepare(code: string, label: string): Promise<void> {
     const program = this.programOf(code, label);
-    const work = [plainSignature(program.decls.length, this.maxDynamic)].map((signature) => {
-      if (program.variants.has(signature)) return Promise.resolve();
-      const key = `${signature}|${code}`;
-      let pending = this.preparing.get(key);
-      if (!pending) {
-        const layout = this.layout(layoutEntries(program.decls, signature));
-        const module = this.device.createShaderModule({ code: variantCode(code, program.decls, signature), label });
-        pending = this.device
-          .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
-          .then(
-            (pipeline) => {
-              this.pipelinesCreated++;
-              if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
-            },
-            (error: unknown) => {
-              this.faults?.report(
-                new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`),
-              );
-              throw error;
-            },
-          )
-          .finally(() => this.preparing.delete(key));
-        this.preparing.set(key, pending);
-      }
-      return pending;
-    });
-    return Promise.all(work).then(() => undefined);
+    return this.prepareVariant(program, plainSignature(program.decls.length, this.maxDynamic), label, false);
+  }
+
+  /**
+   * Creates a pipeline of `program` with createComputePipelineAsync, into the cache. A warm-up's
+   * (`warmed`) is counted apart: no cell waited for it, so it is in no cell's compile time.
+   */
+  prepareVariant(program: GpuProgram, signature: string, label: string, warmed: boolean): Promise<void> {
+    if (program.variants.has(signature)) return Promise.resolve();
+    const key = `${signature}|${program.code}`;
+    let pending = this.preparing.get(key);
+    if (!pending) {
+      const layout = this.layout(layoutEntries(program.decls, signature));
+      const compiled = warmed ? () => undefined : this.compileClock.begin();
+      const module = this.device.createShaderModule({ code: variantCode(program.code, program.decls, signature), label });
+      pending = this.device
+        .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
+        .then(
+          (pipeline) => {
+            if (warmed) this.pipelinesWarmed++;
+            else this.pipelinesCreated++;
+            if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
+          },
+          (error: unknown) => {
+            this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
+            throw error;
+          },
+        )
+        .finally(() => {
+          compiled();
+          this.preparing.delete(key);
+        });
+      this.preparing.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Pipelines created by warmPipelines, ahead of any cell. */
+  pipelinesWarmed = 0;
+  /** While set, dispatches record nothing: they list the pipelines they would need (pipelinesNeededBy). */
+  private warming: [GpuProgram, string][] | null = null;
+  /** When the last dispatch was recorded (performance.now()): warm-ups wait while work comes in. */
+  lastDispatchAt = -Infinity;
+
+  /** Runs `record` without recording its dispatches: the pipelines they would need, by program and signature (warm-pipelines.ts). */
+  pipelinesNeededBy(record: () => void): [GpuProgram, string][] {
+    const wanted: [GpuProgram, string][] = [];
+    this.warming = wanted;
+    try {
+      record();
+    } finally {
+      this.warming = null;
+    }
+    return wanted;
   }
 
   private commandEncoder(): GPUCommandEncoder {
-    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (!this.encoder) {
+      this.encoder = this.device.createCommandEncoder();
+      this.busy.begin(this.encoder);
+    }
     return this.encoder;
   }
 
@@ -214,8 +253,15 @@ export class Dispatcher {
     groups: readonly [number, number, number],
     info?: KernelInfo,
   ): void {
-    const record = info ? recordKernel('webgpu', info) : null;
     const blocks = buffers.map((b) => (b instanceof GpuBlock ? b : wholeBuffer(b)));
+    if (this.warming) {
+      // A tensor bound twice gets a variant of its own (one bound under two types, a copy: not warmed).
+      if (allDistinct(blocks)) this.warming.push([program, this.plainSignature(blocks.length)]);
+      else if (mismatchedAliases(blocks, program.args).length === 0) this.warming.push([program, bindingSignature(blocks, this.maxDynamic)]);
+      return;
+    }
+    this.lastDispatchAt = performance.now();
+    const record = info ? recordKernel('webgpu', info) : null;
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(program, blocks);
     const { pipeline, layout } = this.variant(program, signature);
     const timed = record !== null && this.hasTimestamps;
@@ -299,6 +345,15 @@ export class Dispatcher {
   }
 
   /**
+   * Starts timing the work the GPU runs (a timestamp at the start and end of each command buffer
+   * submitted from now on; none per kernel): `stop()` resolves to the ms the GPU was busy, so a
+   * stall between submits (compiling, a slow loop) is not counted. Null without timestamps.
+   */
+  busyWatch(): { stop(): Promise<number | null> } {
+    return this.hasTimestamps ? this.busy.watch((resolve) => this.flush(resolve)) : { stop: async () => null };
+  }
+
+  /**
    * A pass of its own for one profiled kernel, with timestamps written at its boundaries. Given
    * `from`, the end of the timed pass just before (nothing recorded since), the span starts there
    * and the pass writes only its end: half the writes, each of which costs the GPU time through
@@ -357,8 +412,9 @@ export class Dispatcher {
 
   /** Submits everything recorded so far; `resolve`: with the timestamps recorded since the last resolve. */
   flush(resolve = true): void {
-    if (!this.encoder && !(resolve && this.timestamps.pending)) return;
+    if (!this.encoder && !(resolve && (this.timestamps.pending || this.busy.pending))) return;
     this.endPass();
+    this.busy.end(this.commandEncoder(), resolve);
     const readTimings = resolve ? this.timestamps.resolve(this.commandEncoder()) : null;
     this.arena.upload();
     this.device.queue.submit([this.commandEncoder().finish()]);
@@ -367,7 +423,8 @@ export class Dispatcher {
     for (const b of this.scratch.splice(0)) b.destroy();
     this.encoder = null;
     this.policy.submitted();
-    readTimings?.();
+    this.busy.submitted();
+    void readTimings?.();
   }
 }
 

@@ -46,19 +46,25 @@ export class GpuFaults {
     }
   }
 
-  /** Runs `create` inside an error scope of `filter`; a GPU error there is raised at the next read as `describe(message)`. */
-  watch<T>(filter: GPUErrorFilter, create: () => T, describe: (message: string) => string, onError?: () => void): T {
+  /**
+   * Runs `create` inside an error scope of `filter`; a GPU error there is raised at the next read
+   * as `describe(message)`. `settled` is called once the GPU has answered (error or not).
+   */
+  watch<T>(filter: GPUErrorFilter, create: () => T, describe: (message: string) => string, onError?: () => void, settled?: () => void): T {
     this.device.pushErrorScope(filter);
     const result = create();
     this.scopes.push(
-      this.device.popErrorScope().then(
-        (error) => {
-          if (!error) return;
-          this.pending.push(new Error(describe(error.message)));
-          onError?.();
-        },
-        () => undefined,
-      ),
+      this.device
+        .popErrorScope()
+        .then(
+          (error) => {
+            if (!error) return;
+            this.pending.push(new Error(describe(error.message)));
+            onError?.();
+          },
+          () => undefined,
+        )
+        .finally(settled),
     );
     return result;
   }

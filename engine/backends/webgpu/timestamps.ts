@@ -79,9 +79,9 @@ export class Timestamps {
 
   /**
    * Records the resolve and copy of this batch's timestamps into `encoder`; the returned function,
-   * called after submit, reads them back into the spans. Null when no batch is open.
+   * called after submit, reads them back into the spans (resolving when done). Null when no batch is open.
    */
-  resolve(encoder: GPUCommandEncoder): (() => void) | null {
+  resolve(encoder: GPUCommandEncoder): (() => Promise<void>) | null {
     const batch = this.batch;
     if (!batch) return null;
     this.batch = null;
@@ -107,6 +107,7 @@ export class Timestamps {
         for (const done of batch.onRead) done();
       });
       if (profiled) addPending(read);
+      return read;
     };
   }
 

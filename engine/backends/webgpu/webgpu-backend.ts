@@ -1,4 +1,5 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
+import { warmPipelines } from './warm-pipelines';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
@@ -111,6 +112,11 @@ export class WebGpuBackend implements Backend {
     return this.dispatcher.mark();
   }
 
+  /** Times the work the GPU runs from now on, stalls between submits apart (see Dispatcher.busyWatch). */
+  busyWatch(): { stop(): Promise<number | null> } {
+    return this.dispatcher.busyWatch();
+  }
+
   /** Submits recorded work and resolves when the GPU has finished it. */
   async finish(): Promise<void> {
     this.dispatcher.flush();
@@ -168,9 +174,18 @@ export class WebGpuBackend implements Backend {
     return this.dispatcher.pipelinesCreated;
   }
 
+  /** Milliseconds during which shaders were compiling, so far (see CompileClock). */
+  get compileMs(): number {
+    return this.dispatcher.compileClock.ms;
+  }
+
   /** Pipelines that were created at a dispatch, blocking it (a compiled graph's should be none). */
   get blockingPipelineCreations(): number {
     return this.dispatcher.blockingCreations;
+  }
+
+  warmPipelines(record: () => void): Promise<number> {
+    return warmPipelines(this.dispatcher, record);
   }
 
   async preparePipelines(kernels: readonly { name: string; wgsl: string }[]): Promise<void> {
