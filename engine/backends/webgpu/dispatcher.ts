@@ -1,52 +1,25 @@
 /**
  * Records many dispatches into one command encoder and submits them together, never waiting on
  * the GPU. Each dispatch's metadata words go into one uniform arena (metadata-arena.ts) written
- * once per submit. Pipelines are cached by their WGSL text.
+ * once per submit. Pipelines come from pipeline-cache.ts.
  */
 import { recordKernel, type KernelInfo } from '../../profile/recorder';
 import { SubmitPolicy, workOf } from './submit-policy';
-import { withHelpers } from './wgsl-common';
 import type { GpuFaults } from './faults';
 import { GpuBlock, wholeBuffer } from './buffer-pool';
 import { BindGroupCache } from './bind-group-cache';
 import { MetadataArena, SLOT_BYTES } from './metadata-arena';
 import { Timestamps, type TimedSpan } from './timestamps';
-import { BusyClock, CompileClock } from './gpu-clock';
-import { bindingSignature, mismatchedAliases, layoutEntries, plainSignature, storageDecls, variantCode, type StorageDecl } from './binding-variants';
+import { BusyClock, type CompileClock } from './gpu-clock';
+import { PipelineCache, type GpuProgram } from './pipeline-cache';
 
-/**
- * A compiled GPU program: a kernel's WGSL and the pipelines made from it, one per binding
- * signature (binding-variants.ts). (Not the notebook's kernel, which runs cells: workers/kernel.ts.)
- */
-export interface GpuProgram {
-  label: string;
-  code: string;
-  decls: StorageDecl[];
-  /** The declaration of argument k (binding k + 1). */
-  args: (StorageDecl | undefined)[];
-  variants: Map<string, Variant>;
-}
-
-interface Layout {
-  key: string;
-  group: GPUBindGroupLayout;
-  pipeline: GPUPipelineLayout;
-}
-
-interface Variant {
-  pipeline: GPUComputePipeline;
-  layout: Layout;
-}
+export type { GpuProgram };
+import { bindingSignature, mismatchedAliases, plainSignature, type StorageDecl } from './binding-variants';
 
 export class Dispatcher {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private arena: MetadataArena;
-  /** Programs by key and by WGSL text (two keys may give one text). */
-  private programs = new Map<string, GpuProgram>();
-  private byCode = new Map<string, GpuProgram>();
-  private preparing = new Map<string, Promise<void>>();
-  private layouts = new Map<string, Layout>();
   private bindGroups: BindGroupCache;
   /** The signature of a dispatch of n distinct blocks, by n (the common case, no string built). */
   private plainSignatures: string[] = [];
@@ -63,12 +36,6 @@ export class Dispatcher {
   submits = 0;
   /** Called after each submit (the pool destroys buffers it no longer keeps). */
   afterSubmit: (() => void) | null = null;
-  /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
-  blockingCreations = 0;
-  /** Pipelines created so far, blocking or ahead (createComputePipelineAsync): shaders compiled. */
-  pipelinesCreated = 0;
-  /** The time shaders were being compiled (sync or async, overlaps counted once): compileClock.ms. */
-  readonly compileClock = new CompileClock();
   /** The time the GPU ran submitted work, while a watch runs (timestamps at submit boundaries). */
   private readonly busy: BusyClock;
   /** Timestamp queries for profiled kernels, read back in batches. */
@@ -91,7 +58,7 @@ export class Dispatcher {
   constructor(
     private device: GPUDevice,
     private readonly hasTimestamps = false,
-    private readonly faults?: GpuFaults,
+    faults?: GpuFaults,
   ) {
     this.maxDynamic = Math.min(8, device.limits.maxDynamicStorageBuffersPerPipelineLayout ?? 4);
     this.timestampsInsidePasses = device.features.has('chromium-experimental-timestamp-query-inside-passes');
@@ -99,114 +66,42 @@ export class Dispatcher {
     this.timestamps = new Timestamps(device);
     this.busy = new BusyClock(device);
     this.bindGroups = new BindGroupCache(device, { buffer: this.arena.buffer, offset: 0, size: SLOT_BYTES });
+    this.pipelines = new PipelineCache(device, this.maxDynamic, faults);
   }
+
+  /** The kernels' pipelines and the shader compile clock (pipeline-cache.ts). */
+  readonly pipelines: PipelineCache;
 
   /** The program for `key`, generating its WGSL with `source()` only the first time. */
   pipeline(key: string, source: () => string): GpuProgram {
-    let program = this.programs.get(key);
-    if (!program) {
-      const code = withHelpers(source());
-      program = this.programOf(code, key);
-      this.programs.set(key, program);
-    }
-    return program;
+    return this.pipelines.pipeline(key, source);
   }
 
-  private programOf(code: string, label: string): GpuProgram {
-    let program = this.byCode.get(code);
-    if (!program) {
-      const decls = storageDecls(code);
-      const args: (StorageDecl | undefined)[] = [];
-      for (const d of decls) args[d.binding - 1] = d;
-      this.byCode.set(code, (program = { label, code, decls, args, variants: new Map() }));
-    }
-    return program;
-  }
-
-  /** The GPU pipeline of `program` for a binding signature, created (blocking) the first time. */
-  private variant(program: GpuProgram, signature: string): Variant {
-    let v = program.variants.get(signature);
-    if (!v) {
-      const code = variantCode(program.code, program.decls, signature);
-      const layout = this.layout(layoutEntries(program.decls, signature));
-      const name = program.label.split('|')[0];
-      const create = () => {
-        const module = this.device.createShaderModule({ code, label: program.label });
-        return this.device.createComputePipeline({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label: program.label });
-      };
-      // A kernel whose WGSL does not compile: the next read says which kernel and why.
-      // Once the GPU says it failed, it leaves the cache, so the kernel is tried again next time.
-      const forget = () => program.variants.delete(signature);
-      // Compiling lasts until the GPU says whether it compiled (in a browser, the call returns before).
-      const compiled = this.compileClock.begin();
-      const pipeline = this.faults
-        ? this.faults.watch('validation', create, (message) => `the WGSL of kernel '${name}' (${program.label}) did not compile: ${message}`, forget, compiled)
-        : create();
-      if (!this.faults) compiled();
-      program.variants.set(signature, (v = { pipeline, layout }));
-      this.blockingCreations++;
-      this.pipelinesCreated++;
-    }
-    return v;
-  }
-
-  /** Bind group and pipeline layouts by their entries (explicit, so the metadata slot is a dynamic offset). */
-  private layout(entries: GPUBindGroupLayoutEntry[]): Layout {
-    const key = entries.map((e) => `${e.binding}${e.buffer!.type![0]}${e.buffer!.hasDynamicOffset ? 'd' : ''}`).join();
-    let layout = this.layouts.get(key);
-    if (!layout) {
-      const group = this.device.createBindGroupLayout({ entries });
-      layout = { key, group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
-      this.layouts.set(key, layout);
-    }
-    return layout;
-  }
-
-  /**
-   * Creates the pipeline for `code` with createComputePipelineAsync, into the same cache, for
-   * dispatches of distinct blocks (see binding-variants.ts).
-   */
+  /** Creates the pipeline for `code` ahead, with createComputePipelineAsync (compiled functions). */
   prepare(code: string, label: string): Promise<void> {
-    const program = this.programOf(code, label);
-    return this.prepareVariant(program, plainSignature(program.decls.length, this.maxDynamic), label, false);
+    return this.pipelines.prepare(code, label);
   }
 
-  /**
-   * Creates a pipeline of `program` with createComputePipelineAsync, into the cache. A warm-up's
-   * (`warmed`) is counted apart: no cell waited for it, so it is in no cell's compile time.
-   */
-  prepareVariant(program: GpuProgram, signature: string, label: string, warmed: boolean): Promise<void> {
-    if (program.variants.has(signature)) return Promise.resolve();
-    const key = `${signature}|${program.code}`;
-    let pending = this.preparing.get(key);
-    if (!pending) {
-      const layout = this.layout(layoutEntries(program.decls, signature));
-      const compiled = warmed ? () => undefined : this.compileClock.begin();
-      const module = this.device.createShaderModule({ code: variantCode(program.code, program.decls, signature), label });
-      pending = this.device
-        .createComputePipelineAsync({ layout: layout.pipeline, compute: { module, entryPoint: 'main' }, label })
-        .then(
-          (pipeline) => {
-            if (warmed) this.pipelinesWarmed++;
-            else this.pipelinesCreated++;
-            if (!program.variants.has(signature)) program.variants.set(signature, { pipeline, layout });
-          },
-          (error: unknown) => {
-            this.faults?.report(new Error(`the WGSL of compiled kernel '${label}' did not compile: ${error instanceof Error ? error.message : String(error)}`));
-            throw error;
-          },
-        )
-        .finally(() => {
-          compiled();
-          this.preparing.delete(key);
-        });
-      this.preparing.set(key, pending);
-    }
-    return pending;
+  /** Pipelines created synchronously at their first dispatch (those not prepared ahead). */
+  get blockingCreations(): number {
+    return this.pipelines.blockingCreations;
   }
 
-  /** Pipelines created by warmPipelines, ahead of any cell. */
-  pipelinesWarmed = 0;
+  /** Pipelines created so far, blocking or ahead: shaders compiled. */
+  get pipelinesCreated(): number {
+    return this.pipelines.pipelinesCreated;
+  }
+
+  /** Pipelines created by the warm-up, ahead of any cell. */
+  get pipelinesWarmed(): number {
+    return this.pipelines.pipelinesWarmed;
+  }
+
+  /** The time shaders were being compiled (overlaps counted once). */
+  get compileClock(): CompileClock {
+    return this.pipelines.compileClock;
+  }
+
   /** While set, dispatches record nothing: they list the pipelines they would need (pipelinesNeededBy). */
   private warming: [GpuProgram, string][] | null = null;
   /** When the last dispatch was recorded (performance.now()): warm-ups wait while work comes in. */
@@ -263,7 +158,7 @@ export class Dispatcher {
     this.lastDispatchAt = performance.now();
     const record = info ? recordKernel('webgpu', info) : null;
     const signature = allDistinct(blocks) ? this.plainSignature(blocks.length) : this.aliasedSignature(program, blocks);
-    const { pipeline, layout } = this.variant(program, signature);
+    const { pipeline, layout } = this.pipelines.variant(program, signature);
     const timed = record !== null && this.hasTimestamps;
     // Timestamps are read back at the next wait, or here when a timed kernel finds no room for its
     // two queries: a submit leaves them to be resolved with later ones (a read-back per submit made

@@ -11,7 +11,7 @@ export async function warmPipelines(dispatcher: Dispatcher, record: () => void, 
   for (const [program, signature] of dispatcher.pipelinesNeededBy(record)) {
     while (performance.now() - dispatcher.lastDispatchAt < idleMs) await new Promise((r) => setTimeout(r, idleMs));
     if (program.variants.has(signature)) continue;
-    await dispatcher.prepareVariant(program, signature, program.label, true).then(
+    await dispatcher.pipelines.prepareVariant(program, signature, program.label, true).then(
       () => created++,
       () => undefined,
     );

@@ -3,7 +3,7 @@ import { warmPipelines } from './warm-pipelines';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
-import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, matmulCost, matmulSplitSumCost, updateCost } from '../../profile/kernel-cost';
+import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
 import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
@@ -11,9 +11,8 @@ import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
 import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
 import { reduceKernel, type ReduceKernels } from './reduce-kernels';
+import { matmulKernel } from './matmul-kernel';
 import { gatherKernel, scatterAddKernel, scatterKernel, searchSortedKernel, type IndexKernels } from './index-kernels';
-import { chooseMatmul, matmulGroups, matmulKey, matmulSource } from './kernels/matmul';
-import { matmulSplit, splitSumSource } from './kernels/matmul-split';
 import { updateSource } from './kernels/update';
 import { argReduceSource, cumsumSource } from './kernels/reduce';
 import { MATMUL_TUNING, SHORT_ROW, WORKGROUP } from './tuning';
@@ -351,52 +350,7 @@ export class WebGpuBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View, epilogue?: Fused): void {
-    const rank = out.shape.length;
-    const [m, k, n] = [a.shape[rank - 2], a.shape[rank - 1], b.shape[rank - 1]];
-    const batch = out.shape.slice(0, -2);
-    const batches = numelOf(batch);
-    if (m === 0 || n === 0 || batches === 0) return;
-    if (k === 0 && !epilogue) return this.dispatcher.clear(bufferOf(out).buffer, bufferOf(out).offset, bufferOf(out).size);
-    const plan = epilogue ? { expr: epilogue.expr, dtypes: epilogue.leaves.map((v) => v.dtype), scalars: epilogue.scalars.length } : null;
-    const config = chooseMatmul(a, b, out, this.gpu.limits.maxComputeWorkgroupStorageSize);
-    const split = matmulSplit(config, m, n, k, batches);
-    const epiKey = plan ? `|${exprKey(plan.expr)}|${plan.dtypes.join()}|${plan.scalars}` : '';
-    const meta = [
-      m,
-      n,
-      k,
-      a.offset,
-      b.offset,
-      out.offset,
-      a.strides[rank - 2],
-      a.strides[rank - 1],
-      b.strides[rank - 2],
-      b.strides[rank - 1],
-      ...batch,
-      ...a.strides.slice(0, -2),
-      ...b.strides.slice(0, -2),
-      ...(split ? [split.parts, split.chunk] : []),
-    ];
-    for (const v of epilogue?.leaves ?? []) meta.push(v.offset, ...v.strides);
-    meta.push(...(epilogue?.scalars ?? []).map(floatBits));
-    const leaves = (epilogue?.leaves ?? []).map(bufferOf);
-    const info = matmulCost(m, n, k, batches, epilogue?.expr);
-    if (split) {
-      // Split-K: each part of K sums into its plane of a temporary buffer; a second kernel adds them.
-      const parts = this.allocate(batches * split.parts * m * n, 'float32');
-      const partsView: View = { storage: parts, shape: [parts.length], strides: [1], offset: 0, dtype: 'float32' };
-      const partial = { ...config, c4: n % 4 === 0, split: true };
-      const first = this.dispatcher.pipeline(matmulKey(partial, batch.length), () => matmulSource(partial, batch.length, null));
-      this.dispatcher.dispatch(first, meta, [bufferOf(a), bufferOf(b), bufferOf(partsView)], matmulGroups(partial, m, n, batches * split.parts), info);
-      const sum = this.dispatcher.pipeline(`matmul-split-sum|b${batch.length}${epiKey}`, () => splitSumSource(batch.length, plan));
-      const [gx, gy] = grid1d(m * n, WORKGROUP);
-      const sumInfo = matmulSplitSumCost(m, n, batches, split.parts, epilogue?.expr);
-      this.dispatcher.dispatch(sum, meta, [bufferOf(partsView), bufferOf(out), ...leaves], [gx, gy, batches], sumInfo);
-      this.release(parts);
-      return;
-    }
-    const pipeline = this.dispatcher.pipeline(`${matmulKey(config, batch.length)}${epiKey}`, () => matmulSource(config, batch.length, plan));
-    this.dispatcher.dispatch(pipeline, meta, [bufferOf(a), bufferOf(b), bufferOf(out), ...leaves], matmulGroups(config, m, n, batches), info);
+    matmulKernel(this.reduceKernels, this.gpu.limits.maxComputeWorkgroupStorageSize, a, b, out, epilogue);
   }
 
   scatterAdd(src: View, dim: number, index: View, out: View, check?: IndexCheck): void {
