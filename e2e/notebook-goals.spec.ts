@@ -97,9 +97,9 @@ test('a shared link shows its first output within 2 s of opening it', async ({ p
   await timings.install();
   const notebook = new NotebookUi(page);
   await page.goto(shareLink(SHARED));
-  await expect(notebook.kernelStatus).toContainText('idle');
+  await timings.waitUntilReady();
   await expect(notebook.kernelStatus).toContainText('webgpu');
-  await expect.poll(async () => (await timings.startup()).ready).not.toBeNull();
+  await expect(notebook.cell(1).output).toBeEmpty(); // nothing ran before the click
   await notebook.button('Run all').click();
   await expect(notebook.cell(1).output).toContainText('tensor([[ 0,  2,  4]');
   await expect(notebook.cell(2).output).toContainText('15');
@@ -111,8 +111,10 @@ test('a shared link shows its first output within 2 s of opening it', async ({ p
   const toReady = ready!;
   const clickToOutput = firstOutput! - click!;
   const total = toReady + clickToOutput;
+  // The first cell's own stats line says how much of that the kernel took (its wall time).
+  const kernelSide = (await notebook.cell(1).stats.innerText()).replace(/\s+/g, ' ');
   console.log(
-    `shared link: ready ${toReady.toFixed(0)} ms after navigation, first output ${clickToOutput.toFixed(0)} ms after the Run all click: ${total.toFixed(0)} ms (goal 2000 ms)`,
+    `shared link: ready ${toReady.toFixed(0)} ms after navigation, first output ${clickToOutput.toFixed(0)} ms after the Run all click: ${total.toFixed(0)} ms (goal 2000 ms); first cell's stats: ${kernelSide}`,
   );
   expect(total).toBeLessThan(2_000);
 });

@@ -71,6 +71,18 @@ export class GoalTimings {
     await this.page.addInitScript(CLOCK_AND_STARTUP);
   }
 
+  /**
+   * Waits until the recorder saw the notebook ready, asking with plain evaluations: a locator would
+   * first have Playwright compile its helper script in the page, on the main thread being timed.
+   */
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while ((await this.startup()).ready === null) {
+      if (Date.now() > until) throw new Error(`the notebook was not ready (cells shown, the kernel idle) within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   async startup(): Promise<StartupTimes> {
     return this.page.evaluate(() => (window as unknown as ClockWindow).__startup);
   }
@@ -91,7 +103,7 @@ export class GoalTimings {
         const output = root.querySelector('[data-testid="cell-output"]')!;
         const cleared = () => output.childElementCount === 0 && root.querySelector('[data-testid="cell-stats"]') === null;
         const state: RunState = { pressed: null, times: Promise.resolve({ output: 0, finished: 0, view: 0 }) };
-        state.times = new Promise<RunTimes>((resolve) => {
+        state.times = new Promise<RunTimes>((resolve, reject) => {
           let sawCleared = cleared();
           let outputShown: Promise<number> | null = null;
           let finishedAt: number | null = null;
@@ -101,6 +113,12 @@ export class GoalTimings {
             if (!sawCleared) return;
             if (outputShown === null && (output.textContent ?? '').includes(expected)) outputShown = w.__painted();
             if (finishedAt === null && root.querySelector('[data-testid="cell-stats"]')) finishedAt = performance.now();
+            // Outputs reach the page before the cell's end: without the expected text by then, it never comes.
+            if (finishedAt !== null && outputShown === null) {
+              observer.disconnect();
+              reject(new Error(`the cell finished without "${expected}" in its output: ${(output.textContent ?? '').slice(0, 300)}`));
+              return;
+            }
             if (outputShown === null || finishedAt === null || !output.querySelector(viewSelector)) return;
             observer.disconnect();
             const [start, finished] = [state.pressed, finishedAt];
