@@ -108,7 +108,10 @@ export function CodeEditor(props: CodeEditorProps) {
       }
       fitHeight();
       setEditor(instance);
-      if (focusWhenCreated.current) instance.focus();
+      // Asked for by a click on the stand-in: unless the focus has moved to another cell or control since.
+      const active = document.activeElement;
+      const stillHere = active === null || active === document.body || !!outer.current?.closest('[data-testid="cell"]')?.contains(active);
+      if (focusWhenCreated.current && stillHere) instance.focus();
     };
     // An editor that is only shown waits for an idle kernel (load-monaco.ts); one that takes the focus does not.
     const urgent = () => focusWhenCreated.current || latest.current.focusRequest > 0;
