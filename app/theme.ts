@@ -1,5 +1,5 @@
 // Light and dark: CSS variables keyed on <html data-theme>, Monaco's matching theme, and the choice kept.
-import { loadMonaco } from './editor/load-monaco';
+import { monacoLoaded } from './editor/load-monaco';
 import type { Theme } from './store/ui-slice';
 
 const KEY = 'wick:theme';
@@ -12,7 +12,7 @@ export function savedTheme(): Theme | null {
 export function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
   localStorage.setItem(KEY, theme);
-  void loadMonaco().then((monaco) => {
+  void monacoLoaded().then((monaco) => {
     // Monaco's own themes, with the editor's background matching the cells'.
     monaco.editor.defineTheme('wick-light', { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
     monaco.editor.defineTheme('wick-dark', {

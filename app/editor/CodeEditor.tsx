@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor';
 import { COMMANDS } from '../commands/registry';
-import { loadMonaco } from './load-monaco';
+import { loadMonaco, loadMonacoWhenIdle } from './load-monaco';
 import { queueEditorCreation } from './editor-queue';
 import { monacoKeybinding } from './keybindings';
 import { modelUri } from './model-uri';
@@ -66,7 +66,9 @@ export function CodeEditor(props: CodeEditorProps) {
   }, [wanted]);
 
   useEffect(() => {
-    if (props.focusRequest > 0) setWanted(true);
+    if (props.focusRequest === 0) return;
+    setWanted(true);
+    void loadMonaco(); // now, not once the kernel is idle
   }, [props.focusRequest]);
 
   useEffect(() => {
@@ -106,10 +108,15 @@ export function CodeEditor(props: CodeEditorProps) {
       }
       fitHeight();
       setEditor(instance);
-      if (focusWhenCreated.current) instance.focus();
+      // Asked for by a click on the stand-in: unless the focus has moved to another cell or control since.
+      const active = document.activeElement;
+      const stillHere = active === null || active === document.body || !!outer.current?.closest('[data-testid="cell"]')?.contains(active);
+      if (focusWhenCreated.current && stillHere) instance.focus();
     };
-    void loadMonaco().then((monaco) => {
-      if (!cancelled) unqueue = queueEditorCreation(() => create(monaco), focusWhenCreated.current || latest.current.focusRequest > 0);
+    // An editor that is only shown waits for an idle kernel (load-monaco.ts); one that takes the focus does not.
+    const urgent = () => focusWhenCreated.current || latest.current.focusRequest > 0;
+    void (urgent() ? loadMonaco() : loadMonacoWhenIdle()).then((monaco) => {
+      if (!cancelled) unqueue = queueEditorCreation(() => create(monaco), urgent());
     });
     return () => {
       cancelled = true;
@@ -138,6 +145,7 @@ export function CodeEditor(props: CodeEditorProps) {
           onMouseDown={() => {
             focusWhenCreated.current = true;
             setWanted(true);
+            void loadMonaco();
           }}
           aria-label={props.ariaLabel}
         >
