@@ -6,7 +6,7 @@
 import type { Dispatcher } from './dispatcher';
 
 /** Runs `record` without dispatching, then creates the pipelines it would need; resolves to how many were created. */
-export async function warmPipelines(dispatcher: Dispatcher, record: () => void, idleMs = 250): Promise<number> {
+export async function warmPipelines(dispatcher: Dispatcher, record: () => void, idleMs = 1000): Promise<number> {
   let created = 0;
   for (const [program, signature] of dispatcher.pipelinesNeededBy(record)) {
     while (performance.now() - dispatcher.lastDispatchAt < idleMs) await new Promise((r) => setTimeout(r, idleMs));
