@@ -6,8 +6,7 @@ import { torch } from '../engine';
 import type { Backend } from '../engine/backends/backend';
 import type { Backlog } from '../engine/core/backlog';
 import { getBackend } from '../engine/core/runtime';
-import { Kernel } from './kernel';
-import type { OutputBundle, WorkerToPage } from './protocol';
+import { testKernel as kernelForTests } from './kernel-testing';
 
 beforeAll(async () => {
   await torch.init({ backend: 'cpu' });
@@ -45,37 +44,8 @@ function fakeBacklog(inFlight = 3) {
   return backlog;
 }
 
-/** A kernel and every message it posts; `run` gives a cell's outputs as the page would show them. */
-function testKernel() {
-  const messages: WorkerToPage[] = [];
-  const kernel = new Kernel({ post: (m) => messages.push(m) });
-  let cells = 0;
-  const run = async (source: string) => {
-    const cellId = `c${++cells}`;
-    const from = messages.length;
-    await kernel.run(cellId, source, cells);
-    const own = messages.slice(from).filter((m) => 'cellId' in m && m.cellId === cellId);
-    const finished = own.find((m) => m.type === 'finished');
-    if (finished?.type !== 'finished') throw new Error('no finished message');
-    const outputs = own.flatMap((m) => (m.type === 'output' ? [m.output] : []));
-    const interrupted = outputs.some((o) => o.type === 'error' && o.name === 'InterruptError');
-    return { ok: finished.ok, interrupted, outputs, shown: shown(outputs) };
-  };
-  return { kernel, messages, run };
-}
-
-/** One line per output; a bar's later states replace its earlier ones. */
-function shown(outputs: OutputBundle[]): string[] {
-  const lines = new Map<string, string>();
-  outputs.forEach((output, i) => {
-    const key = output.type === 'progress' ? output.displayId : String(i);
-    if (output.type === 'progress') lines.set(key, `progress ${output.done}/${output.total} ${output.state}`);
-    else if (output.type === 'error') lines.set(key, `${output.name} at ${output.line}:${output.column}: ${output.message}`);
-    else if (output.type === 'text') lines.set(key, `${output.stream}: ${output.text}`);
-    else lines.set(key, output.type);
-  });
-  return [...lines.values()];
-}
+/** A kernel on the real clock: progress bars and the waits below measure time. */
+const testKernel = () => kernelForTests({ fakeClock: false });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
