@@ -33,3 +33,8 @@ export function keyLabel(key: string): string {
     .replace('ArrowUp', '↑')
     .replace('ArrowDown', '↓');
 }
+
+/** A command's keys in both modes, each once, in the order declared. */
+export function keysOf(c: Command): string[] {
+  return [...(c.commandKeys ?? []), ...(c.editKeys ?? [])].filter((k, i, all) => all.indexOf(k) === i);
+}

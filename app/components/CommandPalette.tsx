@@ -2,7 +2,8 @@
 // registry, filtered by what is typed, with its keys. Arrows move, Enter runs, Escape closes.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { normalizeKey } from '../commands/keyboard';
-import { COMMANDS, keyLabel, type Command } from '../commands/registry';
+import { COMMANDS, type Command } from '../commands/registry';
+import { CommandLabel } from './CommandLabel';
 import { usePanels } from '../panels/panels-store';
 import { useWick } from '../store';
 
@@ -15,10 +16,6 @@ export function filterCommands(commands: readonly Command[], query: string): Com
     .map((c, i) => ({ c, i }))
     .sort((a, b) => starts(a.c) - starts(b.c) || a.i - b.i)
     .map(({ c }) => c);
-}
-
-function keysOf(c: Command): string[] {
-  return [...(c.commandKeys ?? []), ...(c.editKeys ?? [])].filter((k, i, all) => all.indexOf(k) === i);
 }
 
 function Palette() {
@@ -86,7 +83,6 @@ function Palette() {
         <ul ref={list} id="palette-list" role="listbox" aria-label="Commands">
           {matches.map((c, i) => {
             const enabled = c.isEnabled ? c.isEnabled(state) : true;
-            const keys = keysOf(c);
             return (
               <li
                 key={c.id}
@@ -99,11 +95,7 @@ function Palette() {
                 onMouseDown={(e) => e.preventDefault()}
                 onClick={() => run(c)}
               >
-                <span>
-                  {c.label}
-                  {c.isChecked?.(state) ? ' ✓' : ''}
-                </span>
-                {keys.length > 0 && <kbd>{keys.map(keyLabel).join(' / ')}</kbd>}
+                <CommandLabel command={c} state={state} />
               </li>
             );
           })}

@@ -1,6 +1,7 @@
 // Every command with its keys, in a menu: the same registry the toolbar and keyboard use.
 import { useEffect, useRef, useState } from 'react';
-import { COMMANDS, keyLabel } from '../commands/registry';
+import { COMMANDS } from '../commands/registry';
+import { CommandLabel } from './CommandLabel';
 import { useWick } from '../store';
 
 export function CommandsMenu() {
@@ -45,7 +46,6 @@ export function CommandsMenu() {
         >
           {items.map((c) => {
             const enabled = c.isEnabled ? c.isEnabled(state) : true;
-            const keys = [...(c.commandKeys ?? []), ...(c.editKeys ?? [])].filter((k, i, all) => all.indexOf(k) === i);
             return (
               <li
                 key={c.id}
@@ -64,11 +64,7 @@ export function CommandsMenu() {
                   event.currentTarget.click();
                 }}
               >
-                <span>
-                  {c.label}
-                  {c.isChecked?.(state) ? ' ✓' : ''}
-                </span>
-                {keys.length > 0 && <kbd>{keys.map(keyLabel).join(' / ')}</kbd>}
+                <CommandLabel command={c} state={state} />
               </li>
             );
           })}
