@@ -8,6 +8,10 @@ let notebook: NotebookUi;
 test.beforeEach(async ({ page }) => {
   notebook = new NotebookUi(page);
   await notebook.open();
+  // The editors of a notebook that was only opened load once the kernel has been idle a second (a
+  // shared link's first output comes sooner); evaluating Monaco holds the page for a moment, which
+  // could fall between the two presses of D D. These tests start once it is in.
+  await expect(notebook.cell(1).codeEditor).toBeAttached();
 });
 
 /** Selects cell `index` in command mode by clicking its margin. */

@@ -31,7 +31,8 @@ function onKeyDown(event: KeyboardEvent): void {
   // Saving belongs to the notebook wherever the focus is: never the browser's "save page".
   if (key === 'Mod+S') event.preventDefault();
   if (ownsKeys(event.target, event.key) && key !== 'Mod+S') return;
-  const now = performance.now();
+  // When the key was pressed, not when the page got to it: a busy moment does not split a double key.
+  const now = event.timeStamp;
   const double = lastKey && lastKey.key === key && now - lastKey.at < DOUBLE_PRESS_MS ? `${key} ${key}` : null;
   const found = (double && commandForKey(double, 'command')) || commandForKey(key, 'command');
   lastKey = found && double && found.commandKeys?.includes(double) ? null : { key, at: now };
