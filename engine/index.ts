@@ -10,6 +10,7 @@ export { Generator } from './core/generator';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
 export { loadDigits, parseDigits, type Digits } from './data/digits';
+export { loadNames, parseNames } from './data/names';
 export { compiledInfo } from './compile/compile';
 export { warmEagerPipelines } from './warm';
 export type { CompiledGraphView, GraphData } from './compile/graph-view';

@@ -18,6 +18,7 @@ export const CELL_BUILTINS = {
   Tensor: 'engine class',
   Registry: 'engine class',
   loadDigits: 'engine value',
+  loadNames: 'engine value',
   display: 'cell helper',
   plot: 'cell helper',
   progress: 'cell helper',

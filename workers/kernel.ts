@@ -1,7 +1,8 @@
 // The kernel: the cells' scope and everything a run needs, apart from the Worker's messaging (so
 // tests drive it in Node). One cell runs at a time; kernel.worker.ts queues them.
-import { F, loadDigits, nn, optim, Registry, Tensor, torch, type Device } from '../engine';
+import { F, loadDigits, loadNames, nn, optim, Registry, Tensor, torch, type Device } from '../engine';
 import { DIGITS_URL } from '../engine/data/digits';
+import { NAMES_URL } from '../engine/data/names';
 import { deviceBacklog } from '../engine/core/backlog';
 import { setInterruptCheck } from '../engine/core/interrupt';
 import { setLocator } from '../engine/core/source-location';
@@ -241,6 +242,8 @@ export class Kernel {
       progress: createProgress(emit, this.now, () => torch.workDone(), this.liveBars),
       /** The digits data set shipped with Wick; a relative URL is the page's, not the Worker's. */
       loadDigits: (url: string = DIGITS_URL, device?: Device) => loadDigits(this.baseUrl ? new URL(url, this.baseUrl).href : url, device),
+      /** The first names shipped with Wick (the char-GPT corpus); a relative URL is the page's. */
+      loadNames: (url: string = NAMES_URL) => loadNames(this.baseUrl ? new URL(url, this.baseUrl).href : url),
     };
   }
 }
