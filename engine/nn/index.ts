@@ -1,5 +1,7 @@
 /** torch.nn: modules and layers. */
 export { Module, Parameter } from './module';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers';
-export { Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, LayerNorm, Embedding, Dropout, ReLU, GELU, Sigmoid, Tanh, CrossEntropyLoss, MSELoss } from './layers';
+export { Linear, Flatten, LayerNorm, Embedding, Dropout, ReLU, GELU, Sigmoid, Tanh, CrossEntropyLoss, MSELoss } from './layers';
 export { BatchNorm1d, BatchNorm2d, GroupNorm, RMSNorm } from './norm-layers';
+// ---- conv and pool (#23) ----
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d } from './conv';
