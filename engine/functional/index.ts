@@ -2,3 +2,4 @@
 export { relu, gelu, silu, softplus, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from './activations';
 export { linear, conv2d, maxPool2d, avgPool2d, layerNorm, dropout, embedding } from './layers';
 export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropyWithLogits } from './losses';
+export { scaledDotProductAttention } from './attention';
