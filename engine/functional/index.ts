@@ -6,3 +6,4 @@ export { batchNorm, groupNorm, rmsNorm } from './norms';
 // ---- conv and pool (#23) ----
 export { conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d } from './conv';
 export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions } from './conv';
+export { scaledDotProductAttention } from './attention';
