@@ -5,3 +5,5 @@ export { Linear, Flatten, LayerNorm, Embedding, Dropout, ReLU, GELU, Sigmoid, Ta
 export { BatchNorm1d, BatchNorm2d, GroupNorm, RMSNorm } from './norm-layers';
 // ---- conv and pool (#23) ----
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d } from './conv';
+// ---- losses, activations, init, utils (#23) ----
+export * as utils from './utils';
