@@ -7,3 +7,4 @@ export { BatchNorm1d, BatchNorm2d, GroupNorm, RMSNorm } from './norm-layers';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d } from './conv';
 // ---- losses, activations, init, utils (#23) ----
 export * as utils from './utils';
+export { Upsample, AdaptiveAvgPool2d } from './spatial-layers';
