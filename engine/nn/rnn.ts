@@ -60,6 +60,14 @@ export class RNNBase extends Module {
   readonly dropout: number;
   /** Whether each layer also runs backward in time. */
   readonly bidirectional: boolean;
+  /** Layer 0's input-to-hidden weights [gates * hidden, input] (other layers: `weight_ih_l1`, ..., `_reverse` for the backward direction). */
+  declare weight_ih_l0: Tensor;
+  /** Layer 0's hidden-to-hidden weights [gates * hidden, hidden]. */
+  declare weight_hh_l0: Tensor;
+  /** Layer 0's input-to-hidden bias (absent without bias). */
+  declare bias_ih_l0: Tensor;
+  /** Layer 0's hidden-to-hidden bias (absent without bias). */
+  declare bias_hh_l0: Tensor;
 
   constructor(
     /** The cell: 'tanh' or 'relu' (RNN), 'lstm' or 'gru'. */
