@@ -8,3 +8,7 @@ export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d,
 // ---- losses, activations, init, utils (#23) ----
 export * as utils from './utils';
 export { Upsample, AdaptiveAvgPool2d } from './spatial-layers';
+export { Sequential, ModuleList } from './containers';
+export { Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, LayerNorm, Embedding, Dropout, ReLU, GELU, Sigmoid, Tanh, CrossEntropyLoss, MSELoss } from './layers';
+// ---- recurrent layers (#23) ----
+export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell, type RNNOptions } from './rnn';
