@@ -12,3 +12,6 @@ export { Sequential, ModuleList } from './containers';
 export { Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, LayerNorm, Embedding, Dropout, ReLU, GELU, Sigmoid, Tanh, CrossEntropyLoss, MSELoss } from './layers';
 // ---- recurrent layers (#23) ----
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell, type RNNOptions } from './rnn';
+// ---- attention and transformers (#23) ----
+export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './attention';
+export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder } from './transformer';
