@@ -6,6 +6,7 @@ import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { savedVersions, type SavedVersion } from './saved';
+import type { RnnStepCtx } from '../ops/rnn-cell';
 
 /** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
 export type SavedOperand = 'tensor' | number;
@@ -69,6 +70,9 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   scatter: { dim: number; index: Tensor };
   /** x.unfold(dim, size, step): a view of overlapping windows, the window dim last. */
   unfold: { dim: number; size: number; step: number };
+  // ---- recurrent cell step (#23) ----
+  /** A fused recurrent step (ops/rnn-cell.ts): inputs [gx, h, c?, wHh, bHh?]; `saved` holds the gates (LSTM, GRU). */
+  rnnStep: RnnStepCtx;
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

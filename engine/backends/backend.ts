@@ -59,6 +59,10 @@ export interface IndexCheck {
 /** The combining op of an inclusive scan along a row (a running sum, product, maximum or minimum). */
 export type ScanOp = 'sum' | 'prod' | 'max' | 'min';
 
+// ---- recurrent cell step (#23) ----
+/** The recurrent cells: Elman RNN with tanh or relu, LSTM (gates i, f, g, o), GRU (gates r, z, n). */
+export type RnnMode = 'tanh' | 'relu' | 'lstm' | 'gru';
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -126,6 +130,14 @@ export interface Backend {
    * the last among ties, and a NaN, once seen, wins (PyTorch's cummax/cummin).
    */
   scan(op: ScanOp, input: View, out: View, indices?: View): void;
+  // ---- recurrent cell step (#23) ----
+  /**
+   * One recurrent time step as one kernel: the recurrent matmul h @ wHh^T (+ bHh), the gates and
+   * the state update, from the step's input projection gx [B, G*H], h [B, H], c [B, H] (LSTM),
+   * wHh [G*H, H], bHh [G*H] (all contiguous). Writes out [S, B, H] (h', then c' for LSTM) and,
+   * for LSTM and GRU, `saved` [B, 4H] for the gradient (LSTM: i, f, g, o; GRU: r, z, n, W_hn h + b_hn).
+   */
+  rnnStep(mode: RnnMode, gx: View, h: View, c: View | null, wHh: View, bHh: View | null, out: View, saved: View | null): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */

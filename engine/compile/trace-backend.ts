@@ -6,7 +6,7 @@
 import { allocArray, type Device, type DType, type TypedArray } from '../core/dtype';
 import { fail } from '../core/errors';
 import type { ArgReduceOp, Expr, ReduceOp } from '../ops/op-types';
-import type { Backend, Fused, ScanOp, Storage, View } from '../backends/backend';
+import type { Backend, Fused, RnnMode, ScanOp, Storage, View } from '../backends/backend';
 import type { Graph, Value, ValueView } from './ir';
 
 /** A value the traced function makes: it has no memory, only an identity. */
@@ -156,5 +156,11 @@ export class TraceBackend implements Backend {
 
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     this.graph.nodes.push({ kind: 'scan', op, input: this.view(input), out: this.view(out), indices: indices && this.view(indices) });
+  }
+
+  // ---- recurrent cell step (#23) ----
+  /** Never reached: while tracing, the recurrent layers take the step composed of ordinary ops (ops/rnn-cell.ts), which the compiler fuses itself. */
+  rnnStep(mode: RnnMode): void {
+    fail('compile', `the fused recurrent step (${mode}) cannot be traced; the recurrent layers use the composed step while compiling`);
   }
 }

@@ -1,7 +1,6 @@
 /** Layer functions (PyTorch's torch.nn.functional), derived from primitive ops. */
 import { fail, fmtShape } from '../core/errors';
 import { rand } from '../ops/creation';
-import { convPatches, pair, unfold2d } from '../ops/windows';
 import { indexSelect } from '../ops/indexing';
 import type { Tensor } from '../tensor';
 
@@ -15,58 +14,6 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const y = x.matmul(weight.t());
   return bias ? y.add(bias) : y;
-}
-
-export interface Conv2dOptions {
-  stride?: number | [number, number];
-  padding?: number | [number, number];
-}
-
-/**
- * 2-d convolution of `x` [N, C, H, W] by `weight` [O, C, kh, kw] plus `bias` [O], with stride and padding in `opts`.
- *
- * Computed as im2col followed by one matmul: the patches
- * channels last ([N, outH * outW, kh * kw * C], see convPatches) times the weight in the same order.
- */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  if (weight.ndim !== 4) fail('conv2d', `weight must be [out, in, kh, kw], got shape ${fmtShape(weight.shape)}`);
-  if (x.ndim !== 4 || x.shape[1] !== weight.shape[1]) {
-    fail('conv2d', `input ${fmtShape(x.shape)} must be [N, ${weight.shape[1]}, H, W] to match weight ${fmtShape(weight.shape)}`);
-  }
-  const [o, c, kh, kw] = weight.shape;
-  const window = {
-    kernel: [kh, kw] as [number, number],
-    stride: pair('conv2d', 'stride', opts.stride, [1, 1]),
-    padding: pair('conv2d', 'padding', opts.padding, [0, 0]),
-  };
-  const { patches, oh, ow } = convPatches('conv2d', x, window);
-  const n = x.shape[0];
-  // The weight as [kh * kw * C, O], contiguous (a small copy), so both operands load as vec4 along their rows.
-  let y = patches.matmul(weight.permute([2, 3, 1, 0]).reshape([kh * kw * c, o]));
-  if (bias) y = y.add(bias);
-  return y.permute([0, 2, 1]).reshape([n, o, oh, ow]);
-}
-
-export interface Pool2dOptions {
-  stride?: number | [number, number];
-  padding?: number | [number, number];
-}
-
-function poolWindows(op: string, x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions, padValue: number): Tensor {
-  const kernel = pair(op, 'kernelSize', kernelSize, [1, 1]);
-  const window = { kernel, stride: pair(op, 'stride', opts.stride, kernel), padding: pair(op, 'padding', opts.padding, [0, 0]) };
-  const cols = unfold2d(op, x, window, padValue);
-  return cols.reshape([...cols.shape.slice(0, 4), kernel[0] * kernel[1]]);
-}
-
-/** 2-d max pooling over `[N, C, H, W]` (stride defaults to the kernel size). */
-export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
-  return poolWindows('maxPool2d', x, kernelSize, opts, -Infinity).max(-1).values;
-}
-
-/** 2-d average pooling over `[N, C, H, W]` (stride defaults to the kernel size; padding counts as zeros). */
-export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
-  return poolWindows('avgPool2d', x, kernelSize, opts, 0).mean(-1);
 }
 
 /** Normalizes over the trailing `normalizedShape` dimensions to zero mean and unit variance, then scales and shifts. */

@@ -3,9 +3,7 @@ import { fail } from '../core/errors';
 import * as create from '../ops/creation';
 import type { Tensor } from '../tensor';
 import * as F from '../functional/index';
-import type { Conv2dOptions } from '../functional/layers';
 import type { LossOptions } from '../functional/losses';
-import { pair } from '../ops/windows';
 import { Module, Parameter } from './module';
 import { pyBool, pyFloat, pyTuple } from './repr';
 
@@ -44,79 +42,6 @@ export class Linear extends Module {
   }
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
-  }
-}
-
-/** A 2-d convolution over `[N, C, H, W]` inputs (stride and padding in `opts`). */
-export class Conv2d extends Module {
-  /** The learned weight (a parameter). */
-  weight: Tensor;
-  /** The learned bias (null when made without one). */
-  bias: Tensor | null;
-  /** The kernel's height and width. */
-  readonly kernelSize: [number, number];
-  /** The step between windows, in height and width. */
-  readonly stride: [number, number];
-  /** Zeros added on each side, in height and width. */
-  readonly padding: [number, number];
-  constructor(
-    /** The number of input channels. */
-    readonly inChannels: number,
-    /** The number of output channels. */
-    readonly outChannels: number,
-    kernelSize: number | [number, number],
-    opts: Conv2dOptions & { bias?: boolean } = {},
-  ) {
-    super();
-    this.kernelSize = pair('Conv2d', 'kernelSize', kernelSize, [1, 1]);
-    this.stride = pair('Conv2d', 'stride', opts.stride, [1, 1]);
-    this.padding = pair('Conv2d', 'padding', opts.padding, [0, 0]);
-    const bound = 1 / Math.sqrt(inChannels * this.kernelSize[0] * this.kernelSize[1]);
-    this.weight = uniform([outChannels, inChannels, ...this.kernelSize], bound);
-    this.bias = opts.bias === false ? null : uniform([outChannels], bound);
-  }
-  override forward(x: Tensor): Tensor {
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
-  }
-  override extraRepr(): string {
-    const pad = this.padding.some((p) => p !== 0) ? `, padding=${pyTuple(this.padding)}` : '';
-    return `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}${pad}${this.bias ? '' : ', bias=False'}`;
-  }
-}
-
-/** 2-d max pooling over `[N, C, H, W]` inputs (stride defaults to the kernel size). */
-export class MaxPool2d extends Module {
-  constructor(
-    /** The window's size. */
-    readonly kernelSize: number,
-    /** Stride (defaults to the kernel size) and zero padding. */
-    readonly opts: { stride?: number; padding?: number } = {},
-  ) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, this.opts);
-  }
-  override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}, dilation=1, ceil_mode=False`;
-  }
-}
-
-/** 2-d average pooling over `[N, C, H, W]` inputs (stride defaults to the kernel size). */
-export class AvgPool2d extends Module {
-  constructor(
-    /** The window's size. */
-    readonly kernelSize: number,
-    /** Stride (defaults to the kernel size) and zero padding. */
-    readonly opts: { stride?: number; padding?: number } = {},
-  ) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, this.opts);
-  }
-  override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
   }
 }
 

@@ -19,6 +19,16 @@ export function Parameter(t: Tensor, requiresGrad = true): Tensor {
   return leaf;
 }
 
+/** Per module, the names of its buffers left out of stateDict (registerBuffer with persistent: false). */
+const nonPersistent = new WeakMap<object, Set<string>>();
+
+function checkName(op: string, m: object, name: string): void {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) fail(op, `name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+  if (name === 'training') fail(op, `'training' is the module's mode flag, not a free name`);
+  if (name in m && !Object.prototype.hasOwnProperty.call(m, name))
+    fail(op, `'${name}' is already an attribute of ${m.constructor.name} (a method or property)`);
+}
+
 function isParameter(v: unknown): v is Tensor {
   return v instanceof Tensor && (parameterMarks.has(v) || (v.isLeaf && v.requiresGrad));
 }
@@ -66,10 +76,17 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every submodule below it, with dotted names. */
+  /** This module and every submodule below it, with dotted names (the root's name is `prefix`, `''` by default); a module held twice is listed once. */
   namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (m: Module, name: string) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([name, m]);
+      for (const [k, child] of m.namedChildren()) visit(child, name ? `${name}.${k}` : k);
+    };
+    visit(this, prefix);
     return out;
   }
 
@@ -78,16 +95,17 @@ export class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** The parameters with dotted names (`'0.weight'`), of submodules too unless `recurse` is false. */
-  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
+  /** Own tensors of one kind (parameters, or buffers persistent or not) in declaration order, then those of submodules, each once. */
+  private namedTensors(kind: 'parameter' | 'buffer' | 'persistent', prefix: string, recurse: boolean): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
     const visit = (m: Module, pre: string) => {
+      const transient = nonPersistent.get(m);
       for (const [name, v] of m.fields()) {
-        if (isParameter(v) && !seen.has(v)) {
-          seen.add(v);
-          out.push([pre + name, v]);
-        }
+        if (!(v instanceof Tensor) || seen.has(v) || isParameter(v) !== (kind === 'parameter')) continue;
+        if (kind === 'persistent' && transient?.has(name)) continue;
+        seen.add(v);
+        out.push([pre + name, v]);
       }
       if (recurse) for (const [name, child] of m.namedChildren()) visit(child, `${pre}${name}.`);
     };
@@ -95,27 +113,75 @@ export class Module {
     return out;
   }
 
+  /** The parameters with dotted names (`'0.weight'`), of submodules too unless `recurse` is false. */
+  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors('parameter', prefix, recurse);
+  }
+
   /** The parameters, of submodules too unless `recurse` is false (what an optimizer takes). */
   parameters(recurse = true): Tensor[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
 
-  /** Tensors that are state but not parameters (running statistics, say). */
-  namedBuffers(prefix = ''): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [name, v] of this.fields()) if (v instanceof Tensor && !isParameter(v)) out.push([prefix + name, v]);
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedBuffers(`${prefix}${name}.`));
-    return out;
+  /** Tensors that are state but not parameters (running statistics, say), persistent or not, with dotted names. */
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors('buffer', prefix, recurse);
   }
 
-  /** The parameters and buffers by dotted name, for saving and `loadStateDict`. */
+  /** The buffers, of submodules too unless `recurse` is false. */
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, b]) => b);
+  }
+
+  /** Adds a buffer (state that is not a parameter) as the field `name`; `persistent: false` keeps it out of `stateDict()`. */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    checkName('registerBuffer', this, name);
+    if (tensor !== null && !(tensor instanceof Tensor)) fail('registerBuffer', `buffer '${name}' must be a Tensor or null, got ${typeof tensor}`);
+    if (tensor && isParameter(tensor)) fail('registerBuffer', `'${name}' is a parameter (it requires grad); use registerParameter, or pass tensor.detach()`);
+    (this as unknown as Record<string, unknown>)[name] = tensor;
+    let set = nonPersistent.get(this);
+    if (opts.persistent === false) {
+      if (!set) nonPersistent.set(this, (set = new Set()));
+      set.add(name);
+    } else set?.delete(name);
+  }
+
+  /** Adds a parameter as the field `name` (a tensor is made a Parameter; null leaves the slot empty). */
+  registerParameter(name: string, param: Tensor | null): void {
+    checkName('registerParameter', this, name);
+    if (param !== null && !(param instanceof Tensor)) fail('registerParameter', `parameter '${name}' must be a Tensor or null, got ${typeof param}`);
+    (this as unknown as Record<string, unknown>)[name] = param === null ? null : isParameter(param) ? param : Parameter(param);
+  }
+
+  /** Adds a submodule as the field `name`. */
+  registerModule(name: string, module: Module | null): void {
+    checkName('registerModule', this, name);
+    if (module !== null && !(module instanceof Module)) fail('registerModule', `'${name}' must be a Module or null`);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** The parameters and persistent buffers by dotted name, in PyTorch's order (per module: parameters, buffers, then submodules), for saving and `loadStateDict`. */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()].map(([k, v]) => [k, v.detach()]));
+    return Object.fromEntries(this.stateEntries().map(([k, v]) => [k, v.detach()]));
   }
 
-  /** Copies values into this module's tensors in place; strict mode refuses missing or extra keys. */
+  /** The entries of `stateDict()`, without detaching. */
+  private stateEntries(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, m] of this.namedModules()) {
+      const pre = name ? `${name}.` : '';
+      out.push(...m.namedTensors('parameter', '', false).map(([k, v]): [string, Tensor] => [pre + k, v]));
+      out.push(...m.namedTensors('persistent', '', false).map(([k, v]): [string, Tensor] => [pre + k, v]));
+    }
+    const seen = new Set<Tensor>();
+    return out.filter(([, v]) => !seen.has(v) && Boolean(seen.add(v)));
+  }
+
+  /** Copies values into this module's tensors in place; strict mode (the default) refuses missing or extra keys, otherwise they are returned. */
   loadStateDict(state: Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
-    const own = new Map([...this.namedParameters(), ...this.namedBuffers()]);
+    if (typeof state !== 'object' || state === null)
+      fail('loadStateDict', `expected an object of tensors by key, got ${state === null ? 'null' : typeof state}`);
+    const own = new Map(this.stateEntries());
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
     if ((opts.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
@@ -126,25 +192,31 @@ export class Module {
       fail('loadStateDict', `${parts.join('; ')} (the module has ${[...own.keys()].join(', ')})`);
     }
     for (const [k, target] of own) {
+      if (!(k in state)) continue;
       const src = state[k];
-      if (!src) continue;
       if (!(src instanceof Tensor)) fail('loadStateDict', `value for '${k}' is not a tensor`);
       if (src.shape.join() !== target.shape.join())
         fail('loadStateDict', `size mismatch for '${k}': got ${fmtShape(src.shape)}, the module has ${fmtShape(target.shape)}`);
-      withGradMode(false, () => copyInto(target, src.to(target.device)));
     }
+    for (const [k, target] of own) if (k in state) withGradMode(false, () => copyInto(target, state[k].to(target.device)));
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Sets training mode (dropout active) on this module and its submodules. */
+  /** Sets training mode (dropout active, batch statistics in BatchNorm) on this module and its submodules. */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
-  /** Sets evaluation mode (dropout off) on this module and its submodules. */
+  /** Sets evaluation mode (dropout off, running statistics in BatchNorm) on this module and its submodules. */
   eval(): this {
     return this.train(false);
+  }
+
+  /** Sets `requiresGrad` on every parameter (false freezes them); returns this module. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
   }
 
   /** Clears the gradients of all parameters. */
@@ -152,22 +224,29 @@ export class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Moves parameters and buffers to `device` (replacing the fields, as new leaves). */
+  /** Moves parameters and buffers (integer ones and non-persistent ones too) to `device`, replacing the fields (parameters as new leaves). */
   to(device: Device): this {
     for (const m of this.modules()) {
       const fields = m as unknown as Record<string, unknown>;
+      const moved = new Map<Tensor, Tensor>();
       for (const [name, v] of m.fields()) {
         if (!(v instanceof Tensor) || v.device === device) continue;
-        const moved = v.detach().to(device);
-        fields[name] = isParameter(v) ? Parameter(moved, v.requiresGrad) : moved;
+        let t = moved.get(v);
+        if (!t) {
+          t = v.detach().to(device);
+          if (isParameter(v)) t = Parameter(t, v.requiresGrad);
+          moved.set(v, t);
+        }
+        fields[name] = t;
       }
     }
     return this;
   }
 
-  /** Calls `fn` on every submodule and then on this module. */
+  /** Calls `fn` on every submodule (children first, recursively) and then on this module, as PyTorch's apply. */
   apply(fn: (m: Module) => void): this {
-    for (const m of this.modules()) fn(m);
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
     return this;
   }
 

@@ -29,7 +29,19 @@ export function pad(x: Tensor, amount: readonly number[], value = 0): Tensor {
 export interface Window2d {
   kernel: [number, number];
   stride: [number, number];
+  /** Padding before (and, without padAfter, after) the input along height and width. */
   padding: [number, number];
+  /** The spacing between a window's taps (1: adjacent). */
+  dilation?: [number, number];
+  /** Padding after the input, where it differs from `padding` ('same' with an even kernel, ceil mode). */
+  padAfter?: [number, number];
+}
+
+/** The window's padding as laid out: a symmetric pad of the larger side, and where windows start in it. */
+function padLayout(w: Window2d): { pad: [number, number]; shift: [number, number] } {
+  const after = w.padAfter ?? w.padding;
+  const pad: [number, number] = [Math.max(w.padding[0], after[0]), Math.max(w.padding[1], after[1])];
+  return { pad, shift: [pad[0] - w.padding[0], pad[1] - w.padding[1]] };
 }
 
 export function pair(op: string, name: string, v: number | readonly number[] | undefined, fallback: [number, number]): [number, number] {
@@ -43,7 +55,9 @@ const windowIndexCache = new Map<string, Tensor>();
 
 /** For each output position and window offset, the flat position it reads in the padded plane. */
 function windowIndex(device: Device, hp: number, wp: number, oh: number, ow: number, w: Window2d): Tensor {
-  const key = `${device}|${hp}|${wp}|${oh}|${ow}|${w.kernel}|${w.stride}`;
+  const [dh, dw] = w.dilation ?? [1, 1];
+  const { shift } = padLayout(w);
+  const key = `${device}|${hp}|${wp}|${oh}|${ow}|${w.kernel}|${w.stride}|${dh},${dw}|${shift}`;
   let idx = windowIndexCache.get(key);
   if (!idx) {
     const [kh, kw] = w.kernel;
@@ -51,7 +65,8 @@ function windowIndex(device: Device, hp: number, wp: number, oh: number, ow: num
     const values = new Int32Array(oh * ow * kh * kw);
     let i = 0;
     for (let r = 0; r < oh; r++)
-      for (let c = 0; c < ow; c++) for (let ki = 0; ki < kh; ki++) for (let kj = 0; kj < kw; kj++) values[i++] = (r * sh + ki) * wp + (c * sw + kj);
+      for (let c = 0; c < ow; c++)
+        for (let ki = 0; ki < kh; ki++) for (let kj = 0; kj < kw; kj++) values[i++] = (r * sh + ki * dh + shift[0]) * wp + (c * sw + kj * dw + shift[1]);
     // Cached across calls, so made outside any torch.scope (which would free it at its end).
     idx = outsideScope(() => tensorFromData(device, values, [values.length], 'int32'));
     forgetHostValues(idx.storageRef); // in range by construction: no need to check it per call
@@ -61,13 +76,20 @@ function windowIndex(device: Device, hp: number, wp: number, oh: number, ow: num
 }
 
 /** The padded plane's size and the number of window positions along each dim. */
-function windowGeometry(op: string, x: Tensor, w: Window2d): { hp: number; wp: number; oh: number; ow: number } {
+export function windowGeometry(op: string, x: Tensor, w: Window2d): { hp: number; wp: number; oh: number; ow: number } {
   if (x.ndim !== 4) fail(op, `expected a 4-D input [N, C, H, W], got shape ${fmtShape(x.shape)}`);
-  const [kh, kw] = w.kernel;
-  const hp = x.shape[2] + 2 * w.padding[0];
-  const wp = x.shape[3] + 2 * w.padding[1];
-  if (kh > hp || kw > wp) fail(op, `kernel ${kh}x${kw} is larger than the padded input ${hp}x${wp} (input shape ${fmtShape(x.shape)})`);
-  return { hp, wp, oh: Math.floor((hp - kh) / w.stride[0]) + 1, ow: Math.floor((wp - kw) / w.stride[1]) + 1 };
+  const [dh, dw] = w.dilation ?? [1, 1];
+  const kh = dh * (w.kernel[0] - 1) + 1;
+  const kw = dw * (w.kernel[1] - 1) + 1;
+  const after = w.padAfter ?? w.padding;
+  const { pad } = padLayout(w);
+  const eh = x.shape[2] + w.padding[0] + after[0];
+  const ew = x.shape[3] + w.padding[1] + after[1];
+  if (kh > eh || kw > ew) {
+    const dilated = dh > 1 || dw > 1 ? ` (dilated from ${w.kernel[0]}x${w.kernel[1]})` : '';
+    fail(op, `kernel ${kh}x${kw}${dilated} is larger than the padded input ${eh}x${ew} (input shape ${fmtShape(x.shape)})`);
+  }
+  return { hp: x.shape[2] + 2 * pad[0], wp: x.shape[3] + 2 * pad[1], oh: Math.floor((eh - kh) / w.stride[0]) + 1, ow: Math.floor((ew - kw) / w.stride[1]) + 1 };
 }
 
 /** Sliding windows of an NCHW tensor: [N, C, outH, outW, kh, kw]. */
@@ -75,11 +97,21 @@ export function unfold2d(op: string, x: Tensor, w: Window2d, padValue = 0): Tens
   const { hp, wp, oh, ow } = windowGeometry(op, x, w);
   const [n, c] = x.shape;
   const [kh, kw] = w.kernel;
-  const padded = pad(x, w.padding, padValue);
+  const padded = pad(x, padLayout(w).pad, padValue);
   const idx = windowIndex(x.device, hp, wp, oh, ow, w);
   const planes = padded.reshape([n * c, hp * wp]);
   const cols = gather(planes, 1, idx.reshape([1, -1]).expand([n * c, oh * ow * kh * kw]));
   return cols.reshape([n, c, oh, ow, kh, kw]);
+}
+
+/** `planes` [N, L, C] as [N * groups, L, C / groups]: each group's channels as a batch of its own (a copy when groups > 1). */
+function groupPlanes(planes: Tensor, groups: number): Tensor {
+  if (groups === 1) return planes;
+  const [n, l, c] = planes.shape;
+  return planes
+    .reshape([n, l, groups, c / groups])
+    .permute([0, 2, 1, 3])
+    .reshape([n * groups, l, c / groups]);
 }
 
 /**
@@ -88,14 +120,79 @@ export function unfold2d(op: string, x: Tensor, w: Window2d, padValue = 0): Tens
  * They are gathered from a channels-last copy of the padded input, so one gather writes the
  * matmul's operand in its final layout with reads and writes along C (windows in NCHW order would
  * need a strided permute of all N*C*outH*outW*kh*kw values after the gather).
+ * With groups > 1 they come per group: [N, groups, outH * outW, kh * kw * C / groups].
  */
-export function convPatches(op: string, x: Tensor, w: Window2d): { patches: Tensor; oh: number; ow: number } {
+export function convPatches(op: string, x: Tensor, w: Window2d, groups = 1): { patches: Tensor; oh: number; ow: number } {
   const { hp, wp, oh, ow } = windowGeometry(op, x, w);
   const [n, c] = x.shape;
   const [kh, kw] = w.kernel;
-  const channelsLast = pad(x.permute([0, 2, 3, 1]), [w.padding[0], w.padding[1], 0]);
-  const planes = channelsLast.reshape([n, hp * wp, c]);
+  const { pad: p } = padLayout(w);
+  const channelsLast = pad(x.permute([0, 2, 3, 1]), [p[0], p[1], 0]);
+  const planes = groupPlanes(channelsLast.reshape([n, hp * wp, c]), groups);
   const idx = windowIndex(x.device, hp, wp, oh, ow, w);
-  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n, oh * ow * kh * kw, c]));
-  return { patches: cols.reshape([n, oh * ow, kh * kw * c]), oh, ow };
+  const cg = c / groups;
+  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n * groups, oh * ow * kh * kw, cg]));
+  const patches = groups === 1 ? cols.reshape([n, oh * ow, kh * kw * c]) : cols.reshape([n, groups, oh * ow, kh * kw * cg]);
+  return { patches, oh, ow };
+}
+
+/** A transposed convolution's geometry: kernel, stride, padding, dilation and the extra size on the far side. */
+export interface TransposedWindow2d {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  outputPadding: [number, number];
+}
+
+/**
+ * For each output position and kernel tap of a transposed convolution, the flat position it reads
+ * in the input with a row of zeros above it (y + padding - tap * dilation must be a multiple of the
+ * stride and land inside), or 0 (in that row of zeros) where no input position contributes.
+ */
+function transposedIndex(device: Device, h: number, w: number, oh: number, ow: number, t: TransposedWindow2d): Tensor {
+  const key = `T|${device}|${h}|${w}|${oh}|${ow}|${t.kernel}|${t.stride}|${t.padding}|${t.dilation}`;
+  let idx = windowIndexCache.get(key);
+  if (!idx) {
+    const [kh, kw] = t.kernel;
+    const source = (y: number, k: number, dim: 0 | 1, size: number) => {
+      const at = y + t.padding[dim] - k * t.dilation[dim];
+      const i = at / t.stride[dim];
+      return at >= 0 && Number.isInteger(i) && i < size ? i : -1;
+    };
+    const values = new Int32Array(oh * ow * kh * kw);
+    let i = 0;
+    for (let r = 0; r < oh; r++)
+      for (let c = 0; c < ow; c++)
+        for (let ki = 0; ki < kh; ki++)
+          for (let kj = 0; kj < kw; kj++) {
+            const [y, x] = [source(r, ki, 0, h), source(c, kj, 1, w)];
+            values[i++] = y < 0 || x < 0 ? 0 : (y + 1) * w + x;
+          }
+    idx = outsideScope(() => tensorFromData(device, values, [values.length], 'int32'));
+    forgetHostValues(idx.storageRef);
+    windowIndexCache.set(key, idx);
+  }
+  return idx;
+}
+
+/**
+ * A transposed convolution's patches, channels last, as convPatches lays them out: for each output
+ * position, each kernel tap's input position (or zeros where none contributes) with its channels.
+ * One gather: the sum over overlapping contributions is then a matmul with the weight (col2im as a gather).
+ */
+export function transposedPatches(op: string, x: Tensor, t: TransposedWindow2d, groups: number): { patches: Tensor; oh: number; ow: number } {
+  if (x.ndim !== 4) fail(op, `expected a 4-D input [N, C, H, W], got shape ${fmtShape(x.shape)}`);
+  const [n, c, h, w] = x.shape;
+  const size = (dim: 0 | 1, len: number) => (len - 1) * t.stride[dim] - 2 * t.padding[dim] + t.dilation[dim] * (t.kernel[dim] - 1) + t.outputPadding[dim] + 1;
+  const [oh, ow] = [size(0, h), size(1, w)];
+  if (oh <= 0 || ow <= 0)
+    fail(op, `output size ${oh}x${ow} is not positive (input shape ${fmtShape(x.shape)}, kernel ${t.kernel[0]}x${t.kernel[1]}, padding ${t.padding})`);
+  const [kh, kw] = t.kernel;
+  // A row of zeros above (and one below) the channels-last input: position 0 reads zeros.
+  const planes = groupPlanes(pad(x.permute([0, 2, 3, 1]), [1, 0, 0]).reshape([n, (h + 2) * w, c]), groups);
+  const idx = transposedIndex(x.device, h, w, oh, ow, t);
+  const cg = c / groups;
+  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n * groups, oh * ow * kh * kw, cg]));
+  return { patches: cols.reshape([n, groups, oh * ow, kh * kw * cg]), oh, ow };
 }

@@ -13,7 +13,9 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PostReduce, RnnMode, ScanOp, Storage, View } from '../backend';
+import { rnnStepLoop } from './cpu-rnn';
+import { rnnStepCost } from '../../profile/rnn-cost';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -346,6 +348,19 @@ export class CpuBackend implements Backend {
     launch(
       indices ? [input, out, indices] : [input, out],
       profiled(cost, () => scanRows(op, input, out, indices, coerce(out.dtype))),
+    );
+  }
+
+  // ---- recurrent cell step (#23): the loops in cpu-rnn.ts ----
+  rnnStep(mode: RnnMode, gx: View, h: View, c: View | null, wHh: View, bHh: View | null, out: View, saved: View | null): void {
+    this.kernelCount++;
+    const views = [gx, h, wHh, out, ...(c ? [c] : []), ...(bHh ? [bHh] : []), ...(saved ? [saved] : [])];
+    launch(
+      views,
+      profiled(
+        () => rnnStepCost(mode, h.shape[0], h.shape[1]),
+        () => rnnStepLoop(mode, gx, h, c, wHh, bHh, out, saved),
+      ),
     );
   }
 }

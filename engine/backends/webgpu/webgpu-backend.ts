@@ -4,7 +4,9 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PostReduce, RnnMode, ScanOp, Storage, View } from '../backend';
+import { rnnStepCost } from '../../profile/rnn-cost';
+import { RNN_TILE, rnnStepSource } from './kernels/rnn-step';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -376,5 +378,16 @@ export class WebGpuBackend implements Backend {
 
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     scanRowsGpu(this.dispatcher, op, input, out, indices);
+  }
+
+  // ---- recurrent cell step (#23): one kernel per time step (kernels/rnn-step.ts) ----
+  rnnStep(mode: RnnMode, gx: View, h: View, c: View | null, wHh: View, bHh: View | null, out: View, saved: View | null): void {
+    const [B, H] = h.shape;
+    if (B === 0 || H === 0) return;
+    const pipeline = this.dispatcher.pipeline(`rnnStep|${mode}|${bHh ? 'b' : ''}|${saved ? 's' : ''}`, () => rnnStepSource(mode, !!bHh, !!saved));
+    const meta = [B, H, gx.offset, h.offset, c?.offset ?? 0, wHh.offset, bHh?.offset ?? 0, out.offset, saved?.offset ?? 0];
+    const buffers = [gx, h, wHh, out, ...(c ? [c] : []), ...(bHh ? [bHh] : []), ...(saved ? [saved] : [])].map(bufferOf);
+    const groups: [number, number, number] = [Math.ceil(H / RNN_TILE), Math.ceil(B / RNN_TILE), 1];
+    this.dispatcher.dispatch(pipeline, meta, buffers, groups, rnnStepCost(mode, B, H));
   }
 }

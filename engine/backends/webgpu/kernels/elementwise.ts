@@ -105,7 +105,9 @@ export function planElementwise(exprKeyText: string, inputs: readonly View[], ou
   for (let d = 0; d < rank; d++) n *= shape[d];
   const outMode: Mode = isContiguous(shape, out.strides) ? 'flat' : 'strided';
   const modes = inputs.map((v) => modeOf(v, shape));
-  const lanes = outMode === 'flat' && aligned(out.offset) ? lanesOf(inputs, modes, shape) : null;
+  // One element: no vec4 lanes, so an input bound to the same buffer as out (an in-place op on a
+  // one-element tensor) has out's WGSL type, array<T>, and may alias it (#23).
+  const lanes = outMode === 'flat' && aligned(out.offset) && n > 1 ? lanesOf(inputs, modes, shape) : null;
   if (lanes) {
     // Two words per input: its offset (in vec4s unless a scalar) and its row's vec4 count; no
     // shape: the kernel never decomposes an index.

@@ -1,0 +1,50 @@
+/** The CPU reference of the fused recurrent step (Backend.rnnStep): plain loops, in doubles, rounded to float32 on store. */
+import type { RnnMode, View } from '../backend';
+import { rnnGates } from '../../profile/rnn-cost';
+import { dataOf } from './cpu-kernel-support';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Runs one step: see Backend.rnnStep. */
+export function rnnStepLoop(mode: RnnMode, gxV: View, hV: View, cV: View | null, wV: View, bV: View | null, outV: View, savedV: View | null): void {
+  const [B, H] = hV.shape;
+  const G = rnnGates(mode);
+  const [gx, h, w, out] = [dataOf(gxV), dataOf(hV), dataOf(wV), dataOf(outV)];
+  const c = cV ? dataOf(cV) : null;
+  const bias = bV ? dataOf(bV) : null;
+  const saved = savedV ? dataOf(savedV) : null;
+  const acc = new Float64Array(G);
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < H; j++) {
+      for (let k = 0; k < G; k++) {
+        let s = bias ? bias[bV!.offset + k * H + j] : 0;
+        const row = wV.offset + (k * H + j) * H;
+        const hr = hV.offset + b * H;
+        for (let m = 0; m < H; m++) s += h[hr + m] * w[row + m];
+        acc[k] = s;
+      }
+      const x = (k: number) => gx[gxV.offset + b * G * H + k * H + j];
+      const at = b * H + j;
+      const sv = savedV ? savedV.offset + b * 4 * H + j : 0;
+      if (mode === 'tanh' || mode === 'relu') {
+        const pre = x(0) + acc[0];
+        out[outV.offset + at] = mode === 'tanh' ? Math.tanh(pre) : Math.max(pre, 0);
+      } else if (mode === 'lstm') {
+        const i = sigmoid(x(0) + acc[0]);
+        const f = sigmoid(x(1) + acc[1]);
+        const g = Math.tanh(x(2) + acc[2]);
+        const o = sigmoid(x(3) + acc[3]);
+        const c2 = Math.fround(f * c![cV!.offset + at] + i * g);
+        out[outV.offset + at] = o * Math.tanh(c2);
+        out[outV.offset + B * H + at] = c2;
+        if (saved) [i, f, g, o].forEach((v, k) => (saved[sv + k * H] = v));
+      } else {
+        const r = sigmoid(x(0) + acc[0]);
+        const z = sigmoid(x(1) + acc[1]);
+        const n = Math.tanh(x(2) + r * acc[2]);
+        out[outV.offset + at] = (1 - z) * n + z * h[hV.offset + at];
+        if (saved) [r, z, n, acc[2]].forEach((v, k) => (saved[sv + k * H] = v));
+      }
+    }
+  }
+}
