@@ -75,6 +75,8 @@ describe('index.json', () => {
       'digits-training.ipynb',
       'cpu-vs-webgpu.ipynb',
       'inside-a-kernel.ipynb',
+      'char-gpt.ipynb',
+      'cnn-batchnorm.ipynb',
     ]);
     for (const entry of index) {
       expect(entry.id).toBe(entry.file.replace(/\.ipynb$/, ''));
