@@ -6,3 +6,4 @@ export { Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, LayerNorm, Embedding, Dr
 export * as utils from './utils';
 export { Identity, SiLU, Mish, LeakyReLU, ELU, Hardtanh, Softplus, Softmax, LogSoftmax } from './activations';
 export { L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss } from './losses';
+export * as init from './init';
