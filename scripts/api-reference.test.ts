@@ -78,7 +78,7 @@ describe('the API reference page', () => {
       ['nn.Linear', 'new Linear(inFeatures: number, outFeatures: number, opts?: { bias?: boolean; }): Linear'],
       ['nn.Linear.forward', 'forward(x: Tensor): Tensor'],
       ['F.relu', 'relu(x: Tensor): Tensor'],
-      ['optim.SGD', 'new SGD(params: Iterable<Tensor>, opts: Partial<SGDOptions> & { lr: number; }): SGD'],
+      ['optim.SGD', 'new SGD(params: OptimizerParams<SGDOptions>, opts?: Partial<SGDOptions>): SGD'],
       ['Tensor.shape', 'readonly shape: readonly number[]'],
       ['display', 'display(...values: unknown[]): void'],
     ];

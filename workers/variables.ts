@@ -46,7 +46,7 @@ export function summarizeVariable(name: string, value: unknown): VariableSummary
   }
   if (value instanceof optim.Optimizer) {
     const count = value.paramGroups.reduce((n, g) => n + g.params.length, 0);
-    const lr = value.paramGroups[0]?.options.lr;
+    const lr = value.paramGroups[0]?.lr;
     return { name, kind: 'optimizer', type: className(value), detail: `${count} tensor${count === 1 ? '' : 's'}${lr === undefined ? '' : ` · lr ${lr}`}` };
   }
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {

@@ -29,7 +29,9 @@ export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } 
   const beta = opts.beta ?? 1;
   const threshold = opts.threshold ?? 20;
   const bx = x.mul(beta);
-  return where(bx.gt(threshold), x, bx.exp().log1p().div(beta));
+  const over = bx.gt(threshold);
+  // The unused branch sees 0 above the threshold, so its exp never overflows into a NaN gradient.
+  return where(over, x, where(over, 0, bx).exp().log1p().div(beta));
 }
 
 /** `x` where positive, else `negativeSlope * x`. */

@@ -9,3 +9,6 @@ export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions 
 export { scaledDotProductAttention } from './attention';
 export { pad, interpolate, adaptiveAvgPool2d, unfold } from './spatial';
 export { oneHot, normalize, cosineSimilarity, pairwiseDistance } from './vectors';
+// ---- losses, activations (#23) ----
+export { elu, selu, mish, hardtanh, logsigmoid, glu } from './more-activations';
+export { l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, klDiv, cosineEmbeddingLoss } from './more-losses';

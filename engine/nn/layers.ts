@@ -3,7 +3,7 @@ import { fail } from '../core/errors';
 import * as create from '../ops/creation';
 import type { Tensor } from '../tensor';
 import * as F from '../functional/index';
-import type { LossOptions } from '../functional/losses';
+import type { CrossEntropyOptions, LossOptions } from '../functional/losses';
 import { Module, Parameter } from './module';
 import { pyBool, pyFloat, pyTuple } from './repr';
 
@@ -160,13 +160,16 @@ export class Tanh extends Module {
   }
 }
 
-/** The module form of `F.crossEntropy`: `loss(logits, target)`. */
+/** The module form of `F.crossEntropy` (`{ weight, ignoreIndex, labelSmoothing, reduction }`): `loss(logits, target)`. */
 export class CrossEntropyLoss extends Module {
-  constructor(readonly opts: LossOptions = {}) {
+  /** The per-class weight (a buffer, as PyTorch registers it), or null. */
+  weight: Tensor | null;
+  constructor(readonly opts: CrossEntropyOptions = {}) {
     super();
+    this.weight = opts.weight ?? null;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.crossEntropy(input, target, this.opts);
+    return F.crossEntropy(input, target, { ...this.opts, weight: this.weight });
   }
 }
 
