@@ -41,6 +41,7 @@ for (const example of examples) {
       expect(status, `cell ${i + 1}: ${await codeCells.nth(i).getByTestId('cell-output').innerText()}`).toBe('done');
     }
     await expect(page.getByTestId('error-output')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath('finished.png'), fullPage: true });
     console.log(`${example.file}: ${count} code cells ran in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 }

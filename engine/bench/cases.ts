@@ -42,6 +42,19 @@ export interface Sizes {
    * the median of 9 runs of `dispatchOps` ops).
    */
   runsPerWait: number;
+  // ---- GPT training step (#23) ----
+  /** The GPT of the gpt-step case. */
+  gpt: GptShape;
+}
+
+/** A small GPT (token + position embeddings, pre-norm blocks of causal attention and a GELU MLP, a linear head). */
+export interface GptShape {
+  vocab: number;
+  context: number;
+  d: number;
+  heads: number;
+  layers: number;
+  batch: number;
 }
 
 export function sizes(quick: boolean): Sizes {
@@ -62,6 +75,9 @@ export function sizes(quick: boolean): Sizes {
     repeats: quick ? 3 : 10,
     warmup: quick ? 1 : 3,
     runsPerWait: quick ? 2 : 8,
+    // ---- GPT training step (#23) ----
+    // Full: a character-level GPT of the size of nanoGPT's smallest Shakespeare runs, scaled down (vocab 65, context 128, d 128, 4 heads, 4 layers, batch 32).
+    gpt: quick ? { vocab: 65, context: 16, d: 32, heads: 4, layers: 1, batch: 4 } : { vocab: 65, context: 128, d: 128, heads: 4, layers: 4, batch: 32 },
   };
 }
 
@@ -132,6 +148,15 @@ export function cases(s: Sizes): Case[] {
     sides: ALL,
   });
   list.push({ id: 'dispatch-total', label: `tiny op: issue + finish on the GPU, per op`, unit: 'µs/op', work: 0, sides: ALL });
+  // ---- GPT training step (#23) ----
+  const g = s.gpt;
+  list.push({
+    id: 'gpt-step',
+    label: `GPT step (AdamW), vocab ${g.vocab}, context ${g.context}, d ${g.d}, ${g.heads} heads, ${g.layers} layers, batch ${g.batch}`,
+    unit: 'ms/step',
+    work: 0,
+    sides: ['wick', 'jax', 'pytorch'],
+  });
   return list;
 }
 

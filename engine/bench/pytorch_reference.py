@@ -76,6 +76,61 @@ def train_step(model, x, y):
     return step
 
 
+# ---- GPT training step (#23): the GPT of engine/bench/gpt.ts ----
+class CausalSelfAttention(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        q, k, v = (z.reshape(b, t, self.heads, d // self.heads).transpose(1, 2) for z in self.qkv(x).split(d, -1))
+        return self.proj(F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(b, t, d))
+
+
+class GptBlock(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.ln1, self.attn, self.ln2 = nn.LayerNorm(d), CausalSelfAttention(d, heads), nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class Gpt(nn.Module):
+    def __init__(self, g):
+        super().__init__()
+        self.tok_emb, self.pos_emb = nn.Embedding(g["vocab"], g["d"]), nn.Embedding(g["context"], g["d"])
+        self.blocks = nn.ModuleList([GptBlock(g["d"], g["heads"]) for _ in range(g["layers"])])
+        self.ln_f, self.head = nn.LayerNorm(g["d"]), nn.Linear(g["d"], g["vocab"])
+
+    def forward(self, idx):
+        x = self.tok_emb(idx) + self.pos_emb(torch.arange(idx.shape[1], device=idx.device))
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.ln_f(x))
+
+
+def gpt_step(g):
+    """One AdamW step (lr 1e-3, weight decay 0.01) on random tokens: forward, cross-entropy, backward, update."""
+    model = Gpt(g).to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    x = torch.randint(0, g["vocab"], (g["batch"], g["context"]), device=dev)
+    y = torch.randint(0, g["vocab"], (g["batch"] * g["context"],), device=dev)
+
+    def step():
+        loss = F.cross_entropy(model(x).reshape(-1, g["vocab"]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
 def matmul_id(s):
     shape = f"{s['m']}x{s['k']}x{s['n']}"
     return f"mm-b{s['batch']}-{shape}" if s["batch"] > 1 else f"mm-{shape}"
@@ -130,6 +185,7 @@ def runners(sizes):
         "conv2d": conv,
         "mlp-step": mlp,
         "cnn-step": cnn,
+        "gpt-step": lambda: gpt_step(sizes["gpt"]),
     })
     return out
 
@@ -170,7 +226,7 @@ def main():
             continue
         heavy = case.get("heavy", False)
         try:
-            steps = cid in ("mlp-step", "cnn-step")  # timed a step per wait, as the JavaScript sides
+            steps = cid in ("mlp-step", "cnn-step", "gpt-step")  # timed a step per wait, as the JavaScript sides
             per_wait = 1 if steps else sizes.get("runsPerWait", 1)
             result["ms"][cid] = timed(make[cid](), min(5, sizes["repeats"]) if heavy else sizes["repeats"], 2 if heavy else sizes["warmup"], per_wait)
         except Exception as e:  # a case that fails (torch.compile without a compiler, say) is noted

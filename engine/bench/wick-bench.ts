@@ -4,6 +4,7 @@
  */
 import { F, nn, optim, torch, type Tensor } from '../index';
 import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
+import { wickGptStep } from './gpt';
 import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
@@ -194,6 +195,8 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
   await attempt(res, 'cnn-step', () =>
     trainStep(smallCnn().to(device), upload(device, [s.cnnBatch, 1, 28, 28], 9), torch.randint(0, 10, [s.cnnBatch], { device }), s),
   );
+  // ---- GPT training step (#23) ----
+  await attempt(res, 'gpt-step', () => wickGptStep(device, s));
   const tiny = torch.ones([4], { device });
   const issue = () => {
     let y = tiny;

@@ -107,6 +107,8 @@ export async function jaxCases(s: Sizes): Promise<SideResult & { info: string }>
     };
     return trainStep(jax, forward, params, upload([b, 1, 28, 28], 9), b, s);
   });
+  // ---- GPT training step (#23) ----
+  await attempt(res, 'gpt-step', async () => (await import('./jax-gpt')).jaxGptStep(jax, s));
   const tiny = upload([4], 0);
   const issue = () => {
     let y = tiny.ref;
