@@ -126,9 +126,39 @@ describe('BatchNorm', () => {
   ];
   for (const [name, f, re] of errors) it(`refuses ${name}`, () => expect(f).toThrow(re));
 
-  it('torch.compile of a model with BatchNorm fails clearly in train() mode', () => {
-    const model = torch.compile(new nn.Sequential(new nn.Linear(2, 2), new nn.BatchNorm1d(2)));
-    expect(() => model(torch.randn([4, 2]))).toThrow(/compile: BatchNorm1d in train\(\) mode updates its running statistics/);
+  it('torch.compile runs BatchNorm as eager does: running statistics updated in train(), a new graph for eval()', async () => {
+    for (const d of devices) {
+      const make = () => {
+        torch.manualSeed(1);
+        return new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3)).to(d);
+      };
+      const eager = make();
+      const compiled = torch.compile(make());
+      const x = t(d, [
+        [1, 2],
+        [0, -1],
+        [3, 1],
+      ]);
+      for (let i = 0; i < 3; i++) expectClose(await compiled(x).tolist(), (await eager(x).tolist()) as number[][]);
+      const [bnEager, bnCompiled] = [eager.at(1) as nn.BatchNorm1d, compiled.at(1) as nn.BatchNorm1d];
+      expectClose(await bnCompiled.running_mean!.tolist(), (await bnEager.running_mean!.tolist()) as number[]);
+      expect(await bnCompiled.num_batches_tracked!.tolist()).toBe(3);
+      eager.eval();
+      compiled.eval();
+      expectClose(await compiled(x).tolist(), (await eager(x).tolist()) as number[][]);
+      expect(await bnCompiled.num_batches_tracked!.tolist()).toBe(3);
+    }
+  });
+
+  it('in-place ops on tensors of fewer than 4 elements work (num_batches_tracked.add_)', async () => {
+    for (const d of devices) {
+      const n = torch.full([], 0, { dtype: 'int32', device: d });
+      n.add_(1);
+      const v = t(d, [1, 2, 3]);
+      v.mul_(2);
+      expect(await n.tolist()).toBe(1);
+      expect(await v.tolist()).toEqual([2, 4, 6]);
+    }
   });
 });
 
