@@ -167,14 +167,15 @@ export class Module {
 
   /** The entries of `stateDict()`, without detaching. */
   private stateEntries(): [string, Tensor][] {
+    // As PyTorch's state_dict: every path to a tensor is a key (tied weights appear under each name).
     const out: [string, Tensor][] = [];
-    for (const [name, m] of this.namedModules()) {
-      const pre = name ? `${name}.` : '';
-      out.push(...m.namedTensors('parameter', '', false).map(([k, v]): [string, Tensor] => [pre + k, v]));
-      out.push(...m.namedTensors('persistent', '', false).map(([k, v]): [string, Tensor] => [pre + k, v]));
-    }
-    const seen = new Set<Tensor>();
-    return out.filter(([, v]) => !seen.has(v) && Boolean(seen.add(v)));
+    const visit = (m: Module, pre: string) => {
+      for (const [k, v] of m.namedTensors('parameter', '', false)) out.push([pre + k, v]);
+      for (const [k, v] of m.namedTensors('persistent', '', false)) out.push([pre + k, v]);
+      for (const [name, child] of m.namedChildren()) visit(child, `${pre}${name}.`);
+    };
+    visit(this, '');
+    return out;
   }
 
   /** Copies values into this module's tensors in place; strict mode (the default) refuses missing or extra keys, otherwise they are returned. */
@@ -226,9 +227,9 @@ export class Module {
 
   /** Moves parameters and buffers (integer ones and non-persistent ones too) to `device`, replacing the fields (parameters as new leaves). */
   to(device: Device): this {
+    const moved = new Map<Tensor, Tensor>(); // a tensor held by two modules (tied weights) stays one tensor
     for (const m of this.modules()) {
       const fields = m as unknown as Record<string, unknown>;
-      const moved = new Map<Tensor, Tensor>();
       for (const [name, v] of m.fields()) {
         if (!(v instanceof Tensor) || v.device === device) continue;
         let t = moved.get(v);

@@ -230,6 +230,18 @@ describe('Module core', () => {
     expect(shared.weight.requiresGrad).toBe(true);
   });
 
+  it('keeps tied weights tied through to() and lists them under each name in the state dict, as PyTorch', () => {
+    for (const d of devices) {
+      const emb = new nn.Embedding(4, 2);
+      const head = new nn.Linear(2, 4, { bias: false });
+      head.weight = emb.weight;
+      const m = new nn.Sequential(emb, head).to(d);
+      expect((m.at(1) as nn.Linear).weight).toBe((m.at(0) as nn.Embedding).weight);
+      expect(Object.keys(m.stateDict())).toEqual(['0.weight', '1.weight']);
+      expect(m.parameters().length).toBe(1);
+    }
+  });
+
   it('containers give access by key and index and print as PyTorch', () => {
     const net = new Net();
     expect(net.blocks.keys()).toEqual(['a', 'b']);

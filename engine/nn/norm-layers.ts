@@ -81,8 +81,7 @@ abstract class BatchNormBase extends Module {
     const update = this.training && this.trackRunningStats && this.num_batches_tracked !== null;
     if (update) {
       const nbt = this.num_batches_tracked!;
-      // copy_ of a new value, not add_: an in-place binary op on a tensor of fewer than 4 elements fails on webgpu (a binding-type clash).
-      withGradMode(false, () => nbt.copy_(nbt.add(1)));
+      withGradMode(false, () => nbt.add_(1));
       // momentum null: a cumulative average, the batch weighted by 1 / num_batches_tracked.
       if (this.momentum === null) factor = withGradMode(false, () => nbt.float().reciprocal());
     }
