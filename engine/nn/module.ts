@@ -3,7 +3,7 @@
  * Instances are callable (`model(x)` runs `forward`), as in PyTorch.
  */
 import { fail, fmtShape } from '../core/errors';
-import type { Device } from '../core/dtype';
+import { isFloating, type Device, type DType } from '../core/dtype';
 import { withGradMode } from '../core/runtime';
 import { copyInto } from '../ops/elementwise';
 import { Tensor } from '../tensor';
@@ -225,18 +225,42 @@ export class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Moves parameters and buffers (integer ones and non-persistent ones too) to `device`, replacing the fields (parameters as new leaves). */
-  to(device: Device): this {
-    const moved = new Map<Tensor, Tensor>(); // a tensor held by two modules (tied weights) stays one tensor
+  /** Moves parameters and buffers (integer ones and non-persistent ones too) to a device, or casts the floating ones to a dtype, replacing the fields (parameters as new leaves). */
+  to(target: Device | DType): this {
+    if (target === 'cpu' || target === 'webgpu')
+      return this.convert(
+        (v) => v.device !== target,
+        (v) => v.to(target),
+      );
+    if (!isFloating(target as DType)) fail('Module.to', `expected a device ('cpu', 'webgpu') or a floating dtype, got '${String(target)}'`);
+    return this.convert(
+      (v) => isFloating(v.dtype) && v.dtype !== target,
+      (v) => v.to(target),
+    );
+  }
+
+  /** Casts floating parameters and buffers to float16 (where the device has shader-f16). */
+  half(): this {
+    return this.to('float16');
+  }
+
+  /** Casts floating parameters and buffers to float32. */
+  float(): this {
+    return this.to('float32');
+  }
+
+  /** Replaces each tensor field that `applies` with `change(tensor)`; a tensor held twice (tied weights) stays one tensor. */
+  private convert(applies: (v: Tensor) => boolean, change: (v: Tensor) => Tensor): this {
+    const done = new Map<Tensor, Tensor>();
     for (const m of this.modules()) {
       const fields = m as unknown as Record<string, unknown>;
       for (const [name, v] of m.fields()) {
-        if (!(v instanceof Tensor) || v.device === device) continue;
-        let t = moved.get(v);
+        if (!(v instanceof Tensor) || !applies(v)) continue;
+        let t = done.get(v);
         if (!t) {
-          t = v.detach().to(device);
+          t = change(v.detach());
           if (isParameter(v)) t = Parameter(t, v.requiresGrad);
-          moved.set(v, t);
+          done.set(v, t);
         }
         fields[name] = t;
       }

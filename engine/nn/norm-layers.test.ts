@@ -242,6 +242,16 @@ describe('Module core', () => {
     }
   });
 
+  it('half() and float() cast floating tensors only; to() refuses an integer dtype', () => {
+    const m = new nn.BatchNorm1d(2).to('cpu').half();
+    expect(m.num_batches_tracked!.dtype).toBe('int32');
+    expect(m.running_var!.dtype).toBe('float16');
+    m.float();
+    expect(m.weight!.dtype).toBe('float32');
+    expect(m.weight!.requiresGrad).toBe(true);
+    expect(() => m.to('int32')).toThrow(/Module.to: expected a device \('cpu', 'webgpu'\) or a floating dtype, got 'int32'/);
+  });
+
   it('containers give access by key and index and print as PyTorch', () => {
     const net = new Net();
     expect(net.blocks.keys()).toEqual(['a', 'b']);
