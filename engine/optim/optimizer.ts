@@ -105,7 +105,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     if ('betas' in o) {
       const b = o.betas as number[];
       if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1))
-        fail(this.constructor.name, `invalid betas [${String(b)}]: two numbers, each in [0, 1)`);
+        fail(this.constructor.name, `invalid betas [${Array.isArray(b) ? b.join(', ') : String(b)}]: two numbers, each in [0, 1)`);
     }
   }
 
