@@ -49,7 +49,16 @@ describe('parameter groups', () => {
     expect(Object.keys(sd.state)).toEqual(['0', '2']);
     expect(Object.keys(sd.state[0])).toEqual(['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq']);
     expect(sd.state[0].step).toBe(1);
-    expect(sd.param_groups[0]).toEqual({ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: true, maximize: false, params: [0, 1] });
+    expect(sd.param_groups[0]).toEqual({
+      lr: 0.01,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0,
+      amsgrad: true,
+      maximize: false,
+      decoupled_weight_decay: false,
+      params: [0, 1],
+    });
     expect(sd.param_groups[1].weight_decay).toBe(0.1);
     expect(sd.param_groups[1].params).toEqual([2]);
   });

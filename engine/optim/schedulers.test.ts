@@ -52,6 +52,17 @@ describe('learning-rate schedulers', () => {
   ];
   for (const [name, make, want] of cases) it(`${name} gives PyTorch's learning rates`, () => close(lrs(make(), want.length), want));
 
+  it('SequentialLR of LinearLR warmup and CosineAnnealingLR gives warmup then cosine decay (AdamW)', () => {
+    const opt = new optim.AdamW([torch.zeros([1], { requiresGrad: true })], { lr: 3e-3 });
+    const warmup = new S.LinearLR(opt, { startFactor: 0.1, totalIters: 4 });
+    const cosine = new S.CosineAnnealingLR(opt, { tMax: 8, etaMin: 1e-4 });
+    const sched = new S.SequentialLR(opt, { schedulers: [warmup, cosine], milestones: [4] });
+    const want = Array.from({ length: 13 }, (_, e) =>
+      e < 4 ? 3e-3 * (0.1 + (0.9 * e) / 4) : 1e-4 + ((3e-3 - 1e-4) * (1 + Math.cos((Math.PI * (e - 4)) / 8))) / 2,
+    );
+    close(lrs(sched, 13), want);
+  });
+
   it('OneCycleLR cycles Adam beta1 and SGD momentum inversely to the learning rate', () => {
     const adam = new optim.Adam([torch.zeros([1], { requiresGrad: true })], { betas: [0.9, 0.99] });
     const sched = new S.OneCycleLR(adam, { maxLr: 1, totalSteps: 10, threePhase: true, annealStrategy: 'linear' });
