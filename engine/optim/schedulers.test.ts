@@ -102,6 +102,18 @@ describe('learning-rate schedulers', () => {
     expect([other.lastEpoch, other.stepSize]).toEqual([2, 2]);
   });
 
+  it('CosineAnnealingWarmRestarts state uses PyTorch keys (T_0, T_i, T_cur) and restores mid-period', () => {
+    const a = new S.CosineAnnealingWarmRestarts(sgd(), { t0: 3, tMult: 2, etaMin: 0.01 });
+    for (let i = 0; i < 4; i++) a.step();
+    const sd = a.stateDict();
+    expect(sd).toMatchObject({ T_0: 3, T_i: 6, T_cur: 1, T_mult: 2, eta_min: 0.01, last_epoch: 4 });
+    const b = new S.CosineAnnealingWarmRestarts(sgd(), { t0: 3, tMult: 2, etaMin: 0.01 });
+    b.loadStateDict(sd);
+    a.step();
+    b.step();
+    close(b.getLastLr(), a.getLastLr());
+  });
+
   it('a scheduler records initialLr on the groups, which stateDict keeps as initial_lr', () => {
     const opt = sgd(0.2);
     new S.LambdaLR(opt, { lrLambda: () => 0.5 });
