@@ -30,6 +30,15 @@ describe('learning-rate schedulers', () => {
     ['LinearLR defaults', () => new S.LinearLR(sgd(0.3)), [0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.3]],
     ['ConstantLR', () => new S.ConstantLR(sgd(), { factor: 0.5, totalIters: 2 }), [0.05, 0.05, 0.1, 0.1]],
     ['CosineAnnealingLR past tMax', () => new S.CosineAnnealingLR(sgd(), { tMax: 2, etaMin: 0.02 }), [0.1, 0.06, 0.02, 0.06, 0.1, 0.06]],
+    ['PolynomialLR power 2', () => new S.PolynomialLR(sgd(), { totalIters: 4, power: 2 }), [0.1, 0.05625, 0.025, 0.00625, 0, 0]],
+    [
+      'ChainedScheduler of ConstantLR and ExponentialLR',
+      () => {
+        const opt = sgd();
+        return new S.ChainedScheduler([new S.ConstantLR(opt, { factor: 0.1, totalIters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })]);
+      },
+      [0.01, 0.009, 0.081, 0.0729],
+    ],
     ['CosineAnnealingWarmRestarts tMult 1', () => new S.CosineAnnealingWarmRestarts(sgd(), { t0: 2 }), [0.1, 0.05, 0.1, 0.05, 0.1]],
     [
       'OneCycleLR three-phase linear',
