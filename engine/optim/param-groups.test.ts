@@ -80,6 +80,21 @@ describe('parameter groups', () => {
     }
   });
 
+  it('step(closure) runs the closure with gradients on, then steps, and returns its loss', async () => {
+    const a = leaf();
+    const opt = new optim.SGD([a], { lr: 0.1 });
+    const loss = torch.noGrad(() =>
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = a.square().sum();
+        l.backward();
+        return l;
+      }),
+    );
+    expect(await loss!.item()).toBe(14);
+    expect((await a.tolist()) as number[]).toEqual([0.8, 1.6, 2.4].map((x) => Math.fround(x)));
+  });
+
   it('zeroGrad sets gradients to null by default, to zeros with setToNone: false', async () => {
     const a = leaf();
     const opt = new optim.SGD([a], { lr: 0.1 });
