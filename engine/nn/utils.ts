@@ -55,9 +55,14 @@ export function clipGradNorm_(params: ParamsArg, maxNorm: number, opts: ClipGrad
     if (g.device !== device) fail(op, `all gradients must be on one device, got '${device}' and '${g.device}'`);
   });
   return withGradMode(false, () => {
-    const norms = grads.map((g) => g.norm(p).to('float32'));
-    const all = norms.length === 1 ? norms[0] : stack(norms);
-    const total = norms.length === 1 ? all : p === Infinity ? all.amax() : all.norm(p);
+    const joined = (ts: Tensor[]) => (ts.length === 1 ? ts[0].reshape([1]) : stack(ts));
+    // The 2-norm (the usual case) as the root of summed squares: two small kernels per gradient.
+    const total =
+      p === 2 || p === 'fro'
+        ? joined(grads.map((g) => g.to('float32').square().sum()))
+            .sum()
+            .sqrt()
+        : joined(grads.map((g) => g.norm(p).to('float32'))).norm(p);
     if (opts.errorIfNonfinite) {
       if (total.device !== 'cpu')
         fail(
