@@ -7,7 +7,7 @@ import { expectClose, t } from '../testing/nested-close';
 
 const devices = await testDevices();
 
-const X = [-30, -2, -0.5, 0, 0.5, 0.8, 2, 30];
+const X = [-100, -30, -2, -0.5, 0, 0.5, 0.8, 2, 30, 100];
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
 const sp = (v: number) => (v > 20 ? v : Math.log1p(Math.exp(v)));
 const SA = 1.6732632423543772;
