@@ -7,6 +7,7 @@
 import { fail, fmtShape } from '../core/errors';
 import * as create from '../ops/creation';
 import { rnnStep, type RnnMode } from '../ops/rnn-cell';
+import { rnnSequence, rnnSequenceApplies } from '../ops/rnn-sequence';
 import { cat, stack } from '../ops/views';
 import type { Tensor } from '../tensor';
 import * as F from '../functional/index';
@@ -151,6 +152,15 @@ export class RNNBase extends Module {
         const gx = F.linear(seq, wIh, bIh);
         let h = h0.select(0, idx);
         let c = c0 ? c0.select(0, idx) : null;
+        if (steps > 0 && rnnSequenceApplies([gx, h, c, wHh, bHh])) {
+          // The fused sequence: one kernel per step, every state in one tensor [steps + 1, S, batch, hidden].
+          const states = rnnSequence(this.mode, dir === 1 ? gx.flip(0) : gx, h, c, wHh, bHh);
+          const hs = states.narrow(0, 1, steps).select(1, 0);
+          outs.push(dir === 1 ? hs.flip(0) : hs);
+          hN.push(states.select(0, steps).select(0, 0));
+          if (c) cN.push(states.select(0, steps).select(0, 1));
+          continue;
+        }
         const hs = new Array<Tensor>(steps);
         for (let k = 0; k < steps; k++) {
           const t = dir === 1 ? steps - 1 - k : k;
