@@ -195,6 +195,19 @@ describe.each(devices)('recurrent layers on %s', (d) => {
     await expectNear(out.select(1, 4).narrow(1, 0, 4), h.select(0, 0));
   });
 
+  it('createGraph through a fused layer is a clear error; through a cell it differentiates twice', async () => {
+    torch.manualSeed(5);
+    const lstm = new nn.LSTM(2, 3).to(d);
+    const x = torch.randn([2, 1, 2], { device: d }).requiresGrad_();
+    const [out] = lstm.forward(x);
+    expect(() => torch.autograd.grad(out.sum(), [x], { createGraph: true })).toThrow('createGraph through the fused nn.RNN/LSTM/GRU');
+    const cell = new nn.GRUCell(2, 3).to(d);
+    const [g] = torch.autograd.grad(cell.forward(x.select(0, 0)).square().sum(), [x], { createGraph: true });
+    const [gg] = torch.autograd.grad(g!.sum(), [x]);
+    expect(gg!.shape).toEqual([2, 1, 2]);
+    expect((await flat(gg!.abs().sum()))[0]).toBeGreaterThan(0);
+  });
+
   it('inter-layer dropout acts in training mode only', async () => {
     torch.manualSeed(3);
     const lstm = new nn.LSTM(3, 8, { numLayers: 2, dropout: 0.9 }).to(d);
