@@ -208,6 +208,18 @@ describe.each(devices)('recurrent layers on %s', (d) => {
     expect((await flat(gg!.abs().sum()))[0]).toBeGreaterThan(0);
   });
 
+  it('under torch.compile the layer traces the composed step and gives the eager result', async () => {
+    torch.manualSeed(6);
+    const gru = new nn.GRU(2, 3, { batchFirst: true }).to(d);
+    const x = torch.randn([2, 3, 2], { device: d });
+    const compiled = torch.compile((t: Tensor) => gru.forward(t)[0]);
+    const [eager] = torch.noGrad(() => gru.forward(x));
+    await expectNear(
+      torch.noGrad(() => compiled(x)),
+      eager,
+    );
+  });
+
   it('inter-layer dropout acts in training mode only', async () => {
     torch.manualSeed(3);
     const lstm = new nn.LSTM(3, 8, { numLayers: 2, dropout: 0.9 }).to(d);
