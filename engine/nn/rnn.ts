@@ -1,8 +1,10 @@
 /**
  * Recurrent layers as PyTorch has them: RNN (tanh or relu), LSTM and GRU over whole sequences,
  * and the single-step cells. The input projection of every time step is one matmul per layer and
- * direction; each time step then runs one fused step (engine/ops/rnn-cell.ts: on WebGPU one
- * kernel doing the recurrent matmul, the gates and the state update).
+ * direction; the recurrence is one recorded op (engine/ops/rnn-sequence.ts) that runs one fused
+ * kernel per time step (the recurrent matmul, the gates and the state update) and, backward, one
+ * pointwise kernel and one matmul per step. While tracing for torch.compile (or for dtypes other
+ * than float32) each step is composed of ordinary ops (engine/ops/rnn-cell.ts).
  */
 import { fail, fmtShape } from '../core/errors';
 import * as create from '../ops/creation';
