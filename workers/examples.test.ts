@@ -75,6 +75,7 @@ describe('index.json', () => {
       'digits-training.ipynb',
       'cpu-vs-webgpu.ipynb',
       'inside-a-kernel.ipynb',
+      'lstm-sequence.ipynb',
     ]);
     for (const entry of index) {
       expect(entry.id).toBe(entry.file.replace(/\.ipynb$/, ''));
