@@ -75,6 +75,7 @@ describe('index.json', () => {
       'digits-training.ipynb',
       'cpu-vs-webgpu.ipynb',
       'inside-a-kernel.ipynb',
+      'lstm-sequence.ipynb',
       'char-gpt.ipynb',
       'cnn-batchnorm.ipynb',
     ]);

@@ -7,6 +7,7 @@ import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { savedVersions, type SavedVersion } from './saved';
 import type { RnnStepCtx } from '../ops/rnn-cell';
+import type { RnnSequenceCtx } from '../ops/rnn-sequence';
 
 /** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
 export type SavedOperand = 'tensor' | number;
@@ -73,6 +74,8 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   // ---- recurrent cell step (#23) ----
   /** A fused recurrent step (ops/rnn-cell.ts): inputs [gx, h, c?, wHh, bHh?]; `saved` holds the gates (LSTM, GRU). */
   rnnStep: RnnStepCtx;
+  /** A fused recurrent sequence (ops/rnn-sequence.ts): inputs [gx, h0, c0?, wHh, bHh?], output all the states. */
+  rnnSequence: RnnSequenceCtx;
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

@@ -16,6 +16,7 @@ import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
 import { cumprodGrad } from '../ops/scan';
 import { rnnStepGrad } from '../ops/rnn-cell';
+import { rnnSequenceGrad } from '../ops/rnn-sequence';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { scatterGrad } from '../ops/scatter';
@@ -266,6 +267,7 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   cumprod: (g, node, out) => [cumprodGrad(g, node.inputs[0], out, node.ctx.dim)],
   // ---- recurrent cell step (#23) ----
   rnnStep: (g, node, out) => rnnStepGrad(g, node.inputs, node.ctx, out),
+  rnnSequence: (g, node, out) => rnnSequenceGrad(g, node.inputs, node.ctx, out),
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

@@ -105,6 +105,7 @@ export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   cumprod: BOTH,
   // ---- recurrent cell step (#23) ----
   rnnStep: BOTH,
+  rnnSequence: BOTH,
 };
 
 /** A storage a rule will read, its version when the op ran, and what it was to the op (for the error). */

@@ -63,6 +63,27 @@ export type ScanOp = 'sum' | 'prod' | 'max' | 'min';
 /** The recurrent cells: Elman RNN with tanh or relu, LSTM (gates i, f, g, o), GRU (gates r, z, n). */
 export type RnnMode = 'tanh' | 'relu' | 'lstm' | 'gru';
 
+/**
+ * The views of one backward step of a recurrent cell (all [B, H] unless said): `gh` and `gc` the
+ * whole gradient of h' and c'; `saved` the gates the forward step saved ([B, 4H]; for RNN, h'
+ * itself); `hPrev` (GRU), `cPrev` and `cNew` (LSTM) the states; `gcExtra` (LSTM) what else flows
+ * into c's gradient. Written: `dPre` [B, G*H] the gradient of the input projection, `dHh` (GRU,
+ * [B, G*H]) that of h @ W_hh^T + b_hh (for the others it is dPre), `dPrev` (LSTM: c's gradient,
+ * plus gcExtra; GRU: the direct part of h's gradient, gh * z).
+ */
+export interface RnnBackwardViews {
+  gh: View;
+  saved: View;
+  dPre: View;
+  gc?: View;
+  gcExtra?: View;
+  hPrev?: View;
+  cPrev?: View;
+  cNew?: View;
+  dHh?: View;
+  dPrev?: View;
+}
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -138,6 +159,8 @@ export interface Backend {
    * for LSTM and GRU, `saved` [B, 4H] for the gradient (LSTM: i, f, g, o; GRU: r, z, n, W_hn h + b_hn).
    */
   rnnStep(mode: RnnMode, gx: View, h: View, c: View | null, wHh: View, bHh: View | null, out: View, saved: View | null): void;
+  /** The pointwise part of one step's gradient as one kernel (see RnnBackwardViews); the matmuls stay matmuls. */
+  rnnStepBackward(mode: RnnMode, v: RnnBackwardViews): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */

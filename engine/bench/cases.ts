@@ -42,9 +42,21 @@ export interface Sizes {
    * the median of 9 runs of `dispatchOps` ops).
    */
   runsPerWait: number;
+  // ---- recurrent layers (#23) ----
+  /** The lstm-step case: a 1-layer LSTM over [batch, seq, input] (batch first), hidden units. */
+  lstm: LstmShape;
   // ---- GPT training step (#23) ----
   /** The GPT of the gpt-step case. */
   gpt: GptShape;
+}
+
+// ---- recurrent layers (#23) ----
+/** The shape of the lstm-step case. */
+export interface LstmShape {
+  batch: number;
+  seq: number;
+  input: number;
+  hidden: number;
 }
 
 /** A small GPT (token + position embeddings, pre-norm blocks of causal attention and a GELU MLP, a linear head). */
@@ -75,6 +87,8 @@ export function sizes(quick: boolean): Sizes {
     repeats: quick ? 3 : 10,
     warmup: quick ? 1 : 3,
     runsPerWait: quick ? 2 : 8,
+    // ---- recurrent layers (#23) ----
+    lstm: quick ? { batch: 4, seq: 8, input: 16, hidden: 32 } : { batch: 64, seq: 64, input: 128, hidden: 256 },
     // ---- GPT training step (#23) ----
     // Full: a character-level GPT of the size of nanoGPT's smallest Shakespeare runs, scaled down (vocab 65, context 128, d 128, 4 heads, 4 layers, batch 32).
     gpt: quick ? { vocab: 65, context: 16, d: 32, heads: 4, layers: 1, batch: 4 } : { vocab: 65, context: 128, d: 128, heads: 4, layers: 4, batch: 32 },
@@ -148,6 +162,15 @@ export function cases(s: Sizes): Case[] {
     sides: ALL,
   });
   list.push({ id: 'dispatch-total', label: `tiny op: issue + finish on the GPU, per op`, unit: 'µs/op', work: 0, sides: ALL });
+  // ---- recurrent layers (#23) ----
+  const l = s.lstm;
+  list.push({
+    id: 'lstm-step',
+    label: `LSTM step (1 layer, ${l.input}->${l.hidden}, batch ${l.batch}, seq ${l.seq}): forward + backward + SGD, MSE loss`,
+    unit: 'ms/step',
+    work: 0,
+    sides: ['wick', 'pytorch'],
+  });
   // ---- GPT training step (#23) ----
   const g = s.gpt;
   list.push({

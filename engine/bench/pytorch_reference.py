@@ -174,6 +174,23 @@ def runners(sizes):
         b = sizes["cnnBatch"]
         return train_step(small_cnn(), torch.randn(b, 1, 28, 28, device=dev), torch.randint(0, 10, (b,), device=dev))
 
+    # ---- recurrent layers (#23) ----
+    def lstm():
+        s = sizes["lstm"]
+        model = nn.LSTM(s["input"], s["hidden"], batch_first=True).to(dev)
+        x = torch.randn(s["batch"], s["seq"], s["input"], device=dev)
+        y = torch.randn(s["batch"], s["seq"], s["hidden"], device=dev)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+
+        def step():
+            out, _ = model(x)
+            loss = F.mse_loss(out, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+        return step
+
     softmax_x = lambda: torch.randn(*sizes["softmax"], device=dev)  # noqa: E731
     sum_x = lambda: torch.randn(*sizes["sum"], device=dev)  # noqa: E731
     out.update({
@@ -185,6 +202,7 @@ def runners(sizes):
         "conv2d": conv,
         "mlp-step": mlp,
         "cnn-step": cnn,
+        "lstm-step": lstm,
         "gpt-step": lambda: gpt_step(sizes["gpt"]),
     })
     return out
@@ -226,7 +244,7 @@ def main():
             continue
         heavy = case.get("heavy", False)
         try:
-            steps = cid in ("mlp-step", "cnn-step", "gpt-step")  # timed a step per wait, as the JavaScript sides
+            steps = cid in ("mlp-step", "cnn-step", "lstm-step", "gpt-step")  # timed a step per wait, as the JavaScript sides
             per_wait = 1 if steps else sizes.get("runsPerWait", 1)
             result["ms"][cid] = timed(make[cid](), min(5, sizes["repeats"]) if heavy else sizes["repeats"], 2 if heavy else sizes["warmup"], per_wait)
         except Exception as e:  # a case that fails (torch.compile without a compiler, say) is noted

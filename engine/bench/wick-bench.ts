@@ -195,6 +195,8 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
   await attempt(res, 'cnn-step', () =>
     trainStep(smallCnn().to(device), upload(device, [s.cnnBatch, 1, 28, 28], 9), torch.randint(0, 10, [s.cnnBatch], { device }), s),
   );
+  // ---- recurrent layers (#23) ----
+  await attempt(res, 'lstm-step', () => lstmStep(device, s));
   // ---- GPT training step (#23) ----
   await attempt(res, 'gpt-step', () => wickGptStep(device, s));
   const tiny = torch.ones([4], { device });
@@ -208,6 +210,26 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
   res.ms['dispatch-total'] = cost.totalMs;
   res.checks = await wickChecks(device);
   return res;
+}
+
+// ---- recurrent layers (#23) ----
+/** Median ms of one SGD step of a 1-layer LSTM (the lstm-step case): every time step one fused kernel. */
+async function lstmStep(device: Device, s: Sizes): Promise<number> {
+  const l = s.lstm;
+  torch.manualSeed(0);
+  const model = new nn.LSTM(l.input, l.hidden, { batchFirst: true }).to(device);
+  const x = upload(device, [l.batch, l.seq, l.input], 10);
+  const y = upload(device, [l.batch, l.seq, l.hidden], 11);
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const step = async () => {
+    const [out] = model.forward(x);
+    const loss = F.mseLoss(out, y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    await torch.synchronize();
+  };
+  return (await time(step, s.repeats, s.warmup)).medianMs;
 }
 
 /** Checksums of the small deterministic cases (CHECK), read back from the device. */

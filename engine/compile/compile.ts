@@ -63,6 +63,8 @@ export class CompiledFunction {
   constructor(
     readonly fn: Fn,
     readonly name: string,
+    /** ---- norms (#23): more of the guard, e.g. a module tree's train()/eval() modes (BatchNorm and Dropout trace differently in each) ---- */
+    readonly extraGuard?: () => string,
   ) {
     if (isAsync(fn)) this.split("the function is async: each await of a tensor's value is a graph break");
   }
@@ -71,7 +73,7 @@ export class CompiledFunction {
     const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
     if (tensors.length === 0) return this.fn(...(args as Tensor[]));
     if (this.segments) return this.callInSegments(args, tensors[0]);
-    const key = guardKey(args);
+    const key = guardKey(args) + (this.extraGuard ? `|${this.extraGuard()}` : '');
     let entry = this.cache.get(key);
     if (!entry) {
       try {
@@ -178,7 +180,15 @@ export type Compiled<T> = T & { readonly graphs: CompiledGraphView[] };
 
 export function compile<T extends Fn | Module>(target: T): Compiled<T> {
   if (target instanceof Module) {
-    const inner = new CompiledFunction((...args) => target.forward(...args), target.constructor.name);
+    const inner = new CompiledFunction(
+      (...args) => target.forward(...args),
+      target.constructor.name,
+      () =>
+        `train=${target
+          .modules()
+          .map((m) => (m.training ? 1 : 0))
+          .join('')}`,
+    );
     const wrapper = Object.create(target) as Module;
     const forward = (...args: unknown[]) => inner.call(args);
     Object.defineProperty(wrapper, 'forward', { value: forward });

@@ -163,4 +163,9 @@ export class TraceBackend implements Backend {
   rnnStep(mode: RnnMode): void {
     fail('compile', `the fused recurrent step (${mode}) cannot be traced; the recurrent layers use the composed step while compiling`);
   }
+
+  /** Never reached: see rnnStep. */
+  rnnStepBackward(mode: RnnMode): void {
+    fail('compile', `the fused recurrent step's gradient (${mode}) cannot be traced`);
+  }
 }

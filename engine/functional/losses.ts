@@ -75,6 +75,8 @@ function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: nu
   const flat = classesLast(op, input);
   const classes = flat.shape[1];
   const want = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+  if (input.ndim > 1 && target.ndim >= 1 && target.shape[0] !== want[0])
+    fail(op, `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} disagree on the batch size`);
   if (target.shape.join() !== want.join())
     fail(op, `target ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: class-index targets must have shape ${fmtShape(want)}`);
   const t = target.reshape([-1]);

@@ -90,6 +90,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptio
 
 /** Options of `klDiv`: `reduction` may also be 'batchmean' (the sum over the batch size). */
 export interface KlDivOptions {
+  /** 'mean' (over elements, default), 'batchmean' (PyTorch's recommended: the sum over the batch size), 'sum' or 'none'. */
   reduction?: 'mean' | 'sum' | 'none' | 'batchmean';
   /** Whether the target is given as log-probabilities too. */
   logTarget?: boolean;

@@ -33,8 +33,11 @@ export type FanMode = 'fan_in' | 'fan_out' | 'fanIn' | 'fanOut';
 export interface KaimingOptions {
   /** The negative slope of the leaky ReLU that follows (default 0). */
   a?: number;
+  /** 'fan_in' (default) keeps the forward pass's variance, 'fan_out' the backward pass's. */
   mode?: FanMode;
+  /** The nonlinearity that follows (default 'leaky_relu'), for `calculateGain`. */
   nonlinearity?: Nonlinearity;
+  /** The random generator to draw from (default: the global one). */
   generator?: Generator;
 }
 

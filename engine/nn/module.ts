@@ -3,7 +3,7 @@
  * Instances are callable (`model(x)` runs `forward`), as in PyTorch.
  */
 import { fail, fmtShape } from '../core/errors';
-import type { Device } from '../core/dtype';
+import { isFloating, type Device, type DType } from '../core/dtype';
 import { withGradMode } from '../core/runtime';
 import { copyInto } from '../ops/elementwise';
 import { Tensor } from '../tensor';
@@ -167,14 +167,15 @@ export class Module {
 
   /** The entries of `stateDict()`, without detaching. */
   private stateEntries(): [string, Tensor][] {
+    // As PyTorch's state_dict: every path to a tensor is a key (tied weights appear under each name).
     const out: [string, Tensor][] = [];
-    for (const [name, m] of this.namedModules()) {
-      const pre = name ? `${name}.` : '';
-      out.push(...m.namedTensors('parameter', '', false).map(([k, v]): [string, Tensor] => [pre + k, v]));
-      out.push(...m.namedTensors('persistent', '', false).map(([k, v]): [string, Tensor] => [pre + k, v]));
-    }
-    const seen = new Set<Tensor>();
-    return out.filter(([, v]) => !seen.has(v) && Boolean(seen.add(v)));
+    const visit = (m: Module, pre: string) => {
+      for (const [k, v] of m.namedTensors('parameter', '', false)) out.push([pre + k, v]);
+      for (const [k, v] of m.namedTensors('persistent', '', false)) out.push([pre + k, v]);
+      for (const [name, child] of m.namedChildren()) visit(child, `${pre}${name}.`);
+    };
+    visit(this, '');
+    return out;
   }
 
   /** Copies values into this module's tensors in place; strict mode (the default) refuses missing or extra keys, otherwise they are returned. */
@@ -224,18 +225,42 @@ export class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Moves parameters and buffers (integer ones and non-persistent ones too) to `device`, replacing the fields (parameters as new leaves). */
-  to(device: Device): this {
+  /** Moves parameters and buffers (integer ones and non-persistent ones too) to a device, or casts the floating ones to a dtype, replacing the fields (parameters as new leaves). */
+  to(target: Device | DType): this {
+    if (target === 'cpu' || target === 'webgpu')
+      return this.convert(
+        (v) => v.device !== target,
+        (v) => v.to(target),
+      );
+    if (!isFloating(target as DType)) fail('Module.to', `expected a device ('cpu', 'webgpu') or a floating dtype, got '${String(target)}'`);
+    return this.convert(
+      (v) => isFloating(v.dtype) && v.dtype !== target,
+      (v) => v.to(target),
+    );
+  }
+
+  /** Casts floating parameters and buffers to float16 (where the device has shader-f16). */
+  half(): this {
+    return this.to('float16');
+  }
+
+  /** Casts floating parameters and buffers to float32. */
+  float(): this {
+    return this.to('float32');
+  }
+
+  /** Replaces each tensor field that `applies` with `change(tensor)`; a tensor held twice (tied weights) stays one tensor. */
+  private convert(applies: (v: Tensor) => boolean, change: (v: Tensor) => Tensor): this {
+    const done = new Map<Tensor, Tensor>();
     for (const m of this.modules()) {
       const fields = m as unknown as Record<string, unknown>;
-      const moved = new Map<Tensor, Tensor>();
       for (const [name, v] of m.fields()) {
-        if (!(v instanceof Tensor) || v.device === device) continue;
-        let t = moved.get(v);
+        if (!(v instanceof Tensor) || !applies(v)) continue;
+        let t = done.get(v);
         if (!t) {
-          t = v.detach().to(device);
+          t = change(v.detach());
           if (isParameter(v)) t = Parameter(t, v.requiresGrad);
-          moved.set(v, t);
+          done.set(v, t);
         }
         fields[name] = t;
       }

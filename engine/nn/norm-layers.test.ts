@@ -126,9 +126,39 @@ describe('BatchNorm', () => {
   ];
   for (const [name, f, re] of errors) it(`refuses ${name}`, () => expect(f).toThrow(re));
 
-  it('torch.compile of a model with BatchNorm fails clearly in train() mode', () => {
-    const model = torch.compile(new nn.Sequential(new nn.Linear(2, 2), new nn.BatchNorm1d(2)));
-    expect(() => model(torch.randn([4, 2]))).toThrow(/compile: BatchNorm1d in train\(\) mode updates its running statistics/);
+  it('torch.compile runs BatchNorm as eager does: running statistics updated in train(), a new graph for eval()', async () => {
+    for (const d of devices) {
+      const make = () => {
+        torch.manualSeed(1);
+        return new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3)).to(d);
+      };
+      const eager = make();
+      const compiled = torch.compile(make());
+      const x = t(d, [
+        [1, 2],
+        [0, -1],
+        [3, 1],
+      ]);
+      for (let i = 0; i < 3; i++) expectClose(await compiled(x).tolist(), (await eager(x).tolist()) as number[][]);
+      const [bnEager, bnCompiled] = [eager.at(1) as nn.BatchNorm1d, compiled.at(1) as nn.BatchNorm1d];
+      expectClose(await bnCompiled.running_mean!.tolist(), (await bnEager.running_mean!.tolist()) as number[]);
+      expect(await bnCompiled.num_batches_tracked!.tolist()).toBe(3);
+      eager.eval();
+      compiled.eval();
+      expectClose(await compiled(x).tolist(), (await eager(x).tolist()) as number[][]);
+      expect(await bnCompiled.num_batches_tracked!.tolist()).toBe(3);
+    }
+  });
+
+  it('in-place ops on tensors of fewer than 4 elements work (num_batches_tracked.add_)', async () => {
+    for (const d of devices) {
+      const n = torch.full([], 0, { dtype: 'int32', device: d });
+      n.add_(1);
+      const v = t(d, [1, 2, 3]);
+      v.mul_(2);
+      expect(await n.tolist()).toBe(1);
+      expect(await v.tolist()).toEqual([2, 4, 6]);
+    }
   });
 });
 
@@ -198,6 +228,28 @@ describe('Module core', () => {
     expect(m.parameters().length).toBe(2);
     m.requiresGrad_(true);
     expect(shared.weight.requiresGrad).toBe(true);
+  });
+
+  it('keeps tied weights tied through to() and lists them under each name in the state dict, as PyTorch', () => {
+    for (const d of devices) {
+      const emb = new nn.Embedding(4, 2);
+      const head = new nn.Linear(2, 4, { bias: false });
+      head.weight = emb.weight;
+      const m = new nn.Sequential(emb, head).to(d);
+      expect((m.at(1) as nn.Linear).weight).toBe((m.at(0) as nn.Embedding).weight);
+      expect(Object.keys(m.stateDict())).toEqual(['0.weight', '1.weight']);
+      expect(m.parameters().length).toBe(1);
+    }
+  });
+
+  it('half() and float() cast floating tensors only; to() refuses an integer dtype', () => {
+    const m = new nn.BatchNorm1d(2).to('cpu').half();
+    expect(m.num_batches_tracked!.dtype).toBe('int32');
+    expect(m.running_var!.dtype).toBe('float16');
+    m.float();
+    expect(m.weight!.dtype).toBe('float32');
+    expect(m.weight!.requiresGrad).toBe(true);
+    expect(() => m.to('int32')).toThrow(/Module.to: expected a device \('cpu', 'webgpu'\) or a floating dtype, got 'int32'/);
   });
 
   it('containers give access by key and index and print as PyTorch', () => {

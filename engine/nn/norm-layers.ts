@@ -1,7 +1,6 @@
 /** Normalization layers: BatchNorm1d, BatchNorm2d (with running statistics), GroupNorm and RMSNorm. */
 import { fail, fmtShape } from '../core/errors';
 import { withGradMode } from '../core/runtime';
-import { TraceBackend } from '../compile/trace-backend';
 import * as create from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { batchNorm, groupNorm, rmsNorm } from '../functional/norms';
@@ -80,16 +79,9 @@ abstract class BatchNormBase extends Module {
     const useBatchStats = this.training || !this.running_mean || !this.running_var;
     let factor: number | Tensor = this.momentum ?? 0;
     const update = this.training && this.trackRunningStats && this.num_batches_tracked !== null;
-    if (update && isTracing(x)) {
-      fail(
-        'compile',
-        `${name} in train() mode updates its running statistics (a side effect torch.compile does not capture); compile the model in eval() mode or run it uncompiled`,
-      );
-    }
     if (update) {
       const nbt = this.num_batches_tracked!;
-      // copy_ of a new value, not add_: an in-place binary op on a tensor of fewer than 4 elements fails on webgpu (a binding-type clash).
-      withGradMode(false, () => nbt.copy_(nbt.add(1)));
+      withGradMode(false, () => nbt.add_(1));
       // momentum null: a cumulative average, the batch weighted by 1 / num_batches_tracked.
       if (this.momentum === null) factor = withGradMode(false, () => nbt.float().reciprocal());
     }
@@ -104,11 +96,6 @@ abstract class BatchNormBase extends Module {
     const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
-}
-
-/** Whether `x` is a value being traced by torch.compile (its storage is a graph value, not memory). */
-function isTracing(x: Tensor): boolean {
-  return x.backend instanceof TraceBackend;
 }
 
 /** Batch normalization of `[N, C]` or `[N, C, L]` inputs per channel C, with running statistics for eval(). */

@@ -96,8 +96,80 @@ describe.each(devices)('the fused recurrent step on %s', (d) => {
       torch.noGrad(() => lstm.forward(x.narrow(0, 0, steps)));
       return backend.kernelCount - before;
     };
-    expect(count(6) - count(3)).toBe(3 * 2); // per step: the fused step and its copy into the output
+    expect(count(6) - count(3)).toBe(3); // per step: the fused step, writing into the states
   });
+
+  it.each(['tanh', 'relu', 'lstm', 'gru'] as RnnMode[])(
+    'the fused %s sequence (both directions) matches the composed steps, values and gradients',
+    async (mode) => {
+      torch.manualSeed(11);
+      const [I, H, L, B] = [3, 5, 4, 2];
+      const layer = (
+        mode === 'lstm'
+          ? new nn.LSTM(I, H, { bidirectional: true })
+          : mode === 'gru'
+            ? new nn.GRU(I, H, { bidirectional: true })
+            : new nn.RNN(I, H, { bidirectional: true, nonlinearity: mode })
+      ).to(d);
+      const x = torch.randn([L, B, I], { device: d }).requiresGrad_();
+      const h0 = torch.randn([2, B, H], { device: d }).requiresGrad_();
+      const c0 = torch.randn([2, B, H], { device: d }).requiresGrad_();
+      const run = (): Tensor[] => {
+        if (mode === 'lstm') {
+          const [out, [h, c]] = (layer as InstanceType<typeof nn.LSTM>).forward(x, [h0, c0]);
+          return [out, h, c];
+        }
+        const [out, h] = (layer as InstanceType<typeof nn.GRU>).forward(x, h0);
+        return [out, h];
+      };
+      const fields = layer as unknown as Record<string, Tensor>;
+      const reference = (): Tensor[] => {
+        const outs: Tensor[] = [];
+        const hs: Tensor[] = [];
+        const cs: Tensor[] = [];
+        for (const [dir, sfx] of [
+          [0, ''],
+          [1, '_reverse'],
+        ] as const) {
+          const gx = x.matmul(fields[`weight_ih_l0${sfx}`].t()).add(fields[`bias_ih_l0${sfx}`]);
+          let h = h0.select(0, dir);
+          let c: Tensor | null = mode === 'lstm' ? c0.select(0, dir) : null;
+          const seq = new Array<Tensor>(L);
+          for (let k = 0; k < L; k++) {
+            const t = dir ? L - 1 - k : k;
+            [h, c] = rnnStepComposed(mode, gx.select(0, t), h, c, fields[`weight_hh_l0${sfx}`], fields[`bias_hh_l0${sfx}`]);
+            seq[t] = h;
+          }
+          outs.push(torch.stack(seq, 0));
+          hs.push(h);
+          if (c) cs.push(c);
+        }
+        const res = [torch.cat(outs, 2), torch.stack(hs, 0)];
+        return mode === 'lstm' ? [...res, torch.stack(cs, 0)] : res;
+      };
+      const leaves = [x, h0, ...(mode === 'lstm' ? [c0] : []), ...layer.parameters()];
+      const lossOf = (ts: Tensor[]) =>
+        ts
+          .map((t, k) =>
+            t
+              .mul(
+                torch
+                  .arange(t.numel(), { device: d })
+                  .reshape(t.shape)
+                  .mul(0.37 + k)
+                  .sin(),
+              )
+              .sum(),
+          )
+          .reduce((a, b) => a.add(b));
+      const got = run();
+      const want = reference();
+      for (let k = 0; k < got.length; k++) await expectNear(got[k], want[k]);
+      const gGot = torch.autograd.grad(lossOf(got), leaves);
+      const gWant = torch.autograd.grad(lossOf(want), leaves);
+      for (let k = 0; k < leaves.length; k++) await expectNear(gGot[k]!, gWant[k]!, 5e-5);
+    },
+  );
 });
 
 describe.each(devices)('recurrent layers on %s', (d) => {
@@ -121,6 +193,31 @@ describe.each(devices)('recurrent layers on %s', (d) => {
     expect(out.shape).toEqual([2, 5, 8]);
     await expectNear(out.select(1, 0).narrow(1, 4, 4), h.select(0, 1));
     await expectNear(out.select(1, 4).narrow(1, 0, 4), h.select(0, 0));
+  });
+
+  it('createGraph through a fused layer is a clear error; through a cell it differentiates twice', async () => {
+    torch.manualSeed(5);
+    const lstm = new nn.LSTM(2, 3).to(d);
+    const x = torch.randn([2, 1, 2], { device: d }).requiresGrad_();
+    const [out] = lstm.forward(x);
+    expect(() => torch.autograd.grad(out.sum(), [x], { createGraph: true })).toThrow('createGraph through the fused nn.RNN/LSTM/GRU');
+    const cell = new nn.GRUCell(2, 3).to(d);
+    const [g] = torch.autograd.grad(cell.forward(x.select(0, 0)).square().sum(), [x], { createGraph: true });
+    const [gg] = torch.autograd.grad(g!.sum(), [x]);
+    expect(gg!.shape).toEqual([2, 1, 2]);
+    expect((await flat(gg!.abs().sum()))[0]).toBeGreaterThan(0);
+  });
+
+  it('under torch.compile the layer traces the composed step and gives the eager result', async () => {
+    torch.manualSeed(6);
+    const gru = new nn.GRU(2, 3, { batchFirst: true }).to(d);
+    const x = torch.randn([2, 3, 2], { device: d });
+    const compiled = torch.compile((t: Tensor) => gru.forward(t)[0]);
+    const [eager] = torch.noGrad(() => gru.forward(x));
+    await expectNear(
+      torch.noGrad(() => compiled(x)),
+      eager,
+    );
   });
 
   it('inter-layer dropout acts in training mode only', async () => {

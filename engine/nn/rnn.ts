@@ -1,12 +1,15 @@
 /**
  * Recurrent layers as PyTorch has them: RNN (tanh or relu), LSTM and GRU over whole sequences,
  * and the single-step cells. The input projection of every time step is one matmul per layer and
- * direction; each time step then runs one fused step (engine/ops/rnn-cell.ts: on WebGPU one
- * kernel doing the recurrent matmul, the gates and the state update).
+ * direction; the recurrence is one recorded op (engine/ops/rnn-sequence.ts) that runs one fused
+ * kernel per time step (the recurrent matmul, the gates and the state update) and, backward, one
+ * pointwise kernel and one matmul per step. While tracing for torch.compile (or for dtypes other
+ * than float32) each step is composed of ordinary ops (engine/ops/rnn-cell.ts).
  */
 import { fail, fmtShape } from '../core/errors';
 import * as create from '../ops/creation';
 import { rnnStep, type RnnMode } from '../ops/rnn-cell';
+import { rnnSequence, rnnSequenceApplies } from '../ops/rnn-sequence';
 import { cat, stack } from '../ops/views';
 import type { Tensor } from '../tensor';
 import * as F from '../functional/index';
@@ -151,6 +154,15 @@ export class RNNBase extends Module {
         const gx = F.linear(seq, wIh, bIh);
         let h = h0.select(0, idx);
         let c = c0 ? c0.select(0, idx) : null;
+        if (steps > 0 && rnnSequenceApplies([gx, h, c, wHh, bHh])) {
+          // The fused sequence: one kernel per step, every state in one tensor [steps + 1, S, batch, hidden].
+          const states = rnnSequence(this.mode, dir === 1 ? gx.flip(0) : gx, h, c, wHh, bHh);
+          const hs = states.narrow(0, 1, steps).select(1, 0);
+          outs.push(dir === 1 ? hs.flip(0) : hs);
+          hN.push(states.select(0, steps).select(0, 0));
+          if (c) cN.push(states.select(0, steps).select(0, 1));
+          continue;
+        }
         const hs = new Array<Tensor>(steps);
         for (let k = 0; k < steps; k++) {
           const t = dir === 1 ? steps - 1 - k : k;

@@ -1,7 +1,7 @@
 /** nn.utils: gradient clipping and parameter vectors, on every device. */
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../core/dtype';
-import { nn, type Tensor } from '../index';
+import { nn, torch, type Tensor } from '../index';
 import { testDevices } from '../testing/devices';
 import { expectClose, t, type Nested } from '../testing/nested-close';
 
@@ -64,6 +64,31 @@ describe.each(devices)('nn.utils on %s', (device) => {
     expectClose(await m.weight.grad.tolist(), [[0.6 * (10 / (10 + 1e-6)), 0.8 * (10 / (10 + 1e-6))]]);
     expect(m.bias!.grad).toBeNull();
     expectClose(await nn.utils.clipGradNorm_([], 1).item(), 0);
+  });
+
+  it.each([2, Infinity])('clipGradNorm_ (p = %s) reads non-contiguous gradients and skips empty ones', async (normType) => {
+    const a = t(
+      device,
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      true,
+    );
+    a.grad = t(device, [
+      [3, 4],
+      [0, 0],
+    ]).t();
+    const b = torch.zeros([0], { device, requiresGrad: true });
+    b.grad = torch.zeros([0], { device });
+    const total = nn.utils.clipGradNorm_([a, b], 1, { normType });
+    const n = normType === 2 ? 5 : 4;
+    expectClose(await total.item(), n);
+    const s = 1 / (n + 1e-6);
+    expectClose(await a.grad.tolist(), [
+      [3 * s, 0],
+      [4 * s, 0],
+    ]);
   });
 
   it('clipGradNorm_ records no autograd', () => {

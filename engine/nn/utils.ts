@@ -1,12 +1,17 @@
 /**
  * nn.utils: gradient clipping and flattening parameters to one vector, as torch.nn.utils.
  * Clipping runs on the device the gradients are on, with no readback: the scale factor is a
- * tensor (`min(maxNorm / (total + 1e-6), 1)`), so a training step never waits on it.
+ * tensor (`min(maxNorm / (total + 1e-6), 1)`), so a training step never waits on it. The usual
+ * 2-norm (and the inf-norm) takes 2n + 2 kernels for n gradients.
  */
 import { fail, fmtShape } from '../core/errors';
 import { withGradMode } from '../core/runtime';
 import * as create from '../ops/creation';
 import { cat, stack } from '../ops/views';
+import { castExpr } from '../ops/elementwise';
+import { emptyTensor, viewOf } from '../ops/make';
+import type { Expr } from '../ops/op-types';
+import { plainSource } from '../backends/backend';
 import { Tensor } from '../tensor';
 
 /** A tensor, an array of tensors, or any iterable of them (`module.parameters()`). */
@@ -38,6 +43,34 @@ function checkFinite(op: string, name: string, v: number): void {
 }
 
 /**
+ * The total 2-norm (or inf-norm) of `grads` in n + 1 kernels, on their device: each gradient's
+ * sum of squares (or largest |g|) into one slot of an [n] tensor, then their sum's root (or max).
+ */
+function fusedTotal(grads: readonly Tensor[], inf: boolean): Tensor {
+  const nonEmpty = grads.filter((g) => g.numel() > 0);
+  const device = grads[0].device;
+  if (nonEmpty.length === 0) return create.full([], 0, { device });
+  const parts = emptyTensor(device, [nonEmpty.length], 'float32');
+  const slots = viewOf(parts);
+  const op = inf ? 'max' : 'sum';
+  nonEmpty.forEach((g, k) => {
+    const x = castExpr({ kind: 'input', index: 0, dtype: g.dtype }, 'float32');
+    const expr: Expr = { kind: 'unary', op: inf ? 'abs' : 'square', x, dtype: 'float32' };
+    parts.backend.reduce(op, { expr, leaves: [viewOf(g)], scalars: [] }, 0, { ...slots, shape: [], strides: [], offset: slots.offset + k });
+  });
+  const total = emptyTensor(device, [], 'float32');
+  const root: Expr = { kind: 'unary', op: 'sqrt', x: { kind: 'input', index: 0, dtype: 'float32' }, dtype: 'float32' };
+  total.backend.reduce(op, plainSource(slots), 0, viewOf(total), inf ? undefined : { expr: root, leaves: [], scalars: [] });
+  return total;
+}
+
+/** The total p-norm of `grads` for other p, composed of ops: the p-norm of the per-gradient p-norms. */
+function composedTotal(grads: readonly Tensor[], p: number | 'fro'): Tensor {
+  const norms = grads.map((g) => g.norm(p).to('float32'));
+  return (norms.length === 1 ? norms[0].reshape([1]) : stack(norms)).norm(p);
+}
+
+/**
  * Scales the gradients of `params` in place so that their joint norm is at most `maxNorm`;
  * returns the total norm (before clipping) as a 0-d tensor. Gradients under the max are unchanged.
  */
@@ -55,9 +88,7 @@ export function clipGradNorm_(params: ParamsArg, maxNorm: number, opts: ClipGrad
     if (g.device !== device) fail(op, `all gradients must be on one device, got '${device}' and '${g.device}'`);
   });
   return withGradMode(false, () => {
-    const norms = grads.map((g) => g.norm(p).to('float32'));
-    const all = norms.length === 1 ? norms[0] : stack(norms);
-    const total = norms.length === 1 ? all : p === Infinity ? all.amax() : all.norm(p);
+    const total = p === 2 || p === 'fro' || p === Infinity ? fusedTotal(grads, p === Infinity) : composedTotal(grads, p);
     if (opts.errorIfNonfinite) {
       if (total.device !== 'cpu')
         fail(
@@ -71,7 +102,20 @@ export function clipGradNorm_(params: ParamsArg, maxNorm: number, opts: ClipGrad
           `the total norm of order ${String(p)} of the gradients is non-finite (${v}), so it cannot be clipped; pass errorIfNonfinite: false to clip anyway`,
         );
     }
-    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+    // min(maxNorm / (total + 1e-6), 1), in one kernel.
+    const f = 'float32';
+    const ratio: Expr = {
+      kind: 'binary',
+      op: 'div',
+      a: { kind: 'scalar', index: 0, dtype: f },
+      b: { kind: 'binary', op: 'add', a: { kind: 'input', index: 0, dtype: f }, b: { kind: 'const', value: 1e-6, dtype: f }, dtype: f },
+      dtype: f,
+    };
+    const coef = emptyTensor(device, [], f);
+    const t32 = total.to(f);
+    coef.backend.elementwise({ kind: 'binary', op: 'minimum', a: ratio, b: { kind: 'const', value: 1, dtype: f }, dtype: f }, [viewOf(t32)], viewOf(coef), [
+      maxNorm,
+    ]);
     for (const g of grads) g.mul_(coef.to(g.dtype));
     return total;
   });

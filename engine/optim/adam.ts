@@ -10,6 +10,8 @@ export interface AdamOptions {
   weightDecay: number;
   amsgrad: boolean;
   maximize: boolean;
+  /** AdamW's decay (p *= 1 - lr * weightDecay) instead of L2 added to the gradient; AdamW sets it. */
+  decoupledWeightDecay: boolean;
 }
 
 // Values: 0 = param, 1 = first moment, 2 = second moment, (3 = max second moment with AMSGrad), then grad.
@@ -38,14 +40,12 @@ const KERNELS = {
   adamwAms: adamExprs(true, true),
 };
 
-const DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+const DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, decoupledWeightDecay: false };
 
 /** Adam, as torch.optim.Adam: bias-corrected moments, with optional (L2) weight decay and AMSGrad. */
 export class Adam extends Optimizer<AdamOptions> {
-  protected decoupled = false;
-
-  constructor(params: OptimizerParams<AdamOptions>, opts: Partial<AdamOptions> = {}, defaultWeightDecay = 0) {
-    super(params, withDefaults(new.target.name, { ...DEFAULTS, weightDecay: defaultWeightDecay }, opts));
+  constructor(params: OptimizerParams<AdamOptions>, opts: Partial<AdamOptions> = {}, defaultWeightDecay = 0, decoupledWeightDecay = false) {
+    super(params, withDefaults(new.target.name, { ...DEFAULTS, weightDecay: defaultWeightDecay, decoupledWeightDecay }, opts));
   }
 
   protected updateParameter(p: Tensor, g: Tensor, o: AdamOptions, state: ParamState): void {
@@ -59,7 +59,7 @@ export class Adam extends Optimizer<AdamOptions> {
     state.step = t;
     const [b1, b2] = o.betas;
     const scalars = [b1, b2, o.eps, o.weightDecay, o.lr / (1 - b1 ** t), Math.sqrt(1 - b2 ** t), 1 - o.lr * o.weightDecay, 1, o.maximize ? -1 : 1];
-    const exprs = this.decoupled ? (o.amsgrad ? KERNELS.adamwAms : KERNELS.adamw) : o.amsgrad ? KERNELS.adamAms : KERNELS.adam;
+    const exprs = o.decoupledWeightDecay ? (o.amsgrad ? KERNELS.adamwAms : KERNELS.adamw) : o.amsgrad ? KERNELS.adamAms : KERNELS.adam;
     const buffers = [p, state.exp_avg as Tensor, state.exp_avg_sq as Tensor];
     this.fusedUpdate(exprs, o.amsgrad ? [...buffers, state.max_exp_avg_sq as Tensor] : buffers, g, scalars);
   }
@@ -68,7 +68,6 @@ export class Adam extends Optimizer<AdamOptions> {
 /** AdamW, as torch.optim.AdamW: Adam with decoupled weight decay (default 0.01). */
 export class AdamW extends Adam {
   constructor(params: OptimizerParams<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, opts, 0.01);
-    this.decoupled = true;
+    super(params, opts, 0.01, true);
   }
 }

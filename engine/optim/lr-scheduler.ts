@@ -56,6 +56,6 @@ export class CosineAnnealingLR extends LRScheduler {
 }
 
 export { LRScheduler } from './schedulers-base';
-export { LambdaLR, MultiplicativeLR, MultiStepLR, ExponentialLR, LinearLR, ConstantLR } from './schedulers-simple';
+export { LambdaLR, MultiplicativeLR, MultiStepLR, ExponentialLR, LinearLR, ConstantLR, PolynomialLR } from './schedulers-simple';
 export { OneCycleLR, CosineAnnealingWarmRestarts } from './schedulers-cyclic';
-export { ReduceLROnPlateau, SequentialLR } from './schedulers-plateau';
+export { ReduceLROnPlateau, SequentialLR, ChainedScheduler } from './schedulers-plateau';

@@ -105,7 +105,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     if ('betas' in o) {
       const b = o.betas as number[];
       if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1))
-        fail(this.constructor.name, `invalid betas [${String(b)}]: two numbers, each in [0, 1)`);
+        fail(this.constructor.name, `invalid betas [${Array.isArray(b) ? b.join(', ') : String(b)}]: two numbers, each in [0, 1)`);
     }
   }
 
@@ -122,8 +122,11 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
-  /** Applies one update to every parameter that has a gradient, in place. */
-  step(): void {
+  /** Applies one update to every parameter that has a gradient, in place; a `closure` (zeroGrad, loss, backward) runs first and its result is returned. */
+  step<T = undefined>(closure?: () => T): T | undefined {
+    if (closure !== undefined && typeof closure !== 'function')
+      fail(`${this.constructor.name}.step`, 'the closure must be a function that computes the loss and calls backward()');
+    const result = closure ? withGradMode(true, closure) : undefined;
     withGradMode(false, () => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -135,6 +138,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         }
       }
     });
+    return result;
   }
 
   /** The optimizer's state as PyTorch's state_dict(): `{ state: { 0: { step, exp_avg, ... } }, param_groups: [{ lr, ..., params: [0] }] }`. */

@@ -49,7 +49,16 @@ describe('parameter groups', () => {
     expect(Object.keys(sd.state)).toEqual(['0', '2']);
     expect(Object.keys(sd.state[0])).toEqual(['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq']);
     expect(sd.state[0].step).toBe(1);
-    expect(sd.param_groups[0]).toEqual({ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: true, maximize: false, params: [0, 1] });
+    expect(sd.param_groups[0]).toEqual({
+      lr: 0.01,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0,
+      amsgrad: true,
+      maximize: false,
+      decoupled_weight_decay: false,
+      params: [0, 1],
+    });
     expect(sd.param_groups[1].weight_decay).toBe(0.1);
     expect(sd.param_groups[1].params).toEqual([2]);
   });
@@ -69,6 +78,21 @@ describe('parameter groups', () => {
       expect(await b.tolist()).toEqual([1, 2, 3].map((x) => Math.fround(x - 0.1 * 1.9)));
       expect(await (opt.stateDict().state[0].momentum_buffer as Tensor).tolist()).toEqual([1, 1, 1]);
     }
+  });
+
+  it('step(closure) runs the closure with gradients on, then steps, and returns its loss', async () => {
+    const a = leaf();
+    const opt = new optim.SGD([a], { lr: 0.1 });
+    const loss = torch.noGrad(() =>
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = a.square().sum();
+        l.backward();
+        return l;
+      }),
+    );
+    expect(await loss!.item()).toBe(14);
+    expect((await a.tolist()) as number[]).toEqual([0.8, 1.6, 2.4].map((x) => Math.fround(x)));
   });
 
   it('zeroGrad sets gradients to null by default, to zeros with setToNone: false', async () => {

@@ -1,4 +1,4 @@
-/** Schedules driven by a metric or by other schedulers (torch.optim.lr_scheduler): ReduceLROnPlateau and SequentialLR. */
+/** Schedules driven by a metric or by other schedulers (torch.optim.lr_scheduler): ReduceLROnPlateau, SequentialLR and ChainedScheduler. */
 import { fail } from '../core/errors';
 import { camelKey, snakeKey } from './keys';
 import { checkNumber, checkOptimizer, LRScheduler, type SchedulableOptimizer } from './schedulers-base';
@@ -180,6 +180,49 @@ export class SequentialLR {
     if (!sd || !Array.isArray(sd._schedulers) || sd._schedulers.length !== this.schedulers.length)
       fail('SequentialLR.loadStateDict', `expected a state dict with ${this.schedulers.length} scheduler states`);
     this.lastEpoch = sd.last_epoch;
+    if (sd._last_lr) this._lastLr = [...sd._last_lr];
+    sd._schedulers.forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
+}
+
+/** Steps every scheduler in `schedulers` at each step, so their factors multiply (PyTorch's ChainedScheduler). */
+export class ChainedScheduler {
+  /** The optimizer the schedulers drive. */
+  readonly optimizer: SchedulableOptimizer;
+  private readonly schedulers: LRScheduler[];
+  private _lastLr: number[];
+
+  constructor(schedulers: LRScheduler[]) {
+    if (!Array.isArray(schedulers) || schedulers.length < 1 || !schedulers.every((s) => s instanceof LRScheduler))
+      fail('ChainedScheduler', 'schedulers must be a non-empty list of schedulers (ReduceLROnPlateau cannot be chained)');
+    this.optimizer = schedulers[0].optimizer;
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== this.optimizer) fail('ChainedScheduler', `scheduler ${i} drives a different optimizer than scheduler 0`);
+    });
+    this.schedulers = schedulers;
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Steps each scheduler in turn. */
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The learning rate of each parameter group, as last set. */
+  getLastLr(): number[] {
+    return [...this._lastLr];
+  }
+
+  /** The state: each scheduler's state dict under `_schedulers`. */
+  stateDict(): Record<string, unknown> {
+    return { _last_lr: [...this._lastLr], _schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  /** Restores a state from stateDict(). */
+  loadStateDict(sd: { _last_lr?: number[]; _schedulers: Record<string, unknown>[] }): void {
+    if (!sd || !Array.isArray(sd._schedulers) || sd._schedulers.length !== this.schedulers.length)
+      fail('ChainedScheduler.loadStateDict', `expected a state dict with ${this.schedulers.length} scheduler states`);
     if (sd._last_lr) this._lastLr = [...sd._last_lr];
     sd._schedulers.forEach((s, i) => this.schedulers[i].loadStateDict(s));
   }

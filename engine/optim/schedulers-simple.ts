@@ -1,4 +1,4 @@
-/** Multiplicative schedules (torch.optim.lr_scheduler): LambdaLR, MultiplicativeLR, MultiStepLR, ExponentialLR, LinearLR, ConstantLR. */
+/** Multiplicative schedules (torch.optim.lr_scheduler): LambdaLR, MultiplicativeLR, MultiStepLR, ExponentialLR, LinearLR, ConstantLR, PolynomialLR. */
 import { fail } from '../core/errors';
 import { checkNumber, LRScheduler, type SchedulableOptimizer } from './schedulers-base';
 
@@ -150,5 +150,32 @@ export class ConstantLR extends LRScheduler {
 
   protected override closedFormLr(): number[] {
     return this.baseLrs.map((b) => b * (this.lastEpoch >= this.totalIters ? 1 : this.factor));
+  }
+}
+
+/** Decays the learning rate polynomially to 0 over `totalIters` (default 5) steps, with `power` (default 1). */
+export class PolynomialLR extends LRScheduler {
+  /** Steps the decay takes. */
+  totalIters: number;
+  /** The polynomial's power. */
+  power: number;
+
+  constructor(optimizer: SchedulableOptimizer, opts: { totalIters?: number; power?: number; lastEpoch?: number } = {}) {
+    super(optimizer, opts.lastEpoch);
+    this.totalIters = checkNumber('PolynomialLR', 'totalIters', opts.totalIters ?? 5, 1, Infinity, true);
+    this.power = checkNumber('PolynomialLR', 'power', opts.power ?? 1);
+    this.initialStep();
+  }
+
+  /** As PyTorch's get_lr(): the current rates times the ratio of this step's decay to the last one's. */
+  getLr(): number[] {
+    const { lastEpoch: e, totalIters: n } = this;
+    if (e === 0 || e > n) return this.optimizer.paramGroups.map((g) => g.lr);
+    const factor = ((1 - e / n) / (1 - (e - 1) / n)) ** this.power;
+    return this.optimizer.paramGroups.map((g) => g.lr * factor);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
   }
 }

@@ -30,6 +30,15 @@ describe('learning-rate schedulers', () => {
     ['LinearLR defaults', () => new S.LinearLR(sgd(0.3)), [0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.3]],
     ['ConstantLR', () => new S.ConstantLR(sgd(), { factor: 0.5, totalIters: 2 }), [0.05, 0.05, 0.1, 0.1]],
     ['CosineAnnealingLR past tMax', () => new S.CosineAnnealingLR(sgd(), { tMax: 2, etaMin: 0.02 }), [0.1, 0.06, 0.02, 0.06, 0.1, 0.06]],
+    ['PolynomialLR power 2', () => new S.PolynomialLR(sgd(), { totalIters: 4, power: 2 }), [0.1, 0.05625, 0.025, 0.00625, 0, 0]],
+    [
+      'ChainedScheduler of ConstantLR and ExponentialLR',
+      () => {
+        const opt = sgd();
+        return new S.ChainedScheduler([new S.ConstantLR(opt, { factor: 0.1, totalIters: 2 }), new S.ExponentialLR(opt, { gamma: 0.9 })]);
+      },
+      [0.01, 0.009, 0.081, 0.0729],
+    ],
     ['CosineAnnealingWarmRestarts tMult 1', () => new S.CosineAnnealingWarmRestarts(sgd(), { t0: 2 }), [0.1, 0.05, 0.1, 0.05, 0.1]],
     [
       'OneCycleLR three-phase linear',
@@ -51,6 +60,17 @@ describe('learning-rate schedulers', () => {
     ],
   ];
   for (const [name, make, want] of cases) it(`${name} gives PyTorch's learning rates`, () => close(lrs(make(), want.length), want));
+
+  it('SequentialLR of LinearLR warmup and CosineAnnealingLR gives warmup then cosine decay (AdamW)', () => {
+    const opt = new optim.AdamW([torch.zeros([1], { requiresGrad: true })], { lr: 3e-3 });
+    const warmup = new S.LinearLR(opt, { startFactor: 0.1, totalIters: 4 });
+    const cosine = new S.CosineAnnealingLR(opt, { tMax: 8, etaMin: 1e-4 });
+    const sched = new S.SequentialLR(opt, { schedulers: [warmup, cosine], milestones: [4] });
+    const want = Array.from({ length: 13 }, (_, e) =>
+      e < 4 ? 3e-3 * (0.1 + (0.9 * e) / 4) : 1e-4 + ((3e-3 - 1e-4) * (1 + Math.cos((Math.PI * (e - 4)) / 8))) / 2,
+    );
+    close(lrs(sched, 13), want);
+  });
 
   it('OneCycleLR cycles Adam beta1 and SGD momentum inversely to the learning rate', () => {
     const adam = new optim.Adam([torch.zeros([1], { requiresGrad: true })], { betas: [0.9, 0.99] });
@@ -89,6 +109,18 @@ describe('learning-rate schedulers', () => {
     const other = new S.StepLR(sgd(), { stepSize: 5 });
     other.loadStateDict(sd);
     expect([other.lastEpoch, other.stepSize]).toEqual([2, 2]);
+  });
+
+  it('CosineAnnealingWarmRestarts state uses PyTorch keys (T_0, T_i, T_cur) and restores mid-period', () => {
+    const a = new S.CosineAnnealingWarmRestarts(sgd(), { t0: 3, tMult: 2, etaMin: 0.01 });
+    for (let i = 0; i < 4; i++) a.step();
+    const sd = a.stateDict();
+    expect(sd).toMatchObject({ T_0: 3, T_i: 6, T_cur: 1, T_mult: 2, eta_min: 0.01, last_epoch: 4 });
+    const b = new S.CosineAnnealingWarmRestarts(sgd(), { t0: 3, tMult: 2, etaMin: 0.01 });
+    b.loadStateDict(sd);
+    a.step();
+    b.step();
+    close(b.getLastLr(), a.getLastLr());
   });
 
   it('a scheduler records initialLr on the groups, which stateDict keeps as initial_lr', () => {

@@ -18,3 +18,9 @@ export function rnnStepCost(mode: RnnMode, batch: number, hidden: number): Kerne
     bytes: 4 * (g * hidden * hidden + batch * hidden * (g + 2 * stateWords + savedWords)),
   };
 }
+
+/** What one backward step's pointwise kernel costs. */
+export function rnnStepBackwardCost(mode: RnnMode, batch: number, hidden: number): KernelInfo {
+  const g = rnnGates(mode);
+  return { name: `rnn_step_backward_${mode}`, flops: 12 * batch * g * hidden, bytes: 4 * batch * hidden * (3 * g + 8) };
+}

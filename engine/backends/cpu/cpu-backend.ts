@@ -13,9 +13,9 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, RnnMode, ScanOp, Storage, View } from '../backend';
-import { rnnStepLoop } from './cpu-rnn';
-import { rnnStepCost } from '../../profile/rnn-cost';
+import type { Backend, Fused, IndexCheck, PostReduce, RnnBackwardViews, RnnMode, ScanOp, Storage, View } from '../backend';
+import { rnnStepBackwardLoop, rnnStepLoop } from './cpu-rnn';
+import { rnnStepBackwardCost, rnnStepCost } from '../../profile/rnn-cost';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -360,6 +360,18 @@ export class CpuBackend implements Backend {
       profiled(
         () => rnnStepCost(mode, h.shape[0], h.shape[1]),
         () => rnnStepLoop(mode, gx, h, c, wHh, bHh, out, saved),
+      ),
+    );
+  }
+
+  rnnStepBackward(mode: RnnMode, v: RnnBackwardViews): void {
+    this.kernelCount++;
+    const views = Object.values(v).filter((x): x is View => x !== undefined);
+    launch(
+      views,
+      profiled(
+        () => rnnStepBackwardCost(mode, v.gh.shape[0], v.gh.shape[1]),
+        () => rnnStepBackwardLoop(mode, v),
       ),
     );
   }

@@ -204,7 +204,12 @@ export class Dispatcher {
 
   /** The signature where a block is bound more than once (reading a copy where the WGSL types differ). */
   private aliasedSignature(program: GpuProgram, blocks: GpuBlock[]): string {
-    for (const i of mismatchedAliases(blocks, program.args)) blocks[i] = this.scratchCopy(blocks[i], program.args[i]);
+    for (const i of mismatchedAliases(blocks, program.args)) {
+      // ---- norms (#23): where the later binding is the one written (an in-place op on a small tensor: `out` as vec4, `in0` scalar), the earlier read one gets the copy ----
+      const first = blocks.indexOf(blocks[i]);
+      const reader = program.args[i]?.mode !== 'read' && program.args[first]?.mode === 'read' ? first : i;
+      blocks[reader] = this.scratchCopy(blocks[reader], program.args[reader]);
+    }
     return bindingSignature(blocks, this.maxDynamic);
   }
 

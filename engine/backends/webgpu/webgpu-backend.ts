@@ -1,12 +1,13 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
 import { warmPipelines } from './warm-pipelines';
+import { fail } from '../../core/errors';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, RnnMode, ScanOp, Storage, View } from '../backend';
-import { rnnStepCost } from '../../profile/rnn-cost';
-import { RNN_TILE, rnnStepSource } from './kernels/rnn-step';
+import type { Backend, Fused, IndexCheck, PostReduce, RnnBackwardViews, RnnMode, ScanOp, Storage, View } from '../backend';
+import { rnnStepBackwardCost, rnnStepCost } from '../../profile/rnn-cost';
+import { RNN_TILE, rnnBackwardBindings, rnnStepBackwardSource, rnnStepSource } from './kernels/rnn-step';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -389,5 +390,19 @@ export class WebGpuBackend implements Backend {
     const buffers = [gx, h, wHh, out, ...(c ? [c] : []), ...(bHh ? [bHh] : []), ...(saved ? [saved] : [])].map(bufferOf);
     const groups: [number, number, number] = [Math.ceil(H / RNN_TILE), Math.ceil(B / RNN_TILE), 1];
     this.dispatcher.dispatch(pipeline, meta, buffers, groups, rnnStepCost(mode, B, H));
+  }
+
+  rnnStepBackward(mode: RnnMode, v: RnnBackwardViews): void {
+    const [B, H] = v.gh.shape;
+    if (B === 0 || H === 0) return;
+    const names = rnnBackwardBindings(mode);
+    const views = names.map((n) => {
+      const view = v[n];
+      if (!view) fail('rnnStepBackward', `the ${mode} step's gradient needs the view '${n}'`);
+      return view;
+    });
+    const pipeline = this.dispatcher.pipeline(`rnnStepBackward|${mode}`, () => rnnStepBackwardSource(mode, WORKGROUP));
+    const meta = [B, H, ...views.map((x) => x.offset)];
+    this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(B * H, WORKGROUP), rnnStepBackwardCost(mode, B, H));
   }
 }

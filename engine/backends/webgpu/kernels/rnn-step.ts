@@ -5,8 +5,8 @@
  * the gates and writes the new state (and, for LSTM and GRU, the gate values the gradient reads).
  * Metadata: [B, H, offsets of gx, h, c, wHh, bHh, out, saved].
  */
-import type { RnnMode } from '../../backend';
-import { PRELUDE, metaDecl } from '../wgsl-common';
+import type { RnnBackwardViews, RnnMode } from '../../backend';
+import { ENTRY_ARGS, LINEAR_ID, PRELUDE, metaDecl } from '../wgsl-common';
 
 /** The workgroup's side: 16 hidden units by 16 batch rows. */
 export const RNN_TILE = 16;
@@ -89,6 +89,75 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (b < B && j < H) {
 ${gates}
   }
+}
+`;
+}
+
+/** The order of the backward kernel's bindings (after the metadata), by mode: the names of RnnBackwardViews. */
+export function rnnBackwardBindings(mode: RnnMode): (keyof RnnBackwardViews)[] {
+  if (mode === 'lstm') return ['gh', 'saved', 'dPre', 'gc', 'gcExtra', 'cPrev', 'cNew', 'dPrev'];
+  if (mode === 'gru') return ['gh', 'saved', 'dPre', 'hPrev', 'dHh', 'dPrev'];
+  return ['gh', 'saved', 'dPre'];
+}
+
+const WRITTEN = new Set<keyof RnnBackwardViews>(['dPre', 'dHh', 'dPrev']);
+
+/**
+ * The pointwise part of one step's gradient (Backend.rnnStepBackward): one invocation per (batch
+ * row, hidden unit). Metadata: [B, H, the offset of each binding in rnnBackwardBindings order].
+ */
+export function rnnStepBackwardSource(mode: RnnMode, workgroup: number): string {
+  const names = rnnBackwardBindings(mode);
+  const G = mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
+  const decls = names.map((n, k) => `@group(0) @binding(${k + 1}) var<storage, ${WRITTEN.has(n) ? 'read_write' : 'read'}> ${n}: array<f32>;`);
+  const o = (n: keyof RnnBackwardViews) => `md(${2 + names.indexOf(n)}u)`;
+  const sv = (k: number) => `saved[${o('saved')} + b * 4u * H + ${k}u * H + j]`;
+  const gate = (k: number) => `b * ${G}u * H + ${k}u * H + j`;
+  let body: string;
+  if (mode === 'tanh' || mode === 'relu') {
+    body = `  let y = saved[${o('saved')} + e];
+  dPre[${o('dPre')} + ${gate(0)}] = ${mode === 'tanh' ? 'gh0 * (1.0 - y * y)' : 'select(0.0, gh0, y > 0.0)'};`;
+  } else if (mode === 'lstm') {
+    body = `  let ig = ${sv(0)};
+  let fg = ${sv(1)};
+  let gg = ${sv(2)};
+  let og = ${sv(3)};
+  let tc = wick_tanh(cNew[${o('cNew')} + e]);
+  let dc = gc[${o('gc')} + e] + gh0 * og * (1.0 - tc * tc);
+  dPre[${o('dPre')} + ${gate(0)}] = dc * gg * ig * (1.0 - ig);
+  dPre[${o('dPre')} + ${gate(1)}] = dc * cPrev[${o('cPrev')} + e] * fg * (1.0 - fg);
+  dPre[${o('dPre')} + ${gate(2)}] = dc * ig * (1.0 - gg * gg);
+  dPre[${o('dPre')} + ${gate(3)}] = gh0 * tc * og * (1.0 - og);
+  dPrev[${o('dPrev')} + e] = dc * fg + gcExtra[${o('gcExtra')} + e];`;
+  } else {
+    body = `  let rg = ${sv(0)};
+  let zg = ${sv(1)};
+  let ng = ${sv(2)};
+  let hn = ${sv(3)};
+  let dn = gh0 * (1.0 - zg) * (1.0 - ng * ng);
+  let dz = gh0 * (hPrev[${o('hPrev')} + e] - ng) * zg * (1.0 - zg);
+  let dr = dn * hn * rg * (1.0 - rg);
+  dPre[${o('dPre')} + ${gate(0)}] = dr;
+  dPre[${o('dPre')} + ${gate(1)}] = dz;
+  dPre[${o('dPre')} + ${gate(2)}] = dn;
+  dHh[${o('dHh')} + ${gate(0)}] = dr;
+  dHh[${o('dHh')} + ${gate(1)}] = dz;
+  dHh[${o('dHh')} + ${gate(2)}] = dn * rg;
+  dPrev[${o('dPrev')} + e] = gh0 * zg;`;
+  }
+  return `${PRELUDE}
+${metaDecl(2 + names.length)}
+${decls.join('\n')}
+@compute @workgroup_size(${workgroup})
+fn main(${ENTRY_ARGS}) {
+  let B = md(0u);
+  let H = md(1u);
+  let e = ${LINEAR_ID};
+  if (e >= B * H) { return; }
+  let b = e / H;
+  let j = e % H;
+  let gh0 = gh[${o('gh')} + e];
+${body}
 }
 `;
 }
