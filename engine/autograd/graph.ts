@@ -5,6 +5,7 @@
 import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
+import type { AttentionCtx } from '../ops/attention-op';
 import { savedVersions, type SavedVersion } from './saved';
 
 /** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
@@ -69,6 +70,9 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   scatter: { dim: number; index: Tensor };
   /** x.unfold(dim, size, step): a view of overlapping windows, the window dim last. */
   unfold: { dim: number; size: number; step: number };
+  // ---- attention (#23) ----
+  /** The fused scaledDotProductAttention (ops/attention-op.ts): inputs [q, k, v] as 4-d views. */
+  attention: AttentionCtx;
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

@@ -15,6 +15,7 @@ import { gather, scatterAdd } from '../ops/indexing';
 import { reduce } from '../ops/reduce';
 import { rowSoftmaxGrad } from '../ops/row-softmax';
 import { cumprodGrad } from '../ops/scan';
+import { sdpaFusedGrad } from '../ops/attention-op';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { scatterGrad } from '../ops/scatter';
@@ -263,6 +264,8 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   unfold: (g, node) => [unfoldGrad(g, node.inputs[0], node.ctx.dim, node.ctx.size, node.ctx.step)],
   // ---- sort and scan ----
   cumprod: (g, node, out) => [cumprodGrad(g, node.inputs[0], out, node.ctx.dim)],
+  // ---- attention (#23) ----
+  attention: (g, node, out) => sdpaFusedGrad(g, node.inputs, out, node.ctx),
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

@@ -157,4 +157,13 @@ export class TraceBackend implements Backend {
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     this.graph.nodes.push({ kind: 'scan', op, input: this.view(input), out: this.view(out), indices: indices && this.view(indices) });
   }
+
+  // ---- attention (#23) ----
+  attention(): void {
+    fail('compile', 'the fused attention kernel cannot be traced: scaledDotProductAttention runs its composed form (matmul, softmax) under torch.compile');
+  }
+
+  attentionBackward(): void {
+    fail('compile', "the fused attention kernel's backward cannot be traced: differentiate the composed scaledDotProductAttention under torch.compile");
+  }
 }

@@ -13,7 +13,8 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import type { AttentionGradViews, AttentionParams, Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import { attentionBackwardLoops, attentionLoops } from './attention';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -346,6 +347,26 @@ export class CpuBackend implements Backend {
     launch(
       indices ? [input, out, indices] : [input, out],
       profiled(cost, () => scanRows(op, input, out, indices, coerce(out.dtype))),
+    );
+  }
+
+  // ---- attention (#23) ----
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void {
+    this.kernelCount++;
+    const info = () => ({ name: 'flash_attention_fwd', flops: 4 * count(q) * k.shape[2], bytes: 4 * (count(q) + count(k) + count(v) + count(out)) });
+    launch(
+      [q, k, v, ...(mask ? [mask] : []), out, lse],
+      profiled(info, () => attentionLoops(q, k, v, mask, out, lse, p)),
+    );
+  }
+
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void {
+    this.kernelCount++;
+    const { q, k, v, mask, out, lse, dout, dq, dk, dv } = views;
+    const info = () => ({ name: 'flash_attention_bwd', flops: 10 * count(q) * k.shape[2], bytes: 8 * (count(q) + count(k) + count(v) + count(out)) });
+    launch(
+      [q, k, v, ...(mask ? [mask] : []), out, lse, dout, dq, dk, dv],
+      profiled(info, () => attentionBackwardLoops(views, p)),
     );
   }
 }

@@ -4,7 +4,8 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import type { AttentionGradViews, AttentionParams, Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import { flashAttentionBackward, flashAttentionForward } from './kernels/flash-attention-run';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -376,5 +377,14 @@ export class WebGpuBackend implements Backend {
 
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     scanRowsGpu(this.dispatcher, op, input, out, indices);
+  }
+
+  // ---- attention (#23) ----
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void {
+    flashAttentionForward(this.reduceKernels, this.gpu.limits.maxComputeWorkgroupStorageSize, q, k, v, mask, out, lse, p);
+  }
+
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void {
+    flashAttentionBackward(this.reduceKernels, this.gpu.limits.maxComputeWorkgroupStorageSize, views, p);
   }
 }
