@@ -42,6 +42,9 @@ export interface Sizes {
    * the median of 9 runs of `dispatchOps` ops).
    */
   runsPerWait: number;
+  // ---- attention (#23) ----
+  /** Scaled dot-product attention forward + backward: q, k, v [batch, heads, seq, dim]. */
+  sdpa: { batch: number; heads: number; seq: number; dim: number };
 }
 
 export function sizes(quick: boolean): Sizes {
@@ -62,6 +65,8 @@ export function sizes(quick: boolean): Sizes {
     repeats: quick ? 3 : 10,
     warmup: quick ? 1 : 3,
     runsPerWait: quick ? 2 : 8,
+    // ---- attention (#23) ----
+    sdpa: quick ? { batch: 2, heads: 2, seq: 64, dim: 16 } : { batch: 8, heads: 8, seq: 1024, dim: 64 },
   };
 }
 
@@ -132,6 +137,27 @@ export function cases(s: Sizes): Case[] {
     sides: ALL,
   });
   list.push({ id: 'dispatch-total', label: `tiny op: issue + finish on the GPU, per op`, unit: 'µs/op', work: 0, sides: ALL });
+  // ---- attention (#23) ----
+  // Work: forward 2 matmuls, backward 4 (dV, dP, dQ, dK), 2 flops each per multiply-add.
+  const a = s.sdpa;
+  const sdpaShape = `[${a.batch}x${a.heads}x${a.seq}x${a.dim}]`;
+  const sdpaWork = 12 * a.batch * a.heads * a.seq * a.seq * a.dim;
+  list.push({
+    id: 'sdpa-fwd-bwd',
+    label: `scaled dot-product attention fwd+bwd ${sdpaShape}, fused (PyTorch: its default kernel)`,
+    unit: 'GFLOP/s',
+    work: sdpaWork,
+    sides: ['wick', 'pytorch'],
+    heavy: true,
+  });
+  list.push({
+    id: 'sdpa-composed-fwd-bwd',
+    label: `scaled dot-product attention fwd+bwd ${sdpaShape}, composed (PyTorch: the math backend)`,
+    unit: 'GFLOP/s',
+    work: sdpaWork,
+    sides: ['wick', 'pytorch'],
+    heavy: true,
+  });
   return list;
 }
 
