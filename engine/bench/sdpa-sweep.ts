@@ -66,13 +66,25 @@ const timeIt = (op: () => Tensor) =>
 for (const c of configs) {
   const m = /^(\d+)x(\d+)(f?)$/.exec(c);
   if (!m) throw new Error(`bad config ${c}`);
-  Object.assign(FLASH_TUNING, { wg: Number(m[1]), bk: Number(m[2]), fusedKeyGrads: m[3] === 'f' });
+  for (const mode of Object.values(FLASH_TUNING.modes)) Object.assign(mode, { wg: Number(m[1]), bk: Number(m[2]) });
+  FLASH_TUNING.fusedKeyGrads = m[3] === 'f';
   const err = await maxErr();
   const fwd = await timeIt(step(F.scaledDotProductAttention, false));
   const both = await timeIt(step(F.scaledDotProductAttention, true));
   console.log(
     `RESULT ${c}: max err ${err.toExponential(2)}; fwd ${fwd.toFixed(3)} ms; fwd+bwd ${both.toFixed(3)} ms (${(flops / both / 1e6).toFixed(0)} GFLOP/s)`,
   );
+  // Each kernel's device time (timestamps), the median of 5 profiled steps.
+  const perKernel = new Map<string, number[]>();
+  for (let r = 0; r < 5; r++) {
+    const prof = await torch.profile(async () => {
+      step(F.scaledDotProductAttention, true)().dispose();
+      await torch.synchronize();
+    });
+    for (const kr of prof.kernels) if (kr.name.startsWith('flash') && kr.gpuMs != null) perKernel.set(kr.name, [...(perKernel.get(kr.name) ?? []), kr.gpuMs]);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  console.log(`KERNELS ${c}: ${[...perKernel].map(([name, xs]) => `${name} ${med(xs).toFixed(3)}`).join(', ')}`);
 }
 const composed = await timeIt(step(sdpaComposed, true));
 console.log(`RESULT composed fwd+bwd ${composed.toFixed(3)} ms (${(flops / composed / 1e6).toFixed(0)} GFLOP/s) at [${shape.join('x')}]`);

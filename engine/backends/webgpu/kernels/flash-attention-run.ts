@@ -6,11 +6,24 @@ import type { ReduceKernels } from '../reduce-kernels';
 import { floatBits } from './elementwise';
 import { flashKey, flashSharedBytes, flashSource, META, type FlashConfig, type FlashMode, type MaskKind } from './flash-attention';
 
-/** Tile sizes (tuned on an H100; SwiftShader runs the same): invocations (rows) per workgroup, rows per tile of the other operand, and whether dk and dv share one kernel. */
-export const FLASH_TUNING = { wg: 64, bk: 32, fusedKeyGrads: false };
+/**
+ * Tile sizes per kernel (measured on an H100 at [8x8x1024x64]; SwiftShader runs the same): invocations
+ * (rows) per workgroup and rows of the other operand per tile in workgroup memory (halved until the
+ * tiles fit the device's workgroup storage), and whether dk and dv share one kernel.
+ */
+export const FLASH_TUNING: { modes: Record<FlashMode, { wg: number; bk: number }>; fusedKeyGrads: boolean } = {
+  modes: {
+    fwd: { wg: 128, bk: 32 },
+    dq: { wg: 128, bk: 32 },
+    dk: { wg: 128, bk: 32 },
+    dv: { wg: 128, bk: 32 },
+    dkdv: { wg: 128, bk: 32 },
+  },
+  fusedKeyGrads: false,
+};
 
 function config(mode: FlashMode, e: number, ev: number, mask: MaskKind, storage: number): FlashConfig {
-  const base = { mode, d4: Math.ceil(e / 4), dv4: Math.ceil(ev / 4), wg: FLASH_TUNING.wg, bk: FLASH_TUNING.bk };
+  const base = { mode, d4: Math.ceil(e / 4), dv4: Math.ceil(ev / 4), ...FLASH_TUNING.modes[mode] };
   while (base.bk > 4 && flashSharedBytes(base) > storage) base.bk /= 2;
   return { ...base, mask };
 }
