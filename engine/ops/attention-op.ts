@@ -99,7 +99,7 @@ export function sdpaFusedGrad(g: Tensor, inputs: readonly Tensor[], out: Tensor,
   return [q.requiresGrad ? dq : null, k.requiresGrad ? dk : null, v.requiresGrad ? dv : null];
 }
 
-/** The same gradients from recorded ops (for higher-order gradients): P from the saved logsumexp. */
+/** The same gradients from recorded ops (for higher-order gradients): P recomputed by a differentiable softmax. */
 function composedGrad(g: Tensor, q: Tensor, k: Tensor, v: Tensor, ctx: AttentionCtx): Tensor[] {
   let scores = q.matmul(k.transpose(-2, -1)).mul(ctx.scale);
   const [l, s] = [q.shape[2], k.shape[2]];
@@ -107,15 +107,10 @@ function composedGrad(g: Tensor, q: Tensor, k: Tensor, v: Tensor, ctx: Attention
   if (ctx.causal) keep = arange(0, s, 1, { device: q.device }).le(arange(0, l, 1, { device: q.device }).reshape([l, 1]));
   if (ctx.mask && ctx.mask.dtype === 'bool') keep = ctx.mask;
   if (ctx.mask && ctx.mask.dtype !== 'bool') scores = scores.add(ctx.mask);
-  let probs = scores.sub(ctx.lse.unsqueeze(-1)).exp();
-  if (keep) probs = probs.mul(keep);
-  probs = probs.maskedFill(
-    ctx.lse
-      .unsqueeze(-1)
-      .eq(-Infinity)
-      .expand([...ctx.lse.shape, s]),
-    0,
-  );
+  if (keep) scores = scores.maskedFill(keep.logicalNot(), -Infinity);
+  // A row with no key (logsumexp -inf) passes nothing: softmax it as zeros, then zero it.
+  const empty = ctx.lse.unsqueeze(-1).eq(-Infinity);
+  const probs = scores.maskedFill(empty, 0).softmax(-1).maskedFill(empty, 0);
   const dv = probs.transpose(-2, -1).matmul(g);
   const dp = g.matmul(v.transpose(-2, -1));
   const ds = probs.mul(dp.sub(dp.mul(probs).sum(-1, true))).mul(ctx.scale);

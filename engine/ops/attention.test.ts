@@ -169,6 +169,27 @@ describe('fused scaledDotProductAttention', () => {
   });
 
   for (const d of devices) {
+    for (const opts of [{ isCausal: true }, { attnMask: 'bool' as const }, { attnMask: 'float' as const }]) {
+      it(`second-order gradients (createGraph) match the composed form, ${JSON.stringify(opts)} (${d})`, async () => {
+        torch.manualSeed(5);
+        const [q, k, v] = [
+          [1, 2, 3, 4],
+          [1, 2, 5, 4],
+          [1, 2, 5, 3],
+        ].map((shape) => torch.randn(shape, { device: d, requiresGrad: true }));
+        const attnMask = opts.attnMask === 'bool' ? torch.rand([3, 5], { device: d }).gt(0.3) : opts.attnMask ? torch.randn([3, 5], { device: d }) : null;
+        const o = { attnMask, isCausal: opts.isCausal, scale: 0.5 };
+        const hv = (f: typeof sdpaFused) => {
+          const [gq, gk, gv] = torch.autograd.grad(f(q, k, v, o).square().sum(), [q, k, v], { createGraph: true });
+          return torch.autograd.grad(gq!.sum().add(gk!.square().sum()).add(gv!.mul(q.sum()).sum()), [q, k, v]);
+        };
+        const [got, want] = [hv(sdpaFused), hv(sdpaComposed)];
+        for (let i = 0; i < 3; i++) await close(got[i]!, want[i]!, `second-order grad ${'qkv'[i]}`, 5e-4);
+      });
+    }
+  }
+
+  for (const d of devices) {
     it(`F.scaledDotProductAttention takes the fused path where it can and refuses bad inputs (${d})`, async () => {
       const q = torch.randn([1, 2, 3, 4], { device: d });
       const k = torch.randn([1, 2, 5, 4], { device: d });
