@@ -29,7 +29,7 @@ interface FusedOptions {
   isCausal?: boolean;
 }
 
-/** Whether the fused op takes these inputs (else the composed form runs): float32, no dropout, head dims up to 128, batch dims equal and at most 2. */
+/** Whether the fused op takes these inputs (else the composed form runs): float32, no dropout, head dims up to 128, batch dims equal and at most 2, a mask without grad. */
 export function sdpaFusedApplies(q: Tensor, k: Tensor, v: Tensor, opts: FusedOptions): boolean {
   if (isTracing() || (opts.dropoutP ?? 0) > 0) return false;
   if (![q, k, v].every((t) => t.dtype === 'float32' && t.ndim === q.ndim && t.ndim >= 2 && t.ndim <= 4)) return false;
@@ -40,7 +40,8 @@ export function sdpaFusedApplies(q: Tensor, k: Tensor, v: Tensor, opts: FusedOpt
   const [n, h] = to4Shape(q.shape);
   if (n > 65535 || h > 65535) return false;
   const m = opts.attnMask;
-  return !m || ((m.dtype === 'bool' || m.dtype === 'float32') && m.ndim <= 4 && m.ndim <= q.ndim);
+  // A float mask that requires grad takes the composed path (the fused op passes no gradient to the mask).
+  return !m || ((m.dtype === 'bool' || m.dtype === 'float32') && !m.requiresGrad && m.ndim <= 4 && m.ndim <= q.ndim);
 }
 
 function to4Shape(shape: readonly number[]): number[] {
