@@ -190,6 +190,15 @@ describe('fused scaledDotProductAttention', () => {
   }
 
   for (const d of devices) {
+    it(`runs composed under torch.compile, matching eager (${d})`, async () => {
+      const q = torch.randn([1, 2, 5, 4], { device: d });
+      const k = torch.randn([1, 2, 6, 4], { device: d });
+      const f = (a: Tensor, b: Tensor) => F.scaledDotProductAttention(a, b, b, { isCausal: true });
+      await close(torch.compile(f)(q, k) as Tensor, f(q, k), 'compiled');
+    });
+  }
+
+  for (const d of devices) {
     it(`F.scaledDotProductAttention takes the fused path where it can and refuses bad inputs (${d})`, async () => {
       const q = torch.randn([1, 2, 3, 4], { device: d });
       const k = torch.randn([1, 2, 5, 4], { device: d });
