@@ -5,6 +5,7 @@
 import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
+import type { AttentionCtx } from '../ops/attention-op';
 import { savedVersions, type SavedVersion } from './saved';
 import type { RnnStepCtx } from '../ops/rnn-cell';
 import type { RnnSequenceCtx } from '../ops/rnn-sequence';
@@ -76,6 +77,9 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   rnnStep: RnnStepCtx;
   /** A fused recurrent sequence (ops/rnn-sequence.ts): inputs [gx, h0, c0?, wHh, bHh?], output all the states. */
   rnnSequence: RnnSequenceCtx;
+  // ---- attention (#23) ----
+  /** The fused scaledDotProductAttention (ops/attention-op.ts): inputs [q, k, v] as 4-d views. */
+  attention: AttentionCtx;
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

@@ -17,6 +17,7 @@ import { rowSoftmaxGrad } from '../ops/row-softmax';
 import { cumprodGrad } from '../ops/scan';
 import { rnnStepGrad } from '../ops/rnn-cell';
 import { rnnSequenceGrad } from '../ops/rnn-sequence';
+import { sdpaFusedGrad } from '../ops/attention-op';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { scatterGrad } from '../ops/scatter';
@@ -268,6 +269,8 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   // ---- recurrent cell step (#23) ----
   rnnStep: (g, node, out) => rnnStepGrad(g, node.inputs, node.ctx, out),
   rnnSequence: (g, node, out) => rnnSequenceGrad(g, node.inputs, node.ctx, out),
+  // ---- attention (#23) ----
+  attention: (g, node, out) => sdpaFusedGrad(g, node.inputs, out, node.ctx),
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

@@ -106,6 +106,8 @@ export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   // ---- recurrent cell step (#23) ----
   rnnStep: BOTH,
   rnnSequence: BOTH,
+  // ---- attention (#23) ----
+  attention: BOTH,
 };
 
 /** A storage a rule will read, its version when the op ran, and what it was to the op (for the error). */

@@ -84,6 +84,27 @@ export interface RnnBackwardViews {
   dPrev?: View;
 }
 
+// ---- attention (#23) ----
+/** What a fused attention kernel needs besides its views: the scores' scale and whether a causal (top-left) mask applies. */
+export interface AttentionParams {
+  readonly scale: number;
+  readonly causal: boolean;
+}
+
+/** The views of a fused attention backward: inputs as in Backend.attention, its out and lse, the output's gradient, and the contiguous gradients to write. */
+export interface AttentionGradViews {
+  readonly q: View;
+  readonly k: View;
+  readonly v: View;
+  readonly mask: View | null;
+  readonly out: View;
+  readonly lse: View;
+  readonly dout: View;
+  readonly dq: View;
+  readonly dk: View;
+  readonly dv: View;
+}
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -161,6 +182,16 @@ export interface Backend {
   rnnStep(mode: RnnMode, gx: View, h: View, c: View | null, wHh: View, bHh: View | null, out: View, saved: View | null): void;
   /** The pointwise part of one step's gradient as one kernel (see RnnBackwardViews); the matmuls stay matmuls. */
   rnnStepBackward(mode: RnnMode, v: RnnBackwardViews): void;
+  // ---- attention (#23) ----
+  /**
+   * Fused attention over 4-d views q [N, H, L, E], k [N, H, S, E], v [N, H, S, Ev] (unit stride
+   * along features) and an optional mask [N, H, L, S] (any strides; bool: true takes part, float:
+   * added to the scores): writes the contiguous out [N, H, L, Ev] and each row's logsumexp of the
+   * scaled, masked scores into lse [N, H, L] (-inf, with out 0, for a row with no key).
+   */
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void;
+  /** The gradients of Backend.attention for the output's gradient `dout`, from its saved out and lse (scores recomputed). */
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */

@@ -168,4 +168,13 @@ export class TraceBackend implements Backend {
   rnnStepBackward(mode: RnnMode): void {
     fail('compile', `the fused recurrent step's gradient (${mode}) cannot be traced`);
   }
+
+  // ---- attention (#23) ----
+  attention(): void {
+    fail('compile', 'the fused attention kernel cannot be traced: scaledDotProductAttention runs its composed form (matmul, softmax) under torch.compile');
+  }
+
+  attentionBackward(): void {
+    fail('compile', "the fused attention kernel's backward cannot be traced: differentiate the composed scaledDotProductAttention under torch.compile");
+  }
 }

@@ -13,9 +13,10 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, RnnBackwardViews, RnnMode, ScanOp, Storage, View } from '../backend';
+import type { AttentionGradViews, AttentionParams, Backend, Fused, IndexCheck, PostReduce, RnnBackwardViews, RnnMode, ScanOp, Storage, View } from '../backend';
 import { rnnStepBackwardLoop, rnnStepLoop } from './cpu-rnn';
 import { rnnStepBackwardCost, rnnStepCost } from '../../profile/rnn-cost';
+import { attentionBackwardLoops, attentionLoops } from './attention';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -373,6 +374,26 @@ export class CpuBackend implements Backend {
         () => rnnStepBackwardCost(mode, v.gh.shape[0], v.gh.shape[1]),
         () => rnnStepBackwardLoop(mode, v),
       ),
+    );
+  }
+
+  // ---- attention (#23) ----
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void {
+    this.kernelCount++;
+    const info = () => ({ name: 'flash_attention_fwd', flops: 4 * count(q) * k.shape[2], bytes: 4 * (count(q) + count(k) + count(v) + count(out)) });
+    launch(
+      [q, k, v, ...(mask ? [mask] : []), out, lse],
+      profiled(info, () => attentionLoops(q, k, v, mask, out, lse, p)),
+    );
+  }
+
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void {
+    this.kernelCount++;
+    const { q, k, v, mask, out, lse, dout, dq, dk, dv } = views;
+    const info = () => ({ name: 'flash_attention_bwd', flops: 10 * count(q) * k.shape[2], bytes: 8 * (count(q) + count(k) + count(v) + count(out)) });
+    launch(
+      [q, k, v, ...(mask ? [mask] : []), out, lse, dout, dq, dk, dv],
+      profiled(info, () => attentionBackwardLoops(views, p)),
     );
   }
 }
