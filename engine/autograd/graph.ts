@@ -5,6 +5,7 @@
 import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
+import type { PoolOp, PoolWindow } from '../backends/backend';
 import { savedVersions, type SavedVersion } from './saved';
 
 /** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
@@ -69,6 +70,11 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   scatter: { dim: number; index: Tensor };
   /** x.unfold(dim, size, step): a view of overlapping windows, the window dim last. */
   unfold: { dim: number; size: number; step: number };
+  // ---- conv and pool (#23) ----
+  /** A pooling kernel (ops/pool.ts): its window, max's argmax per window, the input's shape. */
+  pool2d: { kind: PoolOp; window: PoolWindow; indices: Tensor | null; inputShape: readonly number[] };
+  /** A pooling kernel's gradient (linear in its input, recorded for gradients of gradients). */
+  pool2dGrad: { kind: PoolOp; window: PoolWindow; indices: Tensor | null };
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

@@ -19,6 +19,7 @@ import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { scatterGrad } from '../ops/scatter';
 import { unfoldGrad } from '../ops/unfold';
+import { pool2dGrad, pool2dGradGrad } from '../ops/pool';
 import { record, type GradNodeOf, type GradOp, type SavedOperand, type WindowCtx } from './graph';
 
 type Grads = (Tensor | null)[];
@@ -263,6 +264,9 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   unfold: (g, node) => [unfoldGrad(g, node.inputs[0], node.ctx.dim, node.ctx.size, node.ctx.step)],
   // ---- sort and scan ----
   cumprod: (g, node, out) => [cumprodGrad(g, node.inputs[0], out, node.ctx.dim)],
+  // ---- conv and pool (#23) ----
+  pool2d: (g, node) => [pool2dGrad(node.ctx.kind, g, node.ctx.indices, node.ctx.inputShape, node.ctx.window)],
+  pool2dGrad: (g, node) => [pool2dGradGrad(node.ctx.kind, g, node.ctx.indices, node.ctx.window)],
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

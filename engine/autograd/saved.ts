@@ -103,6 +103,9 @@ export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   scatter: NOTHING,
   unfold: NOTHING,
   cumprod: BOTH,
+  // ---- conv and pool (#23) ----
+  pool2d: NOTHING,
+  pool2dGrad: NOTHING,
 };
 
 /** A storage a rule will read, its version when the op ran, and what it was to the op (for the error). */

@@ -157,4 +157,14 @@ export class TraceBackend implements Backend {
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     this.graph.nodes.push({ kind: 'scan', op, input: this.view(input), out: this.view(out), indices: indices && this.view(indices) });
   }
+
+  // ---- conv and pool (#23) ----
+  // Pools take their composite path (windows, then a reduction) while a function is traced, so these are never reached.
+  pool2d(): void {
+    fail('compile', 'the pooling kernel (pool2d) is not traced: pools run as windows and a reduction under torch.compile');
+  }
+
+  pool2dGrad(): void {
+    fail('compile', 'the pooling gradient kernel (pool2dGrad) is not traced: pools run as windows and a reduction under torch.compile');
+  }
 }

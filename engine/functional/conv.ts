@@ -10,7 +10,9 @@
 import { fail, fmtShape } from '../core/errors';
 import { toTypedArray } from '../core/dtype';
 import { tensorFromData } from '../ops/make';
-import { convPatches, transposedPatches, unfold2d, type Window2d } from '../ops/windows';
+import { convPatches, transposedPatches, unfold2d, windowGeometry, type Window2d } from '../ops/windows';
+import { pool2dKernel, poolKernelApplies } from '../ops/pool';
+import type { PoolWindow } from '../backends/backend';
 import type { Tensor } from '../tensor';
 
 type Ints = number | readonly number[];
@@ -236,8 +238,17 @@ export function maxPool2d(x: Tensor, kernelSize: Ints, opts: MaxPoolOptions = {}
   return maxPoolAs('maxPool2d', x, ints2('maxPool2d', 'kernelSize', kernelSize, [1, 1], 1), opts);
 }
 
+/** The pooling kernel's description of `window` over `x` (output size as the windows give it). */
+function kernelWindow(op: string, x: Tensor, window: Window2d, avg: AvgPoolOptions): PoolWindow {
+  const { oh, ow } = windowGeometry(op, x, window);
+  const { kernel, stride, padding } = window;
+  const dilation = window.dilation ?? [1, 1];
+  return { kernel, stride, padding, dilation, outH: oh, outW: ow, countIncludePad: avg.countIncludePad ?? true, divisorOverride: avg.divisorOverride ?? 0 };
+}
+
 function maxPoolAs(op: string, x: Tensor, kernel: [number, number], opts: MaxPoolOptions): Tensor {
   const window = poolWindow(op, x, kernel, opts);
+  if (poolKernelApplies(x)) return pool2dKernel(op, 'max', x, kernelWindow(op, x, window, {}));
   const cols = unfold2d(op, x, window, -Infinity);
   return cols.reshape([...cols.shape.slice(0, 4), kernel[0] * kernel[1]]).max(-1).values;
 }
@@ -249,13 +260,13 @@ export function avgPool2d(x: Tensor, kernelSize: Ints, opts: AvgPoolOptions = {}
 
 function avgPoolAs(op: string, x: Tensor, kernel: [number, number], opts: AvgPoolOptions): Tensor {
   const window = poolWindow(op, x, kernel, { stride: opts.stride, padding: opts.padding, ceilMode: opts.ceilMode });
+  if (opts.divisorOverride !== undefined && !(Number.isInteger(opts.divisorOverride) && opts.divisorOverride > 0))
+    fail(op, `divisorOverride must be a positive integer, got ${opts.divisorOverride}`);
+  if (poolKernelApplies(x)) return pool2dKernel(op, 'avg', x, kernelWindow(op, x, window, opts));
   const cols = unfold2d(op, x, window, 0);
   const windows = cols.reshape([...cols.shape.slice(0, 4), kernel[0] * kernel[1]]);
   const includePad = opts.countIncludePad ?? true;
-  if (opts.divisorOverride !== undefined) {
-    if (!(opts.divisorOverride > 0)) fail(op, `divisorOverride must be positive, got ${opts.divisorOverride}`);
-    return windows.sum(-1).div(opts.divisorOverride);
-  }
+  if (opts.divisorOverride !== undefined) return windows.sum(-1).div(opts.divisorOverride);
   if (includePad && !opts.ceilMode) return windows.mean(-1);
   // Each window's divisor (windows clipped at the padded input's end; without countIncludePad, at the input's).
   const [oh, ow] = cols.shape.slice(2, 4);

@@ -13,7 +13,8 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
+import { poolCost, poolGradLoop, poolLoop } from './cpu-pool';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -346,6 +347,25 @@ export class CpuBackend implements Backend {
     launch(
       indices ? [input, out, indices] : [input, out],
       profiled(cost, () => scanRows(op, input, out, indices, coerce(out.dtype))),
+    );
+  }
+
+  // ---- conv and pool (#23): loops in cpu-pool.ts ----
+  pool2d(op: PoolOp, input: View, out: View, indices: View | null, window: PoolWindow): void {
+    this.kernelCount++;
+    const kernel = () => poolLoop(op, input, dataOf(input), dataOf(out), indices && dataOf(indices), out, window);
+    launch(
+      indices ? [input, out, indices] : [input, out],
+      profiled(() => poolCost(op, false, count(out), window), kernel),
+    );
+  }
+
+  pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void {
+    this.kernelCount++;
+    const kernel = () => poolGradLoop(op, grad, dataOf(grad), indices && dataOf(indices), indices, out, dataOf(out), window);
+    launch(
+      indices ? [grad, indices, out] : [grad, out],
+      profiled(() => poolCost(op, true, count(out), window), kernel),
     );
   }
 }

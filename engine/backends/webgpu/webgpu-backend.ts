@@ -4,7 +4,8 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, ScanOp, Storage, View } from '../backend';
+import type { Backend, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
+import { poolGradKernel, poolKernel } from './pool-kernels';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -376,5 +377,14 @@ export class WebGpuBackend implements Backend {
 
   scan(op: ScanOp, input: View, out: View, indices?: View): void {
     scanRowsGpu(this.dispatcher, op, input, out, indices);
+  }
+
+  // ---- conv and pool (#23): pool-kernels.ts ----
+  pool2d(op: PoolOp, input: View, out: View, indices: View | null, window: PoolWindow): void {
+    poolKernel(this.dispatcher, op, input, out, indices, window);
+  }
+
+  pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void {
+    poolGradKernel(this.dispatcher, op, grad, indices, out, window);
   }
 }

@@ -1,0 +1,93 @@
+/**
+ * The pooling kernels (Backend.pool2d, pool2dGrad) on every device: one dispatch each way, NaN
+ * handling, gradients of gradients, and the composite path torch.compile traces.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Device } from '../core/dtype';
+import { getBackend } from '../core/runtime';
+import { F, torch, type Tensor } from '../index';
+import { testDevices } from '../testing/devices';
+
+const devices = await testDevices();
+
+const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * 2);
+const input = (d: Device, shape: number[], seed: number, requiresGrad = false) =>
+  torch
+    .tensor(
+      values(
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+      ),
+      { device: d },
+    )
+    .reshape(shape)
+    .requiresGrad_(requiresGrad);
+
+async function expectNear(got: Tensor, want: Tensor, tol = 1e-5): Promise<void> {
+  expect(got.shape).toEqual(want.shape);
+  const [a, b] = [await got.data(), await want.data()];
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i])));
+}
+
+describe.each(devices)('pooling kernels on %s', (d: Device) => {
+  it.each([
+    { name: 'maxPool2d', pool: (x: Tensor) => F.maxPool2d(x, 3, { stride: 2, padding: 1 }) },
+    { name: 'avgPool2d', pool: (x: Tensor) => F.avgPool2d(x, 2, { countIncludePad: false, padding: 1 }) },
+    { name: 'maxPool1d', pool: (x: Tensor) => F.maxPool1d(x.reshape([2, 3, 20]), 3, { stride: 2 }) },
+  ])('$name: one kernel forward, one backward', async ({ pool }) => {
+    const x = input(d, [2, 3, 4, 5], 1, true);
+    await x.data();
+    const backend = getBackend(d);
+    const before = backend.kernelCount;
+    const y = pool(x);
+    expect(backend.kernelCount - before, 'forward kernels').toBe(1);
+    const g = torch.ones(y.shape, { device: d });
+    await g.data();
+    const mid = backend.kernelCount;
+    y.backward(g);
+    expect(backend.kernelCount - mid, 'backward kernels').toBe(1);
+    expect(x.grad!.shape).toEqual(x.shape);
+  });
+
+  it('max pooling propagates NaN and routes its gradient to the NaN', async () => {
+    const x = torch.tensor([1, NaN, 3, 0, 5, 6], { device: d }).reshape([1, 1, 1, 6]).requiresGrad_();
+    const y = F.maxPool2d(x, [1, 3]);
+    const got = Array.from(await y.data());
+    expect(Number.isNaN(got[0])).toBe(true);
+    expect(got[1]).toBe(6);
+    y.sum().backward();
+    expect(Array.from(await x.grad!.data())).toEqual([0, 1, 0, 0, 0, 1]);
+  });
+
+  it.each([
+    { name: 'max', pool: (x: Tensor) => F.maxPool2d(x, 2, { stride: 1 }) },
+    { name: 'avg with ceil mode', pool: (x: Tensor) => F.avgPool2d(x, 2, { ceilMode: true, padding: 1 }) },
+  ])('$name: the gradient of the gradient with respect to the output gradient is the pool applied to v', async ({ name, pool }) => {
+    // y = pool(x); gx = A^T g is linear in g: d/dg sum(v * gx) = A v, which for max is v at each window's argmax.
+    const x = input(d, [1, 2, 4, 5], 2, true);
+    const y = pool(x);
+    const g = input(d, [...y.shape], 3, true);
+    const [gx] = torch.autograd.grad(y, [x], { gradOutputs: [g], createGraph: true });
+    const v = input(d, [...x.shape], 4);
+    const [gg] = torch.autograd.grad(gx!.mul(v).sum(), [g]);
+    if (name === 'max') {
+      // A v on the host: v at the argmax of x in each 2x2 window (stride 1) of each 4x5 plane.
+      const [xs, vs] = [await x.data(), await v.data()];
+      const want: number[] = [];
+      for (let p = 0; p < 2; p++)
+        for (let r = 0; r < 3; r++)
+          for (let c = 0; c < 4; c++) {
+            const taps = [0, 1, 5, 6].map((o) => p * 20 + r * 5 + c + o);
+            const best = taps.reduce((m, t) => (xs[t] > xs[m] ? t : m));
+            want.push(vs[best]);
+          }
+      await expectNear(gg!, torch.tensor(want, { device: d }).reshape(y.shape));
+    } else await expectNear(gg!, pool(v));
+  });
+
+  it('torch.compile traces pools as windows and a reduction, equal to eager', async () => {
+    const f = (x: Tensor) => F.maxPool2d(x, 2).add(F.avgPool2d(x, 2, { stride: 1, countIncludePad: false, padding: 1 }).narrow(2, 0, 2).narrow(3, 0, 2));
+    const x = input(d, [1, 2, 4, 4], 5);
+    await expectNear(torch.compile(f)(x), f(x));
+  });
+});
