@@ -5,7 +5,7 @@
 import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
-import type { PoolOp, PoolWindow } from '../backends/backend';
+import type { Col2imWindow, PoolOp, PoolWindow } from '../backends/backend';
 import { savedVersions, type SavedVersion } from './saved';
 
 /** An operand of a binary op or `where` as the record keeps it: 'tensor' (the next input) or the number. */
@@ -75,6 +75,10 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   pool2d: { kind: PoolOp; window: PoolWindow; indices: Tensor | null; inputShape: readonly number[] };
   /** A pooling kernel's gradient (linear in its input, recorded for gradients of gradients). */
   pool2dGrad: { kind: PoolOp; window: PoolWindow; indices: Tensor | null };
+  /** A convolution's patches (ops/im2col.ts): their windows, the gather index, the planes' shape. */
+  im2col: { window: Col2imWindow; index: Tensor; planeShape: readonly number[] };
+  /** im2col's gradient (linear, recorded for gradients of gradients). */
+  col2im: { window: Col2imWindow; index: Tensor; planeShape: readonly number[] };
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

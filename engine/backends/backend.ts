@@ -139,6 +139,12 @@ export interface Backend {
    * `indices` it is; avg: each window's gradient over its divisor). No atomics.
    */
   pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void;
+  /**
+   * im2col's adjoint (a convolution's gradient with respect to its padded input): contiguous `cols`
+   * [B, outH * outW * kh * kw, C] summed into contiguous `out` [B, planeH * planeW, C], each plane
+   * position gathering the patch entries that read it. No atomics.
+   */
+  col2im(cols: View, out: View, window: Col2imWindow): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */
@@ -210,4 +216,20 @@ export interface PoolWindow {
   outW: number;
   countIncludePad: boolean;
   divisorOverride: number;
+}
+
+/**
+ * The windows of a convolution's patches over a padded plane (ops/windows.ts convPatches): patch
+ * row (r * outW + c) * kh * kw + ki * kw + kj reads plane position
+ * (r * stride + ki * dilation + shift) along each dim.
+ */
+export interface Col2imWindow {
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  dilation: readonly [number, number];
+  shift: readonly [number, number];
+  outH: number;
+  outW: number;
+  planeH: number;
+  planeW: number;
 }

@@ -167,4 +167,8 @@ export class TraceBackend implements Backend {
   pool2dGrad(): void {
     fail('compile', 'the pooling gradient kernel (pool2dGrad) is not traced: pools run as windows and a reduction under torch.compile');
   }
+
+  col2im(): void {
+    fail('compile', 'the col2im kernel is not traced: under torch.compile a convolution input gradient is a scatter-add');
+  }
 }

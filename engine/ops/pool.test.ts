@@ -85,6 +85,27 @@ describe.each(devices)('pooling kernels on %s', (d: Device) => {
     } else await expectNear(gg!, pool(v));
   });
 
+  it('conv2d and conv1d input gradients take one col2im kernel, no scatter-add; compiled they match eager', async () => {
+    for (const conv of [
+      (x: Tensor, w: Tensor) => F.conv2d(x, w, null, { stride: 2, padding: 1, dilation: [1, 2] }),
+      (x: Tensor, w: Tensor) => F.conv1d(x.reshape([1, 4, 20]), w.reshape([4, 2, 8]).narrow(2, 0, 3), null, { groups: 2, padding: 'same' }),
+    ]) {
+      const x = input(d, [1, 4, 4, 5], 6, true);
+      const w = input(d, [4, 4, 2, 2], 7, true);
+      const loss = conv(x, w).square().sum();
+      const backward = await torch.profile(() => loss.backward());
+      const names = backward.kernels.map((k) => k.name);
+      expect(names, names.join(', ')).toContain('col2im');
+      expect(
+        names.some((n) => n.startsWith('scatter')),
+        names.join(', '),
+      ).toBe(false);
+      const compiled = torch.compile((a: Tensor, b: Tensor) => conv(a, b).square().sum());
+      const [gx] = torch.autograd.grad(compiled(x, w), [x]);
+      await expectNear(gx!, x.grad!, 1e-4);
+    }
+  });
+
   it('torch.compile traces pools as windows and a reduction, equal to eager', async () => {
     const f = (x: Tensor) => F.maxPool2d(x, 2).add(F.avgPool2d(x, 2, { stride: 1, countIncludePad: false, padding: 1 }).narrow(2, 0, 2).narrow(3, 0, 2));
     const x = input(d, [1, 2, 4, 4], 5);

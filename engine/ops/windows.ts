@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor';
 import { copyInto } from './elementwise';
 import { full } from './creation';
 import { gather } from './indexing';
+import { im2col } from './im2col';
 import { assertLive, forgetHostValues, tensorFromData } from './make';
 import { outsideScope } from '../core/storage-ref';
 
@@ -131,7 +132,8 @@ export function convPatches(op: string, x: Tensor, w: Window2d, groups = 1): { p
   const planes = groupPlanes(channelsLast.reshape([n, hp * wp, c]), groups);
   const idx = windowIndex(x.device, hp, wp, oh, ow, w);
   const cg = c / groups;
-  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n * groups, oh * ow * kh * kw, cg]));
+  const { shift } = padLayout(w);
+  const cols = im2col(planes, idx, { kernel: w.kernel, stride: w.stride, dilation: w.dilation ?? [1, 1], shift, outH: oh, outW: ow, planeH: hp, planeW: wp });
   const patches = groups === 1 ? cols.reshape([n, oh * ow, kh * kw * c]) : cols.reshape([n, groups, oh * ow, kh * kw * cg]);
   return { patches, oh, ow };
 }

@@ -13,8 +13,8 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
-import { poolCost, poolGradLoop, poolLoop } from './cpu-pool';
+import type { Backend, Col2imWindow, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
+import { col2imCost, col2imLoop, poolCost, poolGradLoop, poolLoop } from './cpu-pool';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -366,6 +366,15 @@ export class CpuBackend implements Backend {
     launch(
       indices ? [grad, indices, out] : [grad, out],
       profiled(() => poolCost(op, true, count(out), window), kernel),
+    );
+  }
+
+  col2im(cols: View, out: View, window: Col2imWindow): void {
+    this.kernelCount++;
+    const kernel = () => col2imLoop(cols, dataOf(cols), out, dataOf(out), window);
+    launch(
+      [cols, out],
+      profiled(() => col2imCost(count(out), window), kernel),
     );
   }
 }

@@ -1,6 +1,6 @@
 /** The CPU backend's pooling loops (Backend.pool2d and pool2dGrad): plain loops, the reference the WebGPU kernels are checked against. */
 import type { TypedArray } from '../../core/dtype';
-import type { PoolOp, PoolWindow, View } from '../backend';
+import type { Col2imWindow, PoolOp, PoolWindow, View } from '../backend';
 
 /** The divisor of an average window starting at (y0, x0) of an h x w plane (see PoolWindow). */
 export function poolDivisor(w: PoolWindow, y0: number, x0: number, h: number, wd: number): number {
@@ -87,4 +87,36 @@ export function poolGradLoop(
 export function poolCost(op: PoolOp, grad: boolean, outputs: number, window: PoolWindow): { name: string; flops: number; bytes: number } {
   const taps = window.kernel[0] * window.kernel[1];
   return { name: `${op}_pool2d${grad ? '_grad' : ''}`, flops: outputs * taps, bytes: 4 * outputs * (taps + (op === 'max' ? 2 : 1)) };
+}
+
+/** col2im: each plane position and channel sums the patch entries that read it. */
+export function col2imLoop(cols: View, src: TypedArray, out: View, dst: TypedArray, w: Col2imWindow): void {
+  const [b, l, ch] = out.shape;
+  const [kh, kw] = w.kernel;
+  const rows = w.outH * w.outW * kh * kw;
+  for (let p = 0; p < b; p++)
+    for (let at = 0; at < l; at++) {
+      const y = Math.floor(at / w.planeW);
+      const x = at % w.planeW;
+      for (let c = 0; c < ch; c++) {
+        let acc = 0;
+        for (let ki = 0; ki < kh; ki++) {
+          const ty = y - w.shift[0] - ki * w.dilation[0];
+          if (ty < 0 || ty % w.stride[0] !== 0 || ty / w.stride[0] >= w.outH) continue;
+          for (let kj = 0; kj < kw; kj++) {
+            const tx = x - w.shift[1] - kj * w.dilation[1];
+            if (tx < 0 || tx % w.stride[1] !== 0 || tx / w.stride[1] >= w.outW) continue;
+            const row = (((ty / w.stride[0]) * w.outW + tx / w.stride[1]) * kh + ki) * kw + kj;
+            acc += src[cols.offset + (p * rows + row) * ch + c];
+          }
+        }
+        dst[out.offset + (p * l + at) * ch + c] = acc;
+      }
+    }
+}
+
+/** col2im's cost for the profiler: every output element reads the patch entries over it. */
+export function col2imCost(outputs: number, w: Col2imWindow): { name: string; flops: number; bytes: number } {
+  const reads = Math.ceil(w.kernel[0] / w.stride[0]) * Math.ceil(w.kernel[1] / w.stride[1]);
+  return { name: 'col2im', flops: outputs * reads, bytes: 4 * outputs * (reads + 1) };
 }

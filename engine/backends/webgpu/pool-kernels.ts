@@ -1,9 +1,9 @@
-/** The WebGPU backend's pooling kernels (see Backend.pool2d and pool2dGrad): one dispatch each. */
-import type { PoolOp, PoolWindow, View } from '../backend';
-import { poolCost } from '../cpu/cpu-pool';
+/** The WebGPU backend's pooling and col2im kernels (see Backend.pool2d, pool2dGrad, col2im): one dispatch each. */
+import type { Col2imWindow, PoolOp, PoolWindow, View } from '../backend';
+import { col2imCost, poolCost } from '../cpu/cpu-pool';
 import { grid1d, type Dispatcher } from './dispatcher';
 import { bufferOf } from './gpu-storage';
-import { poolGradSource, poolSource } from './kernels/pool';
+import { col2imSource, poolGradSource, poolSource } from './kernels/pool';
 import { WORKGROUP } from './tuning';
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -44,4 +44,13 @@ export function poolGradKernel(dispatcher: Dispatcher, op: PoolOp, grad: View, i
   const pipeline = dispatcher.pipeline(`pool2d_grad|${op}`, () => poolGradSource(op));
   const buffers = indices ? [bufferOf(grad), bufferOf(out), bufferOf(indices)] : [bufferOf(grad), bufferOf(out)];
   dispatcher.dispatch(pipeline, poolMeta(n, grad, out, indices, out, w), buffers, grid1d(n, WORKGROUP), poolCost(op, true, n, w));
+}
+
+/** See Backend.col2im. */
+export function col2imKernel(dispatcher: Dispatcher, cols: View, out: View, w: Col2imWindow): void {
+  const n = numelOf(out.shape);
+  if (n === 0) return;
+  const pipeline = dispatcher.pipeline('col2im', col2imSource);
+  const meta = [n, cols.offset, out.offset, out.shape[2], w.planeW, w.outH, w.outW, ...w.kernel, ...w.stride, ...w.dilation, ...w.shift, out.shape[1]];
+  dispatcher.dispatch(pipeline, meta, [bufferOf(cols), bufferOf(out)], grid1d(n, WORKGROUP), col2imCost(n, w));
 }

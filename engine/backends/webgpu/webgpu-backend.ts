@@ -4,8 +4,8 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
-import { poolGradKernel, poolKernel } from './pool-kernels';
+import type { Backend, Col2imWindow, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
+import { col2imKernel, poolGradKernel, poolKernel } from './pool-kernels';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -386,5 +386,9 @@ export class WebGpuBackend implements Backend {
 
   pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void {
     poolGradKernel(this.dispatcher, op, grad, indices, out, window);
+  }
+
+  col2im(cols: View, out: View, window: Col2imWindow): void {
+    col2imKernel(this.dispatcher, cols, out, window);
   }
 }

@@ -104,3 +104,49 @@ fn main(${ENTRY_ARGS}) {
 }
 `;
 }
+
+/**
+ * col2im: one invocation per element of the plane gradient [B, L, C], summing the patch entries
+ * that read its position (channels innermost, so neighbouring invocations read neighbouring words).
+ * Metadata: [n, colsOffset, outOffset, C, planeW, outH, outW, kh, kw, strideH, strideW,
+ * dilationH, dilationW, shiftH, shiftW, L].
+ */
+export function col2imSource(): string {
+  return `${metaDecl(16)}
+@group(0) @binding(1) var<storage, read> cols: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(${ENTRY_ARGS}) {
+  let i = ${LINEAR_ID};
+  if (i >= md(0u)) { return; }
+  let ch = mdi(3u);
+  let pw = mdi(4u);
+  let oh = mdi(5u);
+  let ow = mdi(6u);
+  let kh = mdi(7u);
+  let kw = mdi(8u);
+  let l = mdi(15u);
+  let plane = i32(i / u32(l * ch));
+  let at = i32(i % u32(l * ch)) / ch;
+  let c = i32(i % u32(ch));
+  let y = at / pw;
+  let x = at % pw;
+  let base = mdi(1u) + plane * oh * ow * kh * kw * ch + c;
+  var acc = 0.0;
+  for (var ki = 0; ki < kh; ki++) {
+    let ty = y - mdi(13u) - ki * mdi(11u);
+    if (ty < 0 || ty % mdi(9u) != 0) { continue; }
+    let r = ty / mdi(9u);
+    if (r >= oh) { continue; }
+    for (var kj = 0; kj < kw; kj++) {
+      let tx = x - mdi(14u) - kj * mdi(12u);
+      if (tx < 0 || tx % mdi(10u) != 0) { continue; }
+      let col = tx / mdi(10u);
+      if (col >= ow) { continue; }
+      acc += cols[u32(base + (((r * ow + col) * kh + ki) * kw + kj) * ch)];
+    }
+  }
+  out[md(2u) + i] = acc;
+}
+`;
+}
