@@ -3,14 +3,14 @@
  *
  * A convolution is one gather of its patches, channels last (im2col, ops/windows.ts), and one
  * matmul with the weight laid out in the same order: a batched matmul over groups when groups > 1.
- * A transposed convolution gathers, for every output position and kernel tap, the input position
- * that lands there (or zeros), so the sum of overlapping contributions is the same matmul.
- * Their gradients are those of the gather (a scatter-add) and the matmul.
+ * A transposed convolution is a matmul to columns (each input position times the weight) and one
+ * col2im kernel that sums, for each output position, the columns landing on it.
+ * The gradient of the patch gather is col2im and that of col2im the patch gather (ops/im2col.ts).
  */
 import { fail, fmtShape } from '../core/errors';
 import { toTypedArray } from '../core/dtype';
 import { tensorFromData } from '../ops/make';
-import { convPatches, transposedPatches, unfold2d, windowGeometry, type Window2d } from '../ops/windows';
+import { convPatches, transposedImage, unfold2d, windowGeometry, type Window2d } from '../ops/windows';
 import { pool2dKernel, poolKernelApplies } from '../ops/pool';
 import type { PoolWindow } from '../backends/backend';
 import type { Tensor } from '../tensor';
@@ -181,13 +181,30 @@ function convTranspose2dAs(op: string, x: Tensor, weight: Tensor, bias: Tensor |
   if (outputPadding.some((p, d) => p >= stride[d] && p >= dilation[d]))
     fail(op, `outputPadding ${outputPadding} must be smaller than either stride ${stride} or dilation ${dilation}`);
   const window = { kernel: [kh, kw] as [number, number], stride, padding: ints2(op, 'padding', opts.padding, [0, 0], 0), dilation, outputPadding };
-  const { patches, oh, ow } = transposedPatches(op, x, window, groups);
+  const [n, , h, wd] = x.shape;
   const cg = c / groups;
-  const w = weight
+  const size = (d: 0 | 1, len: number) => (len - 1) * stride[d] - 2 * window.padding[d] + dilation[d] * (window.kernel[d] - 1) + outputPadding[d] + 1;
+  if (size(0, h) <= 0 || size(1, wd) <= 0)
+    fail(
+      op,
+      `output size ${size(0, h)}x${size(1, wd)} is not positive (input shape ${show(x.shape)}, weight ${show(weight.shape)}, padding ${window.padding})`,
+    );
+  // Columns: each input position times the weight, per group [H * W, Cg] @ [Cg, kh * kw * Og] (one batched matmul).
+  const xl = x
+    .permute([0, 2, 3, 1])
+    .reshape([n, h * wd, groups, cg])
+    .permute([0, 2, 1, 3]);
+  const wl = weight
     .reshape([groups, cg, og, kh, kw])
-    .permute([0, 3, 4, 1, 2])
-    .reshape([groups, kh * kw * cg, og]);
-  return groupedToNchw(patches.matmul(w), bias, oh, ow);
+    .permute([0, 1, 3, 4, 2])
+    .reshape([groups, cg, kh * kw * og]);
+  const cols = xl.matmul(wl).reshape([n * groups, h * wd * kh * kw, og]);
+  const { image, oh, ow } = transposedImage(cols, h, wd, window);
+  const y = image
+    .reshape([n, groups, oh, ow, og])
+    .permute([0, 1, 4, 2, 3])
+    .reshape([n, groups * og, oh, ow]);
+  return bias ? y.add(bias.reshape([1, -1, 1, 1])) : y;
 }
 
 /**
