@@ -14,7 +14,8 @@ import {
   updateCost,
 } from '../../profile/kernel-cost';
 import type { Backend, Col2imWindow, Fused, IndexCheck, PoolOp, PoolWindow, PostReduce, ScanOp, Storage, View } from '../backend';
-import { col2imCost, col2imLoop, poolCost, poolGradLoop, poolLoop } from './cpu-pool';
+import { col2imLoop, poolGradLoop, poolLoop } from './cpu-pool';
+import { col2imCost, poolCost } from '../../profile/conv-cost';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';

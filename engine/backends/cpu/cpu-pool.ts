@@ -1,4 +1,4 @@
-/** The CPU backend's pooling loops (Backend.pool2d and pool2dGrad): plain loops, the reference the WebGPU kernels are checked against. */
+/** The CPU backend's pooling and col2im loops (Backend.pool2d, pool2dGrad, col2im): plain loops, the reference the WebGPU kernels are checked against. */
 import type { TypedArray } from '../../core/dtype';
 import type { Col2imWindow, PoolOp, PoolWindow, View } from '../backend';
 
@@ -83,12 +83,6 @@ export function poolGradLoop(
       }
 }
 
-/** A pooling kernel's cost for the profiler: every output reads its window (forward) or every input its windows (gradient). */
-export function poolCost(op: PoolOp, grad: boolean, outputs: number, window: PoolWindow): { name: string; flops: number; bytes: number } {
-  const taps = window.kernel[0] * window.kernel[1];
-  return { name: `${op}_pool2d${grad ? '_grad' : ''}`, flops: outputs * taps, bytes: 4 * outputs * (taps + (op === 'max' ? 2 : 1)) };
-}
-
 /** col2im: each plane position and channel sums the patch entries that read it. */
 export function col2imLoop(cols: View, src: TypedArray, out: View, dst: TypedArray, w: Col2imWindow): void {
   const [b, l, ch] = out.shape;
@@ -113,10 +107,4 @@ export function col2imLoop(cols: View, src: TypedArray, out: View, dst: TypedArr
         dst[out.offset + (p * l + at) * ch + c] = acc;
       }
     }
-}
-
-/** col2im's cost for the profiler: every output element reads the patch entries over it. */
-export function col2imCost(outputs: number, w: Col2imWindow): { name: string; flops: number; bytes: number } {
-  const reads = Math.ceil(w.kernel[0] / w.stride[0]) * Math.ceil(w.kernel[1] / w.stride[1]);
-  return { name: 'col2im', flops: outputs * reads, bytes: 4 * outputs * (reads + 1) };
 }

@@ -1,6 +1,6 @@
 /** The WebGPU backend's pooling and col2im kernels (see Backend.pool2d, pool2dGrad, col2im): one dispatch each. */
 import type { Col2imWindow, PoolOp, PoolWindow, View } from '../backend';
-import { col2imCost, poolCost } from '../cpu/cpu-pool';
+import { col2imCost, poolCost } from '../../profile/conv-cost';
 import { grid1d, type Dispatcher } from './dispatcher';
 import { bufferOf } from './gpu-storage';
 import { col2imSource, poolGradSource, poolSource } from './kernels/pool';
