@@ -21,9 +21,9 @@ export function im2col(planes: Tensor, idx: Tensor, window: Col2imWindow): Tenso
   return record(cols, 'im2col', [planes], { window, index, planeShape: planes.shape });
 }
 
-/** im2col's gradient: `g` [B, J, C] summed back onto the planes [B, L, C] by one col2im kernel. */
+/** im2col's gradient: `g` [B, J, C] summed back onto the planes [B, L, C] by one col2im kernel (a scatter-add when traced or not float32). */
 export function col2im(g: Tensor, window: Col2imWindow, index: Tensor, planeShape: readonly number[]): Tensor {
-  if (isTracing()) return scatterAdd(emptyTensor(g.device, planeShape, g.dtype, true), 1, index, g);
+  if (isTracing() || g.dtype !== 'float32') return scatterAdd(emptyTensor(g.device, planeShape, g.dtype, true), 1, index, g);
   const gc = g.contiguous();
   const out = emptyTensor(g.device, planeShape, g.dtype);
   g.backend.col2im(viewOf(gc), viewOf(out), window);

@@ -124,6 +124,17 @@ describe.each(devices)('pooling kernels on %s', (d: Device) => {
     await expectNear(gw!, w.grad!, 1e-4);
   });
 
+  it('float16 convolutions take the gather and scatter-add path, close to float32', async () => {
+    const x32 = input(d, [1, 2, 3, 3], 10);
+    const w32 = input(d, [2, 2, 2, 2], 11);
+    const [x16, w16] = [x32, w32].map((t) => t.to('float16').requiresGrad_());
+    const y16 = F.convTranspose2d(F.conv2d(x16, w16, null, { padding: 1 }), w16, null, { stride: 2 });
+    y16.sum().backward();
+    const y32 = F.convTranspose2d(F.conv2d(x32, w32, null, { padding: 1 }), w32, null, { stride: 2 });
+    await expectNear(y16.to('float32'), y32, 1e-2);
+    expect(x16.grad!.dtype).toBe('float16');
+  });
+
   it('torch.compile traces pools as windows and a reduction, equal to eager', async () => {
     const f = (x: Tensor) => F.maxPool2d(x, 2).add(F.avgPool2d(x, 2, { stride: 1, countIncludePad: false, padding: 1 }).narrow(2, 0, 2).narrow(3, 0, 2));
     const x = input(d, [1, 2, 4, 4], 5);
