@@ -5,6 +5,8 @@
 import { isGradEnabled } from '../core/runtime';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
+import type { AttentionCtx } from '../ops/attention-op';
+import type { Col2imWindow, PoolOp, PoolWindow } from '../backends/backend';
 import { savedVersions, type SavedVersion } from './saved';
 import type { RnnStepCtx } from '../ops/rnn-cell';
 import type { RnnSequenceCtx } from '../ops/rnn-sequence';
@@ -76,6 +78,18 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   rnnStep: RnnStepCtx;
   /** A fused recurrent sequence (ops/rnn-sequence.ts): inputs [gx, h0, c0?, wHh, bHh?], output all the states. */
   rnnSequence: RnnSequenceCtx;
+  // ---- attention (#23) ----
+  /** The fused scaledDotProductAttention (ops/attention-op.ts): inputs [q, k, v] as 4-d views. */
+  attention: AttentionCtx;
+  // ---- conv and pool (#23) ----
+  /** A pooling kernel (ops/pool.ts): its window, max's argmax per window, the input's shape. */
+  pool2d: { kind: PoolOp; window: PoolWindow; indices: Tensor | null; inputShape: readonly number[] };
+  /** A pooling kernel's gradient (linear in its input, recorded for gradients of gradients). */
+  pool2dGrad: { kind: PoolOp; window: PoolWindow; indices: Tensor | null };
+  /** A convolution's patches (ops/im2col.ts): their windows, the gather index, the planes' shape. */
+  im2col: { window: Col2imWindow; index: Tensor; planeShape: readonly number[] };
+  /** im2col's gradient (linear, recorded for gradients of gradients). */
+  col2im: { window: Col2imWindow; index: Tensor; planeShape: readonly number[] };
 }
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */

@@ -17,10 +17,13 @@ import { rowSoftmaxGrad } from '../ops/row-softmax';
 import { cumprodGrad } from '../ops/scan';
 import { rnnStepGrad } from '../ops/rnn-cell';
 import { rnnSequenceGrad } from '../ops/rnn-sequence';
+import { sdpaFusedGrad } from '../ops/attention-op';
 import type { BinaryOp, UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import { scatterGrad } from '../ops/scatter';
 import { unfoldGrad } from '../ops/unfold';
+import { pool2dGrad, pool2dGradGrad } from '../ops/pool';
+import { col2im, col2imGrad } from '../ops/im2col';
 import { record, type GradNodeOf, type GradOp, type SavedOperand, type WindowCtx } from './graph';
 
 type Grads = (Tensor | null)[];
@@ -268,6 +271,13 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   // ---- recurrent cell step (#23) ----
   rnnStep: (g, node, out) => rnnStepGrad(g, node.inputs, node.ctx, out),
   rnnSequence: (g, node, out) => rnnSequenceGrad(g, node.inputs, node.ctx, out),
+  // ---- attention (#23) ----
+  attention: (g, node, out) => sdpaFusedGrad(g, node.inputs, out, node.ctx),
+  // ---- conv and pool (#23) ----
+  pool2d: (g, node) => [pool2dGrad(node.ctx.kind, g, node.ctx.indices, node.ctx.inputShape, node.ctx.window)],
+  pool2dGrad: (g, node) => [pool2dGradGrad(node.ctx.kind, g, node.ctx.indices, node.ctx.window)],
+  im2col: (g, node) => [col2im(g, node.ctx.window, node.ctx.index, node.ctx.planeShape)],
+  col2im: (g, node) => [col2imGrad(g, node.ctx.window, node.ctx.index)],
 };
 
 /** The gradients of `node`'s inputs given `g`, the gradient of its output `out`, by the rule of its op. */

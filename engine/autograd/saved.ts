@@ -106,6 +106,13 @@ export const RULE_READS: { [P in GradOp]: Reads<P> } = {
   // ---- recurrent cell step (#23) ----
   rnnStep: BOTH,
   rnnSequence: BOTH,
+  // ---- attention (#23) ----
+  attention: BOTH,
+  // ---- conv and pool (#23) ----
+  pool2d: NOTHING,
+  pool2dGrad: NOTHING,
+  im2col: NOTHING,
+  col2im: NOTHING,
 };
 
 /** A storage a rule will read, its version when the op ran, and what it was to the op (for the error). */

@@ -84,6 +84,27 @@ export interface RnnBackwardViews {
   dPrev?: View;
 }
 
+// ---- attention (#23) ----
+/** What a fused attention kernel needs besides its views: the scores' scale and whether a causal (top-left) mask applies. */
+export interface AttentionParams {
+  readonly scale: number;
+  readonly causal: boolean;
+}
+
+/** The views of a fused attention backward: inputs as in Backend.attention, its out and lse, the output's gradient, and the contiguous gradients to write. */
+export interface AttentionGradViews {
+  readonly q: View;
+  readonly k: View;
+  readonly v: View;
+  readonly mask: View | null;
+  readonly out: View;
+  readonly lse: View;
+  readonly dout: View;
+  readonly dq: View;
+  readonly dk: View;
+  readonly dv: View;
+}
+
 export interface Backend {
   readonly device: Device;
   /** Storage for `length` elements whose contents a kernel will overwrite. */
@@ -161,6 +182,35 @@ export interface Backend {
   rnnStep(mode: RnnMode, gx: View, h: View, c: View | null, wHh: View, bHh: View | null, out: View, saved: View | null): void;
   /** The pointwise part of one step's gradient as one kernel (see RnnBackwardViews); the matmuls stay matmuls. */
   rnnStepBackward(mode: RnnMode, v: RnnBackwardViews): void;
+  // ---- attention (#23) ----
+  /**
+   * Fused attention over 4-d views q [N, H, L, E], k [N, H, S, E], v [N, H, S, Ev] (unit stride
+   * along features) and an optional mask [N, H, L, S] (any strides; bool: true takes part, float:
+   * added to the scores): writes the contiguous out [N, H, L, Ev] and each row's logsumexp of the
+   * scaled, masked scores into lse [N, H, L] (-inf, with out 0, for a row with no key).
+   */
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void;
+  /** The gradients of Backend.attention for the output's gradient `dout`, from its saved out and lse (scores recomputed). */
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void;
+  // ---- conv and pool (#23) ----
+  /**
+   * Max or average pooling over the 2-d windows of contiguous float32 `input` [N, C, H, W] into
+   * contiguous `out` [N, C, outH, outW], one invocation per output element; max also writes each
+   * window's argmax (its flat position y * W + x in the input plane, a NaN winning) to `indices`.
+   */
+  pool2d(op: PoolOp, input: View, out: View, indices: View | null, window: PoolWindow): void;
+  /**
+   * pool2d's gradient: contiguous `grad` [N, C, outH, outW] summed back into contiguous `out`
+   * [N, C, H, W], each input element gathering the windows it sits in (max: those whose argmax in
+   * `indices` it is; avg: each window's gradient over its divisor). No atomics.
+   */
+  pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void;
+  /**
+   * im2col's adjoint (a convolution's gradient with respect to its padded input): contiguous `cols`
+   * [B, outH * outW * kh * kw, C] summed into contiguous `out` [B, planeH * planeW, C], each plane
+   * position gathering the patch entries that read it. No atomics.
+   */
+  col2im(cols: View, out: View, window: Col2imWindow): void;
   /** Kernels dispatched so far on this backend. */
   readonly kernelCount: number;
   /** Shader pipelines compiled so far (a device that compiles kernels: WebGPU). */
@@ -212,4 +262,40 @@ export interface Backend {
   timestampCostMs?(): Promise<number | null>;
   /** How profiled kernels are timed: inside shared passes where the device can, else a pass each. */
   readonly timestampPlacement?: 'inside passes' | 'pass boundaries';
+}
+
+// ---- conv and pool (#23) ----
+/** The reduction of a pooling kernel. */
+export type PoolOp = 'max' | 'avg';
+
+/**
+ * A pooling kernel's windows: output position (r, c) covers input rows r * stride - padding +
+ * i * dilation for i < kernel (likewise columns). An average divides by `divisorOverride` when
+ * positive, else by the window clipped to the padded input (countIncludePad) or to the input.
+ */
+export interface PoolWindow {
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+  dilation: readonly [number, number];
+  outH: number;
+  outW: number;
+  countIncludePad: boolean;
+  divisorOverride: number;
+}
+
+/**
+ * The windows of a convolution's patches over a padded plane (ops/windows.ts convPatches): patch
+ * row (r * outW + c) * kh * kw + ki * kw + kj reads plane position
+ * (r * stride + ki * dilation + shift) along each dim.
+ */
+export interface Col2imWindow {
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  dilation: readonly [number, number];
+  shift: readonly [number, number];
+  outH: number;
+  outW: number;
+  planeH: number;
+  planeW: number;
 }

@@ -45,6 +45,9 @@ export interface Sizes {
   // ---- recurrent layers (#23) ----
   /** The lstm-step case: a 1-layer LSTM over [batch, seq, input] (batch first), hidden units. */
   lstm: LstmShape;
+  // ---- attention (#23) ----
+  /** Scaled dot-product attention forward + backward: q, k, v [batch, heads, seq, dim]. */
+  sdpa: { batch: number; heads: number; seq: number; dim: number };
   // ---- GPT training step (#23) ----
   /** The GPT of the gpt-step case. */
   gpt: GptShape;
@@ -89,6 +92,8 @@ export function sizes(quick: boolean): Sizes {
     runsPerWait: quick ? 2 : 8,
     // ---- recurrent layers (#23) ----
     lstm: quick ? { batch: 4, seq: 8, input: 16, hidden: 32 } : { batch: 64, seq: 64, input: 128, hidden: 256 },
+    // ---- attention (#23) ----
+    sdpa: quick ? { batch: 2, heads: 2, seq: 64, dim: 16 } : { batch: 8, heads: 8, seq: 1024, dim: 64 },
     // ---- GPT training step (#23) ----
     // Full: a character-level GPT of the size of nanoGPT's smallest Shakespeare runs, scaled down (vocab 65, context 128, d 128, 4 heads, 4 layers, batch 32).
     gpt: quick ? { vocab: 65, context: 16, d: 32, heads: 4, layers: 1, batch: 4 } : { vocab: 65, context: 128, d: 128, heads: 4, layers: 4, batch: 32 },
@@ -170,6 +175,27 @@ export function cases(s: Sizes): Case[] {
     unit: 'ms/step',
     work: 0,
     sides: ['wick', 'pytorch'],
+  });
+  // ---- attention (#23) ----
+  // Work: forward 2 matmuls, backward 4 (dV, dP, dQ, dK), 2 flops each per multiply-add.
+  const a = s.sdpa;
+  const sdpaShape = `[${a.batch}x${a.heads}x${a.seq}x${a.dim}]`;
+  const sdpaWork = 12 * a.batch * a.heads * a.seq * a.seq * a.dim;
+  list.push({
+    id: 'sdpa-fwd-bwd',
+    label: `scaled dot-product attention fwd+bwd ${sdpaShape}, fused (PyTorch: its default kernel)`,
+    unit: 'GFLOP/s',
+    work: sdpaWork,
+    sides: ['wick', 'pytorch'],
+    heavy: true,
+  });
+  list.push({
+    id: 'sdpa-composed-fwd-bwd',
+    label: `scaled dot-product attention fwd+bwd ${sdpaShape}, composed (PyTorch: the math backend)`,
+    unit: 'GFLOP/s',
+    work: sdpaWork,
+    sides: ['wick', 'pytorch'],
+    heavy: true,
   });
   // ---- GPT training step (#23) ----
   const g = s.gpt;

@@ -193,6 +193,27 @@ def runners(sizes):
 
     softmax_x = lambda: torch.randn(*sizes["softmax"], device=dev)  # noqa: E731
     sum_x = lambda: torch.randn(*sizes["sum"], device=dev)  # noqa: E731
+    # ---- attention (#23) ----
+    def sdpa(math):
+        a = sizes["sdpa"]
+        q, k, v = (torch.randn(a["batch"], a["heads"], a["seq"], a["dim"], device=dev, requires_grad=True) for _ in range(3))
+        g = torch.randn_like(q)
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        def step():
+            for t in (q, k, v):
+                t.grad = None
+            if math:
+                with sdpa_kernel(SDPBackend.MATH):
+                    out = F.scaled_dot_product_attention(q, k, v)
+            else:
+                out = F.scaled_dot_product_attention(q, k, v)
+            out.backward(g)
+
+        return step
+
+    out["sdpa-fwd-bwd"] = lambda: sdpa(False)
+    out["sdpa-composed-fwd-bwd"] = lambda: sdpa(True)
     out.update({
         "copy": copy,
         "chain-eager": lambda: chain_case(False),

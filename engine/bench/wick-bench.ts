@@ -4,6 +4,7 @@
  */
 import { F, nn, optim, torch, type Tensor } from '../index';
 import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
+import { sdpaComposed } from '../functional/attention';
 import { wickGptStep } from './gpt';
 import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
@@ -208,6 +209,9 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
   const cost = await tinyOpCost(s.dispatchOps, issue, wait);
   res.ms['dispatch-cpu'] = cost.cpuMs;
   res.ms['dispatch-total'] = cost.totalMs;
+  // ---- attention (#23) ----
+  await attempt(res, 'sdpa-fwd-bwd', () => sdpaStep(device, s, F.scaledDotProductAttention, timed));
+  await attempt(res, 'sdpa-composed-fwd-bwd', () => sdpaStep(device, s, sdpaComposed, timed));
   res.checks = await wickChecks(device);
   return res;
 }
@@ -245,4 +249,23 @@ async function wickChecks(device: Device): Promise<Record<string, number>> {
     sum: await sum(upload(device, CHECK.sum, 5).sum(-1)),
     conv2d: await sum(conv(upload(device, [c.n, c.c, c.h, c.w], 6), upload(device, [c.o, c.c, c.k, c.k], 7), c)),
   };
+}
+
+// ---- attention (#23) ----
+/** Median ms of one attention forward + backward (gradients of q, k and v) at the bench's sdpa size. */
+async function sdpaStep(
+  device: Device,
+  s: Sizes,
+  attend: (q: Tensor, k: Tensor, v: Tensor) => Tensor,
+  timed: (op: () => Tensor, heavy?: boolean) => Promise<number>,
+) {
+  const { batch, heads, seq, dim } = s.sdpa;
+  const shape = [batch, heads, seq, dim];
+  const [q, k, v] = [10, 11, 12].map((seed) => upload(device, shape, seed).requiresGrad_());
+  const g = upload(device, shape, 13);
+  return timed(() => {
+    for (const t of [q, k, v]) t.grad = null;
+    attend(q, k, v).backward(g);
+    return q.grad!;
+  }, true);
 }

@@ -168,4 +168,27 @@ export class TraceBackend implements Backend {
   rnnStepBackward(mode: RnnMode): void {
     fail('compile', `the fused recurrent step's gradient (${mode}) cannot be traced`);
   }
+
+  // ---- attention (#23) ----
+  attention(): void {
+    fail('compile', 'the fused attention kernel cannot be traced: scaledDotProductAttention runs its composed form (matmul, softmax) under torch.compile');
+  }
+
+  attentionBackward(): void {
+    fail('compile', "the fused attention kernel's backward cannot be traced: differentiate the composed scaledDotProductAttention under torch.compile");
+  }
+
+  // ---- conv and pool (#23) ----
+  // Pools take their composite path (windows, then a reduction) while a function is traced, so these are never reached.
+  pool2d(): void {
+    fail('compile', 'the pooling kernel (pool2d) is not traced: pools run as windows and a reduction under torch.compile');
+  }
+
+  pool2dGrad(): void {
+    fail('compile', 'the pooling gradient kernel (pool2dGrad) is not traced: pools run as windows and a reduction under torch.compile');
+  }
+
+  col2im(): void {
+    fail('compile', 'the col2im kernel is not traced: under torch.compile a convolution input gradient is a scatter-add');
+  }
 }

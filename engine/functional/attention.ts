@@ -3,6 +3,7 @@ import { fail, fmtShape } from '../core/errors';
 import { arange } from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { dropout } from './layers';
+import { sdpaFused, sdpaFusedApplies } from '../ops/attention-op';
 
 /** Options of `F.scaledDotProductAttention`, as PyTorch's keyword arguments. */
 export interface SdpaOptions {
@@ -41,6 +42,12 @@ export function checkSdpa(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions): S
     ['value', v],
   ] as const)
     if (t.dtype !== 'float32' && t.dtype !== 'float16') fail(op, `${name} must be a float tensor, got ${t.dtype}`);
+  for (const [name, t] of [
+    ['key', k],
+    ['value', v],
+    ['attnMask', opts.attnMask],
+  ] as const)
+    if (t && t.device !== q.device) fail(op, `${name} is on ${t.device} but query is on ${q.device}: move them to one device`);
   const [l, e] = q.shape.slice(-2);
   const [s, ek] = k.shape.slice(-2);
   const [sv, ev] = v.shape.slice(-2);
@@ -89,5 +96,8 @@ export function sdpaComposed(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions 
 
 /** Attention of queries `q` [..., L, E] over keys `k` [..., S, E] and values `v` [..., S, Ev]: output [..., L, Ev], as PyTorch's. */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions = {}): Tensor {
+  const { scale } = checkSdpa(q, k, v, opts);
+  // The fused kernels on WebGPU; the CPU runs the composed form (its fused loops are the kernels' reference).
+  if (q.device === 'webgpu' && sdpaFusedApplies(q, k, v, opts)) return sdpaFused(q, k, v, { ...opts, scale });
   return sdpaComposed(q, k, v, opts);
 }

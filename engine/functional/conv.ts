@@ -3,14 +3,16 @@
  *
  * A convolution is one gather of its patches, channels last (im2col, ops/windows.ts), and one
  * matmul with the weight laid out in the same order: a batched matmul over groups when groups > 1.
- * A transposed convolution gathers, for every output position and kernel tap, the input position
- * that lands there (or zeros), so the sum of overlapping contributions is the same matmul.
- * Their gradients are those of the gather (a scatter-add) and the matmul.
+ * A transposed convolution is a matmul to columns (each input position times the weight) and one
+ * col2im kernel that sums, for each output position, the columns landing on it.
+ * The gradient of the patch gather is col2im and that of col2im the patch gather (ops/im2col.ts).
  */
 import { fail, fmtShape } from '../core/errors';
 import { toTypedArray } from '../core/dtype';
 import { tensorFromData } from '../ops/make';
-import { convPatches, transposedPatches, unfold2d, type Window2d } from '../ops/windows';
+import { convPatches, transposedImage, unfold2d, windowGeometry, type Window2d } from '../ops/windows';
+import { pool2dKernel, poolKernelApplies } from '../ops/pool';
+import type { PoolWindow } from '../backends/backend';
 import type { Tensor } from '../tensor';
 
 type Ints = number | readonly number[];
@@ -179,13 +181,30 @@ function convTranspose2dAs(op: string, x: Tensor, weight: Tensor, bias: Tensor |
   if (outputPadding.some((p, d) => p >= stride[d] && p >= dilation[d]))
     fail(op, `outputPadding ${outputPadding} must be smaller than either stride ${stride} or dilation ${dilation}`);
   const window = { kernel: [kh, kw] as [number, number], stride, padding: ints2(op, 'padding', opts.padding, [0, 0], 0), dilation, outputPadding };
-  const { patches, oh, ow } = transposedPatches(op, x, window, groups);
+  const [n, , h, wd] = x.shape;
   const cg = c / groups;
-  const w = weight
+  const size = (d: 0 | 1, len: number) => (len - 1) * stride[d] - 2 * window.padding[d] + dilation[d] * (window.kernel[d] - 1) + outputPadding[d] + 1;
+  if (size(0, h) <= 0 || size(1, wd) <= 0)
+    fail(
+      op,
+      `output size ${size(0, h)}x${size(1, wd)} is not positive (input shape ${show(x.shape)}, weight ${show(weight.shape)}, padding ${window.padding})`,
+    );
+  // Columns: each input position times the weight, per group [H * W, Cg] @ [Cg, kh * kw * Og] (one batched matmul).
+  const xl = x
+    .permute([0, 2, 3, 1])
+    .reshape([n, h * wd, groups, cg])
+    .permute([0, 2, 1, 3]);
+  const wl = weight
     .reshape([groups, cg, og, kh, kw])
-    .permute([0, 3, 4, 1, 2])
-    .reshape([groups, kh * kw * cg, og]);
-  return groupedToNchw(patches.matmul(w), bias, oh, ow);
+    .permute([0, 1, 3, 4, 2])
+    .reshape([groups, cg, kh * kw * og]);
+  const cols = xl.matmul(wl).reshape([n * groups, h * wd * kh * kw, og]);
+  const { image, oh, ow } = transposedImage(cols, h, wd, window);
+  const y = image
+    .reshape([n, groups, oh, ow, og])
+    .permute([0, 1, 4, 2, 3])
+    .reshape([n, groups * og, oh, ow]);
+  return bias ? y.add(bias.reshape([1, -1, 1, 1])) : y;
 }
 
 /**
@@ -236,8 +255,17 @@ export function maxPool2d(x: Tensor, kernelSize: Ints, opts: MaxPoolOptions = {}
   return maxPoolAs('maxPool2d', x, ints2('maxPool2d', 'kernelSize', kernelSize, [1, 1], 1), opts);
 }
 
+/** The pooling kernel's description of `window` over `x` (output size as the windows give it). */
+function kernelWindow(op: string, x: Tensor, window: Window2d, avg: AvgPoolOptions): PoolWindow {
+  const { oh, ow } = windowGeometry(op, x, window);
+  const { kernel, stride, padding } = window;
+  const dilation = window.dilation ?? [1, 1];
+  return { kernel, stride, padding, dilation, outH: oh, outW: ow, countIncludePad: avg.countIncludePad ?? true, divisorOverride: avg.divisorOverride ?? 0 };
+}
+
 function maxPoolAs(op: string, x: Tensor, kernel: [number, number], opts: MaxPoolOptions): Tensor {
   const window = poolWindow(op, x, kernel, opts);
+  if (poolKernelApplies(x)) return pool2dKernel(op, 'max', x, kernelWindow(op, x, window, {}));
   const cols = unfold2d(op, x, window, -Infinity);
   return cols.reshape([...cols.shape.slice(0, 4), kernel[0] * kernel[1]]).max(-1).values;
 }
@@ -249,13 +277,13 @@ export function avgPool2d(x: Tensor, kernelSize: Ints, opts: AvgPoolOptions = {}
 
 function avgPoolAs(op: string, x: Tensor, kernel: [number, number], opts: AvgPoolOptions): Tensor {
   const window = poolWindow(op, x, kernel, { stride: opts.stride, padding: opts.padding, ceilMode: opts.ceilMode });
+  if (opts.divisorOverride !== undefined && !(Number.isInteger(opts.divisorOverride) && opts.divisorOverride > 0))
+    fail(op, `divisorOverride must be a positive integer, got ${opts.divisorOverride}`);
+  if (poolKernelApplies(x)) return pool2dKernel(op, 'avg', x, kernelWindow(op, x, window, opts));
   const cols = unfold2d(op, x, window, 0);
   const windows = cols.reshape([...cols.shape.slice(0, 4), kernel[0] * kernel[1]]);
   const includePad = opts.countIncludePad ?? true;
-  if (opts.divisorOverride !== undefined) {
-    if (!(opts.divisorOverride > 0)) fail(op, `divisorOverride must be positive, got ${opts.divisorOverride}`);
-    return windows.sum(-1).div(opts.divisorOverride);
-  }
+  if (opts.divisorOverride !== undefined) return windows.sum(-1).div(opts.divisorOverride);
   if (includePad && !opts.ceilMode) return windows.mean(-1);
   // Each window's divisor (windows clipped at the padded input's end; without countIncludePad, at the input's).
   const [oh, ow] = cols.shape.slice(2, 4);

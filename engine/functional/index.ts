@@ -6,6 +6,7 @@ export { batchNorm, groupNorm, rmsNorm } from './norms';
 // ---- conv and pool (#23) ----
 export { conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d } from './conv';
 export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions } from './conv';
+// ---- attention (#23) ----
 export { scaledDotProductAttention } from './attention';
 export { pad, interpolate, adaptiveAvgPool2d, unfold } from './spatial';
 export { oneHot, normalize, cosineSimilarity, pairwiseDistance } from './vectors';

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor';
 import { copyInto } from './elementwise';
 import { full } from './creation';
 import { gather } from './indexing';
+import { col2im, im2col } from './im2col';
 import { assertLive, forgetHostValues, tensorFromData } from './make';
 import { outsideScope } from '../core/storage-ref';
 
@@ -131,7 +132,8 @@ export function convPatches(op: string, x: Tensor, w: Window2d, groups = 1): { p
   const planes = groupPlanes(channelsLast.reshape([n, hp * wp, c]), groups);
   const idx = windowIndex(x.device, hp, wp, oh, ow, w);
   const cg = c / groups;
-  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n * groups, oh * ow * kh * kw, cg]));
+  const { shift } = padLayout(w);
+  const cols = im2col(planes, idx, { kernel: w.kernel, stride: w.stride, dilation: w.dilation ?? [1, 1], shift, outH: oh, outW: ow, planeH: hp, planeW: wp });
   const patches = groups === 1 ? cols.reshape([n, oh * ow, kh * kw * c]) : cols.reshape([n, groups, oh * ow, kh * kw * cg]);
   return { patches, oh, ow };
 }
@@ -146,53 +148,19 @@ export interface TransposedWindow2d {
 }
 
 /**
- * For each output position and kernel tap of a transposed convolution, the flat position it reads
- * in the input with a row of zeros above it (y + padding - tap * dilation must be a multiple of the
- * stride and land inside), or 0 (in that row of zeros) where no input position contributes.
+ * A transposed convolution's output, channels last ([B, outH, outW, O]), from its columns `cols`
+ * [B, H * W * kh * kw, O] (each input position's contribution to each kernel tap, input @ weight):
+ * one col2im kernel sums, for every output position, the columns that land on it (input position
+ * i and tap k land at i * stride - padding + k * dilation), over a plane that starts `padding`
+ * before the output; the output is a window of it.
  */
-function transposedIndex(device: Device, h: number, w: number, oh: number, ow: number, t: TransposedWindow2d): Tensor {
-  const key = `T|${device}|${h}|${w}|${oh}|${ow}|${t.kernel}|${t.stride}|${t.padding}|${t.dilation}`;
-  let idx = windowIndexCache.get(key);
-  if (!idx) {
-    const [kh, kw] = t.kernel;
-    const source = (y: number, k: number, dim: 0 | 1, size: number) => {
-      const at = y + t.padding[dim] - k * t.dilation[dim];
-      const i = at / t.stride[dim];
-      return at >= 0 && Number.isInteger(i) && i < size ? i : -1;
-    };
-    const values = new Int32Array(oh * ow * kh * kw);
-    let i = 0;
-    for (let r = 0; r < oh; r++)
-      for (let c = 0; c < ow; c++)
-        for (let ki = 0; ki < kh; ki++)
-          for (let kj = 0; kj < kw; kj++) {
-            const [y, x] = [source(r, ki, 0, h), source(c, kj, 1, w)];
-            values[i++] = y < 0 || x < 0 ? 0 : (y + 1) * w + x;
-          }
-    idx = outsideScope(() => tensorFromData(device, values, [values.length], 'int32'));
-    forgetHostValues(idx.storageRef);
-    windowIndexCache.set(key, idx);
-  }
-  return idx;
-}
-
-/**
- * A transposed convolution's patches, channels last, as convPatches lays them out: for each output
- * position, each kernel tap's input position (or zeros where none contributes) with its channels.
- * One gather: the sum over overlapping contributions is then a matmul with the weight (col2im as a gather).
- */
-export function transposedPatches(op: string, x: Tensor, t: TransposedWindow2d, groups: number): { patches: Tensor; oh: number; ow: number } {
-  if (x.ndim !== 4) fail(op, `expected a 4-D input [N, C, H, W], got shape ${fmtShape(x.shape)}`);
-  const [n, c, h, w] = x.shape;
-  const size = (dim: 0 | 1, len: number) => (len - 1) * t.stride[dim] - 2 * t.padding[dim] + t.dilation[dim] * (t.kernel[dim] - 1) + t.outputPadding[dim] + 1;
-  const [oh, ow] = [size(0, h), size(1, w)];
-  if (oh <= 0 || ow <= 0)
-    fail(op, `output size ${oh}x${ow} is not positive (input shape ${fmtShape(x.shape)}, kernel ${t.kernel[0]}x${t.kernel[1]}, padding ${t.padding})`);
-  const [kh, kw] = t.kernel;
-  // A row of zeros above (and one below) the channels-last input: position 0 reads zeros.
-  const planes = groupPlanes(pad(x.permute([0, 2, 3, 1]), [1, 0, 0]).reshape([n, (h + 2) * w, c]), groups);
-  const idx = transposedIndex(x.device, h, w, oh, ow, t);
-  const cg = c / groups;
-  const cols = gather(planes, 1, idx.reshape([1, -1, 1]).expand([n * groups, oh * ow * kh * kw, cg]));
-  return { patches: cols.reshape([n, groups, oh * ow, kh * kw * cg]), oh, ow };
+export function transposedImage(cols: Tensor, h: number, w: number, t: TransposedWindow2d): { image: Tensor; oh: number; ow: number } {
+  const [b, , o] = cols.shape;
+  const span = (d: 0 | 1, len: number) => (len - 1) * t.stride[d] + t.dilation[d] * (t.kernel[d] - 1) + 1;
+  const [oh, ow] = [span(0, h) - 2 * t.padding[0] + t.outputPadding[0], span(1, w) - 2 * t.padding[1] + t.outputPadding[1]];
+  const [ph, pw] = [Math.max(span(0, h), t.padding[0] + oh), Math.max(span(1, w), t.padding[1] + ow)];
+  const idx = windowIndex(cols.device, ph, pw, h, w, { kernel: t.kernel, stride: t.stride, padding: [0, 0], dilation: t.dilation });
+  const window = { kernel: t.kernel, stride: t.stride, dilation: t.dilation, shift: [0, 0] as const, outH: h, outW: w, planeH: ph, planeW: pw };
+  const plane = col2im(cols, window, idx.reshape([1, -1, 1]).expand([b, idx.shape[0], o]), [b, ph * pw, o]);
+  return { image: plane.reshape([b, ph, pw, o]).narrow(1, t.padding[0], oh).narrow(2, t.padding[1], ow), oh, ow };
 }

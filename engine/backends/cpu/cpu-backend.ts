@@ -13,9 +13,27 @@ import {
   searchSortedCost,
   updateCost,
 } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, RnnBackwardViews, RnnMode, ScanOp, Storage, View } from '../backend';
+import type {
+  AttentionGradViews,
+  AttentionParams,
+  Backend,
+  Col2imWindow,
+  Fused,
+  IndexCheck,
+  PoolOp,
+  PoolWindow,
+  PostReduce,
+  RnnBackwardViews,
+  RnnMode,
+  ScanOp,
+  Storage,
+  View,
+} from '../backend';
 import { rnnStepBackwardLoop, rnnStepLoop } from './cpu-rnn';
 import { rnnStepBackwardCost, rnnStepCost } from '../../profile/rnn-cost';
+import { attentionBackwardLoops, attentionLoops } from './attention';
+import { col2imLoop, poolGradLoop, poolLoop } from './cpu-pool';
+import { col2imCost, poolCost } from '../../profile/conv-cost';
 import { scanRows, scanRowsCost, sortRows, sortRowsCost } from './sort-scan';
 import { CPU_ARG_BETTER, CPU_REDUCE } from './cpu-scalar-ops';
 import { forEachStrided, viewOffsets } from './strided';
@@ -373,6 +391,54 @@ export class CpuBackend implements Backend {
         () => rnnStepBackwardCost(mode, v.gh.shape[0], v.gh.shape[1]),
         () => rnnStepBackwardLoop(mode, v),
       ),
+    );
+  }
+
+  // ---- attention (#23) ----
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void {
+    this.kernelCount++;
+    const info = () => ({ name: 'flash_attention_fwd', flops: 4 * count(q) * k.shape[2], bytes: 4 * (count(q) + count(k) + count(v) + count(out)) });
+    launch(
+      [q, k, v, ...(mask ? [mask] : []), out, lse],
+      profiled(info, () => attentionLoops(q, k, v, mask, out, lse, p)),
+    );
+  }
+
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void {
+    this.kernelCount++;
+    const { q, k, v, mask, out, lse, dout, dq, dk, dv } = views;
+    const info = () => ({ name: 'flash_attention_bwd', flops: 10 * count(q) * k.shape[2], bytes: 8 * (count(q) + count(k) + count(v) + count(out)) });
+    launch(
+      [q, k, v, ...(mask ? [mask] : []), out, lse, dout, dq, dk, dv],
+      profiled(info, () => attentionBackwardLoops(views, p)),
+    );
+  }
+
+  // ---- conv and pool (#23): loops in cpu-pool.ts ----
+  pool2d(op: PoolOp, input: View, out: View, indices: View | null, window: PoolWindow): void {
+    this.kernelCount++;
+    const kernel = () => poolLoop(op, input, dataOf(input), dataOf(out), indices && dataOf(indices), out, window);
+    launch(
+      indices ? [input, out, indices] : [input, out],
+      profiled(() => poolCost(op, false, count(out), window), kernel),
+    );
+  }
+
+  pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void {
+    this.kernelCount++;
+    const kernel = () => poolGradLoop(op, grad, dataOf(grad), indices && dataOf(indices), indices, out, dataOf(out), window);
+    launch(
+      indices ? [grad, indices, out] : [grad, out],
+      profiled(() => poolCost(op, true, count(out), window), kernel),
+    );
+  }
+
+  col2im(cols: View, out: View, window: Col2imWindow): void {
+    this.kernelCount++;
+    const kernel = () => col2imLoop(cols, dataOf(cols), out, dataOf(out), window);
+    launch(
+      [cols, out],
+      profiled(() => col2imCost(count(out), window), kernel),
     );
   }
 }

@@ -5,9 +5,26 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
-import type { Backend, Fused, IndexCheck, PostReduce, RnnBackwardViews, RnnMode, ScanOp, Storage, View } from '../backend';
+import type {
+  AttentionGradViews,
+  AttentionParams,
+  Backend,
+  Col2imWindow,
+  Fused,
+  IndexCheck,
+  PoolOp,
+  PoolWindow,
+  PostReduce,
+  RnnBackwardViews,
+  RnnMode,
+  ScanOp,
+  Storage,
+  View,
+} from '../backend';
 import { rnnStepBackwardCost, rnnStepCost } from '../../profile/rnn-cost';
 import { RNN_TILE, rnnBackwardBindings, rnnStepBackwardSource, rnnStepSource } from './kernels/rnn-step';
+import { flashAttentionBackward, flashAttentionForward } from './kernels/flash-attention-run';
+import { col2imKernel, poolGradKernel, poolKernel } from './pool-kernels';
 import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
@@ -404,5 +421,27 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.dispatcher.pipeline(`rnnStepBackward|${mode}`, () => rnnStepBackwardSource(mode, WORKGROUP));
     const meta = [B, H, ...views.map((x) => x.offset)];
     this.dispatcher.dispatch(pipeline, meta, views.map(bufferOf), grid1d(B * H, WORKGROUP), rnnStepBackwardCost(mode, B, H));
+  }
+
+  // ---- attention (#23) ----
+  attention(q: View, k: View, v: View, mask: View | null, out: View, lse: View, p: AttentionParams): void {
+    flashAttentionForward(this.reduceKernels, this.gpu.limits.maxComputeWorkgroupStorageSize, q, k, v, mask, out, lse, p);
+  }
+
+  attentionBackward(views: AttentionGradViews, p: AttentionParams): void {
+    flashAttentionBackward(this.reduceKernels, this.gpu.limits.maxComputeWorkgroupStorageSize, views, p);
+  }
+
+  // ---- conv and pool (#23): pool-kernels.ts ----
+  pool2d(op: PoolOp, input: View, out: View, indices: View | null, window: PoolWindow): void {
+    poolKernel(this.dispatcher, op, input, out, indices, window);
+  }
+
+  pool2dGrad(op: PoolOp, grad: View, indices: View | null, out: View, window: PoolWindow): void {
+    poolGradKernel(this.dispatcher, op, grad, indices, out, window);
+  }
+
+  col2im(cols: View, out: View, window: Col2imWindow): void {
+    col2imKernel(this.dispatcher, cols, out, window);
   }
 }
