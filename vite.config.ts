@@ -216,6 +216,8 @@ export default defineConfig({
       input: { app: 'index.html', parity: 'parity.html' },
       // Monaco's many modules make plugin time dominate every build; the report says nothing new.
       checks: { bundlerTimings: false },
+      // The parity page runs the engine in the page itself: keep class names there too (print(model)).
+      output: { keepNames: true },
     },
   },
 });
