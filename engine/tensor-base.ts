@@ -12,6 +12,7 @@ import { isContiguous } from './core/shape';
 import { noteCreated, trackTensor, untrackTensor, type StorageRef } from './core/storage-ref';
 import { viewNode, type GradNode } from './autograd/graph';
 import type { Tensor } from './tensor';
+import { checkValueRead } from './func/tape';
 
 /** A hook on a tensor's gradient: a returned tensor replaces the gradient. */
 export type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
@@ -141,6 +142,7 @@ export class TensorBase {
   /** The values as a flat typed array (row-major), read from the device. */
   async data(): Promise<TypedArray> {
     if (this.disposed) fail('data', 'the tensor was disposed');
+    checkValueRead('data', this as unknown as Tensor);
     return this.backend.read({ storage: this.storageRef.storage, shape: this.shape, strides: this.strides, offset: this.offset, dtype: this.dtype });
   }
   /** The values as nested arrays (bools for a bool tensor). */

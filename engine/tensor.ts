@@ -16,6 +16,7 @@ import * as shapes from './ops/shape-composites';
 import { unfold } from './ops/unfold';
 import * as sorting from './ops/sort';
 import * as scan from './ops/scan';
+import { tapeRecord, tapesOpen } from './func/tape';
 
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[] | undefined;
@@ -24,7 +25,9 @@ type Dims = number | readonly number[] | undefined;
 export class Tensor extends TensorOps {
   /** The same values, cut from the autograd graph (shares memory, no gradient). */
   detach(): Tensor {
-    return new Tensor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
+    const out = new Tensor(this.storageRef, this.shape, this.strides, this.offset, this.dtype);
+    if (tapesOpen()) tapeRecord('detach', [this], {}, out);
+    return out;
   }
   /** Computes the gradients of this tensor into the leaves' `.grad`: `backward()`, `backward(gradient)`, `backward({ retainGraph })` or `backward(gradient, { retainGraph })`. */
   backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {

@@ -17,6 +17,7 @@ import { Tensor } from './tensor';
 import { freeFunctions } from './ops/free-functions';
 import { allclose } from './ops/more-elementwise';
 import { AutogradFunction, grad } from './autograd/function';
+import { func } from './func/index';
 // ---- composite ops and random generators ----
 import { einsum } from './ops/einsum';
 import { baddbmm, cdist, type BaddbmmOptions } from './ops/distance';
@@ -62,6 +63,8 @@ export const torch = {
   },
   /** Autograd: `grad()` and `Function`, PyTorch's custom differentiable ops. */
   autograd: { grad, Function: AutogradFunction },
+  /** torch.func: grad, gradAndValue, vjp, jvp, vmap, jacrev, jacfwd, hessian, functionalCall, stackModuleState. */
+  func,
 
   /**
    * Runs `fn` and frees, right away, every tensor it created except those it returns (a tensor,

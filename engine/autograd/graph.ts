@@ -3,7 +3,8 @@
  * the op, its inputs and what the op saved for its gradient rule.
  */
 import { isGradEnabled } from '../core/runtime';
-import type { BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
+import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from '../ops/op-types';
+import { tapeRecord, tapesOpen } from '../func/tape';
 import type { Tensor } from '../tensor';
 import type { AttentionCtx } from '../ops/attention-op';
 import type { Col2imWindow, PoolOp, PoolWindow } from '../backends/backend';
@@ -46,19 +47,19 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   slice: { dim: number; start: number; step: number };
   select: { dim: number; index: number };
   /** The values' indices along `dim` (keepdim is applied after the record). */
-  argReduceValues: { dim: number; indices: Tensor };
+  argReduceValues: { op: ArgReduceOp; dim: number; indices: Tensor };
   cumsum: { dim: number };
   matmul: NoCtx;
   gather: { dim: number; index: Tensor };
   scatterAdd: { dim: number; index: Tensor };
   /** Where the input sits in the padded output, per dim. */
-  pad: { starts: readonly number[] };
+  pad: { starts: readonly number[]; value: number };
   softmax: { dim: number };
   logSoftmax: { dim: number };
   /** A torch.autograd.Function subclass's apply: its static backward, given the output's gradient. */
   autogradFunction: { name: string; backward: (g: Tensor) => (Tensor | null)[] };
   /** A gradient written into a window of zeros (slice, select rules), recorded for higher-order gradients: its own gradient is that window. */
-  scatterWindow: { window: (base: Tensor) => Tensor };
+  scatterWindow: { window: WindowOf };
   // ---- sort and scan ----
   /** A running product along `dim` (ops/scan.ts). */
   cumprod: { dim: number };
@@ -70,7 +71,7 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   copySlices: WindowCtx;
   // ---- composite ops ----
   /** scatter (assignment): inputs [x] or [x, src]. */
-  scatter: { dim: number; index: Tensor };
+  scatter: { dim: number; index: Tensor; value?: number | boolean };
   /** x.unfold(dim, size, step): a view of overlapping windows, the window dim last. */
   unfold: { dim: number; size: number; step: number };
   // ---- recurrent cell step (#23) ----
@@ -91,6 +92,12 @@ export interface GradCtx extends Record<UnaryOp, NoCtx>, Record<BinaryOp, Operan
   /** im2col's gradient (linear, recorded for gradients of gradients). */
   col2im: { window: Col2imWindow; index: Tensor; planeShape: readonly number[] };
 }
+
+/**
+ * A window of `base` (a slice, a select, a strided window), for a base with `lead` extra leading
+ * dims (vmap's batch dims) in front of the dims the window was taken over.
+ */
+export type WindowOf = (base: Tensor, lead?: number) => Tensor;
 
 /** A window of a contiguous tensor: the view's shape, strides and offset relative to the tensor's first element. */
 export interface WindowCtx {
@@ -125,6 +132,7 @@ export type GradNode = GradNodeOf<GradOp> | ReleasedGradNode;
 
 /** Attaches a node to `out` when grad mode is on and some input requires a gradient. */
 export function record<P extends GradOp>(out: Tensor, op: P, inputs: readonly Tensor[], ctx: GradCtx[P]): Tensor {
+  if (tapesOpen()) tapeRecord(op, inputs, ctx, out);
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
     const node: GradNodeOf<P> = { op, inputs, ctx, released: false, inputFns: inputs.map((t) => t.gradFn), saved: savedVersions(op, inputs, out, ctx) };

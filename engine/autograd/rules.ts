@@ -24,7 +24,12 @@ import { scatterGrad } from '../ops/scatter';
 import { unfoldGrad } from '../ops/unfold';
 import { pool2dGrad, pool2dGradGrad } from '../ops/pool';
 import { col2im, col2imGrad } from '../ops/im2col';
-import { record, type GradNodeOf, type GradOp, type SavedOperand, type WindowCtx } from './graph';
+import { record, type GradNodeOf, type GradOp, type SavedOperand, type WindowCtx, type WindowOf } from './graph';
+
+/** The window `w` of each of the leading-dim slices of the contiguous `base` (no leading dims: the window itself). */
+export function leadingWindow(base: Tensor, lead: number, w: WindowCtx): Tensor {
+  return viewTensor(base, [...base.shape.slice(0, lead), ...w.shape], [...base.strides.slice(0, lead), ...w.strides], base.offset + w.offset);
+}
 
 type Grads = (Tensor | null)[];
 /** The rule of op P: it reads what P saved, typed by `GradCtx[P]`. */
@@ -49,7 +54,7 @@ function zerosFor(x: Tensor): Tensor {
 }
 
 /** A zero tensor shaped like `x` with `g` written into the window `window(zeros)`. */
-function scatterIntoWindow(x: Tensor, g: Tensor, window: (base: Tensor) => Tensor): Tensor {
+function scatterIntoWindow(x: Tensor, g: Tensor, window: WindowOf): Tensor {
   const base = zerosFor(x);
   copyInto(window(base), g);
   return isGradEnabled() ? record(base, 'scatterWindow', [g], { window }) : base;
@@ -204,11 +209,11 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   slice: (g, node) => {
     const { dim, start, step } = node.ctx;
     const x = node.inputs[0];
-    return [scatterIntoWindow(x, g, (base) => slice(base, dim, start, g.shape[dim], step))];
+    return [scatterIntoWindow(x, g, (base, lead = 0) => slice(base, dim + lead, start, g.shape[dim], step))];
   },
   select: (g, node) => {
     const { dim, index } = node.ctx;
-    return [scatterIntoWindow(node.inputs[0], g, (base) => base.select(dim, index))];
+    return [scatterIntoWindow(node.inputs[0], g, (base, lead = 0) => base.select(dim + lead, index))];
   },
   pad: (g, node) => {
     const { starts } = node.ctx;
@@ -251,7 +256,7 @@ export const GRAD_RULES: { [P in GradOp]: Rule<P> } = {
   scatterWindow: (g, node) => [node.ctx.window(g).contiguous()],
   asStrided: (g, node) => {
     const w = node.ctx;
-    return [scatterIntoWindow(node.inputs[0], g, (base) => viewTensor(base, w.shape, w.strides, base.offset + w.offset))];
+    return [scatterIntoWindow(node.inputs[0], g, (base, lead = 0) => leadingWindow(base, lead, w))];
   },
   copySlices: (g, node) => {
     const [base, values] = node.inputs;

@@ -6,6 +6,7 @@ import { getDefaultDevice } from '../core/runtime';
 import { numel, parseShapeArgs } from '../core/shape';
 import type { Tensor } from '../tensor';
 import { emptyTensor, tensorFromData } from './make';
+import { checkRandom, tapeRandom, tapesOpen } from '../func/tape';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -20,6 +21,7 @@ export interface RandomOptions extends CreateOptions {
 
 /** The generator `opts` names, checked, or the default one. */
 export function generatorOf(op: string, opts: { generator?: Generator }): Generator {
+  if (tapesOpen()) checkRandom(op);
   const g = opts.generator;
   if (g === undefined || g === null) return defaultGenerator;
   if (!(g instanceof Generator)) fail(op, 'generator must be a torch.Generator (new torch.Generator().manualSeed(seed))');
@@ -148,14 +150,16 @@ export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor
   checkShape('rand', shape);
   const dtype = opts.dtype ?? 'float32';
   const values = generatorOf('rand', opts).fillUniform(numel(shape));
-  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
+  const out = finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
+  return tapesOpen() ? tapeRandom('rand', out, (s) => rand(s, opts)) : out;
 }
 
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape('randn', shape);
   const dtype = opts.dtype ?? 'float32';
   const values = generatorOf('randn', opts).fillNormal(numel(shape));
-  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
+  const out = finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
+  return tapesOpen() ? tapeRandom('randn', out, (s) => randn(s, opts)) : out;
 }
 
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
@@ -164,7 +168,8 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   checkShape('randint', shape);
   const dtype = opts.dtype ?? 'int32';
   const values = generatorOf('randint', opts).fillRandint(numel(shape), low, high);
-  return finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
+  const out = finish(tensorFromData(opts.device ?? getDefaultDevice(), toTypedArray(values, dtype), shape, dtype), opts);
+  return tapesOpen() ? tapeRandom('randint', out, (s) => randint(low, high, s, opts)) : out;
 }
 
 /** Options for a `*Like` creation: the source tensor's dtype and device unless overridden. */

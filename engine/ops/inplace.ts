@@ -12,6 +12,7 @@
 import { fail, fmtShape } from '../core/errors';
 import { isGradEnabled, withGradMode } from '../core/runtime';
 import { record } from '../autograd/graph';
+import { checkInPlaceTarget, tapeRecord, tapeTracks } from '../func/tape';
 import { windowOf } from '../autograd/rules';
 import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
@@ -36,7 +37,10 @@ export function inPlace<T extends Tensor>(op: string, self: T, others: readonly 
   const root = self.viewBase;
   const grad = isGradEnabled();
   if (grad) checkNotLeaf(op, self, root);
-  const recording = grad && (self.requiresGrad || (root?.requiresGrad ?? false) || others.some((t) => t.requiresGrad));
+  // An open torch.func tape (vmap, jvp) that follows any of the tensors needs the recorded form too.
+  const taped = tapeTracks([self, root, ...others]);
+  if (taped) checkInPlaceTarget(op, self, root, others);
+  const recording = taped || (grad && (self.requiresGrad || (root?.requiresGrad ?? false) || others.some((t) => t.requiresGrad)));
   forgetHostValues(self.storageRef);
   if (!recording) {
     const aliased = others.some((t) => t.storageRef === self.storageRef && !sameWindow(t, self));
@@ -91,6 +95,11 @@ function snapshot(t: Tensor): Tensor {
 function takeHistory(t: Tensor, op: 'copy', values: Tensor): void;
 function takeHistory(t: Tensor, op: 'copySlices', base: Tensor, values: Tensor, window: Parameters<typeof windowOf>[1]): void;
 function takeHistory(t: Tensor, op: 'copy' | 'copySlices', a: Tensor, b?: Tensor, window?: Parameters<typeof windowOf>[1]): void {
+  if (!isGradEnabled()) {
+    // Only a torch.func tape is listening: the tensor's autograd state stays as it is.
+    tapeRecord(op, op === 'copy' ? [a] : [a, b!], op === 'copy' ? {} : window!, t);
+    return;
+  }
   t.gradFn = null;
   t.requiresGrad = false;
   if (op === 'copy') record(t, 'copy', [a], {});

@@ -17,6 +17,7 @@ import { copyInto } from './elementwise';
 import { assertLive, tensorFromData } from './make';
 import { cat } from './views';
 import { scatter, searchsorted } from './scatter';
+import { tapeRandom } from '../func/tape';
 
 /** torch.randint(low, high, shape, opts) or torch.randint(high, shape, opts): integers uniform in [low, high). */
 export function randint(
@@ -144,7 +145,8 @@ export function bernoulli(input: Tensor, p?: number | GeneratorOptions, opts: Ge
   const g = generatorOf(op, o);
   const dtype: DType = isFloating(input.dtype) ? input.dtype : 'float32';
   return withGradMode(false, () => {
-    const u = tensorFromData(input.device, g.fillUniform(input.numel()), input.shape, 'float32');
+    const draw = (shape: readonly number[]) => tensorFromData(input.device, g.fillUniform(numel(shape)), shape, 'float32');
+    const u = tapeRandom('bernoulli', draw(input.shape), draw);
     if (typeof p === 'number') {
       if (!(p >= 0 && p <= 1)) fail(op, `p must be in [0, 1], got ${p}`);
       return u.lt(p).to(dtype);

@@ -69,7 +69,7 @@ export function argReduce(op: ArgReduceOp, x: Tensor, dim: number | undefined, k
   const indices = emptyTensor(x.device, outShape, 'int32');
   values.backend.argReduce(op, viewOf(source), viewOf(values), viewOf(indices));
   const fix = (t: Tensor) => (keepdim && x.ndim > 0 ? unsqueeze(t, d) : t);
-  const v = record(values, 'argReduceValues', [x], { dim: d, indices });
+  const v = record(values, 'argReduceValues', [x], { op, dim: d, indices });
   return { values: fix(v), indices: fix(indices) };
 }
 

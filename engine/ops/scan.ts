@@ -15,6 +15,7 @@ import { cast, where } from './elementwise';
 import { assertLive, emptyTensor, viewOf } from './make';
 import { cumsum } from './reduce';
 import { permute } from './views';
+import { tapeRecord, tapesOpen } from '../func/tape';
 
 /** The dims of an `ndim`-D tensor in the order that puts `d` last, and the inverse order. */
 function orders(ndim: number, d: number): { last: number[]; back: number[] } {
@@ -78,6 +79,7 @@ export function cumExtreme(op: 'max' | 'min', x: Tensor, dim: number): { values:
   const r = scanAlong(op, input, d, true);
   const indices = r.indices!;
   const values = x.dtype === 'bool' ? cast(r.out, 'bool') : r.out;
+  if (tapesOpen()) tapeRecord('scanIndices', [x], { op, dim: d }, indices);
   return { values: record(values, 'gather', [x], { dim: d, index: indices }), indices };
 }
 

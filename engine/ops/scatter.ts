@@ -46,7 +46,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   const out = copy(x);
   const source = isTensor ? { view: viewOf(src), keep: src } : scalarView(x, src, index.shape);
   x.backend.scatter(source.view, d, viewOf(index), viewOf(out));
-  return isTensor ? record(out, 'scatter', [x, src], { dim: d, index }) : record(out, 'scatter', [x], { dim: d, index });
+  return isTensor ? record(out, 'scatter', [x, src], { dim: d, index }) : record(out, 'scatter', [x], { dim: d, index, value: src as number | boolean });
 }
 
 /** Writes `src` (a tensor or a number) at `index` along `dim` into `x` itself, one kernel (scatter_ with nothing to record). */

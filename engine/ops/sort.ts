@@ -17,6 +17,7 @@ import { gather, scatterAdd } from './indexing';
 import { assertLive, emptyTensor, hostValuesOf, viewOf } from './make';
 import { cumsum } from './reduce';
 import { cat, narrow, permute, reshape } from './views';
+import { tapeRecord, tapesOpen } from '../func/tape';
 
 export interface SortOptions {
   /** The dim to sort along (default -1, the last). */
@@ -88,7 +89,9 @@ function sortAlong(x: Tensor, d: number, descending: boolean): Sorted {
   const indices = emptyTensor(x.device, source.shape, 'int32');
   x.backend.sort(viewOf(source), viewOf(values), viewOf(indices), descending);
   const back = backOrder(x.ndim, d);
-  return { values: permute(values, back), indices: permute(indices, back) };
+  const sortedIndices = permute(indices, back);
+  if (tapesOpen()) tapeRecord('sortIndices', [x], { dim: d, descending }, sortedIndices);
+  return { values: permute(values, back), indices: sortedIndices };
 }
 
 /** Values picked from `x` at `indices` along `d`, recorded as the gather they are (their gradient scatters back). */

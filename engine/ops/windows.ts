@@ -24,7 +24,7 @@ export function pad(x: Tensor, amount: readonly number[], value = 0): Tensor {
   let window = out;
   starts.forEach((s, d) => (window = window.narrow(d, s, x.shape[d])));
   copyInto(window, x);
-  return record(out, 'pad', [x], { starts });
+  return record(out, 'pad', [x], { starts, value });
 }
 
 export interface Window2d {
