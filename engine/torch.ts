@@ -17,7 +17,7 @@ import { Tensor } from './tensor';
 import { freeFunctions } from './ops/free-functions';
 import { allclose } from './ops/more-elementwise';
 import { AutogradFunction, grad } from './autograd/function';
-import { func } from './func/index';
+import { functionalCall, grad as funcGrad, gradAndValue, hessian, jacfwd, jacrev, jvp, stackModuleState, vjp, vmap } from './func/index';
 // ---- composite ops and random generators ----
 import { einsum } from './ops/einsum';
 import { baddbmm, cdist, type BaddbmmOptions } from './ops/distance';
@@ -63,8 +63,8 @@ export const torch = {
   },
   /** Autograd: `grad()` and `Function`, PyTorch's custom differentiable ops. */
   autograd: { grad, Function: AutogradFunction },
-  /** torch.func: grad, gradAndValue, vjp, jvp, vmap, jacrev, jacfwd, hessian, functionalCall, stackModuleState. */
-  func,
+  /** torch.func: transforms over functions (grad, vjp, jvp, vmap, jacrev, jacfwd, hessian) and over modules as functions of their state. */
+  func: { grad: funcGrad, gradAndValue, vjp, jvp, vmap, jacrev, jacfwd, hessian, functionalCall, stackModuleState },
 
   /**
    * Runs `fn` and frees, right away, every tensor it created except those it returns (a tensor,

@@ -8,6 +8,6 @@ import { hessian, jacfwd, jvp } from './jvp';
 import { vmap } from './vmap';
 import { functionalCall, stackModuleState } from './functional-call';
 
-export const func = { grad, gradAndValue, vjp, jvp, vmap, jacrev, jacfwd, hessian, functionalCall, stackModuleState };
+export { grad, gradAndValue, vjp, jvp, vmap, jacrev, jacfwd, hessian, functionalCall, stackModuleState };
 export type { VmapOptions, InDims } from './vmap';
 export type { GradFnOptions } from './grad';

@@ -25,6 +25,10 @@ export interface VmapOptions {
 
 const RANDOMNESS: readonly Randomness[] = ['error', 'same', 'different'];
 
+/**
+ * torch.func.vmap(f, { inDims, outDims, randomness }): f mapped over a batch dim of its arguments,
+ * run as batched kernels (never a loop); nests, and composes with grad, jvp and torch.compile.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function signature is kept as is
 export function vmap<F extends (...args: any[]) => any>(fn: F, opts: VmapOptions = {}): F {
   if (typeof fn !== 'function') fail('vmap', `expected a function, got ${fn === null ? 'null' : typeof fn}`);
