@@ -153,7 +153,15 @@ export const BATCH_RULES: { [P in TapeOp]: BatchRule<P> } = {
       rb = 2;
     }
     if (pb && !pa && a.ndim === 1) return reshape(matmul(unsqueeze(a, 0), pb), [env.size, ...e.out.shape]);
+    // Only the left side batched against one matrix (a layer's weight): the batch folds into the rows, one plain matmul.
+    if (pa && !pb && b.ndim <= 2) return reshape(matmul(reshape(pa, [-1, a.shape[a.ndim - 1]]), b), [env.size, ...e.out.shape]);
     const rank = Math.max(ra, rb);
+    // A contraction over one element (a per-sample outer product, as a weight's gradient is) is a broadcast multiply: one pointwise kernel.
+    if (a.ndim >= 2 && b.ndim >= 2 && a.shape[a.ndim - 1] === 1) {
+      const left = pa ? padRank(pa, ra, rank) : a;
+      const right = pb ? padRank(pb, rb, rank) : b;
+      return reshape(binary('mul', left, right), [env.size, ...e.out.shape]);
+    }
     const out = matmul(pa ? padRank(pa, ra, rank) : a, pb ? padRank(pb, rb, rank) : b);
     return reshape(out, [env.size, ...e.out.shape]);
   },
