@@ -70,6 +70,7 @@ describe('index.json', () => {
       'eager.ipynb',
       'modules.ipynb',
       'functional.ipynb',
+      'functional-transforms.ipynb',
       'compile.ipynb',
       'config-pipeline.ipynb',
       'digits-training.ipynb',
