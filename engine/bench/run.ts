@@ -93,6 +93,7 @@ if (wanted('wick')) {
   const started = performance.now();
   const r = await wickCases(device, s);
   logSide('Wick', r);
+  if (r.rows) add(r.rows); // ---- per-sample gradients (#24): the kernel counts ----
   console.log(`Wick: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   wick = { name: 'Wick', info: `Wick (this repository) on ${device}`, result: r };
 }

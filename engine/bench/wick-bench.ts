@@ -6,6 +6,7 @@ import { F, nn, optim, torch, type Tensor } from '../index';
 import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
 import { sdpaComposed } from '../functional/attention';
 import { wickGptStep } from './gpt';
+import { wickPerSampleGrads } from './per-sample-grads';
 import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
@@ -212,6 +213,8 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
   // ---- attention (#23) ----
   await attempt(res, 'sdpa-fwd-bwd', () => sdpaStep(device, s, F.scaledDotProductAttention, timed));
   await attempt(res, 'sdpa-composed-fwd-bwd', () => sdpaStep(device, s, sdpaComposed, timed));
+  // ---- per-sample gradients (#24) ----
+  await wickPerSampleGrads(device, s, res);
   res.checks = await wickChecks(device);
   return res;
 }
