@@ -22,7 +22,7 @@ describe('targetLines: per-sample gradients', () => {
       l.includes('per-sample'),
     );
 
-  it('reads vmap against the loop (20x) and compiled against vmap (2x) from the Wick side's times', () => {
+  it('reads vmap against the loop (20x) and compiled against vmap (2x) from the Wick side times', () => {
     const [vmap, compiled] = lines({ 'psg-loop': 100, 'psg-vmap': 4, 'psg-compiled': 1 });
     expect(vmap).toMatch(/^- met: .*25\.0x/);
     expect(compiled).toMatch(/^- met: .*4\.00x/);
