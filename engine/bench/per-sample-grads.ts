@@ -72,9 +72,18 @@ async function maxRelDiff(a: Grads, b: Grads): Promise<number> {
   return diff / Math.max(scale, 1e-12);
 }
 
+/** Frees the gradients a call returned (torch.scope keeps what it returns). */
+const free = (grads: Grads | Tensor[]) => {
+  for (const g of Object.values(grads)) g?.dispose();
+};
+
 /** Kernels one call dispatches, counted by the profiler; the kernels grouped by name for a note ("12 matmul, 3 sum ..."). */
 async function kernelsOf(run: () => Grads | Tensor[]): Promise<{ count: number; byName: string }> {
-  const p = await torch.profile(() => torch.scope(run));
+  const p = await torch.profile(async () => {
+    const grads = torch.scope(run);
+    await torch.synchronize();
+    free(grads);
+  });
   const names = new Map<string, number>();
   for (const k of p.kernels) names.set(k.op || k.name, (names.get(k.op || k.name) ?? 0) + 1);
   const byName = [...names]
@@ -124,17 +133,18 @@ async function measure(device: Device, s: Sizes, res: SideResult): Promise<Row> 
     const d = await maxRelDiff(reference, got);
     if (!(d < 1e-4)) throw new Error(`per-sample grads: ${v} differs from the loop by ${d.toExponential(2)} (relative to the largest gradient)`);
     agree.push(`${v} ${d.toExponential(1)}`);
-    for (const g of Object.values(got)) g.dispose();
+    free(got);
   }
-  for (const g of Object.values(reference)) g.dispose();
+  free(reference);
   const named = model.namedParameters().map(([, q]) => q);
   const one = await kernelsOf(() => torch.autograd.grad(F.crossEntropy(model(x.select(0, 0).unsqueeze(0)), t.select(0, 0).unsqueeze(0)), named) as Tensor[]);
   const kernels: string[] = [];
   const notes: string[] = [];
   for (const [v, id] of VARIANTS) {
     const call = async () => {
-      torch.scope(() => variants[v](x, t));
+      const grads = torch.scope(() => variants[v](x, t));
       await torch.synchronize();
+      free(grads);
     };
     res.ms[id] = (await time(call, v === 'loop' ? Math.min(5, s.repeats) : s.repeats, s.warmup)).medianMs;
     const k = await kernelsOf(() => variants[v](x, t));
