@@ -4,7 +4,7 @@
  * Each side returns, per case id, the median milliseconds of one run (for the dispatch cases: of
  * one tiny op).
  */
-import type { Row } from './harness';
+import { caseWanted, type Row } from './harness';
 
 export type Unit = 'GFLOP/s' | 'GB/s' | 'ms/step' | 'µs/op';
 
@@ -230,7 +230,7 @@ export function cases(s: Sizes): Case[] {
   list.push({ id: 'psg-loop', label: `${psg}: a loop of ${p.batch} forward + backward passes, stacked`, unit: 'ms/step', work: 0, sides: ['wick', 'pytorch'] });
   list.push({ id: 'psg-vmap', label: `${psg}: vmap(grad(loss)) over functionalCall`, unit: 'ms/step', work: 0, sides: ['wick', 'pytorch'] });
   list.push({ id: 'psg-compiled', label: `${psg}: torch.compile of vmap(grad(loss))`, unit: 'ms/step', work: 0, sides: ['wick', 'pytorch'] });
-  return list;
+  return list.filter((c) => caseWanted(c.id)); // WICK_BENCH_CASES (#24)
 }
 
 /** Median milliseconds per run, by case id (absent: not run or failed; the reason in notes). */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { HAND_WRITTEN_HEADING, handWrittenPart, type Side } from './report';
 import { targetLines } from './targets';
+import { caseWanted } from './harness';
 
 describe('handWrittenPart', () => {
   it('keeps everything from the hand-written heading on', () => {
@@ -32,5 +33,20 @@ describe('targetLines: per-sample gradients', () => {
     const [vmap, compiled] = lines({ 'psg-loop': 100, 'psg-vmap': 10 });
     expect(vmap).toMatch(/^- missed \(by 50\.0%\): .*10\.0x/);
     expect(compiled).toMatch(/^- not measured: /);
+  });
+});
+
+describe('caseWanted (WICK_BENCH_CASES)', () => {
+  it('keeps every case when unset, and only ids with a listed prefix when set', () => {
+    const before = process.env.WICK_BENCH_CASES;
+    try {
+      delete process.env.WICK_BENCH_CASES;
+      expect(caseWanted('mm-64x64x64')).toBe(true);
+      process.env.WICK_BENCH_CASES = 'psg-,mlp-step';
+      expect(['psg-loop', 'psg-compiled', 'mlp-step', 'mm-64x64x64', 'cnn-step'].map(caseWanted)).toEqual([true, true, true, false, false]);
+    } finally {
+      if (before === undefined) delete process.env.WICK_BENCH_CASES;
+      else process.env.WICK_BENCH_CASES = before;
+    }
   });
 });
