@@ -4,6 +4,8 @@
  * Each side returns, per case id, the median milliseconds of one run (for the dispatch cases: of
  * one tiny op).
  */
+import { caseWanted, type Row } from './harness';
+
 export type Unit = 'GFLOP/s' | 'GB/s' | 'ms/step' | 'µs/op';
 
 export interface MatmulShape {
@@ -51,6 +53,9 @@ export interface Sizes {
   // ---- GPT training step (#23) ----
   /** The GPT of the gpt-step case. */
   gpt: GptShape;
+  // ---- per-sample gradients (#24) ----
+  /** The per-sample-gradient cases: a 3-layer MLP and the batch whose per-sample gradients are computed. */
+  psg: PsgShape;
 }
 
 // ---- recurrent layers (#23) ----
@@ -60,6 +65,16 @@ export interface LstmShape {
   seq: number;
   input: number;
   hidden: number;
+}
+
+// ---- per-sample gradients (#24) ----
+/** The MLP input -> hidden1 -> hidden2 -> classes (ReLU between) of the per-sample-gradient cases, and the batch. */
+export interface PsgShape {
+  batch: number;
+  input: number;
+  hidden1: number;
+  hidden2: number;
+  classes: number;
 }
 
 /** A small GPT (token + position embeddings, pre-norm blocks of causal attention and a GELU MLP, a linear head). */
@@ -97,6 +112,9 @@ export function sizes(quick: boolean): Sizes {
     // ---- GPT training step (#23) ----
     // Full: a character-level GPT of the size of nanoGPT's smallest Shakespeare runs, scaled down (vocab 65, context 128, d 128, 4 heads, 4 layers, batch 32).
     gpt: quick ? { vocab: 65, context: 16, d: 32, heads: 4, layers: 1, batch: 4 } : { vocab: 65, context: 128, d: 128, heads: 4, layers: 4, batch: 32 },
+    // ---- per-sample gradients (#24) ----
+    // Full: an MNIST-sized MLP (784-128-64-10) and batch 256, as issue #24 asks.
+    psg: quick ? { batch: 16, input: 64, hidden1: 32, hidden2: 16, classes: 10 } : { batch: 256, input: 784, hidden1: 128, hidden2: 64, classes: 10 },
   };
 }
 
@@ -206,7 +224,13 @@ export function cases(s: Sizes): Case[] {
     work: 0,
     sides: ['wick', 'jax', 'pytorch'],
   });
-  return list;
+  // ---- per-sample gradients (#24) ----
+  const p = s.psg;
+  const psg = `per-sample grads, MLP ${p.input}-${p.hidden1}-${p.hidden2}-${p.classes}, batch ${p.batch}, cross-entropy`;
+  list.push({ id: 'psg-loop', label: `${psg}: a loop of ${p.batch} forward + backward passes, stacked`, unit: 'ms/step', work: 0, sides: ['wick', 'pytorch'] });
+  list.push({ id: 'psg-vmap', label: `${psg}: vmap(grad(loss)) over functionalCall`, unit: 'ms/step', work: 0, sides: ['wick', 'pytorch'] });
+  list.push({ id: 'psg-compiled', label: `${psg}: torch.compile of vmap(grad(loss))`, unit: 'ms/step', work: 0, sides: ['wick', 'pytorch'] });
+  return list.filter((c) => caseWanted(c.id)); // WICK_BENCH_CASES (#24)
 }
 
 /** Median milliseconds per run, by case id (absent: not run or failed; the reason in notes). */
@@ -215,6 +239,9 @@ export interface SideResult {
   notes: Record<string, string>;
   /** Weighted checksums of small deterministic cases, compared across the sides. */
   checks: Record<string, number>;
+  // ---- per-sample gradients (#24) ----
+  /** Wick's own rows that come with shared cases (the per-sample-gradient kernel counts). */
+  rows?: Row[];
 }
 
 export const emptyResult = (): SideResult => ({ ms: {}, notes: {}, checks: {} });

@@ -74,8 +74,16 @@ export async function timeOp<T>(
   return t.medianMs / perWait;
 }
 
-/** Runs one case of one side; a failure is kept as that case's note instead of ending the bench. */
+// ---- per-sample gradients (#24): a filter over the shared cases ----
+/** Whether the shared case `id` is to run: WICK_BENCH_CASES (comma-separated id prefixes, e.g. `psg-,mlp-step`) unset, or a prefix of it. */
+export function caseWanted(id: string): boolean {
+  const only = typeof process === 'undefined' ? undefined : process.env.WICK_BENCH_CASES;
+  return !only || only.split(',').some((prefix) => prefix !== '' && id.startsWith(prefix));
+}
+
+/** Runs one case of one side (unless WICK_BENCH_CASES leaves it out); a failure is kept as that case's note instead of ending the bench. */
 export async function attempt(into: { ms: Record<string, number>; notes: Record<string, string> }, id: string, run: () => Promise<number>): Promise<void> {
+  if (!caseWanted(id)) return;
   try {
     into.ms[id] = await run();
   } catch (e) {

@@ -131,6 +131,41 @@ def gpt_step(g):
     return step
 
 
+# ---- per-sample gradients (#24): the MLP of engine/bench/per-sample-grads.ts ----
+def psg_case(p, cid):
+    """psg-loop: a loop of per-sample forward + backward passes, stacked; psg-vmap: vmap(grad) over
+    functional_call; psg-compiled: torch.compile of that (as PyTorch's per-sample-grads tutorial).
+    The vmap versions are checked against the loop before they are timed."""
+    from torch.func import functional_call, grad, vmap
+
+    model = nn.Sequential(
+        nn.Linear(p["input"], p["hidden1"]), nn.ReLU(), nn.Linear(p["hidden1"], p["hidden2"]), nn.ReLU(), nn.Linear(p["hidden2"], p["classes"]),
+    ).to(dev)
+    x = torch.randn(p["batch"], p["input"], device=dev)
+    t = torch.randint(0, p["classes"], (p["batch"],), device=dev)
+    names = [k for k, _ in model.named_parameters()]
+    params = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loop():
+        per = [torch.autograd.grad(F.cross_entropy(model(x[i].unsqueeze(0)), t[i].unsqueeze(0)), list(model.parameters())) for i in range(p["batch"])]
+        return {k: torch.stack(gs) for k, gs in zip(names, zip(*per))}
+
+    def loss_fn(ps, xi, ti):
+        return F.cross_entropy(functional_call(model, ps, (xi.unsqueeze(0),)), ti.unsqueeze(0))
+
+    per_sample = vmap(grad(loss_fn), in_dims=(None, 0, 0))
+    vmapped = lambda: per_sample(params, x, t)  # noqa: E731
+    compiled_fn = torch.compile(lambda xs, ts: per_sample(params, xs, ts))
+    compiled = lambda: compiled_fn(x, t)  # noqa: E731
+    run = {"psg-loop": loop, "psg-vmap": vmapped, "psg-compiled": compiled}[cid]
+    if cid != "psg-loop":
+        ref, got = loop(), run()
+        for k in names:
+            if not torch.allclose(ref[k], got[k], rtol=1e-4, atol=1e-5):
+                raise RuntimeError(f"{cid} differs from the loop for {k}")
+    return run
+
+
 def matmul_id(s):
     shape = f"{s['m']}x{s['k']}x{s['n']}"
     return f"mm-b{s['batch']}-{shape}" if s["batch"] > 1 else f"mm-{shape}"
@@ -212,6 +247,10 @@ def runners(sizes):
 
         return step
 
+    # ---- per-sample gradients (#24) ----
+    for cid in ("psg-loop", "psg-vmap", "psg-compiled"):
+        out[cid] = lambda cid=cid: psg_case(sizes["psg"], cid)
+
     out["sdpa-fwd-bwd"] = lambda: sdpa(False)
     out["sdpa-composed-fwd-bwd"] = lambda: sdpa(True)
     out.update({
@@ -265,7 +304,7 @@ def main():
             continue
         heavy = case.get("heavy", False)
         try:
-            steps = cid in ("mlp-step", "cnn-step", "lstm-step", "gpt-step")  # timed a step per wait, as the JavaScript sides
+            steps = cid in ("mlp-step", "cnn-step", "lstm-step", "gpt-step", "psg-loop", "psg-vmap", "psg-compiled")  # timed a step per wait, as the JavaScript sides
             per_wait = 1 if steps else sizes.get("runsPerWait", 1)
             result["ms"][cid] = timed(make[cid](), min(5, sizes["repeats"]) if heavy else sizes["repeats"], 2 if heavy else sizes["warmup"], per_wait)
         except Exception as e:  # a case that fails (torch.compile without a compiler, say) is noted

@@ -10,6 +10,7 @@
  *   --pytorch FILE     PyTorch's times for the same cases
  *   --cases-json       print the case list (for pytorch_reference.py) and exit, no GPU needed
  *   WICK_BENCH_ONLY=wick,tfjs,jax,compile,profile,soak   run only those groups
+ *   WICK_BENCH_CASES=psg-,mlp-step   run only the shared cases whose ids start so (and list only those in --cases-json)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -93,6 +94,7 @@ if (wanted('wick')) {
   const started = performance.now();
   const r = await wickCases(device, s);
   logSide('Wick', r);
+  if (r.rows) add(r.rows); // ---- per-sample gradients (#24): the kernel counts ----
   console.log(`Wick: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   wick = { name: 'Wick', info: `Wick (this repository) on ${device}`, result: r };
 }

@@ -56,6 +56,25 @@ const TARGETS: Target[] = [
     },
     needs: 1,
   },
+  // ---- per-sample gradients (#24) ----
+  {
+    what: 'per-sample grads (3-layer MLP, batch 256): vmap(grad) at least 20x a loop of per-sample backward passes',
+    measure: (ms) => {
+      const r = ratioOf(ms('wick', 'psg-loop'), ms('wick', 'psg-vmap'));
+      return r === undefined
+        ? null
+        : { ratio: r, detail: `${r.toFixed(1)}x (loop ${ms('wick', 'psg-loop')!.toFixed(2)} ms, vmap ${ms('wick', 'psg-vmap')!.toFixed(2)} ms)` };
+    },
+    needs: 20,
+  },
+  {
+    what: 'per-sample grads: torch.compile of vmap(grad) at least 2x vmap(grad)',
+    measure: (ms) => {
+      const r = ratioOf(ms('wick', 'psg-vmap'), ms('wick', 'psg-compiled'));
+      return r === undefined ? null : { ratio: r, detail: `${r.toFixed(2)}x (compiled ${ms('wick', 'psg-compiled')!.toFixed(2)} ms)` };
+    },
+    needs: 2,
+  },
 ];
 
 /** One line per target: met or missed in this run, with the measured figure. */

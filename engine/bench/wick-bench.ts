@@ -3,9 +3,10 @@
  * plus Wick's own rows (compiled versus eager for three graphs, the soak).
  */
 import { F, nn, optim, torch, type Tensor } from '../index';
-import { attempt, time, timeOp, tinyOpCost, type Row } from './harness';
+import { attempt, caseWanted, time, timeOp, tinyOpCost, type Row } from './harness';
 import { sdpaComposed } from '../functional/attention';
 import { wickGptStep } from './gpt';
+import { wickPerSampleGrads } from './per-sample-grads';
 import { CHECK, checksum, detData, emptyResult, heavyMatmul, matmulId, type ConvShape, type SideResult, type Sizes } from './cases';
 
 /** Waits for the GPU without reading the result back (a readback would dominate the timing). */
@@ -206,12 +207,16 @@ export async function wickCases(device: Device, s: Sizes): Promise<SideResult> {
     for (let i = 0; i < s.dispatchOps; i++) y = y.add(1);
     return y;
   };
-  const cost = await tinyOpCost(s.dispatchOps, issue, wait);
-  res.ms['dispatch-cpu'] = cost.cpuMs;
-  res.ms['dispatch-total'] = cost.totalMs;
+  if (caseWanted('dispatch-cpu') || caseWanted('dispatch-total')) {
+    const cost = await tinyOpCost(s.dispatchOps, issue, wait);
+    res.ms['dispatch-cpu'] = cost.cpuMs;
+    res.ms['dispatch-total'] = cost.totalMs;
+  }
   // ---- attention (#23) ----
   await attempt(res, 'sdpa-fwd-bwd', () => sdpaStep(device, s, F.scaledDotProductAttention, timed));
   await attempt(res, 'sdpa-composed-fwd-bwd', () => sdpaStep(device, s, sdpaComposed, timed));
+  // ---- per-sample gradients (#24) ----
+  await wickPerSampleGrads(device, s, res);
   res.checks = await wickChecks(device);
   return res;
 }
