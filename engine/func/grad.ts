@@ -132,7 +132,8 @@ export function grad(fn: Fn, opts: GradFnOptions = {}): Fn {
  * torch.func.vjp(f, ...primals): [output, vjpFn] (with { hasAux } last: [output, vjpFn, aux]).
  * vjpFn(cotangent) gives one gradient per primal, as an array.
  */
-export function vjp(fn: Fn, ...rest: unknown[]): unknown[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- [output, vjpFn, aux?]: destructured by the caller, typed by what f returns
+export function vjp(fn: Fn, ...rest: unknown[]): any[] {
   const last = rest[rest.length - 1];
   const hasAux = isOptions(last) ? !!(last as { hasAux?: boolean }).hasAux : false;
   const primals = isOptions(last) ? rest.slice(0, -1) : rest;

@@ -35,7 +35,8 @@ const asList = (v: unknown, what: string): Tensor[] => {
  * torch.func.jvp(f, primals, tangents, { hasAux }): [f(...primals), the directional derivative
  * of f at primals along tangents] (with hasAux: [output, tangentOut, aux]).
  */
-export function jvp(fn: Fn, primals: unknown, tangents: unknown, opts: { hasAux?: boolean } = {}): unknown[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- [output, tangentOut, aux?]: destructured by the caller
+export function jvp(fn: Fn, primals: unknown, tangents: unknown, opts: { hasAux?: boolean } = {}): any[] {
   if (typeof fn !== 'function') fail('jvp', `expected a function, got ${typeof fn}`);
   const ps = asList(primals, 'primals');
   const ts = asList(tangents, 'tangents');
