@@ -58,6 +58,15 @@ function firstBadTarget(t: Tensor, classes: number, ignoreIndex: number): number
   return null;
 }
 
+/** Whether the targets' values are known on the host and none is `ignoreIndex` (then no mask is needed). */
+function noneIgnored(t: Tensor, ignoreIndex: number): boolean {
+  const storage = t.storageRef.storage;
+  const data = storage instanceof CpuStorage ? (storage.pending ? null : storage.data) : hostValuesOf(t.storageRef);
+  if (!data) return false;
+  for (const o of viewOffsets(t)) if (data[o] === ignoreIndex) return false;
+  return true;
+}
+
 /** The per-class weight checked: a floating [C] tensor on the input's device (null when not given). */
 function classWeight(op: string, weight: Tensor | null | undefined, classes: number, input: Tensor): Tensor | null {
   if (weight === undefined || weight === null) return null;
@@ -85,8 +94,18 @@ function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: nu
   return { flat, t, classes };
 }
 
-/** The per-element NLL of [M, C] log-probabilities, the per-element weight (0 where ignored), and the safe targets. */
-function weightedNll(flat: Tensor, t: Tensor, weight: Tensor | null, ignoreIndex: number): { loss: Tensor; w: Tensor; kept: Tensor; safe: Tensor } {
+/**
+ * The per-element NLL of [M, C] log-probabilities, the per-element weight (0 where ignored), and
+ * the safe targets. Without class weights and with no target ignored (known from the host values)
+ * there is no mask: `w` and `kept` are null, and the mean divides by M.
+ */
+function weightedNll(
+  flat: Tensor,
+  t: Tensor,
+  weight: Tensor | null,
+  ignoreIndex: number,
+): { loss: Tensor; w: Tensor | null; kept: Tensor | null; safe: Tensor } {
+  if (!weight && noneIgnored(t, ignoreIndex)) return { loss: flat.gather(1, t.unsqueeze(1)).squeeze(1).neg(), w: null, kept: null, safe: t };
   const kept = t.ne(ignoreIndex);
   const safe = where(kept, t, 0);
   const w = (weight ? weight.indexSelect(0, safe) : kept.to(flat.dtype)).mul(kept);
@@ -102,7 +121,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: NllLossOptions =
   const { loss, w } = weightedNll(flat, t, weight, ignoreIndex);
   const reduction = opts.reduction ?? 'mean';
   if (reduction === 'none') return loss.reshape(target.shape);
-  if (reduction === 'mean') return loss.sum().div(w.sum());
+  if (reduction === 'mean') return loss.sum().div(w ? w.sum() : loss.numel());
   return reduceLoss(op, loss, reduction);
 }
 
@@ -129,14 +148,14 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
     let smooth: Tensor | null = null;
     if (eps > 0) {
       const lp = weight ? flatLogProbs.mul(weight) : flatLogProbs;
-      smooth = lp.sum(1).neg().mul(kept);
+      smooth = kept ? lp.sum(1).neg().mul(kept) : lp.sum(1).neg();
     }
     if (reduction === 'none') {
       if (smooth) out = loss.mul(1 - eps).add(smooth.mul(eps / classes));
       return out.reshape(target.shape);
     }
-    const divisor = reduction === 'mean' ? w.sum() : null;
-    const reduce = (x: Tensor) => (divisor ? x.sum().div(divisor) : x.sum());
+    const divisor = reduction === 'mean' ? (w ? w.sum() : loss.numel()) : null;
+    const reduce = (x: Tensor) => (divisor !== null ? x.sum().div(divisor) : x.sum());
     if (!smooth) return reduce(loss);
     return reduce(loss)
       .mul(1 - eps)
