@@ -124,7 +124,8 @@ const BINARY_TANGENTS: { [P in BinaryOp]: TangentRule<P> } = {
   logicalAnd: noTangent,
   logicalOr: noTangent,
   atan2: binaryRule((a, ta, b, tb) => {
-    const den = binary('add', binary('mul', a, a), binary('mul', b, b));
+    const sq = (v: Side) => (typeof v === 'number' ? v * v : binary('mul', v, v));
+    const den = binary('add', sq(a), sq(b));
     return binary('div', plus(ta && mul(ta, b), tb && unary('neg', mul(tb, a)))!, den);
   }),
 };
