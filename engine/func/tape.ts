@@ -171,6 +171,13 @@ export function checkValueRead(op: string, t: Tensor): void {
   }
 }
 
+/** Whether an open vmap tape follows `t` (its values differ per sample: the host's copy holds sample 0's only). */
+export function vmapTracks(t: Tensor): boolean {
+  if (!open.length) return false;
+  for (const tape of reachable()) if (tape.kind === 'vmap' && tape.tracks(t)) return true;
+  return false;
+}
+
 /** An op whose output size depends on the values: it cannot run inside vmap on a batched tensor. */
 export function checkDataDependent(op: string, tensors: readonly Tensor[]): void {
   if (!open.length) return;
