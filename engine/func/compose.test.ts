@@ -54,6 +54,17 @@ describe.each(devices)('torch.func compositions on %s', (d) => {
     await expectTensorClose(hvp, hessianOfF(d, xs).matmul(v), TOL, 'jvp(grad(f))');
   });
 
+  it('jvp of jvp (forward over forward) is u·H·v, and grad of jvp (reverse over forward) is H·v', async () => {
+    const xs = [0.3, -1.1, 0.8];
+    const x = torch.tensor(xs, { device: d });
+    const [u, v] = [torch.tensor([1, 0.5, -2], { device: d }), torch.tensor([0.5, -1, 2], { device: d })];
+    const H = hessianOfF(d, xs);
+    const [, fof] = jvp((y: Tensor) => (jvp(f, [y], [v]) as Tensor[])[1], [x], [u]) as Tensor[];
+    await expectTensorClose(fof, u.matmul(H.matmul(v)), TOL, 'jvp(jvp(f))');
+    const rof = grad((y: Tensor) => (jvp(f, [y], [v]) as Tensor[])[1])(x) as Tensor;
+    await expectTensorClose(rof, H.matmul(v), TOL, 'grad(jvp(f))');
+  });
+
   it('grad of a vmapped function (a captured parameter not mapped) equals autograd on the batched expression', async () => {
     const X = rnd(d, [5, 3]);
     const w0 = rnd(d, [3], 2);

@@ -240,6 +240,17 @@ const CASES: { [P in Covered]: Case[] } = {
   ],
   copySlices: [
     {
+      name: 'in place through a select, then the root, read through an older view',
+      fn: (a) => {
+        const y = a.clone();
+        y.select(1, 0).mul_(a.select(1, 1));
+        const z = y.narrow(0, 1, 1);
+        y.add_(1);
+        return z.mul(y.sum());
+      },
+      args: (d) => [r(d, [B, 3, 2])],
+    },
+    {
       name: 'in-place ops on a tensor made inside, through a view',
       fn: (a) => {
         const y = a.clone();
