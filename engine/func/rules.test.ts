@@ -92,6 +92,19 @@ async function randomCase(d: Device): Promise<void> {
     .data()) as Float32Array;
   const masks = Array.from({ length: 8 }, (_, i) => Array.from(drop.slice(i * 16, i * 16 + 16)).join());
   expect(new Set(masks).size, 'dropout masks per sample').toBeGreaterThan(1);
+  // randint and bernoulli draw per sample; an op without a per-sample draw says so by name.
+  const ri = (await torch.func
+    .vmap((a: Tensor) => a.add(torch.randint(0, 1000, [6], { device: d })), { randomness: 'different' })(torch.zeros([3, 6], { device: d }))
+    .data()) as Float32Array;
+  expect(Array.from(ri.slice(0, 6)), 'randint per sample').not.toEqual(Array.from(ri.slice(6, 12)));
+  const half = torch.full([3, 16], 0.5, { device: d });
+  const be = (await torch.func
+    .vmap((p: Tensor) => torch.bernoulli(p), { randomness: 'different' })(half)
+    .data()) as Float32Array;
+  expect(Array.from(be.slice(0, 16)), 'bernoulli per sample').not.toEqual(Array.from(be.slice(16, 32)));
+  expect(() => torch.func.vmap((a: Tensor) => a.add(torch.randperm(3, { device: d })), { randomness: 'different' })(x)).toThrow(
+    /randperm: vmap: randomness 'different' is supported for rand, randn, randint, bernoulli and dropout, not randperm yet/,
+  );
 }
 
 const CASES: { [P in Covered]: Case[] } = {
