@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../core/dtype';
-import { F, torch, type Tensor } from '../index';
+import { F, nn, torch, type Tensor } from '../index';
 import { testDevices } from '../testing/devices';
 import { expectJvpMatchesFd, expectVmapMatchesLoop, firstSamples, ints, rnd, type Tol } from '../testing/func-check';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, type BinaryOp, type ReduceOp, type UnaryOp } from '../ops/op-types';
@@ -74,6 +74,7 @@ class Cube extends AutogradFunction {
   }
 }
 
+const lstm = new nn.LSTM(2, 3);
 const compiledSin = torch.compile((x: Tensor) => x.sin().mul(2));
 
 /** vmap with randomness 'different' draws per sample, 'same' one draw for all, 'error' refuses. */
@@ -370,12 +371,15 @@ const CASES: { [P in Covered]: Case[] } = {
       args: (d) => [r(d, [B, 3, 1, 6]), r(d, [B, 1, 2], 2), r(d, [6, 2], 4), r(d, [6], 5)],
       inDims: [0, 0, null, null],
       vmapError: /no batching rule for the fused recurrent sequence \(RNN, LSTM, GRU\) \(op 'rnnSequence'\)/,
-      jvp: false,
-      custom: async (d) => {
-        // Its gradient runs fused kernels that record nothing, so the double vjp cannot follow it: refused with the reason.
-        const f = (gx: Tensor) => rnnSequence('gru', gx, r(d, [1, 2], 2), null, r(d, [6, 2], 4), r(d, [6], 5));
-        expect(() => torch.func.jvp(f, [r(d, [3, 1, 6])], [r(d, [3, 1, 6], 2)])).toThrow(/createGraph through the fused nn\.RNN\/LSTM\/GRU is not supported/);
+    },
+    {
+      name: 'nn.LSTM (its tangent re-runs the sequence step by step)',
+      fn: (x) => lstm.forward(x)[0],
+      args: (d) => {
+        lstm.to(d);
+        return [r(d, [B, 3, 1, 2])];
       },
+      vmapError: /\(op 'rnnSequence'\)/,
     },
   ],
   attention: [
