@@ -18,6 +18,7 @@ import { compiledGraphView, segmentGraphView, type CompiledGraphView } from './g
 import { runSegmented, type SegmentCache, type SegmentedCall } from './segments';
 import { trace, type Skeleton, type Traced } from './trace';
 import { preparePipelines, type Readiness } from './prepare';
+import { tapeTracks } from '../func/tape';
 
 export interface CompiledEntry {
   key: string;
@@ -72,6 +73,8 @@ export class CompiledFunction {
   call(args: unknown[]): unknown {
     const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
     if (tensors.length === 0) return this.fn(...(args as Tensor[]));
+    // ---- torch.func (#24): inside vmap or jvp following an argument, the plain function runs so the transform sees each op ----
+    if (tapeTracks(tensors)) return this.fn(...(args as Tensor[]));
     if (this.segments) return this.callInSegments(args, tensors[0]);
     const key = guardKey(args) + (this.extraGuard ? `|${this.extraGuard()}` : '');
     let entry = this.cache.get(key);

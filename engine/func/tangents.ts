@@ -13,7 +13,8 @@ import { inputGradients, windowOf } from '../autograd/rules';
 import { grad as autogradGrad } from '../autograd/function';
 import { binary, cast, copy, copyInto, unary, where } from '../ops/elementwise';
 import { cumsum, reduce } from '../ops/reduce';
-import { cat, expand, flip, permute, reshape, select, slice, unsqueeze } from '../ops/views';
+import { cat, expand, flip, permute, reshape, select, slice, stack, unsqueeze } from '../ops/views';
+import { rnnStep } from '../ops/rnn-cell';
 import { matmul } from '../ops/linalg';
 import { gather, scatterAdd } from '../ops/indexing';
 import { scatter } from '../ops/scatter';
@@ -24,7 +25,7 @@ import { emptyTensor } from '../ops/make';
 import { full } from '../ops/creation';
 import { REDUCE_OPS, type BinaryOp, type ReduceOp, type UnaryOp } from '../ops/op-types';
 import { Tensor } from '../tensor';
-import { tapesOpen, type TapeEntry, type TapeOp } from './tape';
+import { Tape, tapeRecord, tapesOpen, withTape, type TapeEntry, type TapeOp } from './tape';
 
 type Tan = (t: Tensor) => Tensor | null;
 type TangentRule<P extends TapeOp> = (e: TapeEntry<P>, tan: Tan) => Tensor | null;
@@ -124,7 +125,8 @@ const BINARY_TANGENTS: { [P in BinaryOp]: TangentRule<P> } = {
   logicalAnd: noTangent,
   logicalOr: noTangent,
   atan2: binaryRule((a, ta, b, tb) => {
-    const den = binary('add', binary('mul', a, a), binary('mul', b, b));
+    const sq = (v: Side) => (typeof v === 'number' ? v * v : binary('mul', v, v));
+    const den = binary('add', sq(a), sq(b));
     return binary('div', plus(ta && mul(ta, b), tb && unary('neg', mul(tb, a)))!, den);
   }),
 };
@@ -166,6 +168,45 @@ const viaVjp: TangentRule<GradOp> = (e, tan) => {
     const [jt] = autogradGrad([s], [u], { createGraph: follow, allowUnused: true });
     return jt;
   });
+};
+
+/**
+ * rnnSequence's tangent: its gradient runs fused kernels that record nothing (no double vjp), so
+ * the sequence is re-run step by step on a tape of its own (each fused step has a double-vjp
+ * tangent) and the tangents are pushed through that tape.
+ */
+const rnnSequenceTangent: TangentRule<'rnnSequence'> = (e, tan) => {
+  const ts = e.inputs.map((x) => (isFloating(x.dtype) ? tan(x) : null));
+  if (ts.every((t) => !t)) return null;
+  const { mode, hasC, hasBias } = e.ctx;
+  const tape = new Tape('jvp');
+  const xs = e.inputs.map((x) => {
+    if (isGradEnabled() && x.requiresGrad) return reshape(x, x.shape);
+    const a = new Tensor(x.storageRef, x.shape, x.strides, x.offset, x.dtype);
+    if (tapesOpen()) tapeRecord('lift', [x], {}, a);
+    return a;
+  });
+  xs.forEach((a) => tape.track(a));
+  const out = withTape(tape, false, () => {
+    const [gx, h0] = xs;
+    const w = xs[hasC ? 3 : 2];
+    const b = hasBias ? xs[xs.length - 1] : null;
+    let [h, c]: [Tensor, Tensor | null] = [h0, hasC ? xs[2] : null];
+    const rows = [stack(c ? [h, c] : [h])];
+    for (let k = 0; k < gx.shape[0]; k++) {
+      [h, c] = rnnStep(mode, select(gx, 0, k), h, c, w, b);
+      rows.push(stack(c ? [h, c] : [h]));
+    }
+    return stack(rows);
+  });
+  const tangent = new Map<Tensor, Tensor>();
+  xs.forEach((a, i) => ts[i] && tangent.set(a, ts[i]!));
+  for (const entry of tape.entries) {
+    const t = tangentOf(entry, (x) => tangent.get(x) ?? null);
+    if (t) tangent.set(entry.out, t);
+    else tangent.delete(entry.out);
+  }
+  return tangent.get(out) ?? null;
 };
 
 function fromTable<K extends string, R>(keys: readonly K[], rule: R): { [P in K]: R } {
@@ -255,7 +296,7 @@ export const TANGENT_RULES: { [P in TapeOp]: TangentRule<P> } = {
   autogradFunction: viaVjp,
   compiled: (e) => fail('jvp', `no tangent rule through a torch.compile function (op '${e.op}'): its backward is compiled; jvp the plain function instead`),
   rnnStep: viaVjp,
-  rnnSequence: viaVjp,
+  rnnSequence: rnnSequenceTangent,
   attention: viaVjp,
   pool2d: viaVjp,
   pool2dGrad: viaVjp,

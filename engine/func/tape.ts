@@ -44,6 +44,10 @@ export class Tape {
   readonly tracked = new Set<Tensor>();
   /** The storages of vmap's inputs: its samples are views of them, so writing into one in place would change the caller's tensor. */
   readonly inputStorages = new Set<StorageRef>();
+  /** How many times each tracked root was rewritten in place (copy/copySlices onto a tensor already tracked). */
+  readonly rewrites = new Map<Tensor, number>();
+  /** For each tracked view, its root's rewrite count when the tape last derived it. */
+  readonly seenRewrites = new Map<Tensor, number>();
   /** While true (vmap's sample run), ops this tape records are hidden from tapes opened before it. */
   isolating = false;
   constructor(
@@ -94,12 +98,29 @@ function touches(tape: Tape, inputs: readonly Tensor[], ctx: object): boolean {
 export function tapeRecord(op: TapeOp, inputs: readonly Tensor[], ctx: object, out: Tensor): void {
   for (const tape of reachable()) {
     if (!touches(tape, inputs, ctx)) continue;
+    for (const x of inputs) refreshView(tape, x);
+    if ((op === 'copy' || op === 'copySlices') && tape.tracks(out)) tape.rewrites.set(out, (tape.rewrites.get(out) ?? 0) + 1);
     tape.entries.push({ op, inputs, ctx, out } as TapeEntry);
     tape.track(out);
+    if (out.viewBase) tape.seenRewrites.set(out, tape.rewrites.get(out.viewBase) ?? 0);
     // max(dim)/min(dim) record their values; the indices come out of the same kernel.
     if (op === 'argReduceValues') tape.track((ctx as TapeCtx['argReduceValues']).indices);
     if (tape.isolating) return;
   }
+}
+
+/**
+ * A view whose root was rewritten in place after the tape derived the view (a write through
+ * another view, or into the root): its values are now a window of the root's, so the tape
+ * derives it anew (asStrided of the root), as autograd does (TensorBase.followBase).
+ */
+function refreshView(tape: Tape, x: Tensor): void {
+  const root = x.viewBase;
+  if (!root || !tape.tracks(x) || !tape.tracks(root)) return;
+  const now = tape.rewrites.get(root) ?? 0;
+  if ((tape.seenRewrites.get(x) ?? 0) === now) return;
+  tape.seenRewrites.set(x, now);
+  tape.entries.push({ op: 'asStrided', inputs: [root], ctx: { shape: x.shape, strides: x.strides, offset: x.offset - root.offset }, out: x });
 }
 
 /** Whether an open tape tracks one of `tensors` (an in-place op then goes through its recorded form). */
@@ -148,6 +169,13 @@ export function checkValueRead(op: string, t: Tensor): void {
           'Keep the computation in tensor ops (e.g. torch.where instead of an if on a value), or run the function without vmap',
       );
   }
+}
+
+/** Whether an open vmap tape follows `t` (its values differ per sample: the host's copy holds sample 0's only). */
+export function vmapTracks(t: Tensor): boolean {
+  if (!open.length) return false;
+  for (const tape of reachable()) if (tape.kind === 'vmap' && tape.tracks(t)) return true;
+  return false;
 }
 
 /** An op whose output size depends on the values: it cannot run inside vmap on a batched tensor. */

@@ -34,8 +34,10 @@ export function vmap<F extends (...args: any[]) => any>(fn: F, opts: VmapOptions
   if (typeof fn !== 'function') fail('vmap', `expected a function, got ${fn === null ? 'null' : typeof fn}`);
   const randomness = opts.randomness ?? 'error';
   if (!RANDOMNESS.includes(randomness)) fail('vmap', `randomness must be 'error', 'same' or 'different', got ${JSON.stringify(randomness)}`);
-  const inDims = opts.inDims ?? 0;
-  const mapped = (...args: unknown[]) => runVmap(fn, args, inDims, opts.outDims ?? 0, randomness);
+  // null is a value here (not mapped), not a missing option.
+  const inDims = opts.inDims === undefined ? 0 : opts.inDims;
+  const outDims = opts.outDims === undefined ? 0 : opts.outDims;
+  const mapped = (...args: unknown[]) => runVmap(fn, args, inDims, outDims, randomness);
   Object.defineProperty(mapped, 'name', { value: `vmap(${fn.name || 'fn'})` });
   return mapped as F;
 }

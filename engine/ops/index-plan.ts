@@ -5,6 +5,7 @@
  */
 import type { Device, TypedArray } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
+import { checkDataDependent, vmapTracks } from '../func/tape';
 import { broadcastShapes } from '../core/shape';
 import { CpuStorage } from '../backends/cpu/cpu-backend';
 import { viewOffsets } from '../backends/cpu/strided';
@@ -59,6 +60,7 @@ type Item = Part | { kind: 'tensor'; t: Tensor } | { kind: 'mask'; t: Tensor };
 
 /** The values of `t` in row-major order where the host has them without waiting, else null. */
 export function hostValues(t: Tensor): TypedArray | null {
+  if (vmapTracks(t)) return null; // ---- torch.func (#24): inside vmap, a batched tensor's host values are one sample's ----
   const storage = t.storageRef.storage;
   const data = storage instanceof CpuStorage ? (storage.pending ? null : storage.data) : hostValuesOf(t.storageRef);
   if (!data) return null;
@@ -128,6 +130,7 @@ function nonzero(values: TypedArray, shape: readonly number[]): Int32Array[] {
 }
 
 function maskValues(op: string, mask: Tensor): TypedArray {
+  checkDataDependent(op, [mask]); // ---- torch.func (#24) ----
   const values = hostValues(mask);
   if (values) return values;
   if (mask.device === 'cpu') fail(op, `the mask's values are still arriving from another device: await mask.data() first`);

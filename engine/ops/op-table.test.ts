@@ -241,3 +241,103 @@ describe.each(DEVICES)('op tables on %s', (device) => {
     expectNone(mismatches(await read(x.grad), want, GRAD, (i) => `d${op}/dx[${i}] of [${rows.join('; ')}]`));
   });
 });
+
+// ---- torch.func (#24): each op's tangent rule (jvp) against finite differences, and its batching rule (vmap) against a loop ----
+
+/** vmap(f)(...args) with these inDims against f applied per sample, stacked (each op runs the same kernel per element: equal up to float rounding). */
+async function vmapAgainstLoop(f: (...a: Tensor[]) => Tensor, args: readonly Tensor[], inDims: readonly (number | null)[]): Promise<string[]> {
+  const got = torch.func.vmap(f, { inDims: [...inDims] })(...args) as Tensor;
+  const k = inDims.findIndex((d) => d !== null);
+  const size = args[k].shape[inDims[k]!];
+  const want = torch.stack(Array.from({ length: size }, (_, i) => f(...args.map((a, j) => (inDims[j] === null ? a : a.select(inDims[j]!, i))))));
+  expect(got.shape, 'vmap shape').toEqual(want.shape);
+  expect(got.dtype, 'vmap dtype').toBe(want.dtype);
+  const w = Array.from(await want.data());
+  return mismatches(await got.data(), w, { rel: 1e-6, abs: 1e-6 }, (i) => `vmap element ${i}`);
+}
+
+const jvpOf = (f: (...a: Tensor[]) => Tensor, xs: Tensor[], ts: Tensor[]) => (torch.func.jvp(f, xs, ts) as Tensor[])[1];
+
+describe.each(DEVICES)('torch.func rules of the op tables on %s', (device) => {
+  const run = it.skipIf(!available.includes(device));
+  const differentiable = <Op extends string>(ops: readonly Op[], domains: { [P in Op]: OpDomain }) => ops.filter((op) => domains[op].grad);
+  const float = (values: readonly number[], shape: number[]) => tensorOf(values, device).reshape(shape);
+
+  run.each(differentiable(UNARY_OPS, UNARY_DOMAIN))('%s: jvp against finite differences', async (op) => {
+    const xs = gradPoints(UNARY_DOMAIN[op].grad!);
+    const w = upstream(xs.length);
+    const tan = jvpOf((x) => unary(op, x), [tensorOf(xs, device)], [tensorOf(w, device)]);
+    const want = xs.map((v, i) => w[i] * centralDifference(CPU_UNARY[op], v));
+    expectNone(mismatches(await tan.data(), want, GRAD, (i) => `${op}'(${xs[i]}) * ${w[i]}`));
+  });
+
+  run.each(differentiable(BINARY_OPS, BINARY_DOMAIN))('%s: jvp against finite differences (tensor and number operands)', async (op) => {
+    const { a: as, b: bs } = gradPairs(BINARY_DOMAIN[op].grad!);
+    const [ta, tb] = [upstream(as.length), upstream(as.length).reverse()];
+    const f = CPU_BINARY[op];
+    const tan = jvpOf((a, b) => binary(op, a, b), [tensorOf(as, device), tensorOf(bs, device)], [tensorOf(ta, device), tensorOf(tb, device)]);
+    const want = as.map((a, i) => ta[i] * centralDifference((v) => f(v, bs[i]), a) + tb[i] * centralDifference((v) => f(a, v), bs[i]));
+    const s = 1.75;
+    const left = jvpOf((a) => binary(op, a, s), [tensorOf(as, device)], [tensorOf(ta, device)]);
+    const right = jvpOf((b) => binary(op, s, b), [tensorOf(bs, device)], [tensorOf(tb, device)]);
+    const okLeft = as.map((a) => BINARY_DOMAIN[op].grad!.kinks !== 'equal' || Math.abs(a - s) > 0.05);
+    const okRight = bs.map((b) => BINARY_DOMAIN[op].grad!.kinks !== 'equal' || Math.abs(b - s) > 0.05);
+    const wantLeft = as.map((a, i) => (okLeft[i] ? ta[i] * centralDifference((v) => f(v, s), a) : NaN));
+    const wantRight = bs.map((b, i) => (okRight[i] ? tb[i] * centralDifference((v) => f(s, v), b) : NaN));
+    const keep = (got: ArrayLike<number>, want: number[]) => [Array.from(got).filter((_, i) => !Number.isNaN(want[i])), want.filter((v) => !Number.isNaN(v))];
+    const [gl, wl] = keep(await left.data(), wantLeft);
+    const [gr, wr] = keep(await right.data(), wantRight);
+    expectNone([
+      ...mismatches(await tan.data(), want, GRAD, (i) => `${op} at (${as[i]}, ${bs[i]}) along (${ta[i]}, ${tb[i]})`),
+      ...mismatches(gl, wl, GRAD, (i) => `${op}(x, ${s}) at ${i}`),
+      ...mismatches(gr, wr, GRAD, (i) => `${op}(${s}, x) at ${i}`),
+    ]);
+  });
+
+  run.each(differentiable(REDUCE_OPS, REDUCE_DOMAIN))('%s: jvp against finite differences', async (op) => {
+    const points = gradPoints(REDUCE_DOMAIN[op].grad!, 6);
+    const rows = [points, [...points.slice(3), ...points.slice(0, 3)]];
+    const ts = rows.map((row, r) => upstream(row.length + r).slice(r));
+    const tan = jvpOf((x) => reduce(op, x, 1), [torch.tensor(rows, { device })], [torch.tensor(ts, { device })]);
+    const want = rows.map((row, r) => row.reduce((s, _, j) => s + ts[r][j] * partial((v) => fold(op, v, null), row, j), 0));
+    expectNone(mismatches(await tan.data(), want, GRAD, (i) => `d${op} of [${rows[i].join(', ')}] along [${ts[i].join(', ')}]`));
+  });
+
+  run.each(UNARY_OPS)('%s: vmap against a loop', async (op) => {
+    const xs = spread(UNARY_DOMAIN[op].range, 12);
+    expectNone(await vmapAgainstLoop((x) => unary(op, x), [float(xs, [3, 2, 2])], [1]));
+  });
+
+  run.each(BINARY_OPS)('%s: vmap against a loop, with an unbatched operand and different ranks', async (op) => {
+    const [lo, hi] = BINARY_DOMAIN[op].grad?.range ?? [-3, 3];
+    // Rounded to quarters, so comparisons see ties.
+    const vals = (n: number, k: number) => spread([lo, hi], n).map((v, i) => Math.round(4 * (i % 2 ? v : spread([lo, hi], n)[(i * k) % n])) / 4);
+    const a = float(vals(8, 5), [2, 4]);
+    const f = (x: Tensor, y: Tensor) => binary(op, x, y);
+    expectNone([
+      ...(await vmapAgainstLoop(f, [a, float(vals(8, 7), [2, 4])], [0, 0])),
+      ...(await vmapAgainstLoop(f, [a, float(vals(4, 3), [4])], [0, null])),
+      ...(await vmapAgainstLoop(f, [float(vals(4, 3), [4]), float(vals(16, 5), [2, 2, 4])], [null, 0])),
+      ...(await vmapAgainstLoop(f, [float(vals(16, 5), [2, 2, 4]), a], [1, 0])),
+      ...(await vmapAgainstLoop((x) => binary(op, x, 1.25), [a], [0])),
+    ]);
+  });
+
+  run.each(REDUCE_OPS)('%s: vmap against a loop over negative, several and all dims', async (op) => {
+    const x = float(spread(REDUCE_DOMAIN[op].grad?.range ?? [-2, 2], 12), [2, 2, 3]);
+    expectNone([
+      ...(await vmapAgainstLoop((a) => reduce(op, a, -1), [x], [0])),
+      ...(await vmapAgainstLoop((a) => reduce(op, a, [0, -1], true), [x], [0])),
+      ...(await vmapAgainstLoop((a) => reduce(op, a, undefined), [x], [1])),
+    ]);
+  });
+
+  run.each(ARG_REDUCE_OPS)('%s: vmap of values and indices against a loop', async (op) => {
+    const x = float(spread([-2, 2], 12), [2, 2, 3]);
+    expectNone([
+      ...(await vmapAgainstLoop((a) => argReduce(op, a, -1).values, [x], [0])),
+      ...(await vmapAgainstLoop((a) => argReduce(op, a, 0, true).indices, [x], [2])),
+      ...(await vmapAgainstLoop((a) => argReduce(op, a, undefined).indices, [x], [1])),
+    ]);
+  });
+});

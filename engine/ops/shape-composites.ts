@@ -1,6 +1,7 @@
 /** rot90, meshgrid and repeatInterleave: composite ops of API.md §5 built from views, flips and indexSelect. */
 import { toTypedArray } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
+import { checkDataDependent } from '../func/tape';
 import { normalizeDim } from '../core/shape';
 import { CpuStorage } from '../backends/cpu/cpu-backend';
 import { viewOffsets } from '../backends/cpu/strided';
@@ -110,6 +111,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, opts: Repe
     if (repeats.ndim > 1) fail(op, `repeats must be 0-D or 1-D, got shape ${fmtShape(repeats.shape)}`);
     if (repeats.numel() !== 1 && repeats.numel() !== n)
       fail(op, `repeats must have the same size as input along dim ${d}, but got repeats.size(0) = ${repeats.numel()} and input.size(${d}) = ${n}`);
+    checkDataDependent(op, [repeats]); // ---- torch.func (#24) ----
     repeatTensor = repeats.numel() === 1 ? expand(reshape(repeats, [1]), [n]) : reshape(repeats, [n]);
     const host = hostInts(repeats);
     counts = host && (host.length === n ? host : new Array<number>(n).fill(host[0]));

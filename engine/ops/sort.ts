@@ -5,6 +5,7 @@
  */
 import { isFloating } from '../core/dtype';
 import { fail, fmtShape } from '../core/errors';
+import { checkDataDependent } from '../func/tape';
 import { normalizeDim } from '../core/shape';
 import { record } from '../autograd/graph';
 import { CpuStorage } from '../backends/cpu/cpu-backend';
@@ -134,6 +135,7 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions | number): Sorted 
  * JS data; otherwise an error telling how to read its values first (`op`'s result size depends on them).
  */
 function hostElements(op: string, x: Tensor): Float64Array {
+  checkDataDependent(op, [x]); // ---- torch.func (#24) ----
   const storage = x.storageRef.storage;
   const data = storage instanceof CpuStorage ? (storage.pending ? null : storage.data) : hostValuesOf(x.storageRef);
   if (!data) {
