@@ -7,6 +7,7 @@ import { where } from '../ops/elementwise';
 import { hostValuesOf } from '../ops/make';
 import type { Tensor } from '../tensor';
 import { softplusStable } from './more-activations';
+import { vmapTracks } from '../func/tape';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export interface LossOptions {
@@ -63,6 +64,8 @@ function noneIgnored(t: Tensor, ignoreIndex: number): boolean {
   const storage = t.storageRef.storage;
   const data = storage instanceof CpuStorage ? (storage.pending ? null : storage.data) : hostValuesOf(t.storageRef);
   if (!data) return false;
+  // Inside vmap this view is one sample's targets; the storage holds every sample's.
+  if (vmapTracks(t)) return !data.includes(ignoreIndex);
   for (const o of viewOffsets(t)) if (data[o] === ignoreIndex) return false;
   return true;
 }
