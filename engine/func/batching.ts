@@ -22,6 +22,8 @@ import { transfer } from '../ops/transfer';
 import { unfold } from '../ops/unfold';
 import { sort } from '../ops/sort';
 import { emptyTensor } from '../ops/make';
+import { pool2dGrad, pool2dWithIndices } from '../ops/pool';
+import { col2im, im2col } from '../ops/im2col';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, type BinaryOp, type ReduceOp, type UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
 import type { TapeEntry, TapeOp } from './tape';
@@ -76,6 +78,21 @@ const binaryRule: BatchRule<BinaryOp> = (e, env) => {
   return binary(e.op, a, b);
 };
 const reduceRule: BatchRule<ReduceOp> = (e, env) => reduce(e.op, only(e, env), shift(e.ctx.dims), e.ctx.keepdim);
+
+/** A batched tensor with the batch merged into its next dim (a pool's N, the planes' B): [size * n, ...]. */
+function merged(p: Tensor): Tensor {
+  return reshape(p, [p.shape[0] * p.shape[1], ...p.shape.slice(2)]);
+}
+
+/** The inverse of `merged`: the batch split back out in front. */
+function unmerged(t: Tensor, env: BatchEnv): Tensor {
+  return reshape(t, [env.size, t.shape[0] / env.size, ...t.shape.slice(1)]);
+}
+
+/** The 1-d window positions behind an im2col/col2im gather index ([B, J, C], the same along B and C). */
+function windowPositions(index: Tensor): Tensor {
+  return select(select(index, 0, 0), 1, 0);
+}
 
 /** Refused by name: the op has no batched form yet. */
 const unbatchable =
@@ -217,10 +234,25 @@ export const BATCH_RULES: { [P in TapeOp]: BatchRule<P> } = {
   rnnStep: unbatchable('the fused recurrent step (RNN, LSTM, GRU)', 'pass the batch to the layer as its batch dim instead of vmapping over it'),
   rnnSequence: unbatchable('the fused recurrent sequence (RNN, LSTM, GRU)', 'pass the batch to the layer as its batch dim instead of vmapping over it'),
   attention: unbatchable('fused scaledDotProductAttention', 'pass the batch as the leading batch dim of q, k and v instead of vmapping over it'),
-  pool2d: unbatchable('the pooling kernel', 'pass the batch as the N dim of the [N, C, H, W] input instead of vmapping over it'),
-  pool2dGrad: unbatchable("the pooling kernel's gradient", 'pass the batch as the N dim of the [N, C, H, W] input instead of vmapping over it'),
-  im2col: unbatchable("a convolution's patch gather", 'pass the batch as the N dim of the [N, C, H, W] input instead of vmapping over it'),
-  col2im: unbatchable("a convolution's gradient scatter", 'pass the batch as the N dim of the [N, C, H, W] input instead of vmapping over it'),
+  // ---- pools and convolutions: the batch folds into their own leading dim (N, or the planes' B) ----
+  pool2d: (e, env) => {
+    const r = pool2dWithIndices('pool2d', e.ctx.kind, merged(only(e, env)), e.ctx.window);
+    const out = unmerged(r.out, env);
+    return e.ctx.indices && r.indices ? { out, also: [[e.ctx.indices, unmerged(r.indices, env)]] } : out;
+  },
+  pool2dGrad: (e, env) => {
+    // The kernel reads the argmax flat: a batch-expanded (stride 0) index is copied out.
+    const indices = e.ctx.indices && contiguous(merged(lifted(e.ctx.indices, env)));
+    const g = merged(only(e, env));
+    return unmerged(pool2dGrad(e.ctx.kind, g, indices, [g.shape[0], ...e.out.shape.slice(1)], e.ctx.window), env);
+  },
+  im2col: (e, env) => unmerged(im2col(merged(only(e, env)), windowPositions(e.ctx.index), e.ctx.window), env),
+  col2im: (e, env) => {
+    const g = merged(only(e, env));
+    const [, j, c] = g.shape;
+    const index = expand(reshape(windowPositions(e.ctx.index), [1, -1, 1]), [g.shape[0], j, c]);
+    return unmerged(col2im(g, e.ctx.window, index, [g.shape[0], ...e.ctx.planeShape.slice(1)]), env);
+  },
 };
 
 /** Runs the batching rule of one tape entry and checks what it made: [size, ...the sample's shape]. */

@@ -105,6 +105,8 @@ export function tapeRecord(op: TapeOp, inputs: readonly Tensor[], ctx: object, o
     if (out.viewBase) tape.seenRewrites.set(out, tape.rewrites.get(out.viewBase) ?? 0);
     // max(dim)/min(dim) record their values; the indices come out of the same kernel.
     if (op === 'argReduceValues') tape.track((ctx as TapeCtx['argReduceValues']).indices);
+    // A max pool's argmax per window comes out of the same kernel.
+    if (op === 'pool2d' && (ctx as TapeCtx['pool2d']).indices) tape.track((ctx as TapeCtx['pool2d']).indices!);
     if (tape.isolating) return;
   }
 }

@@ -18,13 +18,18 @@ export function poolKernelApplies(x: Tensor): boolean {
 
 /** Pooling of `x` [N, C, H, W] over `window` by one kernel: [N, C, outH, outW]. */
 export function pool2dKernel(op: string, kind: PoolOp, x: Tensor, window: PoolWindow): Tensor {
+  return pool2dWithIndices(op, kind, x, window).out;
+}
+
+/** pool2dKernel, with max's argmax per window (null for avg). */
+export function pool2dWithIndices(op: string, kind: PoolOp, x: Tensor, window: PoolWindow): { out: Tensor; indices: Tensor | null } {
   assertLive(op, [x]);
   const [n, c] = x.shape;
   const xc = x.contiguous();
   const out = emptyTensor(x.device, [n, c, window.outH, window.outW], x.dtype);
   const indices = kind === 'max' ? emptyTensor(x.device, out.shape, 'int32') : null;
   x.backend.pool2d(kind, viewOf(xc), viewOf(out), indices && viewOf(indices), window);
-  return record(out, 'pool2d', [x], { kind, window, indices, inputShape: x.shape });
+  return { out: record(out, 'pool2d', [x], { kind, window, indices, inputShape: x.shape }), indices };
 }
 
 /** pool2dKernel's gradient: `g` [N, C, outH, outW] back to `inputShape`, by one kernel. */
