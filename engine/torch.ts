@@ -25,6 +25,7 @@ import { scatter, scatterAdd, searchsorted } from './ops/scatter';
 import { meshgrid, repeatInterleave, rot90, type RepeatInterleaveOptions } from './ops/shape-composites';
 import { bernoulli, multinomial, normal, randint, randperm } from './ops/random-ops';
 import { defaultGenerator, Generator } from './core/generator';
+import { DataLoader, Dataset, randomSplit, Subset, TensorDataset } from './utils/data/index';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 type RandomShapeArgs = (number | readonly number[] | create.RandomOptions)[];
@@ -64,6 +65,8 @@ export const torch = {
   /** Autograd: `grad()` and `Function`, PyTorch's custom differentiable ops. */
   autograd: { grad, Function: AutogradFunction },
   /** torch.func: transforms over functions (grad, vjp, jvp, vmap, jacrev, jacfwd, hessian) and over modules as functions of their state. */
+  /** torch.utils.data: datasets and the DataLoader that batches them. */
+  utils: { data: { Dataset, TensorDataset, Subset, randomSplit, DataLoader } },
   func: { grad: funcGrad, gradAndValue, vjp, jvp, vmap, jacrev, jacfwd, hessian, functionalCall, stackModuleState },
 
   /**

@@ -31,7 +31,7 @@ console.log(summarize(results));
 if (process.argv.includes('--update-baseline') && !only) {
   writeFileSync(baselineFile, JSON.stringify(baselineFrom(results), null, 1) + '\n');
   console.log(`baseline written to engine/parity/baseline.json`);
-} else {
+} else if (!only) {
   const lost = regressions(readBaseline(JSON.parse(readFileSync(baselineFile, 'utf8'))), results);
   for (const l of lost) console.log(`  REGRESSION ${l}`);
 }
