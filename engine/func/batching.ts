@@ -26,7 +26,7 @@ import { pool2dGrad, pool2dWithIndices } from '../ops/pool';
 import { col2im, im2col } from '../ops/im2col';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, type BinaryOp, type ReduceOp, type UnaryOp } from '../ops/op-types';
 import type { Tensor } from '../tensor';
-import type { TapeEntry, TapeOp } from './tape';
+import { fromTable, type TapeEntry, type TapeOp } from './tape';
 
 /** What a rule sees of the batch: its size, and each tensor's batched form (batch dim first), or null where it is not batched. */
 export interface BatchEnv {
@@ -111,10 +111,6 @@ function sampleWindow(p: Tensor, w: WindowCtx, logical: Tensor): Tensor {
 function isSampleContiguous(p: Tensor, logical: Tensor): boolean {
   const want = contiguousStrides(logical.shape);
   return logical.shape.every((s, k) => s === 1 || p.strides[k + 1] === want[k]);
-}
-
-function fromTable<K extends string, R>(keys: readonly K[], rule: R): { [P in K]: R } {
-  return Object.fromEntries(keys.map((k) => [k, rule])) as { [P in K]: R };
 }
 
 export const BATCH_RULES: { [P in TapeOp]: BatchRule<P> } = {

@@ -10,10 +10,10 @@ import { isFloating } from '../core/dtype';
 import { isGradEnabled, withGradMode } from '../core/runtime';
 import { grad as autogradGrad } from '../autograd/function';
 import { eye } from '../ops/creation';
-import { emptyTensor } from '../ops/make';
+import { emptyTensor, liftedView } from '../ops/make';
 import { reshape, view } from '../ops/views';
 import { Tensor } from '../tensor';
-import { tapeRecord, tapesOpen } from './tape';
+import { tapesOpen } from './tape';
 import { leaves, mapTensors } from './tree';
 import { vmap } from './vmap';
 
@@ -35,10 +35,7 @@ type Fn = (...args: any[]) => any;
 export function liftForGrad(op: string, x: Tensor, outer: boolean): Tensor {
   if (!isFloating(x.dtype)) fail(op, `can only differentiate with respect to floating tensors, got a ${x.dtype} tensor of shape ${fmtShape(x.shape)}`);
   if (outer && x.requiresGrad) return view(x, x.shape);
-  const leaf = new Tensor(x.storageRef, x.shape, x.strides, x.offset, x.dtype);
-  leaf.requiresGrad = true;
-  if (tapesOpen()) tapeRecord('lift', [x], {}, leaf);
-  return leaf;
+  return liftedView(x).requiresGrad_();
 }
 
 /** Whether an outer gradient follows these arguments (grad mode is on and one of them requires grad). */

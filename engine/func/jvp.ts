@@ -5,11 +5,11 @@
  */
 import { fail, fmtShape } from '../core/errors';
 import { isGradEnabled } from '../core/runtime';
-import { emptyTensor } from '../ops/make';
+import { emptyTensor, liftedView } from '../ops/make';
 import { permute, reshape, view } from '../ops/views';
 import { Tensor } from '../tensor';
 import { basisFor, jacrev, type GradFnOptions } from './grad';
-import { Tape, tapeRecord, tapesOpen, withTape } from './tape';
+import { Tape, withTape } from './tape';
 import { tangentOf } from './tangents';
 import { leaves, mapTensors } from './tree';
 import { vmap } from './vmap';
@@ -20,9 +20,7 @@ type Fn = (...args: any[]) => any;
 /** A tensor with p's values that this jvp's tape follows apart from p (connected to p for autograd and outer tapes). */
 function liftForTape(p: Tensor): Tensor {
   if (isGradEnabled() && p.requiresGrad) return view(p, p.shape);
-  const a = new Tensor(p.storageRef, p.shape, p.strides, p.offset, p.dtype);
-  if (tapesOpen()) tapeRecord('lift', [p], {}, a);
-  return a;
+  return liftedView(p);
 }
 
 const asList = (v: unknown, what: string): Tensor[] => {

@@ -25,7 +25,7 @@ import { emptyTensor } from '../ops/make';
 import { full } from '../ops/creation';
 import { REDUCE_OPS, type BinaryOp, type ReduceOp, type UnaryOp } from '../ops/op-types';
 import { Tensor } from '../tensor';
-import { Tape, tapeRecord, tapesOpen, withTape, type TapeEntry, type TapeOp } from './tape';
+import { fromTable, Tape, tapeRecord, tapesOpen, withTape, type TapeEntry, type TapeOp } from './tape';
 
 type Tan = (t: Tensor) => Tensor | null;
 type TangentRule<P extends TapeOp> = (e: TapeEntry<P>, tan: Tan) => Tensor | null;
@@ -208,10 +208,6 @@ const rnnSequenceTangent: TangentRule<'rnnSequence'> = (e, tan) => {
   }
   return tangent.get(out) ?? null;
 };
-
-function fromTable<K extends string, R>(keys: readonly K[], rule: R): { [P in K]: R } {
-  return Object.fromEntries(keys.map((k) => [k, rule])) as { [P in K]: R };
-}
 
 const single =
   <P extends TapeOp>(f: (t: Tensor, e: TapeEntry<P>) => Tensor | null): TangentRule<P> =>

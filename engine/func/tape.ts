@@ -37,6 +37,11 @@ export interface TapeEntry<P extends TapeOp = TapeOp> {
   readonly out: Tensor;
 }
 
+/** A rule table's rows for a list of ops that share one rule (the unary ops, say). */
+export function fromTable<K extends string, R>(keys: readonly K[], rule: R): { [P in K]: R } {
+  return Object.fromEntries(keys.map((k) => [k, rule])) as { [P in K]: R };
+}
+
 export type Randomness = 'error' | 'same' | 'different';
 
 export class Tape {

@@ -12,11 +12,11 @@
 import { fail, fmtShape } from '../core/errors';
 import { isGradEnabled, withGradMode } from '../core/runtime';
 import { record } from '../autograd/graph';
-import { checkInPlaceTarget, tapeRecord, tapesOpen, tapeTracks } from '../func/tape';
+import { checkInPlaceTarget, tapeRecord, tapeTracks } from '../func/tape';
 import { windowOf } from '../autograd/rules';
 import type { Tensor } from '../tensor';
 import { copy, copyInto } from './elementwise';
-import { assertLive, forgetHostValues, viewTensor } from './make';
+import { assertLive, forgetHostValues, liftedView } from './make';
 
 /** One in-place op on `self`: its out-of-place form, and optionally a kernel writing the result directly. */
 export interface InPlaceWork {
@@ -119,8 +119,7 @@ function rewriteSelf(self: Tensor, work: InPlaceWork): void {
 /** The tensor itself under another object carrying its current history (its values are about to change). */
 function aliasOf(t: Tensor): Tensor {
   // ---- torch.func (#24): not t.detach(), which a tape records as cutting the tangent; a 'lift' carries t's batch and tangent ----
-  const x = viewTensor(t, t.shape, t.strides, t.offset);
-  if (tapesOpen()) tapeRecord('lift', [t], {}, x);
+  const x = liftedView(t);
   x.gradFn = t.gradFn;
   x.requiresGrad = t.requiresGrad;
   return x;

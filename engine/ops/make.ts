@@ -8,6 +8,7 @@ import { StorageRef } from '../core/storage-ref';
 import type { View } from '../backends/backend';
 import { CpuStorage } from '../backends/cpu/cpu-backend';
 import { Tensor } from '../tensor';
+import { tapeRecord, tapesOpen } from '../func/tape';
 
 /** A new contiguous tensor whose values a kernel will write (all zero when `zero`). */
 export function emptyTensor(device: Device, shape: readonly number[], dtype: DType, zero = false): Tensor {
@@ -44,6 +45,16 @@ export function hostValuesOf(ref: StorageRef): TypedArray | null {
 /** Called before a kernel writes into an existing storage: its host values are stale. */
 export function forgetHostValues(ref: StorageRef): void {
   hostValues.delete(ref);
+}
+
+/**
+ * `x`'s values under a new tensor object with no autograd history, which open torch.func tapes
+ * see as `x` itself (a 'lift': its batch and tangent carry over).
+ */
+export function liftedView(x: Tensor): Tensor {
+  const out = viewTensor(x, x.shape, x.strides, x.offset);
+  if (tapesOpen()) tapeRecord('lift', [x], {}, out);
+  return out;
 }
 
 /** Another window onto `base`'s storage. */
