@@ -16,3 +16,7 @@ export { warmEagerPipelines } from './warm';
 export type { CompiledGraphView, GraphData } from './compile/graph-view';
 export { Registry } from './registry';
 export type { Profile, ProfileKernel, KernelSummary } from './profile/profile';
+// ---- the notebook's files (#25) ----
+export { files, writeFile, formatBytes, type FileData } from './io/notebook-files';
+export { fileStore, setFileStore, onFilesChanged, checkFileName, MemoryFileStore, type FileStore, type FileInfo } from './io/file-store';
+export { setSourceBaseUrl, type Source } from './io/source';

@@ -19,7 +19,7 @@ describe('a cell’s built-ins', () => {
 
   it('are named by the compiler when a cell tries to import', () => {
     expect(() => compileCell('import x from "y"', 'cell.ts')).toThrow(
-      'import and export are not available in a cell: torch, nn, F, optim, Tensor, Registry, loadDigits, loadNames, display, plot and progress are already in scope',
+      'import and export are not available in a cell: torch, nn, F, optim, Tensor, Registry, loadDigits, loadNames, files, display, plot and progress are already in scope',
     );
   });
 

@@ -19,6 +19,7 @@ export const CELL_BUILTINS = {
   Registry: 'engine class',
   loadDigits: 'engine value',
   loadNames: 'engine value',
+  files: 'engine value',
   display: 'cell helper',
   plot: 'cell helper',
   progress: 'cell helper',

@@ -1,6 +1,6 @@
 // The kernel: the cells' scope and everything a run needs, apart from the Worker's messaging (so
 // tests drive it in Node). One cell runs at a time; kernel.worker.ts queues them.
-import { F, loadDigits, loadNames, nn, optim, Registry, Tensor, torch, type Device } from '../engine';
+import { F, files, loadDigits, loadNames, nn, optim, Registry, setSourceBaseUrl, Tensor, torch, type Device } from '../engine';
 import { DIGITS_URL } from '../engine/data/digits';
 import { NAMES_URL } from '../engine/data/names';
 import { deviceBacklog } from '../engine/core/backlog';
@@ -66,7 +66,15 @@ export class Kernel {
   private drain: Promise<void> | null = null;
   /** The cell running now, for naming lines in it. */
   private current: CompiledCell | null = null;
-  baseUrl: string | undefined;
+  private base: string | undefined;
+  /** What relative URLs resolve against, in the cell helpers and in `torch.load`/`files`. */
+  get baseUrl(): string | undefined {
+    return this.base;
+  }
+  set baseUrl(url: string | undefined) {
+    this.base = url;
+    setSourceBaseUrl(url);
+  }
 
   constructor(options: KernelOptions) {
     this.post = options.post;
@@ -244,6 +252,7 @@ export class Kernel {
       loadDigits: (url: string = DIGITS_URL, device?: Device) => loadDigits(this.baseUrl ? new URL(url, this.baseUrl).href : url, device),
       /** The first names shipped with Wick (the char-GPT corpus); a relative URL is the page's. */
       loadNames: (url: string = NAMES_URL) => loadNames(this.baseUrl ? new URL(url, this.baseUrl).href : url),
+      files,
     };
   }
 }
