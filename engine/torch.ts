@@ -26,6 +26,9 @@ import { meshgrid, repeatInterleave, rot90, type RepeatInterleaveOptions } from 
 import { bernoulli, multinomial, normal, randint, randperm } from './ops/random-ops';
 import { defaultGenerator, Generator } from './core/generator';
 import { DataLoader, Dataset, randomSplit, Subset, TensorDataset } from './utils/data/index';
+// ---- safetensors files (#25) ----
+import { load, loadMetadata } from './io/safetensors/load';
+import { save } from './io/safetensors/save';
 
 type ShapeArgs = (number | readonly number[] | create.CreateOptions)[];
 type RandomShapeArgs = (number | readonly number[] | create.RandomOptions)[];
@@ -184,6 +187,14 @@ export const torch = {
   bernoulli,
   /** Normal samples: normal(mean, std) with tensors or numbers, or normal(mean, std, size, { generator }). */
   normal,
+
+  // ---- safetensors files (#25) ----
+  /** Saves a state dict, a Module or an object of tensors as a safetensors file of the notebook's files (PyTorch reads it with safetensors.torch.load_file): `await torch.save(model, 'm.safetensors', { metadata })`. */
+  save,
+  /** Loads a safetensors file (a file name, URL, File, Blob or bytes) as a flat state dict, streamed to `{ device }`: `model.loadStateDict(await torch.load('m.safetensors'))`. */
+  load,
+  /** The `__metadata__` strings of a safetensors file ({} if none), reading its header only. */
+  loadMetadata,
 
   /** Traces `fn` (or a module's forward) into a graph, fuses it and replays the compiled kernels. */
   compile,
