@@ -237,7 +237,7 @@ export async function writeCsv(
   } else return fail(op, `expected a tensor or an array of rows, got ${data === null ? 'null' : typeof data}`);
   const width = columns?.length ?? rows[0]?.length ?? 0;
   rows.forEach((r, i) => {
-    if (r.length !== width) fail(op, `row ${i} has ${r.length} values, but ${columns ? 'columns names' : 'row 0 has'} ${width}`);
+    if (r.length !== width) fail(op, `row ${i} has ${r.length} values, but ${columns ? `there are ${width} column names` : `row 0 has ${width}`}`);
   });
   const cell = (v: number | string | boolean) => quoteCell(typeof v === 'number' && float32 ? formatFloat32(v) : String(v), delimiter);
   const lines = [...(columns ? [columns.map((c) => quoteCell(c, delimiter)).join(delimiter)] : []), ...rows.map((r) => r.map(cell).join(delimiter))];
