@@ -1,5 +1,7 @@
 // The kernel Worker: holds the engine and the kernel, runs cells one at a time, answers the page.
 import { torch, warmEagerPipelines } from '../engine';
+import { onFilesChanged, setFileStore } from '../engine/io/file-store';
+import { openBrowserFileStore, type FileStorePreference } from './files/browser-store';
 import { Kernel } from './kernel';
 import { assertNever, type PageToWorker, type WorkerToPage } from './protocol';
 
@@ -31,8 +33,17 @@ const alive = new Promise<void>((held) => {
     .catch(() => held());
 });
 
+// The notebook's files: the store the page's 'configure' names (its first message), installed
+// before any cell runs; the page hears of each change a cell makes, for its Files panel.
+let configured: (files: FileStorePreference) => void = () => {};
+const filesReady = new Promise<FileStorePreference>((resolve) => (configured = resolve))
+  .then((preference) => openBrowserFileStore(preference))
+  .then(({ store }) => setFileStore(store));
+onFilesChanged(() => post({ type: 'files-changed' }));
+
 const ready = alive
-  .then(() => torch.init())
+  .then(() => Promise.all([torch.init(), filesReady]))
+  .then(([device]) => device)
   .then(
     (device) => {
       post({ type: 'ready', device });
@@ -61,6 +72,7 @@ worker.onmessage = (event: MessageEvent<PageToWorker>) => {
     case 'configure':
       if (message.interruptFlag) kernel.signal.useSharedFlag(message.interruptFlag);
       kernel.baseUrl = message.baseUrl;
+      configured(message.files);
       break;
     case 'run':
       kernel.prepareRun();

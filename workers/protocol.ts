@@ -1,6 +1,7 @@
 // Messages between the page (app/kernel) and the kernel Worker. Both sides switch over `type`
 // exhaustively, so adding a message here fails type-checking until both handle it.
 import type { CompiledGraphView, Device, GraphData } from '../engine';
+import type { FileStorePreference } from './files/browser-store';
 import type { TensorSummary } from './tensor-summary';
 
 export type { Device };
@@ -154,9 +155,10 @@ export type PageToWorker =
   | { type: 'run'; cellId: string; source: string; executionCount?: number }
   /**
    * First message after the Worker starts: the shared interrupt flag (where the page is
-   * cross-origin isolated), and the page's URL, which relative URLs in cells resolve against.
+   * cross-origin isolated), the page's URL, which relative URLs in cells resolve against, and
+   * where the notebook's files are kept ('indexeddb' forces the fallback store, for tests).
    */
-  | { type: 'configure'; interruptFlag: SharedArrayBuffer | null; baseUrl: string }
+  | { type: 'configure'; interruptFlag: SharedArrayBuffer | null; baseUrl: string; files: FileStorePreference }
   /** Stop the running cell (the page also raises the shared flag, which loops see without yielding). */
   | { type: 'interrupt' }
   /** Names for the editor's completion list at `offset` in `source` (from the kernel's live scope). */
@@ -176,7 +178,9 @@ export type WorkerToPage =
   /** The names the cells defined, sent after each cell finishes. */
   | { type: 'variables'; variables: VariableSummary[] }
   /** The answer to `inspect`: the value as `display` shows it, or an error output when the name is gone. */
-  | { type: 'inspected'; requestId: number; name: string; output: OutputBundle };
+  | { type: 'inspected'; requestId: number; name: string; output: OutputBundle }
+  /** A cell changed the notebook's files (files.write, torch.save, …): the Files panel lists them again. */
+  | { type: 'files-changed' };
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);

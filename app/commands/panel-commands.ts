@@ -41,6 +41,13 @@ export const PANEL_COMMANDS: Command[] = [
     run: () => panels().toggleSide('outline'),
   },
   {
+    id: 'toggle-files',
+    label: 'Files',
+    group: 'view',
+    isChecked: () => panels().side === 'files',
+    run: () => panels().toggleSide('files'),
+  },
+  {
     id: 'toggle-cell-output',
     label: 'Collapse or expand cell output',
     group: 'cell',

@@ -1,6 +1,15 @@
-// Dropping an .ipynb file anywhere on the page opens it.
+// Dropping an .ipynb file anywhere on the page opens it; other files join the notebook's files
+// (and the Files panel opens to show them). The Files panel takes the drops made on it itself.
 import { useEffect, useState } from 'react';
+import { useFiles } from '../files/files-store';
 import { openFile } from '../notebook/open-notebook';
+import { usePanels } from '../panels/panels-store';
+
+/** Splits dropped files: the first notebook opens, the rest are uploaded. */
+export function sortDrop(files: readonly File[]): { notebook: File | null; uploads: File[] } {
+  const notebook = files.find((f) => f.name.toLowerCase().endsWith('.ipynb')) ?? null;
+  return { notebook, uploads: files.filter((f) => f !== notebook) };
+}
 
 function hasFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
@@ -26,11 +35,16 @@ export function FileDrop() {
     };
     const drop = (event: DragEvent) => {
       if (!hasFiles(event)) return;
-      event.preventDefault();
       depth = 0;
       setOver(false);
-      const file = event.dataTransfer?.files[0];
-      if (file) void openFile(file);
+      if (event.defaultPrevented) return;
+      event.preventDefault();
+      const { notebook, uploads } = sortDrop([...(event.dataTransfer?.files ?? [])]);
+      if (notebook) void openFile(notebook);
+      if (uploads.length) {
+        usePanels.getState().setSide('files');
+        void useFiles.getState().upload(uploads);
+      }
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -46,7 +60,7 @@ export function FileDrop() {
   if (!over) return null;
   return (
     <div className="file-drop" data-testid="file-drop" aria-hidden="true">
-      Drop an .ipynb file to open it
+      Drop an .ipynb file to open it, other files to add them to the notebook&apos;s files
     </div>
   );
 }

@@ -1,19 +1,21 @@
-// The side panel beside the notebook: the variables or the outline (toolbar toggles, or the commands).
-import { useEffect, useRef } from 'react';
+// The side panel beside the notebook: the variables, the outline or the files (toolbar toggles, or the commands).
+import { useEffect, useRef, type ComponentType } from 'react';
 import { command } from '../commands/registry';
 import { usePanels, type SidePanel as Panel } from '../panels/panels-store';
+import { FilesPanel } from './FilesPanel';
 import { OutlinePanel } from './OutlinePanel';
 import { VariablesPanel } from './VariablesPanel';
 
-const TITLES: Record<Panel, string> = { variables: 'Variables', outline: 'Outline' };
-const COMMAND: Record<Panel, string> = { variables: 'toggle-variables', outline: 'toggle-outline' };
+const TITLES: Record<Panel, string> = { variables: 'Variables', outline: 'Outline', files: 'Files' };
+const COMMAND: Record<Panel, string> = { variables: 'toggle-variables', outline: 'toggle-outline', files: 'toggle-files' };
+const BODY: Record<Panel, ComponentType> = { variables: VariablesPanel, outline: OutlinePanel, files: FilesPanel };
 
 /** The toolbar's toggles for the side panels: their names are the commands' labels. */
 export function SidePanelToggles() {
   const side = usePanels((s) => s.side);
   return (
-    <>
-      {(['variables', 'outline'] as const).map((panel) => (
+    <span className="panel-toggles" role="group" aria-label="Side panels">
+      {(['variables', 'outline', 'files'] as const).map((panel) => (
         <button
           key={panel}
           type="button"
@@ -26,7 +28,7 @@ export function SidePanelToggles() {
           {command(COMMAND[panel]).label}
         </button>
       ))}
-    </>
+    </span>
   );
 }
 
@@ -44,6 +46,7 @@ export function SidePanel() {
     return () => observer.disconnect();
   }, [side]);
   if (!side) return null;
+  const Body = BODY[side];
   return (
     <aside ref={aside} id="side-panel" className="side-panel" aria-label={TITLES[side]}>
       <header className="side-panel-header">
@@ -58,7 +61,9 @@ export function SidePanel() {
           ✕
         </button>
       </header>
-      <div className="side-panel-body">{side === 'variables' ? <VariablesPanel /> : <OutlinePanel />}</div>
+      <div className="side-panel-body">
+        <Body />
+      </div>
     </aside>
   );
 }

@@ -1,4 +1,5 @@
 // The typed edge of the kernel Worker: messages in, messages out, and the shared interrupt flag.
+import { fileStorePreference } from '../../workers/files/browser-store';
 import type { PageToWorker, WorkerToPage } from '../../workers/protocol';
 
 /** SharedArrayBuffer exists only where the page is cross-origin isolated (COOP and COEP headers). */
@@ -47,7 +48,12 @@ export class KernelClient {
       else onMessage({ type: 'init-failed', message: event.message || 'The kernel worker failed to load.' });
     };
     this.interruptFlag = canShareMemory() ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    this.send({ type: 'configure', interruptFlag: (this.interruptFlag?.buffer as SharedArrayBuffer | undefined) ?? null, baseUrl: document.baseURI });
+    this.send({
+      type: 'configure',
+      interruptFlag: (this.interruptFlag?.buffer as SharedArrayBuffer | undefined) ?? null,
+      baseUrl: document.baseURI,
+      files: fileStorePreference(),
+    });
   }
 
   /** Whether loops that never yield can be interrupted without restarting the Worker. */

@@ -12,6 +12,7 @@
 // A Worker that dies on its own (a crash, out of memory, a cell's `close()`) is replaced the same
 // way, and the notice says what happened; the cells and the outputs of finished cells stay.
 import { assertNever, type CompletionItem, type OutputBundle, type WorkerToPage } from '../../workers/protocol';
+import { useFiles } from '../files/files-store';
 import { usePanels } from '../panels/panels-store';
 import { IDLE_CELL, useWick } from '../store';
 import { STARTING_KERNEL } from '../store/kernel-slice';
@@ -176,6 +177,9 @@ class KernelSession {
         break;
       case 'inspected':
         if (message.requestId === this.inspecting) usePanels.getState().setInspected({ name: message.name, output: message.output });
+        break;
+      case 'files-changed':
+        void useFiles.getState().refresh();
         break;
       default:
         assertNever(message);

@@ -1,9 +1,9 @@
-// The side panels' state (variables, outline), the command palette, collapsed outputs and stale
+// The side panels' state (variables, outline, files), the command palette, collapsed outputs and stale
 // marks: page state apart from the notebook store, so the panels stay out of the store's slices.
 import { create } from 'zustand';
 import type { OutputBundle, VariableSummary } from '../../workers/protocol';
 
-export type SidePanel = 'variables' | 'outline';
+export type SidePanel = 'variables' | 'outline' | 'files';
 
 /** Why a cell is stale: which earlier cell changed, how, and which of its names this cell uses. */
 export interface StaleMark {

@@ -4,6 +4,12 @@
 import { fail } from '../core/errors';
 import { checkFileName, fileStore, filesChanged, type FileInfo } from './file-store';
 import { readAllBytes, type Source } from './source';
+import { readCsv, writeCsv, type CsvTable, type ReadCsvOptions } from './readers/csv';
+import { readImage, type ImageMode } from './readers/image';
+import { readNpy, writeNpy } from './readers/npy';
+import { readNpz } from './readers/npz';
+import type { Device } from '../core/dtype';
+import type { Tensor } from '../tensor';
 
 /** What `files.write` takes: text (written as UTF-8), bytes or a Blob. */
 export type FileData = string | Blob | ArrayBuffer | ArrayBufferView;
@@ -94,5 +100,35 @@ export const files = {
     if (a === b) return;
     await fileStore().rename(a, b);
     filesChanged();
+  },
+
+  // ---- readers for what users bring (engine/io/readers/): each takes a file name, a URL, a File, a Blob or bytes ----
+  /** Reads a CSV (RFC 4180 quoting, CRLF; header row by default): `{ columns, data: [rows, numeric columns], column(name), text, rows }`; an empty cell in a numeric column is NaN. */
+  readCsv(source: Source, options?: ReadCsvOptions): Promise<CsvTable> {
+    return readCsv(source, options);
+  },
+  /** Writes a [rows, columns] tensor (or 1-D tensor, or array of rows) as a CSV file, with a header row when `columns` is given. */
+  writeCsv(
+    name: string,
+    data: Tensor | readonly (readonly (number | string | boolean)[])[],
+    options?: { columns?: string[]; delimiter?: string },
+  ): Promise<FileInfo> {
+    return writeCsv(name, data, options);
+  },
+  /** Reads a NumPy .npy file as a tensor: float32, float64 (to float32), int8–int64 and uint8–uint64 (to int32 where the values fit), bool, float16. */
+  readNpy(source: Source, options?: { device?: Device }): Promise<Tensor> {
+    return readNpy(source, options);
+  },
+  /** Writes a tensor as a NumPy .npy file (as numpy.save writes it), readable with numpy.load. */
+  writeNpy(name: string, tensor: Tensor): Promise<FileInfo> {
+    return writeNpy(name, tensor);
+  },
+  /** Reads a NumPy .npz file (np.savez or np.savez_compressed) as `{ name: tensor }`, each array as readNpy reads it. */
+  readNpz(source: Source, options?: { device?: Device }): Promise<Record<string, Tensor>> {
+    return readNpz(source, options);
+  },
+  /** Reads a PNG, JPEG, GIF, WebP or BMP image as a float32 [C, H, W] tensor in [0, 1] (as torchvision's ToTensor()); mode 'RGB' (default), 'RGBA' or 'L'. */
+  readImage(source: Source, options?: { mode?: ImageMode; device?: Device }): Promise<Tensor> {
+    return readImage(source, options);
   },
 };

@@ -1,0 +1,217 @@
+// NumPy's .npy format (versions 1.0, 2.0 and 3.0): the magic '\x93NUMPY', two version bytes, the
+// header's length (u16 in 1.0, u32 after), a Python dict literal {'descr', 'fortran_order',
+// 'shape'} padded with spaces to a multiple of 64 bytes and ended by '\n', then the raw values.
+// Read: float32 (float64 rounded to it), int32 (int64/uint32/uint64 where the values fit, smaller
+// ints widened), bool, float16; either byte order; Fortran order is transposed to C order.
+import type { Device, DType, TypedArray } from '../../core/dtype';
+import { fail } from '../../core/errors';
+import { getDefaultDevice } from '../../core/runtime';
+import { tensorFromData } from '../../ops/make';
+import type { Tensor } from '../../tensor';
+import type { FileInfo } from '../file-store';
+import { writeFile } from '../notebook-files';
+import { readAllBytes, type Source } from '../source';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/** An array decoded from .npy bytes, before it becomes a tensor. */
+export interface NpyArray {
+  dtype: DType;
+  shape: number[];
+  data: TypedArray;
+}
+
+/** float16 bits to a number. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** A number to float16 bits, rounding to nearest even (as numpy's astype(float16)). */
+export function floatToHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a >= 65520) return sign | 0x7c00; // rounds up past the largest half (65504)
+  if (a < 2 ** -14) return sign | roundEven(a / 2 ** -24); // subnormal (may round up to the smallest normal: still right)
+  const exp = Math.floor(Math.log2(a));
+  const e = a >= 2 ** (exp + 1) ? exp + 1 : a < 2 ** exp ? exp - 1 : exp; // log2 may be off by one
+  const mant = roundEven((a / 2 ** e - 1) * 1024); // 1024 carries into the exponent: still right
+  return sign | (((e + 15) << 10) + mant);
+}
+
+function roundEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+interface Header {
+  descr: string;
+  fortran: boolean;
+  shape: number[];
+  dataOffset: number;
+}
+
+function parseHeader(op: string, label: string, bytes: Uint8Array): Header {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    const start = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    fail(op, `${label} is not a .npy file: it does not start with the magic '\\x93NUMPY' (starts with ${start || 'nothing'})`);
+  }
+  const major = bytes[6];
+  if (major < 1 || major > 3) fail(op, `${label}: .npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lenBytes = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lenBytes) fail(op, `${label} is truncated: it ends inside the header`);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const dataOffset = 8 + lenBytes + headerLen;
+  if (bytes.length < dataOffset)
+    fail(op, `${label} is truncated: its header says ${headerLen} bytes, the file has ${bytes.length - 8 - lenBytes} after the magic`);
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lenBytes, dataOffset));
+  const descr = text.match(/['"]descr['"]\s*:\s*['"]([^'"]*)['"]/)?.[1];
+  if (descr === undefined) {
+    if (/['"]descr['"]\s*:\s*\[/.test(text)) fail(op, `${label} holds a structured array (a list of fields as its dtype): only plain arrays are supported`);
+    fail(op, `${label}: the header has no 'descr': ${text.trim()}`);
+  }
+  const fortran = text.match(/['"]fortran_order['"]\s*:\s*(True|False)/)?.[1];
+  if (fortran === undefined) fail(op, `${label}: the header has no 'fortran_order': ${text.trim()}`);
+  const shapeText = text.match(/['"]shape['"]\s*:\s*\(([^)]*)\)/)?.[1];
+  if (shapeText === undefined) fail(op, `${label}: the header has no 'shape': ${text.trim()}`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => (/^\d+L?$/.test(s) ? parseInt(s, 10) : fail(op, `${label}: the header's shape (${shapeText}) has '${s}', not a size`)));
+  return { descr, fortran: fortran === 'True', shape, dataOffset };
+}
+
+const SUPPORTED = "'<f4' '<f8' '<f2' '<i1' '<i2' '<i4' '<i8' '|u1' '<u2' '<u4' '<u8' '|b1' (either byte order)";
+
+/** Decodes .npy bytes (the pure half of `files.readNpy`); `label` names the source in errors. */
+export function parseNpy(bytes: Uint8Array, op = 'files.readNpy', label = 'the .npy'): NpyArray {
+  const { descr, fortran, shape, dataOffset } = parseHeader(op, label, bytes);
+  const order = descr[0];
+  const kind = descr[1];
+  const size = Number(descr.slice(2));
+  if (kind === 'O') fail(op, `${label} holds Python objects (dtype '${descr}'): pickled objects are not supported`);
+  if (!'<>|='.includes(order) || !/^(f[248]|i[1248]|u[1248]|b1)$/.test(kind + size) || descr.length !== 2 + String(size).length)
+    fail(op, `${label} has dtype '${descr}', which is not supported; supported: ${SUPPORTED}`);
+  const little = order !== '>';
+  const n = shape.reduce((a, b) => a * b, 1);
+  const need = n * size;
+  const have = bytes.length - dataOffset;
+  if (have < need) fail(op, `${label} is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${need} bytes of data, the file has ${have}`);
+  if (have > need)
+    fail(op, `${label} has ${have} bytes of data, but shape (${shape.join(', ')}) of '${descr}' needs ${need}: the header does not match the data`);
+  const raw = bytes.slice(dataOffset, dataOffset + need); // a copy: aligned, and its own buffer
+  const view = new DataView(raw.buffer);
+  let dtype: DType;
+  let data: TypedArray;
+  if (kind === 'f' && size === 4) {
+    dtype = 'float32';
+    data = little ? new Float32Array(raw.buffer) : Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, false));
+  } else if (kind === 'f' && size === 8) {
+    dtype = 'float32';
+    data = Float32Array.from({ length: n }, (_, i) => view.getFloat64(i * 8, little));
+  } else if (kind === 'f') {
+    dtype = 'float16';
+    data = Float32Array.from({ length: n }, (_, i) => halfToFloat(view.getUint16(i * 2, little)));
+  } else if (kind === 'b') {
+    dtype = 'bool';
+    data = Uint8Array.from(raw, (b) => (b ? 1 : 0));
+  } else {
+    dtype = 'int32';
+    data = kind === 'i' && size === 4 && little ? new Int32Array(raw.buffer) : readInts(op, label, descr, view, n, kind === 'i', size, little);
+  }
+  return { dtype, shape, data: fortran && shape.length > 1 ? toCOrder(data, shape) : data };
+}
+
+function readInts(op: string, label: string, descr: string, view: DataView, n: number, signed: boolean, size: number, little: boolean): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = i * size;
+    let v: number | bigint;
+    if (size === 1) v = signed ? view.getInt8(at) : view.getUint8(at);
+    else if (size === 2) v = signed ? view.getInt16(at, little) : view.getUint16(at, little);
+    else if (size === 4) v = signed ? view.getInt32(at, little) : view.getUint32(at, little);
+    else v = signed ? view.getBigInt64(at, little) : view.getBigUint64(at, little);
+    if (v < -2147483648 || v > 2147483647)
+      fail(op, `${label} has dtype '${descr}' and value ${v} (element ${i}), which does not fit in int32; convert it in NumPy first (e.g. to float32)`);
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+/** Column-major values to row-major. */
+function toCOrder(data: TypedArray, shape: number[]): TypedArray {
+  const out = new (data.constructor as new (n: number) => TypedArray)(data.length);
+  const nd = shape.length;
+  const fStrides: number[] = [];
+  for (let d = 0, s = 1; d < nd; d++) {
+    fStrides.push(s);
+    s *= shape[d];
+  }
+  const index = new Array<number>(nd).fill(0);
+  let src = 0;
+  for (let i = 0; i < data.length; i++) {
+    out[i] = data[src];
+    for (let d = nd - 1; d >= 0; d--) {
+      index[d]++;
+      src += fStrides[d];
+      if (index[d] < shape[d]) break;
+      src -= fStrides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Reads a NumPy .npy file (or URL, File, Blob, bytes) as a tensor: float64 becomes float32, integers int32 (where they fit). */
+export async function readNpy(source: Source, options: { device?: Device } = {}): Promise<Tensor> {
+  const op = 'files.readNpy';
+  const { label, bytes } = await readAllBytes(op, source);
+  const array = parseNpy(bytes, op, label);
+  return tensorFromData(options.device ?? getDefaultDevice(), array.data, array.shape, array.dtype);
+}
+
+const DESCR: Record<DType, string> = { float32: '<f4', int32: '<i4', bool: '|b1', float16: '<f2' };
+
+/** The .npy header numpy.save writes for this dtype and shape: version 1.0, room for the first axis to grow to 21 digits, padded with spaces to a multiple of 64 bytes, ended by '\n'. */
+export function npyHeader(dtype: DType, shape: readonly number[]): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let dict = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, 21 - String(shape[0]).length));
+  const padding = 64 - ((10 + dict.length + 1) % 64); // 64 (not 0) when it fits exactly, as numpy does
+  const header = dict + ' '.repeat(padding) + '\n';
+  const out = new Uint8Array(10 + header.length);
+  out.set(MAGIC);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  return out;
+}
+
+/** A tensor's values as .npy bytes, as numpy.save writes them. */
+export async function encodeNpy(tensor: Tensor): Promise<Uint8Array> {
+  const values = await tensor.data();
+  let body: Uint8Array;
+  if (tensor.dtype === 'float16') {
+    const halves = Uint16Array.from(values, floatToHalf);
+    body = new Uint8Array(halves.buffer);
+  } else body = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const header = npyHeader(tensor.dtype, tensor.shape);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header);
+  out.set(body, header.length);
+  return out;
+}
+
+/** Writes a tensor as a NumPy .npy file (float32, int32, bool and float16 as '<f4' '<i4' '|b1' '<f2'), readable by numpy.load. */
+export async function writeNpy(name: string, tensor: Tensor): Promise<FileInfo> {
+  if (!tensor || typeof (tensor as Tensor).data !== 'function') fail('files.writeNpy', `expected a tensor, got ${tensor === null ? 'null' : typeof tensor}`);
+  return writeFile('files.writeNpy', name, await encodeNpy(tensor));
+}
