@@ -15,6 +15,7 @@ const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
     /vmap\(grad\): [\d.]+ ms for 64 per-sample gradients/,
     /torch\.compile\(vmap\(grad\)\)\s+\d+ kernels/,
   ],
+  'data-and-files.ipynb': [/largest difference from the saved logits: 0$/m, /PyTorch's CNN in Wick: 99\.\d% of the 1,797 digits/],
 };
 
 test('a first visit opens the paradigm tour', async ({ page }) => {

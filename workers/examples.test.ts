@@ -79,6 +79,7 @@ describe('index.json', () => {
       'lstm-sequence.ipynb',
       'char-gpt.ipynb',
       'cnn-batchnorm.ipynb',
+      'data-and-files.ipynb',
     ]);
     for (const entry of index) {
       expect(entry.id).toBe(entry.file.replace(/\.ipynb$/, ''));
