@@ -55,7 +55,7 @@ describe.each(devices)('torch.utils.data on %s', (d) => {
 
   it('shuffle visits every item once per pass, the same order for the same seed, a new order each pass', async () => {
     const ds = new TensorDataset(labels(d, 12));
-    const pass = async (dl: InstanceType<typeof DataLoader>) => ((await Promise.all([...dl].map((b) => (b as Tensor[])[0].tolist()))) as number[][]).flat();
+    const pass = async (dl: Iterable<Tensor[]>) => ((await Promise.all([...dl].map((b) => b[0].tolist()))) as number[][]).flat();
     const a = new DataLoader(ds, { batchSize: 5, shuffle: true, generator: new torch.Generator().manualSeed(7) });
     const b = new DataLoader(ds, { batchSize: 5, shuffle: true, generator: new torch.Generator().manualSeed(7) });
     const first = await pass(a);
@@ -72,7 +72,8 @@ describe.each(devices)('torch.utils.data on %s', (d) => {
   });
 
   it('a Dataset subclass is collated by the default collate (numbers to tensors, per key and position); batchSize null yields items', async () => {
-    const [batch] = [...new DataLoader(new Squares(), { batchSize: 5 })] as { x: Tensor; y: Tensor[] }[];
+    // The batch's type follows the dataset's items ({ x: number; y: number[] } → { x: Tensor; y: Tensor[] }): no cast.
+    const [batch] = [...new DataLoader(new Squares(), { batchSize: 5 })];
     expect(await batch.x.tolist()).toEqual([0, 1, 2, 3, 4]);
     expect(batch.x.dtype).toBe('int32');
     expect(await batch.y[0].tolist()).toEqual([0, 1, 4, 9, 16]);
@@ -88,9 +89,9 @@ describe.each(devices)('torch.utils.data on %s', (d) => {
     expect(parts.map((p) => p.len())).toEqual([7, 3]);
     expect([...parts[0].indices, ...parts[1].indices].sort((p, q) => p - q)).toEqual([...Array(10).keys()]);
     expect(randomSplit(ds, [0.5, 0.3, 0.2]).map((p) => p.len())).toEqual([5, 3, 2]);
-    const sums = [...new DataLoader(sub, { batchSize: 2, collateFn: (items: Tensor[][]) => items.length })];
+    const sums: number[] = [...new DataLoader(sub, { batchSize: 2, collateFn: (items) => items.length })];
     expect(sums).toEqual([2, 1]);
-    const [[x]] = [...new DataLoader(sub, { batchSize: 3 })] as Tensor[][];
+    const [[x]] = [...new DataLoader(sub, { batchSize: 3 })];
     expect(await x.tolist()).toEqual([4, 0, 3]);
   });
 

@@ -12,7 +12,21 @@ import { stack } from '../../ops/views';
 import { Tensor } from '../../tensor';
 import { Dataset, hasBatches, permutation } from './dataset';
 
-export interface DataLoaderOptions {
+/** What the default collate makes of an item type: tensors and numbers become a stacked Tensor, arrays and objects are collated per position or key. */
+export type Collated<I> = I extends Tensor | number | boolean
+  ? Tensor
+  : I extends string
+    ? string[]
+    : I extends readonly unknown[]
+      ? { [K in keyof I]: Collated<I[K]> }
+      : I extends object
+        ? { [K in keyof I]: Collated<I[K]> }
+        : unknown;
+
+/** The item type of a dataset: what its `getItem` returns (a subclass's own return type). */
+export type ItemOf<D> = D extends { getItem(i: number): infer I } ? I : unknown;
+
+export interface DataLoaderOptions<I = unknown, B = Collated<I>> {
   /** Items per batch (default 1); null yields the items one by one, uncollated. */
   batchSize?: number | null;
   /** A new random order each pass (default false). */
@@ -22,7 +36,7 @@ export interface DataLoaderOptions {
   /** The generator the shuffle draws from (default: the global one, seeded by torch.manualSeed). */
   generator?: Generator;
   /** Builds a batch from a list of items (default: stack tensors, recursing into arrays and objects). */
-  collateFn?: (items: never[]) => unknown;
+  collateFn?: (items: I[]) => B;
 }
 
 /** PyTorch's default_collate: tensors stacked, numbers made a tensor, arrays and objects collated per position or key. */
@@ -47,16 +61,17 @@ export function defaultCollate(items: readonly unknown[]): unknown {
 }
 
 /** Batches of a dataset: `for (const [x, y] of new DataLoader(ds, { batchSize: 64, shuffle: true })) ...`. */
-export class DataLoader<T = unknown> implements Iterable<T> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any dataset: the item type comes from its getItem
+export class DataLoader<D extends Dataset<any> = Dataset, T = Collated<ItemOf<D>>> implements Iterable<T> {
   readonly batchSize: number | null;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   private readonly generator?: Generator;
-  private readonly collateFn?: (items: never[]) => unknown;
+  private readonly collateFn?: (items: ItemOf<D>[]) => T;
 
   constructor(
-    readonly dataset: Dataset,
-    opts: DataLoaderOptions = {},
+    readonly dataset: D,
+    opts: DataLoaderOptions<ItemOf<D>, T> = {},
   ) {
     if (!dataset || typeof dataset.len !== 'function' || typeof dataset.getItem !== 'function')
       fail('DataLoader', 'expected a dataset: a torch.utils.data.Dataset (or an object with len() and getItem(i))');
@@ -85,7 +100,7 @@ export class DataLoader<T = unknown> implements Iterable<T> {
   }
 
   private batchOf(indices: readonly number[]): unknown {
-    if (this.collateFn) return this.collateFn(indices.map((i) => this.dataset.getItem(i)) as never[]);
+    if (this.collateFn) return this.collateFn(indices.map((i) => this.dataset.getItem(i)));
     if (hasBatches(this.dataset)) return this.dataset.getBatch(indices);
     return defaultCollate(indices.map((i) => this.dataset.getItem(i)));
   }
@@ -93,7 +108,7 @@ export class DataLoader<T = unknown> implements Iterable<T> {
   *[Symbol.iterator](): Iterator<T> {
     const order = this.order();
     if (this.batchSize === null) {
-      for (const i of order) yield this.dataset.getItem(i) as T;
+      for (const i of order) yield this.dataset.getItem(i) as unknown as T;
       return;
     }
     for (let start = 0; start < order.length; start += this.batchSize) {
