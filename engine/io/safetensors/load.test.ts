@@ -1,6 +1,7 @@
 /** torch.load: PyTorch's safetensors fixtures load and match on every device, from every kind of source; bad files are refused with their reason. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Device } from '../../core/dtype';
+import { setInterruptCheck } from '../../core/interrupt';
 import { nn, torch, type Tensor } from '../../index';
 import { MemoryFileStore, setFileStore } from '../file-store';
 import { testDevices } from '../../testing/devices';
@@ -312,5 +313,22 @@ describe('torch.load refuses bad streams', () => {
   it('a stream whose content-length disagrees with its header', async () => {
     serve('https://example.com/x', new Uint8Array([...good, 0, 0, 0, 0]));
     await expect(torch.load('https://example.com/x')).rejects.toThrow(/data section has 12 bytes but the header's tensors cover 8/);
+  });
+});
+
+describe('an interrupted load', () => {
+  it('stops between tensors and leaves none', async () => {
+    const live = torch.memory().liveTensors;
+    let calls = 0;
+    setInterruptCheck(() => {
+      if (++calls === 3) throw new Error('interrupted');
+    });
+    try {
+      await expect(torch.load(fixture('model.safetensors'), { device: 'cpu' })).rejects.toThrow('interrupted');
+    } finally {
+      setInterruptCheck(null);
+    }
+    expect(calls).toBe(3);
+    expect(torch.memory().liveTensors).toBeLessThanOrEqual(live);
   });
 });
