@@ -18,8 +18,9 @@ export interface SaveOptions {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `a ${typeof v} (${String(v).slice(0, 40)})`;
+  const article = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+  if (typeof v === 'object') return article((v as object).constructor?.name ?? 'object');
+  return `${article(typeof v)} (${String(v).slice(0, 40)})`;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
