@@ -43,9 +43,14 @@ test('upload, rename, download and delete in the Files panel; cells read and wri
   await page.getByRole('toolbar').getByRole('button', { name: 'Dark theme', exact: true }).click();
   await page.screenshot({ path: 'test-results/files-panel-dark.png' });
 
+  // A file that is not a notebook, dropped anywhere on the page, joins the files and opens the panel.
+  await page.getByRole('button', { name: 'Close files', exact: true }).click();
+  await notebook.dropFile('page-drop.json', { a: 1 });
+  await expect.poll(() => notebook.names()).toEqual(['data.csv', 'dropped.bin', 'made.txt', 'page-drop.json']);
+
   await page.reload();
   await notebook.show();
-  await expect.poll(() => notebook.names()).toEqual(['data.csv', 'dropped.bin', 'made.txt']);
+  await expect.poll(() => notebook.names()).toEqual(['data.csv', 'dropped.bin', 'made.txt', 'page-drop.json']);
 });
 
 test('the IndexedDB store (forced) keeps an upload across a reload; a file too big for the quota is refused with its size and the free space', async ({
@@ -67,6 +72,7 @@ test('the IndexedDB store (forced) keeps an upload across a reload; a file too b
   await expect(notebook.alert).toContainText("Could not upload big.bin: 'big.bin' (5.0 kB) does not fit");
   await expect(notebook.alert).toContainText('1.0 kB of it is free');
   await expect.poll(() => notebook.names()).toEqual(['small.txt']);
+  await page.screenshot({ path: 'test-results/files-panel-quota.png' });
 
   await page.reload();
   await notebook.show();

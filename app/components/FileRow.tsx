@@ -1,6 +1,6 @@
 // One file of the Files panel: its name, size and time, and Download, Rename (inline: Enter
 // commits, Escape cancels) and Delete (asks first).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FileInfo } from '../../engine/io/file-store';
 import { formatBytes } from '../../engine/io/notebook-files';
 import { useFiles } from '../files/files-store';
@@ -43,6 +43,7 @@ function RenameInput({ name, onDone }: { name: string; onDone: () => void }) {
   const [value, setValue] = useState(name);
   const [problem, setProblem] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const errorId = useId();
   useEffect(() => {
     const dot = name.lastIndexOf('.');
     input.current?.focus();
@@ -53,7 +54,6 @@ function RenameInput({ name, onDone }: { name: string; onDone: () => void }) {
     if (failed === null) onDone();
     else setProblem(failed);
   };
-  const errorId = `rename-error-${name}`;
   return (
     <span className="file-rename">
       <input

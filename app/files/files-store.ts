@@ -21,6 +21,8 @@ export interface FilesState {
   /** Names being uploaded. */
   uploading: string[];
   refresh(): Promise<void>;
+  /** The files changed here (a cell, an upload, …): lists them again and tells the other tabs. */
+  changed(): Promise<void>;
   /** Uploads each file (replacing one of the same name); those that fail are named in `error`, the others are kept. */
   upload(files: readonly File[]): Promise<void>;
   remove(name: string): Promise<void>;
@@ -32,6 +34,8 @@ export interface FilesState {
 }
 
 let opened: Promise<FileStore> | null = null;
+/** Other tabs of this site share the files: each says when it changed them (opened with the browser's store). */
+let channel: BroadcastChannel | null = null;
 
 /** Installs an opened store as the page's (the panel opens the browser's on first use; tests pass their own). */
 export function installPageFileStore({ store, warning }: OpenedFileStore): FileStore {
@@ -43,7 +47,12 @@ export function installPageFileStore({ store, warning }: OpenedFileStore): FileS
 
 /** The page's store, opened on first use as the kernel Worker opens its own. */
 function pageStore(): Promise<FileStore> {
-  opened ??= openBrowserFileStore(fileStorePreference()).then(installPageFileStore);
+  if (opened) return opened;
+  if (typeof BroadcastChannel !== 'undefined') {
+    channel = new BroadcastChannel('wick:files');
+    channel.onmessage = () => void useFiles.getState().refresh();
+  }
+  opened = openBrowserFileStore(fileStorePreference()).then(installPageFileStore);
   return opened;
 }
 
@@ -76,6 +85,11 @@ export const useFiles = create<FilesState>()((set, get) => ({
     }
   },
 
+  changed() {
+    channel?.postMessage('changed');
+    return get().refresh();
+  },
+
   async upload(files) {
     if (files.length === 0) return;
     await pageStore();
@@ -99,7 +113,7 @@ export const useFiles = create<FilesState>()((set, get) => ({
     } catch (error) {
       set({ error: `Could not delete ${name}: ${reason(error)}` });
     }
-    await get().refresh();
+    await get().changed();
   },
 
   async rename(from, to) {
@@ -110,7 +124,7 @@ export const useFiles = create<FilesState>()((set, get) => ({
     } catch (error) {
       problem = reason(error);
     }
-    await get().refresh();
+    await get().changed();
     return problem;
   },
 
@@ -139,4 +153,4 @@ export const useFiles = create<FilesState>()((set, get) => ({
 }));
 
 // Writes the page makes itself (uploads) tell the engine's listeners; the Worker's are a message.
-onFilesChanged(() => void useFiles.getState().refresh());
+onFilesChanged(() => void useFiles.getState().changed());

@@ -179,7 +179,7 @@ class KernelSession {
         if (message.requestId === this.inspecting) usePanels.getState().setInspected({ name: message.name, output: message.output });
         break;
       case 'files-changed':
-        void useFiles.getState().refresh();
+        void useFiles.getState().changed();
         break;
       default:
         assertNever(message);

@@ -11,6 +11,17 @@ export type FileStorePreference = 'auto' | 'indexeddb';
 /** The localStorage key the page reads the preference from ('indexeddb' forces the fallback). */
 export const FILE_STORE_PREFERENCE_KEY = 'wick:files';
 
+/** How long a store may take to open before the next is tried (the kernel waits for it before its first cell). */
+const OPEN_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not open within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** An opened store, and a warning when the files will not survive a reload. */
 export interface OpenedFileStore {
   store: FileStore;
@@ -27,7 +38,7 @@ export async function openBrowserFileStore(preference: FileStorePreference = 'au
   if (preference === 'indexeddb') attempts.reverse();
   for (const [name, open] of attempts) {
     try {
-      return { store: await open(), warning: null };
+      return { store: await withTimeout(open()), warning: null };
     } catch (error) {
       reasons.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -19,11 +19,12 @@ interface Movable {
   move?(name: string): Promise<void>;
   move?(parent: FileSystemDirectoryHandle, name: string): Promise<void>;
 }
+/** Synchronous since Safari 16.4; awaited, so the older promise-returning form works too. */
 interface SyncHandle {
-  write(bytes: Uint8Array, options: { at: number }): number;
-  truncate(size: number): void;
-  flush(): void;
-  close(): void;
+  write(bytes: Uint8Array, options: { at: number }): number | Promise<number>;
+  truncate(size: number): void | Promise<void>;
+  flush(): void | Promise<void>;
+  close(): void | Promise<void>;
 }
 interface SyncCapable {
   createSyncAccessHandle?(): Promise<SyncHandle>;
@@ -38,17 +39,16 @@ export class OpfsFileStore implements FileStore {
   readonly kind = 'opfs';
 
   private constructor(
+    private readonly root: FileSystemDirectoryHandle,
     private readonly dir: FileSystemDirectoryHandle,
-    private readonly swap: FileSystemDirectoryHandle,
+    private readonly folder: string,
   ) {}
 
   /** Opens (creating) the folder `folder` of the site's private file system; rejects where the browser has none or refuses it (private windows may). */
   static async open(folder = 'wick-files'): Promise<OpfsFileStore> {
     if (typeof navigator?.storage?.getDirectory !== 'function') throw new Error('this browser has no Origin Private File System');
     const root = await navigator.storage.getDirectory();
-    const dir = await root.getDirectoryHandle(folder, { create: true });
-    const swap = await root.getDirectoryHandle(`${folder}.swap`, { create: true });
-    return new OpfsFileStore(dir, swap);
+    return new OpfsFileStore(root, await root.getDirectoryHandle(folder, { create: true }), folder);
   }
 
   async list(): Promise<FileInfo[]> {
@@ -148,7 +148,8 @@ export class OpfsFileStore implements FileStore {
 
   /** Without createWritable (a Worker in older Safari): the bytes go to a swap file, moved over the old one once complete. */
   private async putThroughSwap(name: string, target: FileSystemFileHandle, data: Blob): Promise<void> {
-    const swapFile = await this.swap.getFileHandle(name, { create: true });
+    const swap = await this.root.getDirectoryHandle(`${this.folder}.swap`, { create: true });
+    const swapFile = await swap.getFileHandle(name, { create: true });
     const movable = swapFile as unknown as Movable;
     const direct = typeof movable.move !== 'function';
     // Without move() there is no way to replace a file at once: then the bytes go straight in.
@@ -157,11 +158,11 @@ export class OpfsFileStore implements FileStore {
     if (typeof open !== 'function') fail('files', `this browser cannot write files in ${WHERE} here (no createWritable, no sync access handle)`);
     const sync = await open.call(handle);
     try {
-      sync.truncate(0);
-      for (let at = 0; at < data.size; at += CHUNK) sync.write(new Uint8Array(await data.slice(at, at + CHUNK).arrayBuffer()), { at });
-      sync.flush();
+      await sync.truncate(0);
+      for (let at = 0; at < data.size; at += CHUNK) await sync.write(new Uint8Array(await data.slice(at, at + CHUNK).arrayBuffer()), { at });
+      await sync.flush();
     } finally {
-      sync.close();
+      await sync.close();
     }
     if (!direct) await movable.move!(this.dir, name);
   }

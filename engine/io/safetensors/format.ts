@@ -63,8 +63,6 @@ export interface Header {
   metadata: Record<string, string> | null;
   /** The tensors, in the order of their bytes. */
   entries: HeaderEntry[];
-  /** Where the data section starts in the file: 8 + the header length. */
-  dataStart: number;
   /** Bytes of the data section the header describes. */
   dataBytes: number;
 }
@@ -180,7 +178,7 @@ export function parseHeader(op: string, label: string, bytes: Uint8Array, dataBy
     if (at > dataBytes) notSafetensors(op, label, `its data section has ${dataBytes} bytes but the header's offsets need ${at}: the file is truncated`);
     notSafetensors(op, label, `its data section has ${dataBytes} bytes but the header's tensors cover ${at}: the data must end where the last tensor ends`);
   }
-  return { metadata, entries, dataStart: 8 + bytes.length, dataBytes: at };
+  return { metadata, entries, dataBytes: at };
 }
 
 /** UTF-8 byte order (the package compares names as Rust strings): code point order. */

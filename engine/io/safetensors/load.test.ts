@@ -1,6 +1,7 @@
 /** torch.load: PyTorch's safetensors fixtures load and match on every device, from every kind of source; bad files are refused with their reason. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Device } from '../../core/dtype';
+import { setInterruptCheck } from '../../core/interrupt';
 import { nn, torch, type Tensor } from '../../index';
 import { MemoryFileStore, setFileStore } from '../file-store';
 import { testDevices } from '../../testing/devices';
@@ -20,6 +21,7 @@ interface ModelJson {
   logits: number[];
 }
 
+const i64 = (values: bigint[]) => new Uint8Array(new BigInt64Array(values).buffer);
 const WICK_DTYPE: Record<string, string> = { float32: 'float32', float64: 'float32', int32: 'int32', int64: 'int32', bool: 'bool', float16: 'float16' };
 
 afterEach(() => {
@@ -145,12 +147,30 @@ describe('torch.load sources', () => {
     const wrong = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(4, 16, 3, { padding: 1 }));
     expect(() => wrong.loadStateDict(sd)).toThrow(/unexpected keys: 7\.bias, 7\.weight/);
     expect(() => wrong.loadStateDict(sd, { strict: false })).toThrow(/size mismatch for '0\.weight': got \[8, 1, 3, 3\], the module has \[4, 1, 3, 3\]/);
+    // Another dtype of the right shape is cast on the copy, as PyTorch's load_state_dict does.
+    const linear = new nn.Linear(2, 1);
+    linear.loadStateDict(
+      await torch.load(
+        made({ bias: { dtype: 'I64', shape: [1], data_offsets: [0, 8] }, weight: { dtype: 'I32', shape: [1, 2], data_offsets: [8, 16] } }, [
+          ...i64([5n]),
+          ...new Uint8Array(new Int32Array([-1, 2]).buffer),
+        ]),
+      ),
+    );
+    expect(linear.weight.dtype).toBe('float32');
+    expect(await linear.weight.tolist()).toEqual([[-1, 2]]);
+    expect(await linear.bias?.tolist()).toEqual([5]);
+  });
+
+  it('loads to the default device unless told', async () => {
+    const sd = await torch.load(bytes);
+    expect(sd['0.bias'].device).toBe(torch.getDefaultDevice());
+    await expect(torch.load(bytes, { device: 'tpu' as 'cpu' })).rejects.toThrow(/torch\.load: device must be 'cpu' or 'webgpu', got "tpu"/);
   });
 });
 
 // ---- bad files ----
 
-const i64 = (values: bigint[]) => new Uint8Array(new BigInt64Array(values).buffer);
 const ok = { dtype: 'F32', shape: [1], data_offsets: [0, 4] };
 
 interface BadCase {
@@ -293,5 +313,22 @@ describe('torch.load refuses bad streams', () => {
   it('a stream whose content-length disagrees with its header', async () => {
     serve('https://example.com/x', new Uint8Array([...good, 0, 0, 0, 0]));
     await expect(torch.load('https://example.com/x')).rejects.toThrow(/data section has 12 bytes but the header's tensors cover 8/);
+  });
+});
+
+describe('an interrupted load', () => {
+  it('stops between tensors and leaves none', async () => {
+    const live = torch.memory().liveTensors;
+    let calls = 0;
+    setInterruptCheck(() => {
+      if (++calls === 3) throw new Error('interrupted');
+    });
+    try {
+      await expect(torch.load(fixture('model.safetensors'), { device: 'cpu' })).rejects.toThrow('interrupted');
+    } finally {
+      setInterruptCheck(null);
+    }
+    expect(calls).toBe(3);
+    expect(torch.memory().liveTensors).toBeLessThanOrEqual(live);
   });
 });

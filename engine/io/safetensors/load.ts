@@ -4,6 +4,7 @@
 // so at its peak the load holds about one tensor's bytes beyond the device's copies.
 import type { Device } from '../../core/dtype';
 import { fail } from '../../core/errors';
+import { checkInterrupt } from '../../core/interrupt';
 import { getDefaultDevice } from '../../core/runtime';
 import { tensorFromData } from '../../ops/make';
 import type { Tensor } from '../../tensor';
@@ -125,6 +126,7 @@ export async function loadSafetensors(
     const tensors: Record<string, Tensor> = {};
     let at = 0;
     for (const e of header.entries) {
+      checkInterrupt(); // a cell stopped during a long load stops here, leaving no tensors
       const bytes = await reader.read(e.end - e.begin);
       if (bytes.length < e.end - e.begin)
         notSafetensors(

@@ -124,6 +124,7 @@ describe.each(devices)('torch.save on %s', (d: Device) => {
     await torch.save(model.stateDict(), 'b.safetensors');
     expect(await saved('a.safetensors')).toEqual(await saved('b.safetensors'));
     const step = torch.tensor(3, { device: d, dtype: 'int32' });
+    // One tensor under several keys (tied weights) is written under each.
     await torch.save({ model, extra: { step, list: [step, step] }, map: new Map([['x', step]]) }, 'c.safetensors');
     const keys = Object.keys(await torch.load('c.safetensors', { device: d })).sort();
     expect(keys).toEqual(['extra.list.0', 'extra.list.1', 'extra.step', 'map.x', 'model.0.bias', 'model.0.weight', 'model.2.bias', 'model.2.weight']);

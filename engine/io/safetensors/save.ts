@@ -1,6 +1,7 @@
 // torch.save: a state dict (or a Module, or any object of tensors) as a safetensors file of the
 // notebook's files, byte for byte as PyTorch's `safetensors.torch.save_file` writes the same tensors.
 import { fail } from '../../core/errors';
+import { checkInterrupt } from '../../core/interrupt';
 import { Module } from '../../nn/module';
 import { Tensor } from '../../tensor';
 import { checkFileName, type FileInfo } from '../file-store';
@@ -17,8 +18,9 @@ export interface SaveOptions {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `a ${typeof v} (${String(v).slice(0, 40)})`;
+  const article = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+  if (typeof v === 'object') return article((v as object).constructor?.name ?? 'object');
+  return `${article(typeof v)} (${String(v).slice(0, 40)})`;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -68,6 +70,7 @@ export async function safetensorsBlob(op: string, obj: unknown, options: SaveOpt
   // Each tensor's bytes join the Blob as they are read, so only one tensor's host copy is alive at a time.
   let blob = new Blob([serializeHeader(entries, metadata) as Uint8Array<ArrayBuffer>]);
   for (const e of entries) {
+    checkInterrupt();
     const bytes = encodeTensor(await e.tensor.data(), e.tensor.dtype);
     blob = new Blob([blob, bytes as Uint8Array<ArrayBuffer>]);
   }
