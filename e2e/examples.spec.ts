@@ -15,7 +15,6 @@ const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
     /vmap\(grad\): [\d.]+ ms for 64 per-sample gradients/,
     /torch\.compile\(vmap\(grad\)\)\s+\d+ kernels/,
   ],
-  'data-and-files.ipynb': [/largest difference from the saved logits: 0$/m, /PyTorch's CNN in Wick: 99\.\d% of the 1,797 digits/],
 };
 
 test('a first visit opens the paradigm tour', async ({ page }) => {
@@ -26,7 +25,10 @@ test('a first visit opens the paradigm tour', async ({ page }) => {
   expect(await notebook.cells.count()).toBeGreaterThan(8);
 });
 
-for (const example of examples) {
+/** Run in e2e/data-and-files.spec.ts instead, with a file uploaded in the Files panel and a reload halfway. */
+const RUN_ELSEWHERE = new Set(['data-and-files.ipynb']);
+
+for (const example of examples.filter((e) => !RUN_ELSEWHERE.has(e.file))) {
   test(`the example “${example.title}” opens from the start page and runs all cells on webgpu`, async ({ page }) => {
     test.setTimeout(300_000);
     const notebook = new NotebookUi(page);
