@@ -169,6 +169,10 @@ export async function readNpz(source: Source, options: { device?: Device } = {})
   const arrays = await parseNpz(bytes, op, label);
   const device = options.device ?? getDefaultDevice();
   const out: Record<string, Tensor> = {};
-  for (const [key, a] of Object.entries(arrays)) out[key] = tensorFromData(device, a.data, a.shape, a.dtype);
+  for (const [key, a] of Object.entries(arrays)) {
+    // A stored member read in place shares the whole zip's memory: copy it, so a tensor that keeps its values keeps only its own.
+    const data = a.data.buffer === bytes.buffer ? a.data.slice() : a.data;
+    out[key] = tensorFromData(device, data, a.shape, a.dtype);
+  }
   return out;
 }
