@@ -108,7 +108,7 @@ const ERROR_CASES: { name: string; file: Uint8Array; message: RegExp }[] = [
   {
     name: 'bad magic',
     file: npy('<f4', '(1,)', f4([1]), { magic: 'PK\x03\x04NU' }),
-    message: /files\.readNpy: the Uint8Array is not a \.npy file: it does not start with the magic.*50 4b 03 04/,
+    message: /files\.readNpy: the Uint8Array is not a \.npy file: it does not start with the magic.*50 4b 03 04.*it is a zip: for a \.npz use files\.readNpz/,
   },
   { name: 'empty', file: new Uint8Array(0), message: /not a \.npy file.*starts with nothing/ },
   {

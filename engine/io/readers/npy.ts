@@ -59,7 +59,11 @@ interface Header {
 function parseHeader(op: string, label: string, bytes: Uint8Array): Header {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     const start = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    fail(op, `${label} is not a .npy file: it does not start with the magic '\\x93NUMPY' (starts with ${start || 'nothing'})`);
+    const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+    fail(
+      op,
+      `${label} is not a .npy file: it does not start with the magic '\\x93NUMPY' (starts with ${start || 'nothing'})${zip ? '; it is a zip: for a .npz use files.readNpz' : ''}`,
+    );
   }
   const major = bytes[6];
   if (major < 1 || major > 3) fail(op, `${label}: .npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are)`);

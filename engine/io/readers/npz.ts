@@ -47,9 +47,12 @@ export function zipEntries(bytes: Uint8Array, op = 'files.readNpz', label = 'the
     }
   if (eocd < 0) {
     const isZipStart = n >= 4 && view.getUint32(0, true) === LOCAL;
+    const isNpy = n >= 6 && bytes[0] === 0x93 && bytes[1] === 0x4e;
     fail(
       op,
-      isZipStart ? `${label} is a truncated zip: its end (the central directory) is missing` : `${label} is not a .npz (zip) file: no zip directory at its end`,
+      isZipStart
+        ? `${label} is a truncated zip: its end (the central directory) is missing`
+        : `${label} is not a .npz (zip) file: no zip directory at its end${isNpy ? '; it is a .npy: use files.readNpy' : ''}`,
     );
   }
   let count = view.getUint16(eocd + 10, true);
