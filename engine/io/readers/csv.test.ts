@@ -44,6 +44,17 @@ const PARSE_CASES: { name: string; text: string; options?: CsvOptions; numeric: 
     { name: 'a tab found when the header has no comma', text: 'a\tb\n1\t2\n', numeric: ['a', 'b'], values: [1, 2], rows: 1 },
     { name: 'an explicit delimiter', text: 'a|b\n1|2\n', options: { delimiter: '|' }, numeric: ['a', 'b'], values: [1, 2], rows: 1 },
     { name: 'repeated names become x.1 (as pandas)', text: 'x,x,x\n1,2,3\n', numeric: ['x', 'x.1', 'x.2'], values: [1, 2, 3], rows: 1 },
+    { name: 'a multi-character delimiter', text: 'a::b\n1::2\n', options: { delimiter: '::' }, numeric: ['a', 'b'], values: [1, 2], rows: 1 },
+    { name: 'text after a closing quote is kept', text: 'a,b\n"x"y,1\n', numeric: ['b'], values: [1], text_: { a: ['xy'] }, rows: 1 },
+    {
+      name: 'header: false with a text column',
+      text: 'x,1\ny,2\n',
+      options: { header: false },
+      numeric: ['1'],
+      values: [1, 2],
+      text_: { '0': ['x', 'y'] },
+      rows: 2,
+    },
     { name: 'a header only', text: 'a,b\n', numeric: ['a', 'b'], values: [], rows: 0 },
   ];
 
@@ -107,6 +118,18 @@ describe('files.readCsv', () => {
       /files\.readCsv: the Uint8Array: column 'b' row 2 is 4\.5, not an int32; use dtype 'float32'/,
     );
     await expect(files.readCsv(new Blob(['a\n\n1\n,\n']), { dtype: 'int32' })).rejects.toThrow(/the Blob: line 4 has 2 cells/);
+    // A column with a fraction that turns out to be text is no error; the int32 columns are copied out.
+    const mixed = await files.readCsv(new TextEncoder().encode('a,t,b\n1,2.5,3\n4,x,6\n'), { dtype: 'int32' });
+    expect([mixed.columns, await mixed.data.tolist(), mixed.text]).toEqual([
+      ['a', 'b'],
+      [
+        [1, 3],
+        [4, 6],
+      ],
+      { t: ['2.5', 'x'] },
+    ]);
+    await expect(files.readCsv(new TextEncoder().encode('a\n1\n\n'), { dtype: 'int32' })).resolves.toBeTruthy();
+    await expect(files.readCsv(new TextEncoder().encode('a,b\n1,\n'), { dtype: 'int32' })).rejects.toThrow(/column 'b' row 1 is empty, not an int32/);
   });
 
   it('reads text and bytes sources; readText reads the same file', async () => {

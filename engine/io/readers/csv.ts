@@ -48,63 +48,84 @@ export interface ParsedCsv {
   /** The numeric columns (every non-empty cell a number), in the file's order. */
   numeric: string[];
   /** Their values, row-major [rows, numeric.length]; empty or NA cells are NaN. */
-  values: Float64Array;
+  values: Float64Array | Float32Array | Int32Array;
   /** The other columns' cells. */
   text: Record<string, string[]>;
   rows: number;
 }
 
-/** Splits CSV text into records of cells, each with the line it starts on (1-based). Blank lines are skipped. */
-export function splitCsv(op: string, label: string, text: string, delimiter: string): { cells: string[]; line: number }[] {
-  const records: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let start = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let touched = false; // the record has a delimiter, a quote or a character: not a blank line
-  const endRecord = () => {
-    if (touched) records.push({ cells: [...cells, cell], line: start });
-    cells = [];
-    cell = '';
-    touched = false;
-  };
+/**
+ * Calls `onRecord(cells, line)` for each record of CSV text (`line`: where it starts, 1-based;
+ * `cells` is reused: copy it to keep it). Blank lines are skipped. Unquoted cells are slices of the
+ * text; nothing but the current record is held, so a big file costs its text and its values only.
+ */
+export function forEachCsvRecord(op: string, label: string, text: string, delimiter: string, onRecord: (cells: string[], line: number) => void): void {
+  const cells: string[] = [];
   const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-    } else if (c === '"' && cell === '') {
-      quoted = true;
-      quoteLine = line;
-      touched = true;
-    } else if (text.startsWith(delimiter, i)) {
-      cells.push(cell);
-      cell = '';
-      touched = true;
-      i += delimiter.length - 1;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else {
-      cell += c;
-      touched = true;
+  const d0 = delimiter.charCodeAt(0);
+  const single = delimiter.length === 1;
+  const LF = 10;
+  const CR = 13;
+  const QUOTE = 34;
+  /** The end of an unquoted run: the next line end or delimiter. */
+  const runEnd = (from: number): number => {
+    let j = from;
+    for (; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === LF || c === CR || (c === d0 && (single || text.startsWith(delimiter, j)))) break;
     }
+    return j;
+  };
+  let line = 1;
+  let i = 0;
+  while (i < n) {
+    const start = line;
+    cells.length = 0;
+    let touched = false; // a delimiter, a quote or a character: not a blank line
+    for (;;) {
+      let cell: string;
+      if (text.charCodeAt(i) === QUOTE) {
+        touched = true;
+        const quoteLine = line;
+        let j = i + 1;
+        cell = '';
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q < 0) fail(op, `${label}: the quote opened on line ${quoteLine} is never closed`);
+          for (let k = text.indexOf('\n', j); k >= 0 && k < q; k = text.indexOf('\n', k + 1)) line++;
+          cell += text.slice(j, q);
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            cell += '"';
+            j = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+        // Characters after the closing quote (lenient, as pandas): kept.
+        const end = runEnd(i);
+        cell += text.slice(i, end);
+        i = end;
+      } else {
+        const end = runEnd(i);
+        cell = text.slice(i, end);
+        if (end > i) touched = true;
+        i = end;
+      }
+      cells.push(cell);
+      if (i < n && text.charCodeAt(i) === d0 && (single || text.startsWith(delimiter, i))) {
+        touched = true;
+        i += delimiter.length;
+        continue;
+      }
+      break;
+    }
+    // At a line end or the end of the text.
+    if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF) i += 2;
+    else if (i < n) i++;
+    if (touched) onRecord(cells, start);
+    line++;
   }
-  if (quoted) fail(op, `${label}: the quote opened on line ${quoteLine} is never closed`);
-  endRecord();
-  return records;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -114,6 +135,13 @@ const MISSING = new Set(['', 'na', 'n/a', 'null', 'none']);
 
 /** A cell's number, NaN for a missing value, or undefined when it is not a number. */
 function parseNumber(cell: string): number | undefined {
+  // The common case, fast: only digits (a plain integer).
+  let plain = cell.length > 0 && cell.length < 10;
+  for (let k = 0; plain && k < cell.length; k++) {
+    const c = cell.charCodeAt(k);
+    plain = c >= 48 && c <= 57;
+  }
+  if (plain) return Number(cell);
   const s = cell.trim();
   if (NUMBER.test(s)) return Number(s);
   const lower = s.toLowerCase();
@@ -129,37 +157,90 @@ function pickDelimiter(text: string): string {
   return ',';
 }
 
-/** Parses CSV text (the pure half of `files.readCsv`); `label` names the source in errors. */
-export function parseCsv(text: string, options: CsvOptions = {}, op = 'files.readCsv', label = 'the CSV'): ParsedCsv {
+/** The array type `parseCsv` fills: float64 (exact, the default), float32 or int32 (whole numbers only). */
+export type CsvValuesType = 'float64' | 'float32' | 'int32';
+
+/**
+ * Parses CSV text (the pure half of `files.readCsv`). One pass reads every cell as a number (a
+ * column is numeric when all of its cells are); a second pass, only where some column is not,
+ * collects the text columns' cells. `label` names the source in errors.
+ */
+export function parseCsv(text: string, options: CsvOptions & { values?: CsvValuesType } = {}, op = 'files.readCsv', label = 'the CSV'): ParsedCsv {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const { header = true } = options;
+  const { header = true, values: valuesType = 'float64' } = options;
   const delimiter = options.delimiter ?? pickDelimiter(text);
   if (typeof delimiter !== 'string' || delimiter === '' || /["\r\n]/.test(delimiter))
     fail(op, `delimiter must be a non-empty string without quotes or newlines, got ${JSON.stringify(delimiter)}`);
-  const records = splitCsv(op, label, text, delimiter);
-  if (records.length === 0) fail(op, `${label} is empty: no header and no rows`);
-  const width = records[0].cells.length;
-  const names = header ? uniqueNames(records[0].cells.map((c) => c.trim())) : Array.from({ length: width }, (_, i) => String(i));
-  const body = header ? records.slice(1) : records;
-  for (const r of body)
-    if (r.cells.length !== width)
-      fail(op, `${label}: line ${r.line} has ${r.cells.length} cells, but ${header ? 'the header' : `the first row (line ${records[0].line})`} has ${width}`);
-  const rows = body.length;
-  const parsed: (number | undefined)[][] = names.map((_, j) => body.map((r) => parseNumber(r.cells[j])));
-  const isNumeric = parsed.map((col) => col.every((v) => v !== undefined));
-  const numeric = names.filter((_, j) => isNumeric[j]);
-  const values = new Float64Array(rows * numeric.length);
-  const text_: Record<string, string[]> = {};
-  let k = 0;
-  names.forEach((name, j) => {
-    if (!isNumeric[j]) {
-      text_[name] = body.map((r) => r.cells[j]);
-      return;
+  let names: string[] | undefined;
+  let firstLine = 0;
+  let isNumeric: boolean[] = [];
+  /** Per column, the first cell that is a number but not an int32 (reported if the column stays numeric). */
+  const badInt: ({ row: number; cell: string } | undefined)[] = [];
+  let rows = 0;
+  let width = 0;
+  // Every column's numbers, row-major, grown as rows come (float32 holds what float32 needs).
+  let all: Float32Array | Float64Array = new Float64Array(0);
+  const grow = (need: number) => {
+    const next = new (valuesType === 'float32' ? Float32Array : Float64Array)(Math.max(need, Math.ceil(all.length * 1.5)));
+    next.set(all);
+    all = next;
+  };
+  forEachCsvRecord(op, label, text, delimiter, (cells, line) => {
+    if (!names) {
+      firstLine = line;
+      width = cells.length;
+      names = header ? uniqueNames(cells.map((c) => c.trim())) : cells.map((_, j) => String(j));
+      isNumeric = cells.map(() => true);
+      if (header) return;
     }
-    for (let i = 0; i < rows; i++) values[i * numeric.length + k] = parsed[j][i] as number;
-    k++;
+    if (cells.length !== width)
+      fail(op, `${label}: line ${line} has ${cells.length} cells, but ${header ? 'the header' : `the first row (line ${firstLine})`} has ${width}`);
+    if (rows === 0) {
+      // A first guess of the row count, from the first row's length (a cell takes 2 characters at least).
+      const rowChars = cells.reduce((a, c) => a + c.length + 1, 0);
+      grow(Math.min(width * Math.ceil((text.length / rowChars) * 1.05), Math.ceil(text.length / 2) + width));
+    }
+    if ((rows + 1) * width > all.length) grow((rows + 1) * width);
+    const at = rows * width;
+    for (let j = 0; j < width; j++) {
+      if (!isNumeric[j]) continue;
+      const v = parseNumber(cells[j]);
+      if (v === undefined) isNumeric[j] = false;
+      else {
+        all[at + j] = v;
+        if (valuesType === 'int32' && !badInt[j] && !(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) badInt[j] = { row: rows, cell: cells[j] };
+      }
+    }
+    rows++;
   });
-  return { header: names, numeric, values, text: text_, rows };
+  if (!names) return fail(op, `${label} is empty: no header and no rows`);
+  const header_ = names;
+  const numeric = header_.filter((_, j) => isNumeric[j]);
+  for (let j = 0; j < width; j++) {
+    const bad = badInt[j];
+    if (isNumeric[j] && bad)
+      fail(op, `${label}: column '${header_[j]}' row ${bad.row + 1} is ${bad.cell.trim() || 'empty'}, not an int32; use dtype 'float32'`);
+  }
+  const k = numeric.length;
+  let values: Float64Array | Float32Array | Int32Array;
+  if (valuesType === 'int32') values = new Int32Array(rows * k);
+  else if (k === width) values = all.length === rows * width ? all : all.slice(0, rows * width);
+  else values = new (valuesType === 'float32' ? Float32Array : Float64Array)(rows * k);
+  if (values !== all && (k < width || valuesType === 'int32')) {
+    const columns = isNumeric.flatMap((yes, j) => (yes ? [j] : []));
+    for (let r = 0; r < rows; r++) for (let c = 0; c < k; c++) values[r * k + c] = all[r * width + columns[c]];
+  }
+  all = new Float64Array(0);
+  const textColumns: Record<string, string[]> = {};
+  if (k < width) {
+    for (let j = 0; j < width; j++) if (!isNumeric[j]) textColumns[header_[j]] = [];
+    let skip = header;
+    forEachCsvRecord(op, label, text, delimiter, (cells) => {
+      if (skip) skip = false;
+      else for (let j = 0; j < width; j++) if (!isNumeric[j]) textColumns[header_[j]].push(cells[j]);
+    });
+  }
+  return { header: header_, numeric, values, text: textColumns, rows };
 }
 
 /** Names made unique as pandas does: a repeated 'x' becomes 'x.1', 'x.2', …. */
@@ -179,15 +260,8 @@ export async function readCsv(source: Source, options: ReadCsvOptions = {}): Pro
   const { dtype = 'float32', device = getDefaultDevice() } = options;
   if (dtype !== 'float32' && dtype !== 'int32') fail(op, `dtype must be 'float32' or 'int32', got ${JSON.stringify(dtype)}`);
   const { label, bytes } = await readAllBytes(op, source);
-  const parsed = parseCsv(new TextDecoder().decode(bytes), options, op, label);
-  const width = parsed.numeric.length;
-  if (dtype === 'int32')
-    parsed.values.forEach((v, i) => {
-      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
-        fail(op, `${label}: column '${parsed.numeric[i % width]}' row ${Math.floor(i / width) + 1} is ${v}, not an int32; use dtype 'float32'`);
-    });
-  const array = dtype === 'int32' ? Int32Array.from(parsed.values) : Float32Array.from(parsed.values);
-  const data = tensorFromData(device, array, [parsed.rows, width], dtype);
+  const parsed = parseCsv(new TextDecoder().decode(bytes), { ...options, values: dtype }, op, label);
+  const data = tensorFromData(device, parsed.values as Float32Array | Int32Array, [parsed.rows, parsed.numeric.length], dtype);
   const columns = parsed.numeric;
   return {
     columns,

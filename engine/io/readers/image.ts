@@ -1,7 +1,9 @@
 // Images to tensors, in the Worker without the page: the browser decodes (createImageBitmap, with
 // no color-space conversion and no premultiplied alpha, so the values are the file's), an
 // OffscreenCanvas gives the RGBA bytes, and they become a float32 [C, H, W] tensor in [0, 1], as
-// torchvision's ToTensor() makes from a PIL image.
+// torchvision's ToTensor() makes from a PIL image. Opaque pixels are exact; a canvas keeps its
+// pixels premultiplied by alpha, so a translucent pixel's color may be off by a step or two of 255
+// and a fully transparent one's is lost (PIL keeps them).
 import type { Device } from '../../core/dtype';
 import { fail } from '../../core/errors';
 import { getDefaultDevice } from '../../core/runtime';

@@ -100,6 +100,8 @@ const READ_CASES: { name: string; file: Uint8Array; dtype: string; shape: number
   },
   { name: 'version 2.0 header', file: npy('<f4', '(1, 2)', f4([4, 5]), { version: 2 }), dtype: 'float32', shape: [1, 2], want: [[4, 5]] },
   { name: 'version 3.0 header', file: npy('<i4', '(1,)', i4([9]), { version: 3 }), dtype: 'int32', shape: [1], want: [9] },
+  { name: "'<u8' that fits", file: npy('<u8', '(2,)', i8([7, 2147483647])), dtype: 'int32', shape: [2], want: [7, 2147483647] },
+  { name: "'>f8' big-endian", file: npy('>f8', '(2,)', f8([0.5, -1e300], false)), dtype: 'float32', shape: [2], want: [0.5, -Infinity] },
   { name: 'a scalar: shape ()', file: npy('<f4', '()', f4([2.5])), dtype: 'float32', shape: [], want: 2.5 },
   { name: 'an empty array: shape (0, 3)', file: npy('<f4', '(0, 3)', []), dtype: 'float32', shape: [0, 3], want: [] },
 ];
@@ -108,7 +110,7 @@ const ERROR_CASES: { name: string; file: Uint8Array; message: RegExp }[] = [
   {
     name: 'bad magic',
     file: npy('<f4', '(1,)', f4([1]), { magic: 'PK\x03\x04NU' }),
-    message: /files\.readNpy: the Uint8Array is not a \.npy file: it does not start with the magic.*50 4b 03 04/,
+    message: /files\.readNpy: the Uint8Array is not a \.npy file: it does not start with the magic.*50 4b 03 04.*it is a zip: for a \.npz use files\.readNpz/,
   },
   { name: 'empty', file: new Uint8Array(0), message: /not a \.npy file.*starts with nothing/ },
   {
@@ -123,6 +125,7 @@ const ERROR_CASES: { name: string; file: Uint8Array; message: RegExp }[] = [
     file: npy('<i8', '(2,)', i8([1, 2 ** 40])),
     message: /'<i8' and value 1099511627776 \(element 1\), which does not fit in int32/,
   },
+  { name: "uint32 that doesn't fit", file: npy('<u4', '(1,)', [0x0, 0x5e, 0xd0, 0xb2]), message: /'<u4' and value 3000000000 \(element 0\)/ },
   { name: 'pickled objects', file: npy('|O', '(1,)', [0, 0, 0, 0, 0, 0, 0, 0]), message: /Python objects \(dtype '\|O'\): pickled objects are not supported/ },
   { name: 'complex', file: npy('<c8', '(1,)', f4([1, 2])), message: /dtype '<c8', which is not supported; supported: '<f4'/ },
   { name: 'unicode strings', file: npy('<U3', '(1,)', new Uint8Array(12)), message: /dtype '<U3', which is not supported/ },

@@ -59,7 +59,11 @@ interface Header {
 function parseHeader(op: string, label: string, bytes: Uint8Array): Header {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     const start = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    fail(op, `${label} is not a .npy file: it does not start with the magic '\\x93NUMPY' (starts with ${start || 'nothing'})`);
+    const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+    fail(
+      op,
+      `${label} is not a .npy file: it does not start with the magic '\\x93NUMPY' (starts with ${start || 'nothing'})${zip ? '; it is a zip: for a .npz use files.readNpz' : ''}`,
+    );
   }
   const major = bytes[6];
   if (major < 1 || major > 3) fail(op, `${label}: .npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are)`);
@@ -90,7 +94,7 @@ function parseHeader(op: string, label: string, bytes: Uint8Array): Header {
 
 const SUPPORTED = "'<f4' '<f8' '<f2' '<i1' '<i2' '<i4' '<i8' '|u1' '<u2' '<u4' '<u8' '|b1' (either byte order)";
 
-/** Decodes .npy bytes (the pure half of `files.readNpy`); `label` names the source in errors. */
+/** Decodes .npy bytes (the pure half of `files.readNpy`; the result may share `bytes`' memory); `label` names the source in errors. */
 export function parseNpy(bytes: Uint8Array, op = 'files.readNpy', label = 'the .npy'): NpyArray {
   const { descr, fortran, shape, dataOffset } = parseHeader(op, label, bytes);
   const order = descr[0];
@@ -106,25 +110,33 @@ export function parseNpy(bytes: Uint8Array, op = 'files.readNpy', label = 'the .
   if (have < need) fail(op, `${label} is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${need} bytes of data, the file has ${have}`);
   if (have > need)
     fail(op, `${label} has ${have} bytes of data, but shape (${shape.join(', ')}) of '${descr}' needs ${need}: the header does not match the data`);
-  const raw = bytes.slice(dataOffset, dataOffset + need); // a copy: aligned, and its own buffer
-  const view = new DataView(raw.buffer);
+  const raw = bytes.subarray(dataOffset, dataOffset + need);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  // Little-endian 4- and 8-byte values are read in place where aligned (the upload copies them), else from an aligned copy.
+  const aligned = (bytesPer: number) => (raw.byteOffset % bytesPer === 0 ? raw : raw.slice());
   let dtype: DType;
   let data: TypedArray;
   if (kind === 'f' && size === 4) {
     dtype = 'float32';
-    data = little ? new Float32Array(raw.buffer) : Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, false));
+    const a = aligned(4);
+    data = little ? new Float32Array(a.buffer, a.byteOffset, n) : Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, false));
   } else if (kind === 'f' && size === 8) {
     dtype = 'float32';
-    data = Float32Array.from({ length: n }, (_, i) => view.getFloat64(i * 8, little));
+    const a = aligned(8);
+    data = little ? Float32Array.from(new Float64Array(a.buffer, a.byteOffset, n)) : Float32Array.from({ length: n }, (_, i) => view.getFloat64(i * 8, false));
   } else if (kind === 'f') {
     dtype = 'float16';
     data = Float32Array.from({ length: n }, (_, i) => halfToFloat(view.getUint16(i * 2, little)));
   } else if (kind === 'b') {
     dtype = 'bool';
     data = Uint8Array.from(raw, (b) => (b ? 1 : 0));
+  } else if (kind === 'i' && size === 4 && little) {
+    dtype = 'int32';
+    const a = aligned(4);
+    data = new Int32Array(a.buffer, a.byteOffset, n);
   } else {
     dtype = 'int32';
-    data = kind === 'i' && size === 4 && little ? new Int32Array(raw.buffer) : readInts(op, label, descr, view, n, kind === 'i', size, little);
+    data = readInts(op, label, descr, view, n, kind === 'i', size, little);
   }
   return { dtype, shape, data: fortran && shape.length > 1 ? toCOrder(data, shape) : data };
 }

@@ -142,6 +142,7 @@ describe('files.readNpz', () => {
       file: new TextEncoder().encode('a,b\n1,2\n'),
       message: /files\.readNpz: the Uint8Array is not a \.npz \(zip\) file: no zip directory at its end/,
     },
+    { name: 'a .npy', file: npyOf([1]), message: /is not a \.npz \(zip\) file: no zip directory at its end; it is a \.npy: use files\.readNpy/ },
     { name: 'empty', file: new Uint8Array(0), message: /is not a \.npz \(zip\) file/ },
     { name: 'truncated (end cut off)', file: good.subarray(0, 100), message: /is a truncated zip: its end \(the central directory\) is missing/ },
     { name: 'truncated (start cut off)', file: good.subarray(120), message: /is truncated: its zip directory at byte \d+ \(\d+ bytes\) is past the end/ },

@@ -47,9 +47,12 @@ export function zipEntries(bytes: Uint8Array, op = 'files.readNpz', label = 'the
     }
   if (eocd < 0) {
     const isZipStart = n >= 4 && view.getUint32(0, true) === LOCAL;
+    const isNpy = n >= 6 && bytes[0] === 0x93 && bytes[1] === 0x4e;
     fail(
       op,
-      isZipStart ? `${label} is a truncated zip: its end (the central directory) is missing` : `${label} is not a .npz (zip) file: no zip directory at its end`,
+      isZipStart
+        ? `${label} is a truncated zip: its end (the central directory) is missing`
+        : `${label} is not a .npz (zip) file: no zip directory at its end${isNpy ? '; it is a .npy: use files.readNpy' : ''}`,
     );
   }
   let count = view.getUint16(eocd + 10, true);
@@ -169,6 +172,10 @@ export async function readNpz(source: Source, options: { device?: Device } = {})
   const arrays = await parseNpz(bytes, op, label);
   const device = options.device ?? getDefaultDevice();
   const out: Record<string, Tensor> = {};
-  for (const [key, a] of Object.entries(arrays)) out[key] = tensorFromData(device, a.data, a.shape, a.dtype);
+  for (const [key, a] of Object.entries(arrays)) {
+    // A stored member read in place shares the whole zip's memory: copy it, so a tensor that keeps its values keeps only its own.
+    const data = a.data.buffer === bytes.buffer ? a.data.slice() : a.data;
+    out[key] = tensorFromData(device, data, a.shape, a.dtype);
+  }
   return out;
 }
