@@ -5,7 +5,8 @@ import { expectClose, type Nested } from '../../testing/nested-close';
 import { testDevices } from '../../testing/devices';
 import { fileStore, MemoryFileStore, setFileStore } from '../file-store';
 import { files } from '../notebook-files';
-import { floatToHalf, halfToFloat, npyHeader, parseNpy } from './npy';
+import { floatToHalf, halfToFloat } from '../safetensors/codec';
+import { npyHeader, parseNpy } from './npy';
 
 /** A .npy file built by hand: the header dict as numpy writes it (any version), then the data bytes. */
 function npy(descr: string, shape: string, data: number[] | Uint8Array, options: { version?: number; fortran?: boolean; magic?: string } = {}): Uint8Array {

@@ -10,6 +10,7 @@ import { tensorFromData } from '../../ops/make';
 import type { Tensor } from '../../tensor';
 import type { FileInfo } from '../file-store';
 import { writeFile } from '../notebook-files';
+import { floatToHalf, halfToFloat } from '../safetensors/codec';
 import { readAllBytes, type Source } from '../source';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -19,34 +20,6 @@ export interface NpyArray {
   dtype: DType;
   shape: number[];
   data: TypedArray;
-}
-
-/** float16 bits to a number. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** A number to float16 bits, rounding to nearest even (as numpy's astype(float16)). */
-export function floatToHalf(v: number): number {
-  if (Number.isNaN(v)) return 0x7e00;
-  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  const a = Math.abs(v);
-  if (a >= 65520) return sign | 0x7c00; // rounds up past the largest half (65504)
-  if (a < 2 ** -14) return sign | roundEven(a / 2 ** -24); // subnormal (may round up to the smallest normal: still right)
-  const exp = Math.floor(Math.log2(a));
-  const e = a >= 2 ** (exp + 1) ? exp + 1 : a < 2 ** exp ? exp - 1 : exp; // log2 may be off by one
-  const mant = roundEven((a / 2 ** e - 1) * 1024); // 1024 carries into the exponent: still right
-  return sign | (((e + 15) << 10) + mant);
-}
-
-function roundEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 interface Header {
