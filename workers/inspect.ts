@@ -29,12 +29,20 @@ function inspectObject(value: object, depth: number): string {
     return `Map(${value.size}) {${entries.join(', ')}}`;
   }
   if (value instanceof Set) return `Set(${value.size}) {${items([...value], depth)}}`;
+  if (value instanceof Date) return formatDate(value);
   // Errors, dates, modules and tensors describe themselves.
   if (value.toString !== Object.prototype.toString) return String(value);
   if (depth >= MAX_DEPTH) return '[Object]';
   const fields = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${inspect(v, depth + 1)}`);
   const name = value.constructor && value.constructor !== Object ? `${value.constructor.name} ` : '';
   return fields.length ? `${name}{ ${fields.join(', ')} }` : `${name}{}`;
+}
+
+/** A date as `2026-12-08 14:05:09` in the local time zone (an invalid one as `Invalid Date`). */
+function formatDate(date: Date): string {
+  if (Number.isNaN(date.getTime())) return 'Invalid Date';
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
 function items(list: unknown[], depth: number): string {

@@ -38,6 +38,11 @@ describe('tableBundle', () => {
     ]);
   });
 
+  it("shows dates (files.list()'s modified) as local date and time", () => {
+    const when = new Date(2026, 11, 8, 9, 5, 3);
+    expect(tableBundle([{ name: 'a.csv', modified: when }])!.rows).toEqual([['a.csv', '2026-12-08 09:05:03']]);
+  });
+
   it('is not made for anything but a non-empty array of plain objects with few enough keys', () => {
     expect(tableBundle([])).toBeNull();
     expect(tableBundle([1, 2])).toBeNull();

@@ -2,7 +2,7 @@
 // name. Writes are checked against the browser's quota first, so a full disk gives a clear error
 // and leaves the file as it was.
 import { fail } from '../core/errors';
-import { checkFileName, fileStore, filesChanged, type FileInfo } from './file-store';
+import { checkFileName, fileStore, filesChanged } from './file-store';
 import { readAllBytes, type Source } from './source';
 import { readCsv, writeCsv, type CsvTable, type ReadCsvOptions } from './readers/csv';
 import { readImage, type ImageMode } from './readers/image';
@@ -22,6 +22,13 @@ function toBlob(op: string, data: FileData): Blob {
   return fail(op, `can write a string, a Uint8Array, an ArrayBuffer or a Blob, got ${data === null ? 'null' : typeof data}`);
 }
 
+/** A file as cells see it: its name, its size in bytes and when it was last written. */
+export interface NotebookFile {
+  name: string;
+  size: number;
+  modified: Date;
+}
+
 /** `12.3 MB`, for messages. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
@@ -36,7 +43,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Writes `data` as `name` after checking it fits the quota (counting the old file's bytes as free). The one path every write takes: `files.write`, `torch.save`, the Files panel's upload. */
-export async function writeFile(op: string, name: string, data: FileData): Promise<FileInfo> {
+export async function writeFile(op: string, name: string, data: FileData): Promise<NotebookFile> {
   const checked = checkFileName(op, name);
   const blob = toBlob(op, data);
   const store = fileStore();
@@ -61,14 +68,14 @@ export async function writeFile(op: string, name: string, data: FileData): Promi
     throw error;
   }
   filesChanged();
-  return { name: checked, size: blob.size, modified: Date.now() };
+  return { name: checked, size: blob.size, modified: new Date() };
 }
 
 /** The notebook's files, as cells see them (`files` in a cell). */
 export const files = {
   /** The files, by name: `{ name, size, modified }` each. */
-  list(): Promise<FileInfo[]> {
-    return fileStore().list();
+  async list(): Promise<NotebookFile[]> {
+    return (await fileStore().list()).map((f) => ({ name: f.name, size: f.size, modified: new Date(f.modified) }));
   },
   /** True when the notebook has a file of this name. */
   async exists(name: string): Promise<boolean> {
@@ -83,7 +90,7 @@ export const files = {
     return new TextDecoder().decode((await readAllBytes('files.readText', source)).bytes);
   },
   /** Writes (or replaces) a file: text as UTF-8, bytes or a Blob. Fails, keeping the old file, when it does not fit the browser's quota. */
-  write(name: string, data: FileData): Promise<FileInfo> {
+  write(name: string, data: FileData): Promise<NotebookFile> {
     return writeFile('files.write', name, data);
   },
   /** Deletes a file; fails if there is none of that name. */
@@ -112,7 +119,7 @@ export const files = {
     name: string,
     data: Tensor | readonly (readonly (number | string | boolean)[])[],
     options?: { columns?: string[]; delimiter?: string },
-  ): Promise<FileInfo> {
+  ): Promise<NotebookFile> {
     return writeCsv(name, data, options);
   },
   /** Reads a NumPy .npy file as a tensor: float32, float64 (to float32), int8–int64 and uint8–uint64 (to int32 where the values fit), bool, float16. */
@@ -120,7 +127,7 @@ export const files = {
     return readNpy(source, options);
   },
   /** Writes a tensor as a NumPy .npy file (as numpy.save writes it), readable with numpy.load. */
-  writeNpy(name: string, tensor: Tensor): Promise<FileInfo> {
+  writeNpy(name: string, tensor: Tensor): Promise<NotebookFile> {
     return writeNpy(name, tensor);
   },
   /** Reads a NumPy .npz file (np.savez or np.savez_compressed) as `{ name: tensor }`, each array as readNpy reads it. */

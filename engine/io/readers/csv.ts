@@ -7,8 +7,7 @@ import { fail } from '../../core/errors';
 import { getDefaultDevice } from '../../core/runtime';
 import { tensorFromData } from '../../ops/make';
 import type { Tensor } from '../../tensor';
-import type { FileInfo } from '../file-store';
-import { writeFile } from '../notebook-files';
+import { writeFile, type NotebookFile } from '../notebook-files';
 import { readAllBytes, type Source } from '../source';
 
 /** Options of `files.readCsv` and `parseCsv`. */
@@ -296,7 +295,7 @@ export async function writeCsv(
   name: string,
   data: Tensor | readonly (readonly (number | string | boolean)[])[],
   options: { columns?: string[]; delimiter?: string } = {},
-): Promise<FileInfo> {
+): Promise<NotebookFile> {
   const op = 'files.writeCsv';
   const { columns, delimiter = ',' } = options;
   let rows: (number | string | boolean)[][];

@@ -8,8 +8,7 @@ import { fail } from '../../core/errors';
 import { getDefaultDevice } from '../../core/runtime';
 import { tensorFromData } from '../../ops/make';
 import type { Tensor } from '../../tensor';
-import type { FileInfo } from '../file-store';
-import { writeFile } from '../notebook-files';
+import { writeFile, type NotebookFile } from '../notebook-files';
 import { floatToHalf, halfToFloat } from '../safetensors/codec';
 import { readAllBytes, type Source } from '../source';
 
@@ -196,7 +195,7 @@ export async function encodeNpy(tensor: Tensor): Promise<Uint8Array> {
 }
 
 /** Writes a tensor as a NumPy .npy file (float32, int32, bool and float16 as '<f4' '<i4' '|b1' '<f2'), readable by numpy.load. */
-export async function writeNpy(name: string, tensor: Tensor): Promise<FileInfo> {
+export async function writeNpy(name: string, tensor: Tensor): Promise<NotebookFile> {
   if (!tensor || typeof (tensor as Tensor).data !== 'function') fail('files.writeNpy', `expected a tensor, got ${tensor === null ? 'null' : typeof tensor}`);
   return writeFile('files.writeNpy', name, await encodeNpy(tensor));
 }

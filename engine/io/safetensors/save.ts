@@ -4,8 +4,8 @@ import { fail } from '../../core/errors';
 import { checkInterrupt } from '../../core/interrupt';
 import { Module } from '../../nn/module';
 import { Tensor } from '../../tensor';
-import { checkFileName, type FileInfo } from '../file-store';
-import { writeFile } from '../notebook-files';
+import { checkFileName } from '../file-store';
+import { writeFile, type NotebookFile } from '../notebook-files';
 import { encodeTensor } from './codec';
 import { READABLE, saveOrder, SAVED_AS, serializeHeader } from './format';
 
@@ -78,7 +78,7 @@ export async function safetensorsBlob(op: string, obj: unknown, options: SaveOpt
 }
 
 /** `torch.save(obj, name, options?)`: writes `obj`'s tensors as the safetensors file `name` of the notebook's files (checked against the quota first); resolves to its info. */
-export async function save(obj: unknown, name: string, options?: SaveOptions): Promise<FileInfo> {
+export async function save(obj: unknown, name: string, options?: SaveOptions): Promise<NotebookFile> {
   const op = 'torch.save';
   const file = checkFileName(op, name);
   return writeFile(op, file, await safetensorsBlob(op, obj, options));
