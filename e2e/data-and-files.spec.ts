@@ -79,7 +79,7 @@ test('the data-and-files example trains on a CSV uploaded in the Files panel and
   // The model still gives the saved logits, and the files are as they were.
   await expect(
     await notebook.runCode(
-      "const again = await torch.load('digits-mlp-check.safetensors');\nconsole.log(`after the refusal: ${await restored.forward(again.inputs).sub(again.logits).abs().max().item()}`);",
+      "const again = await torch.load('digits-mlp-check.safetensors');\nconsole.log(`after the refusal: ${await restored(again.inputs).sub(again.logits).abs().max().item()}`);",
     ),
   ).toContainText('after the refusal: 0');
   await expect.poll(() => notebook.names()).toEqual(names);
