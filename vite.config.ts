@@ -19,7 +19,9 @@ const CROSS_ORIGIN_ISOLATION = {
  * - style-src 'unsafe-inline': Monaco injects <style> elements, KaTeX's HTML carries style="…".
  *   (Styles cannot run script; DOMPurify still strips <style> from markdown.)
  * - img-src data:, font-src data:: Monaco's and KaTeX's CSS inline small images and fonts.
- * - connect-src https:: `?open=<url>` fetches a notebook from the URL the user sees in the address.
+ * - connect-src https:: `?open=<url>` fetches a notebook from the URL the user sees in the address;
+ *   data: blob:: `torch.load` and the `files` readers in a cell take data: URLs and object URLs
+ *   (fetches of bytes already in the browser: nothing leaves it).
  * The page itself evaluates nothing: no 'unsafe-eval' here. Cells run in the kernel Worker, which
  * evaluates them (workers/cell-runner.ts); a Worker's policy comes from its script's own response
  * headers, so the header form (CSP_HEADER) adds 'unsafe-eval' for the Workers, while the page also
@@ -31,7 +33,7 @@ const CSP_DIRECTIVES: Record<string, string> = {
   'style-src': "'self' 'unsafe-inline'",
   'img-src': "'self' data:",
   'font-src': "'self' data:",
-  'connect-src': "'self' https:",
+  'connect-src': "'self' https: data: blob:",
   'worker-src': "'self'",
   'object-src': "'none'",
   'base-uri': "'none'",

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,10 @@ export default defineConfig({
     environment: 'node',
     // The webgpu device in CI is SwiftShader: kernels run on the CPU, slowly.
     testTimeout: 60_000,
+    // Vitest's default is one worker fewer than the cores: one on a 2-core CI machine. Two halve
+    // the unit tests there (the WebGPU tests wait on SwiftShader, and the CPU ones on each other
+    // little); each file still runs in its own process, so memory measurements stay its own.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     hookTimeout: 60_000,
     // memory.test.ts collects garbage before measuring what is still reachable.
     execArgv: ['--expose-gc'],

@@ -1,6 +1,7 @@
 // The readers that need a browser, run from a cell in the kernel Worker (no page involved):
 // files.readImage decodes a PNG (exact values) and a JPEG (approximate), files.readNpz inflates a
-// np.savez_compressed file with the Worker's DecompressionStream, files.readCsv reads a Blob.
+// np.savez_compressed file with the Worker's DecompressionStream, files.readCsv reads a Blob; a
+// data: URL is fetched (the app's policy allows data: and blob: fetches).
 import { expect, test } from '@playwright/test';
 import { NotebookUi } from './pages/notebook-ui';
 
@@ -24,7 +25,7 @@ test('a cell reads a PNG, a JPEG, a compressed .npz and a CSV into tensors in th
     return canvas.toDataURL('image/jpeg', 0.95).split(',')[1];
   });
   const cell = await notebook.addCode(`const bytes = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const png = await files.readImage(bytes('${PNG_2X2}'));
+const png = await files.readImage('data:image/png;base64,${PNG_2X2}');
 const gray = await files.readImage(new Blob([bytes('${PNG_2X2}')]), { mode: 'L' });
 const jpg = await files.readImage(bytes('${jpeg}'));
 await files.write('w.npz', bytes('${NPZ_COMPRESSED}'));
