@@ -40,6 +40,7 @@ import { GpuFaults } from './faults';
 import { QueueBacklog } from './queue-backlog';
 import { timestampCostMs } from './timestamps';
 import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
+import { noteGpuAllocation } from '../../core/reclaim';
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -224,6 +225,7 @@ export class WebGpuBackend implements Backend {
   allocate(length: number, dtype: DType): GpuStorage {
     this.faults.checkSize(length * 4, length);
     const block = this.pool.acquire(length * 4);
+    noteGpuAllocation(block.size);
     return new GpuStorage(block, length, dtype, this.pool.lastCreatedBytes);
   }
 
@@ -237,6 +239,7 @@ export class WebGpuBackend implements Backend {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
     this.faults.checkSize(data.length * 4, data.length);
     const block = this.pool.acquire(data.length * 4);
+    noteGpuAllocation(block.size);
     const storage = new GpuStorage(block, data.length, dtype, this.pool.lastCreatedBytes);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
     this.dispatcher.flush();
