@@ -32,6 +32,9 @@ const MAX_BUDGET = 1024 * 1024 * 1024;
  */
 const KICK_BYTES = 3 * 1024 * 1024 * 1024;
 
+/** Tasks a reclaim waits at most, after forcing a collection, for the finalizers to give memory back. */
+const FINALIZER_TURNS = 16;
+
 /** Read by loop guards at every iteration: true once GPU allocations passed the budget since the last reclaim. */
 export const gpuPressure = { high: false };
 
@@ -94,7 +97,12 @@ export async function reclaim(): Promise<void> {
   await nextTask();
   if (before - liveBytes() < allocated / 2) {
     collectNow();
-    await nextTask();
+    // Node runs the finalizers in the next task; Chromium may finish the collection, and run
+    // them, a few tasks later.
+    for (let turn = 0; turn < FINALIZER_TURNS; turn++) {
+      await nextTask();
+      if (before - liveBytes() >= allocated / 2) break;
+    }
   }
   const freed = before - liveBytes();
   budget = freed >= allocated / 2 ? RECLAIM_BUDGET : Math.min(2 * budget, MAX_BUDGET);
