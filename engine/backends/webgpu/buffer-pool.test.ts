@@ -98,6 +98,25 @@ describe('BufferPool', () => {
     expect([again(), again()]).toEqual([0, 0]);
   });
 
+  it("keeps a step's forward memory that the collector returns each step: a step after the first makes no buffers", () => {
+    const { device, made } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    pool.headroomBytes = 1 << 20;
+    pool.liveFactor = 3;
+    pool.acquire(100_000); // a parameter
+    for (let step = 0; step < 5; step++) {
+      // Forward: four 8 MiB activations; backward frees its temporary at once; the collector then
+      // returns the activations (reachable until backward ended, garbage after).
+      const activations = Array.from({ length: 4 }, () => pool.acquire(8 << 20));
+      pool.release(pool.acquire(100_000));
+      for (const a of activations) pool.release(a, true);
+      pool.destroyDoomed();
+      if (step === 0) expect(made.length).toBe(5);
+    }
+    expect(made.length).toBe(5);
+    expect(made.every((b) => !b.destroyed)).toBe(true);
+  });
+
   it('hands idle buffers out in the order they were made, whatever order they came back in, so a loop that runs again binds the same pairs', () => {
     const { device, made } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));

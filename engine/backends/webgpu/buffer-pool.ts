@@ -71,8 +71,9 @@ function chunkBytes(bytes: number): number {
  * kept up to that peak held 640 times a small model's live bytes through a 10,000-step soak
  * (bench/RESULTS.md). When the collector hands tensors back, what they held was garbage: the
  * estimate is the peak of live bytes since the collector last ran, less what it returned, or
- * the live bytes it left (whichever is more), and until the next collection the peak of live
- * bytes since (which the memory of a step's temporaries counts in). Memory freed
+ * the live bytes it left plus the most live bytes rose between explicit releases (a step's
+ * forward memory: backward frees its temporaries explicitly), whichever is more; until the next
+ * collection, the peak of live bytes since counts too. Memory freed
  * explicitly (backward's temporaries, `torch.scope`, `dispose()`) was reachable until then, so
  * a loop that frees its temporaries so keeps its whole working set, as PyTorch's caching
  * allocator would.
@@ -119,6 +120,15 @@ export class BufferPool {
   private returnedInRun = 0;
   /** The estimated peak of reachable live bytes at the collector's last run. */
   private estimate = 0;
+  /**
+   * The most live bytes rose above what they were at the last explicit release (or collection),
+   * since the collector last ran and in the span before: a step's forward and optimizer memory
+   * (backward frees its temporaries explicitly), reachable at the step's peak even where the
+   * collector returns it.
+   */
+  private riseBase = 0;
+  private rise = 0;
+  private priorRise = 0;
   private doomed: GPUBuffer[] = [];
   /** Slab chunks share a buffer only where the device's storage offset alignment allows it. */
   private readonly slabsAllowed: boolean;
@@ -140,6 +150,7 @@ export class BufferPool {
     if (this.collecting) this.endCollection();
     const block = this.take(bytes);
     if (this.liveBytes > this.peakSinceCollection) this.peakSinceCollection = this.liveBytes;
+    if (this.liveBytes - this.riseBase > this.rise) this.rise = this.liveBytes - this.riseBase;
     return block;
   }
 
@@ -214,7 +225,7 @@ export class BufferPool {
         this.returnedInRun = 0;
       }
       this.returnedInRun += size;
-    }
+    } else this.riseBase = this.liveBytes;
     if (block.slab) {
       const slab = block.slab;
       slab.used--;
@@ -242,15 +253,22 @@ export class BufferPool {
   get limitBytes(): number {
     // While the collector returns tensors, only what this run shows counts: an earlier run may have
     // found only part of the garbage (a minor collection), and what it left was no measure.
-    const held = this.collecting ? Math.max(this.liveBytes, this.peakBeforeRun - this.returnedInRun) : Math.max(this.peakSinceCollection, this.estimate);
+    const held = this.collecting ? this.collectedEstimate() : Math.max(this.peakSinceCollection, this.estimate);
     return this.headroomBytes + this.liveFactor * held;
+  }
+
+  /** While the collector returns tensors: what it leaves plus a step's rise, or the peak before less what it returned. */
+  private collectedEstimate(): number {
+    return Math.max(this.liveBytes + Math.max(this.rise, this.priorRise), this.peakBeforeRun - this.returnedInRun);
   }
 
   /** A run of the collector's releases is over: what it left tells how much the program really keeps. */
   private endCollection(): void {
+    this.estimate = this.collectedEstimate();
     this.collecting = false;
-    this.estimate = Math.max(this.liveBytes, this.peakBeforeRun - this.returnedInRun);
-    this.peakSinceCollection = this.liveBytes;
+    this.peakSinceCollection = this.riseBase = this.liveBytes;
+    this.priorRise = this.rise;
+    this.rise = 0;
   }
 
   /** Past the limit: destroys idle buffers released longest ago, then slabs longest wholly free (after the next submit). */
@@ -295,7 +313,8 @@ export class BufferPool {
     this.idleBytes = 0;
     this.collecting = false;
     this.peakSinceCollection = this.liveBytes;
-    this.estimate = 0;
+    this.estimate = this.rise = this.priorRise = 0;
+    this.riseBase = this.liveBytes;
     this.slabFreeBytes = this.slabs.reduce((n, s) => n + s.buffer.size - s.used * s.chunks[0].size, 0);
   }
 
