@@ -3,6 +3,7 @@ import { warmPipelines } from './warm-pipelines';
 import { fail } from '../../core/errors';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
+import { releasedByCollector } from '../../core/storage-ref';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
 import type {
@@ -248,7 +249,7 @@ export class WebGpuBackend implements Backend {
   }
 
   release(storage: Storage): void {
-    this.pool.release((storage as GpuStorage).block);
+    this.pool.release((storage as GpuStorage).block, releasedByCollector());
   }
 
   async read(view: View): Promise<TypedArray> {
