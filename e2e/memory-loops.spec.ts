@@ -18,10 +18,10 @@ function loopCell(awaitEach: boolean): string {
     'let peak = 0; const started = performance.now();',
     'for (let i = 0; i < 1000; i++) {',
     `  const big = { device: 'webgpu' as const }; const a = torch.empty([4 * 1024 * 1024], big), b = torch.empty([4 * 1024 * 1024], big), c = torch.empty([4 * 1024 * 1024], big), d = torch.empty([4 * 1024 * 1024], big);`,
-    '  const m = torch.memory(); peak = Math.max(peak, m.liveBytes + m.pooledBytes);',
+    '  const m = torch.memory(); if (m.liveBytes + m.pooledBytes > peak) { peak = m.liveBytes + m.pooledBytes; (globalThis as any).split = m.liveBytes + "/" + m.pooledBytes; }',
     awaitEach ? '  await Promise.resolve();' : '',
     '}',
-    '`peak ${peak} bytes in ${Math.round(performance.now() - started)} ms`',
+    '`peak ${peak} bytes in ${Math.round(performance.now() - started)} ms (live/pooled ${(globalThis as any).split})`',
   ].join(' ');
 }
 

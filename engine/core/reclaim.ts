@@ -24,7 +24,7 @@ import { availableDevices, getBackend } from './runtime';
 export const RECLAIM_MIN_BYTES = 64 * 1024;
 /** GPU bytes allocated between reclaims, at first and whenever reclaims bring memory back. */
 export const RECLAIM_BUDGET = 64 * 1024 * 1024;
-const MAX_BUDGET = 1024 * 1024 * 1024;
+const MAX_BUDGET = 64 * 1024 * 1024;
 /**
  * Host bytes allocated to make V8 collect: past its hard external-memory limit (half the
  * JavaScript heap's limit above the low mark, about 2 GiB with a 4 GiB heap), where V8 runs a full
