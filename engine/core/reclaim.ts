@@ -24,13 +24,7 @@ import { availableDevices, getBackend } from './runtime';
 export const RECLAIM_MIN_BYTES = 64 * 1024;
 /** GPU bytes allocated between reclaims, at first and whenever reclaims bring memory back. */
 export const RECLAIM_BUDGET = 64 * 1024 * 1024;
-const MAX_BUDGET = 64 * 1024 * 1024;
-/**
- * Host bytes allocated to make V8 collect: past its hard external-memory limit (half the
- * JavaScript heap's limit above the low mark, about 2 GiB with a 4 GiB heap), where V8 runs a full
- * collection at once. Address space only: never written, freed by the collection it starts.
- */
-const KICK_BYTES = 3 * 1024 * 1024 * 1024;
+const MAX_BUDGET = 1024 * 1024 * 1024;
 
 /** Tasks a reclaim waits at most, after forcing a collection, for the finalizers to give memory back. */
 const FINALIZER_TURNS = 16;
@@ -68,38 +62,56 @@ function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Pulse chunks: host bytes made and dropped at once, never touched (see `pulse`). */
-const PULSE_CHUNK = 64 * 1024 * 1024;
-const MAX_PULSE = 512 * 1024 * 1024;
+/** Host bytes per step of `collectNow`: address space only, never written, freed by the collection. */
+const KICK_CHUNK = 1024 * 1024 * 1024;
+/** Steps of `collectNow` before it takes the sure path (see there), and steps in all. */
+const KICK_STEPS_BEFORE_SURE = 8;
+const KICK_STEPS = 16;
+/**
+ * A host allocation that cannot succeed (just under the largest ArrayBuffer V8's sandbox allows in
+ * Chromium; more than the memory of most machines in Node): before it reports failure, V8 runs
+ * full collections to make room. Sure, but slow (several collections, 250 ms with a 60 MB heap).
+ */
+const SURE_KICK_BYTES = 2 ** 35 - 1;
 
 /**
- * Makes V8 feel `bytes` of GPU memory as host memory for an instant: ArrayBuffers of twice that
- * (up to MAX_PULSE), made and dropped at once. Measured in Chromium's Worker, a 64 MB pulse per
- * 32 MB allocated kept dropped 16 MB tensors to one iteration's worth, where no pulse let 14
- * iterations' worth pile up (and the one big allocation of `collectNow` made no collection).
+ * Objects only weak references point to, made at the end of the last reclaim: once a full
+ * collection has run, `deref()` answers undefined at once, inside the same task. (A target stays
+ * alive until the end of the task that made or read it, so the reclaim reads each one once, and
+ * makes new ones for the next.)
  */
-function pulse(bytes: number): void {
+let sentinels: WeakRef<object>[] = [];
+function armSentinels(): void {
+  sentinels = Array.from({ length: KICK_STEPS }, () => new WeakRef({}));
+}
+armSentinels();
+
+/**
+ * Makes V8 run a full collection now, whatever its heuristics. GPU memory is invisible to it, and
+ * host memory it sees (ArrayBuffers) starts a collection only past limits that move with each
+ * collection: so host memory is allocated and dropped, a gigabyte at a time, until a sentinel
+ * shows that a collection ran; after eight gigabytes, an allocation that must fail (V8 collects
+ * fully before it gives up). Measured in Chromium's Worker (a 60 MB heap): 2 to 8 steps, and the
+ * sure path one time in four; about 110 ms a reclaim, almost all of it the collections.
+ */
+function collectNow(): void {
+  const started = performance.now();
   try {
-    for (let left = Math.min(2 * bytes, MAX_PULSE); left > 0; left -= PULSE_CHUNK) {
-      kick.bytes = new ArrayBuffer(Math.min(left, PULSE_CHUNK));
+    // A collection since the last reclaim already cleared them all (they were made together):
+    // nothing can show the next one, so the sure path at once.
+    if (sentinels[0].deref() === undefined) kick.bytes = new ArrayBuffer(SURE_KICK_BYTES);
+    for (let step = 1; step < KICK_STEPS && !kick.bytes; step++) {
+      kick.bytes = new ArrayBuffer(step === KICK_STEPS_BEFORE_SURE ? SURE_KICK_BYTES : KICK_CHUNK);
       kick.bytes = null;
+      if (sentinels[step].deref() === undefined) break;
     }
   } catch {
-    // The host refused the address space: the finalizers get their turn all the same.
+    // The host refused the memory, after collecting to find it: the collection ran.
   }
-}
-
-/** Makes V8 run a full collection now (see KICK_BYTES); nothing where the host refuses the address space. */
-function collectNow(): void {
-  try {
-    const started = performance.now();
-    kick.bytes = new ArrayBuffer(KICK_BYTES);
-    kickMs += performance.now() - started;
-    kick.bytes = null;
-    kicks++;
-  } catch {
-    // Not enough address space: the finalizers get their turn all the same.
-  }
+  kick.bytes = null;
+  armSentinels();
+  kicks++;
+  kickMs += performance.now() - started;
 }
 
 /** Lets the garbage collector and the engine's finalizers give dropped tensors' GPU memory back (see above). */
@@ -108,18 +120,14 @@ export async function reclaim(): Promise<void> {
   reclaims++;
   const allocated = allocatedSince;
   const before = liveBytes();
-  pulse(allocated);
-  await nextTask();
-  if (before - liveBytes() < allocated / 2) {
-    // Node: one big allocation past V8's hard external limit collects at once. Browsers: more pulses.
-    if ((globalThis as { setImmediate?: unknown }).setImmediate) collectNow();
-    else pulse(allocated);
-    // Node runs the finalizers in the next task; Chromium may finish the collection, and run
-    // them, a few tasks later.
-    for (let turn = 0; turn < FINALIZER_TURNS; turn++) {
-      await nextTask();
-      if (before - liveBytes() >= allocated / 2) break;
-    }
+  collectNow();
+  // The finalizers run in tasks after this one (Chromium may take a few turns to run them).
+  let last = before;
+  for (let turn = 0; turn < FINALIZER_TURNS; turn++) {
+    await nextTask();
+    const live = liveBytes();
+    if (before - live >= allocated / 2 || (turn >= 2 && live === last)) break;
+    last = live;
   }
   const freed = before - liveBytes();
   budget = freed >= allocated / 2 ? RECLAIM_BUDGET : Math.min(2 * budget, MAX_BUDGET);
