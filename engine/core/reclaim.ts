@@ -4,19 +4,19 @@
  * A tensor's storage goes back to the pool when the garbage collector finds the tensor
  * unreachable and its FinalizationRegistry callback runs (storage-ref.ts). Neither happens on its
  * own in time: the collector runs on JavaScript heap growth (a tensor object is tiny, whatever its
- * GPU memory), and finalizers run only in tasks after the current one, so a loop that never
- * yields frees nothing until it ends. Measured in Node and in Chromium's Worker, host ballast the
- * size of the GPU memory plus a task between iterations still left 14 to 44 dropped 16 MB tensors
- * waiting (the collector marks incrementally, and objects made while it marks survive the cycle).
+ * GPU memory), only a full collection clears FinalizationRegistry targets (a young-generation one
+ * does not), and finalizers run only in tasks after the current one, so a loop that never yields
+ * frees nothing until it ends. Host memory V8 can see (ArrayBuffers) starts collections only past
+ * limits that move with each one: in Chromium's Worker one 3 GiB ArrayBuffer started a collection
+ * every second or third time, and ArrayBuffer pulses left hundreds of MB of dropped tensors.
  *
  * So GPU allocations of big storages are counted here (`noteGpuAllocation`); past a budget since
  * the last reclaim, `gpuPressure.high` is set, the notebook's loop guards (workers/interrupt.ts)
- * read it and the loop awaits `reclaim()`: it lets the engine's finalizers run (a task), and when
- * that brought back less than half of what was allocated, makes V8 collect at once by
- * allocating, and dropping, host memory past its external-memory limit (a full collection, as
- * under memory pressure; the bytes are never touched, so the OS never backs them), then lets the
- * finalizers run again. A loop that keeps what it makes (nothing comes back) doubles the budget,
- * up to 1 GiB, so it pays for few collections; one that drops what it makes is back to 64 MB.
+ * read it and the loop awaits `reclaim()`. It makes V8 run a full collection and checks that one
+ * ran (`collectNow`), then gives the finalizers the tasks they need to hand the storages back. A
+ * loop that keeps what it makes (nothing comes back) doubles the budget, up to 1 GiB, so it pays
+ * for few collections; one that drops what it makes is back to 64 MB. Reachable tensors are never
+ * touched: the collector frees only what nothing can reach, as it always did, only sooner.
  */
 import { availableDevices, getBackend } from './runtime';
 
@@ -36,6 +36,8 @@ let allocatedSince = 0;
 let budget = RECLAIM_BUDGET;
 let kicks = 0;
 let kickMs = 0;
+let kickSteps = 0;
+let sureKicks = 0;
 /** Holds the collection's host bytes for an instant (a module field: no compiler drops the allocation as unused). */
 const kick: { bytes: ArrayBuffer | null } = { bytes: null };
 let reclaims = 0;
@@ -56,17 +58,21 @@ function liveBytes(): number {
 /** One turn of the event loop: tasks queued before it (the engine's finalizers) run first. */
 function nextTask(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate;
-  // Node: after the poll phase, where V8's finalizer tasks run. Browsers: a message, which has no
-  // clamp (nested timeouts wait 4 ms).
+  // Node: after the poll phase, where V8's finalizer tasks run. Browsers: a timeout (measured in
+  // Chromium's Worker, a MessageChannel task let finalizers wait longer).
   if (immediate) return new Promise((resolve) => immediate(resolve));
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Host bytes per step of `collectNow`: address space only, never written, freed by the collection. */
-const KICK_CHUNK = 1024 * 1024 * 1024;
+/**
+ * Host bytes of `collectNow`'s first step, doubling at each step up to the largest (address space
+ * only, never written, freed by the collection they start).
+ */
+const KICK_FIRST_BYTES = 1024 * 1024 * 1024;
+const KICK_MAX_BYTES = 8 * 1024 * 1024 * 1024;
 /** Steps of `collectNow` before it takes the sure path (see there), and steps in all. */
-const KICK_STEPS_BEFORE_SURE = 8;
-const KICK_STEPS = 16;
+const KICK_STEPS_BEFORE_SURE = 6;
+const KICK_STEPS = 12;
 /**
  * A host allocation that cannot succeed (just under the largest ArrayBuffer V8's sandbox allows in
  * Chromium; more than the memory of most machines in Node): before it reports failure, V8 runs
@@ -89,19 +95,28 @@ armSentinels();
 /**
  * Makes V8 run a full collection now, whatever its heuristics. GPU memory is invisible to it, and
  * host memory it sees (ArrayBuffers) starts a collection only past limits that move with each
- * collection: so host memory is allocated and dropped, a gigabyte at a time, until a sentinel
- * shows that a collection ran; after eight gigabytes, an allocation that must fail (V8 collects
- * fully before it gives up). Measured in Chromium's Worker (a 60 MB heap): 2 to 8 steps, and the
- * sure path one time in four; about 110 ms a reclaim, almost all of it the collections.
+ * collection: so host memory is allocated and dropped, 1 GiB, then 2, 4 and 8, until a sentinel
+ * shows that a collection ran; then an allocation that must fail (V8 collects fully before it
+ * gives up). Measured with a 60 MB heap: in Node always 2 steps, 11 ms a reclaim (single
+ * gigabytes took 2 to 7 steps and the sure path a third of the time, 24 ms); in Chromium's Worker
+ * 1 or 4 steps.
  */
-function collectNow(): void {
+async function collectNow(): Promise<void> {
+  let first = 1;
+  if (sentinels[0].deref() === undefined) {
+    // V8 ran a full collection of its own since the last reclaim, which cleared them all (they
+    // were made together): new ones, read in a later task.
+    armSentinels();
+    await nextTask();
+    first = 0;
+  }
   const started = performance.now();
   try {
-    // A collection since the last reclaim already cleared them all (they were made together):
-    // nothing can show the next one, so the sure path at once.
-    if (sentinels[0].deref() === undefined) kick.bytes = new ArrayBuffer(SURE_KICK_BYTES);
-    for (let step = 1; step < KICK_STEPS && !kick.bytes; step++) {
-      kick.bytes = new ArrayBuffer(step === KICK_STEPS_BEFORE_SURE ? SURE_KICK_BYTES : KICK_CHUNK);
+    for (let step = first; step < KICK_STEPS; step++) {
+      const sure = step === KICK_STEPS_BEFORE_SURE;
+      if (sure) sureKicks++;
+      kickSteps++;
+      kick.bytes = new ArrayBuffer(sure ? SURE_KICK_BYTES : Math.min(KICK_FIRST_BYTES * 2 ** (step - first), KICK_MAX_BYTES));
       kick.bytes = null;
       if (sentinels[step].deref() === undefined) break;
     }
@@ -120,7 +135,7 @@ export async function reclaim(): Promise<void> {
   reclaims++;
   const allocated = allocatedSince;
   const before = liveBytes();
-  collectNow();
+  await collectNow();
   // The finalizers run in tasks after this one (Chromium may take a few turns to run them).
   let last = before;
   for (let turn = 0; turn < FINALIZER_TURNS; turn++) {
@@ -135,7 +150,10 @@ export async function reclaim(): Promise<void> {
   gpuPressure.high = false;
 }
 
-/** How often loops reclaimed memory, how many of those forced a collection and the time those took (for tests and benchmarks). */
-export function reclaimStats(): { reclaims: number; collections: number; collectionMs: number; budget: number } {
-  return { reclaims, collections: kicks, collectionMs: kickMs, budget };
+/**
+ * How often loops reclaimed memory, the collections forced, the time those took, the gigabyte
+ * steps they took and how many needed the sure path (for tests and benchmarks).
+ */
+export function reclaimStats(): { reclaims: number; collections: number; collectionMs: number; steps: number; sure: number; budget: number } {
+  return { reclaims, collections: kicks, collectionMs: kickMs, steps: kickSteps, sure: sureKicks, budget };
 }
