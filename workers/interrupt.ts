@@ -14,6 +14,7 @@
 // nothing stops within 2 s.
 
 import type { Backlog } from '../engine/core/backlog';
+import { gpuPressure, reclaim } from '../engine/core/reclaim';
 
 export class InterruptError extends Error {
   override name = 'InterruptError';
@@ -82,10 +83,12 @@ export class InterruptSignal {
       // The interrupt check on every GUARD_STRIDE-th call: a tight loop then pays a call, an
       // increment and a field read per iteration (reading the shared flag each time would cost
       // about twice that), and an interrupt still lands within microseconds. False while the GPU
-      // is too far behind: the loop then awaits `wait` where it can.
-      guard: () => ((++run.calls & (GUARD_STRIDE - 1)) !== 0 || stopIfAsked() === undefined) && !backlog.deep,
+      // is too far behind, or once the loop allocated much GPU memory since the collector last had
+      // a turn (core/reclaim.ts): the loop then awaits `wait` where it can.
+      guard: () => ((++run.calls & (GUARD_STRIDE - 1)) !== 0 || stopIfAsked() === undefined) && !backlog.deep && !gpuPressure.high,
       wait: async () => {
         stopIfAsked();
+        if (gpuPressure.high) await Promise.race([reclaim(), run.interrupted]).catch(() => Promise.reject(new InterruptError()));
         // A new error, thrown here: its stack names the cell's line that waited.
         await Promise.race([backlog.drained(), run.interrupted]).catch(() => Promise.reject(new InterruptError()));
       },

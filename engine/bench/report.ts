@@ -133,7 +133,7 @@ The GPU machine's CPU and GPU timings are noisy from run to run (earlier runs re
 113 µs/op for the same tiny op, and 4.5 to 15.2 TFLOP/s for the same 4096^3 matmul): compare rows
 of one run only. The profiler rows alternate plain and profiled runs for that reason. The soak
 runs an ordinary training loop with no manual frees: flat live bytes mean nothing leaks, and
-pooled bytes show what the allocator keeps for reuse (idle own buffers up to 2 GiB or the peak of live bytes, free slab bytes up to 256 MiB). Numbers from a
+pooled bytes show what the allocator keeps for reuse (idle buffers and free slab bytes: 12 MiB plus 3x what the loop holds, by what the collector leaves live; the soak checks 4x its peak live bytes plus 16 MiB). Numbers from a
 software adapter (SwiftShader) say nothing about speed.
 `;
 }

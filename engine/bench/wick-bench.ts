@@ -3,6 +3,8 @@
  * plus Wick's own rows (compiled versus eager for three graphs, the soak).
  */
 import { F, nn, optim, torch, type Tensor } from '../index';
+import { getBackend } from '../core/runtime';
+import type { BufferPool } from '../backends/webgpu/buffer-pool';
 import { attempt, caseWanted, time, timeOp, tinyOpCost, type Row } from './harness';
 import { sdpaComposed } from '../functional/attention';
 import { wickGptStep } from './gpt';
@@ -71,7 +73,9 @@ async function settle(): Promise<void> {
 
 /**
  * Soak: 10,000 steps of an ordinary training loop (no manual frees), memory read at checkpoints.
- * Flat live bytes mean nothing leaks; pooled bytes show what the allocator keeps for reuse.
+ * Flat live bytes mean nothing leaks; pooled bytes show what the allocator keeps for reuse, which
+ * must stay within 4x the peak of live bytes (read after collecting garbage: what the loop really
+ * holds) plus 16 MiB; buffers made after step 100 show how well steps reuse memory.
  */
 export async function soak(device: 'webgpu' | 'cpu', steps: number): Promise<Row[]> {
   await settle();
@@ -84,6 +88,9 @@ export async function soak(device: 'webgpu' | 'cpu', steps: number): Promise<Row
   const marks = new Set([100, Math.floor(steps / 10), Math.floor(steps / 2), steps]);
   const seen: string[] = [];
   const live: number[] = [];
+  const pooled: number[] = [];
+  const pool = device === 'webgpu' ? (getBackend('webgpu') as unknown as { pool: BufferPool }).pool : null;
+  let createdAtWarm = 0;
   const started = performance.now();
   let last = 0;
   for (let step = 1; step <= steps; step++) {
@@ -96,17 +103,28 @@ export async function soak(device: 'webgpu' | 'cpu', steps: number): Promise<Row
       await settle();
       const m = torch.memory();
       live.push(m.liveBytes);
+      pooled.push(m.pooledBytes);
       seen.push(`step ${step}: live ${(m.liveBytes / 1024).toFixed(0)} KiB, pooled ${(m.pooledBytes / 1024).toFixed(0)} KiB`);
+      if (step === 100) createdAtWarm = pool?.createdBuffers ?? 0;
     }
   }
   const ms = performance.now() - started;
   const flat = live.every((v) => v === live[0]);
+  const peak = Math.max(...live);
+  const bound = 4 * peak + 16 * 1024 * 1024;
+  const within = pooled.every((p) => p <= bound);
+  const made =
+    pool && steps > 100
+      ? `; ${pool.createdBuffers - createdAtWarm} buffers made after step 100 (${((pool.createdBuffers - createdAtWarm) / (steps - 100)).toFixed(3)}/step)`
+      : '';
   return [
     {
       group: 'soak',
       name: `${steps.toLocaleString('en')} training steps, MLP 64-128-10, batch 256, Adam`,
       value: seen.join('; '),
-      note: `${flat ? 'flat' : 'NOT flat'} live memory; ${(ms / steps).toFixed(2)} ms/step; last loss ${last.toFixed(4)}`,
+      note:
+        `${flat ? 'flat' : 'NOT flat'} live memory; peak live ${(peak / 1024).toFixed(0)} KiB, pooled at most ${(Math.max(...pooled) / 1024).toFixed(0)} KiB: ` +
+        `${within ? 'within' : 'NOT within'} 4x peak live + 16 MiB (${(bound / 1024).toFixed(0)} KiB)${made}; ${(ms / steps).toFixed(2)} ms/step; last loss ${last.toFixed(4)}`,
     },
   ];
 }

@@ -80,10 +80,21 @@ export class StorageRef {
 }
 
 let liveTensors = 0;
+let collecting = false;
 const registry = new FinalizationRegistry<StorageRef>((ref) => {
   liveTensors--;
-  ref.releaseOne();
+  collecting = true;
+  try {
+    ref.releaseOne();
+  } finally {
+    collecting = false;
+  }
 });
+
+/** Whether the storage being released now is the garbage collector's doing (a tensor it found unreachable), not dispose or a scope. */
+export function releasedByCollector(): boolean {
+  return collecting;
+}
 
 /**
  * Ties a tensor's lifetime to its storage reference. The tensor is its own unregister token

@@ -34,13 +34,14 @@ describe('BufferPool', () => {
     expect(bucketBytes(100_000)).toBeGreaterThanOrEqual(100_000);
   });
 
-  it('keeps idle buffers up to the larger of maxPooledBytes and the peak of live bytes, destroying those released longest ago after the next submit', () => {
+  it('keeps what tensors freed explicitly used, up to headroom + factor x their peak, destroying idle buffers released longest ago after the next submit', () => {
     const { device } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
     const size = 2 * SLAB_MAX_BYTES;
-    pool.maxPooledBytes = size;
+    pool.headroomBytes = 0;
+    pool.liveFactor = 1;
     const destroyed = (blocks: GpuBlock[]) => blocks.filter((b) => (b.buffer as unknown as { destroyed: boolean }).destroyed).length;
-    // Four live at once: the peak is 4 x size, so all four are kept for the next loop.
+    // Four live at once, then disposed: the peak is 4 x size, so all four are kept for the next loop.
     const four = Array.from({ length: 4 }, () => pool.acquire(size));
     four.forEach((b) => pool.release(b));
     expect(pool.pooledBytes).toBe(4 * size);
@@ -57,6 +58,63 @@ describe('BufferPool', () => {
     // trim (torch.emptyCache) gives everything back and starts the peak over.
     pool.trim();
     expect(pool.pooledBytes).toBe(0);
+  });
+
+  it('keeps at most headroom + factor x what the program still holds of what the garbage collector returns, and reuses it', () => {
+    const { device, made } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    pool.headroomBytes = 4 << 20;
+    pool.liveFactor = 2;
+    // A training loop's state (kept), then cycles of 50 steps whose tensors the collector returns
+    // only at the end of each cycle (a loop that awaits every 50 steps), 128 KiB chunks each.
+    const kept = Array.from({ length: 4 }, () => pool.acquire(100_000));
+    const createdPerCycle: number[] = [];
+    for (let cycle = 0; cycle < 6; cycle++) {
+      const before = made.length;
+      const garbage: GpuBlock[] = [];
+      for (let step = 0; step < 50; step++) {
+        garbage.push(pool.acquire(100_000), pool.acquire(100_000));
+        pool.release(pool.acquire(100_000)); // a temporary backward frees at once
+      }
+      for (const b of garbage) pool.release(b, true);
+      pool.destroyDoomed();
+      createdPerCycle.push(made.length - before);
+      // Held at the peak: the kept tensors, a step's temporary; what the collector returned was garbage.
+      expect(pool.pooledBytes, `cycle ${cycle}`).toBeLessThanOrEqual(pool.headroomBytes + 2 * 5 * 131072);
+      expect(pool.liveBytes).toBe(4 * 131072);
+    }
+    // Each cycle needs 12.5 MiB, of which the pool kept about 4.5: a few 4 MiB slabs are made again.
+    expect(Math.max(...createdPerCycle.slice(1))).toBeLessThanOrEqual(3);
+    expect(kept.every((b) => !(b.buffer as unknown as { destroyed: boolean }).destroyed)).toBe(true);
+    // With room for a cycle's garbage, the later cycles make nothing.
+    pool.headroomBytes = 16 << 20;
+    const again = () => {
+      const before = made.length;
+      const garbage = Array.from({ length: 100 }, () => pool.acquire(100_000));
+      for (const b of garbage) pool.release(b, true);
+      return made.length - before;
+    };
+    again();
+    expect([again(), again()]).toEqual([0, 0]);
+  });
+
+  it("keeps a step's forward memory that the collector returns each step: a step after the first makes no buffers", () => {
+    const { device, made } = fakeDevice();
+    const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
+    pool.headroomBytes = 1 << 20;
+    pool.liveFactor = 3;
+    pool.acquire(100_000); // a parameter
+    for (let step = 0; step < 5; step++) {
+      // Forward: four 8 MiB activations; backward frees its temporary at once; the collector then
+      // returns the activations (reachable until backward ended, garbage after).
+      const activations = Array.from({ length: 4 }, () => pool.acquire(8 << 20));
+      pool.release(pool.acquire(100_000));
+      for (const a of activations) pool.release(a, true);
+      pool.destroyDoomed();
+      if (step === 0) expect(made.length).toBe(5);
+    }
+    expect(made.length).toBe(5);
+    expect(made.every((b) => !b.destroyed)).toBe(true);
   });
 
   it('hands idle buffers out in the order they were made, whatever order they came back in, so a loop that runs again binds the same pairs', () => {
@@ -94,27 +152,28 @@ describe('BufferPool', () => {
     expect(pool.pooledBytes).toBe(0);
   });
 
-  it('past its limit, destroys slabs whose chunks are all free (after the next submit)', () => {
+  it('past its limit, destroys the slabs longest wholly free (after the next submit)', () => {
     const { device, made } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
-    pool.maxSlabFreeBytes = 2 * 1024 * 1024;
+    pool.headroomBytes = 2 * 1024 * 1024;
+    pool.liveFactor = 0;
     // 128 KiB chunks: a first slab of 8 (1 MiB), a second of 16 (2 MiB), both full.
     const blocks = Array.from({ length: 24 }, () => pool.acquire(100_000));
     expect(made.map((b) => b.size)).toEqual([1 << 20, 2 << 20]);
     for (const b of blocks) pool.release(b);
     expect(made.filter((b) => b.destroyed).length).toBe(0);
     pool.destroyDoomed();
-    // The first, wholly free within the limit, stays; the second then goes past it.
-    expect(made.map((b) => b.destroyed)).toEqual([false, true]);
-    expect(pool.pooledBytes).toBe(1024 * 1024);
-    expect(pool.acquire(100_000).buffer).toBe(made[0]);
+    // The first went wholly free first: it goes, and the second is then within the limit.
+    expect(made.map((b) => b.destroyed)).toEqual([true, false]);
+    expect(pool.pooledBytes).toBe(2 * 1024 * 1024);
+    expect(pool.acquire(100_000).buffer).toBe(made[1]);
   });
 
   it('through many random acquires and releases (with limits, submits and trims) never hands out nothing, a live block or a destroyed buffer', () => {
     const { device } = fakeDevice();
     const pool = new BufferPool(device, new GpuFaults(device, 1 << 30));
-    pool.maxSlabFreeBytes = 8 << 20;
-    pool.maxPooledBytes = 16 << 20;
+    pool.headroomBytes = 8 << 20;
+    pool.liveFactor = 1;
     let seed = 1;
     const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const sizes = [16, 1000, 100_000, 2 << 20, 3 << 20, 8 << 20];
@@ -130,7 +189,7 @@ describe('BufferPool', () => {
         const all = [...live];
         const block = all[Math.floor(random() * all.length)];
         live.delete(block);
-        pool.release(block);
+        pool.release(block, random() < 0.5);
       }
       if (step % 1000 === 0) pool.destroyDoomed();
       if (step % 20_000 === 19_999) pool.trim();

@@ -63,23 +63,24 @@ function chunkBytes(bytes: number): number {
 }
 
 /**
- * Idle bytes of own-buffer tensors the pool keeps at least (it keeps up to the peak of live
- * own-buffer bytes where that is higher, as PyTorch's caching allocator keeps what it once
- * reserved). Tensors come back when the garbage collector finds them, which can be many steps
- * late; past the limit, the idle buffers released longest ago are destroyed, so the pool stays
- * bounded however late the collector runs and keeps what the latest work used (making a buffer of
- * hundreds of MB costs milliseconds). A synchronous loop of big tensors makes new ones until it
- * yields (the collector returns nothing before); without the peak, every run of such a loop would
- * make most of them again, at a cost of CPU time per buffer and more when the GPU first touches it
- * (figures: bench/RESULTS.md).
+ * What the pool keeps for reuse (idle buffers and free slab bytes): at most this much plus
+ * POOL_LIVE_FACTOR times an estimate of the peak of reachable live bytes. Past it, the idle
+ * buffers released longest ago, then the slabs longest wholly free, are destroyed (after the
+ * next submit). The estimate is not the peak of live bytes: tensors the program dropped count as
+ * live until the garbage collector finds them, which can be thousands of steps late, and a pool
+ * kept up to that peak held 640 times a small model's live bytes through a 10,000-step soak
+ * (bench/RESULTS.md). When the collector hands tensors back, what they held was garbage: the
+ * estimate is the peak of live bytes since the collector last ran, less what it returned, or
+ * the live bytes it left plus the most live bytes rose between explicit releases (a step's
+ * forward memory: backward frees its temporaries explicitly), whichever is more; until the next
+ * collection, the peak of live bytes since counts too. Memory freed
+ * explicitly (backward's temporaries, `torch.scope`, `dispose()`) was reachable until then, so
+ * a loop that frees its temporaries so keeps its whole working set, as PyTorch's caching
+ * allocator would.
  */
-export const MAX_POOLED_BYTES = 2 * 1024 * 1024 * 1024;
-
-/** Chunks at least this big are in slabs that go when wholly free past the limit below. */
-const BIG_CHUNK_BYTES = 64 * 1024;
-
-/** Free bytes in slabs kept at most: past this, a slab of big chunks whose chunks are all free is destroyed. */
-export const MAX_SLAB_FREE_BYTES = 256 * 1024 * 1024;
+export const POOL_HEADROOM_BYTES = 12 * 1024 * 1024;
+/** See POOL_HEADROOM_BYTES. */
+export const POOL_LIVE_FACTOR = 3;
 
 export class BufferPool {
   private free = new Map<number, GpuBlock[]>();
@@ -95,19 +96,39 @@ export class BufferPool {
   /** Slabs cut so far by chunk size, counted up to 2 (the first holds 8 chunks, the second 16, the rest 32). */
   private slabsCut = new Map<number, number>();
   private slabs: Slab[] = [];
+  /** Slabs whose chunks are all free, longest so first (they go, after idle buffers, past the limit). */
+  private emptySlabs = new Set<Slab>();
   liveBytes = 0;
-  /** Live bytes of own buffers, and their peak since the pool was last trimmed. */
-  private ownLiveBytes = 0;
-  private peakOwnLiveBytes = 0;
   /** GPU bytes the last acquire had to create (a new buffer or slab; 0 when it reused memory). */
   lastCreatedBytes = 0;
-  /** Idle bytes of own buffers kept for reuse (the limit applies to these). */
+  /** Buffers the pool has created so far (own buffers and slabs). */
+  createdBuffers = 0;
+  /** Idle bytes of own buffers kept for reuse. */
   private idleBytes = 0;
   /** Free bytes in slabs. */
   private slabFreeBytes = 0;
-  maxPooledBytes = MAX_POOLED_BYTES;
-  /** Free slab bytes kept at most; past this, a wholly free slab is destroyed. */
-  maxSlabFreeBytes = MAX_SLAB_FREE_BYTES;
+  /** What the pool keeps: at most headroomBytes + liveFactor x the estimated peak of reachable live bytes (see POOL_HEADROOM_BYTES). */
+  headroomBytes = POOL_HEADROOM_BYTES;
+  /** See headroomBytes. */
+  liveFactor = POOL_LIVE_FACTOR;
+  /** The peak of live bytes since the collector last handed tensors back. */
+  private peakSinceCollection = 0;
+  /** Whether the releases now are the collector's (a run of them ends at the next acquire). */
+  private collecting = false;
+  /** In such a run: the peak of live bytes before it, and the bytes it returned so far. */
+  private peakBeforeRun = 0;
+  private returnedInRun = 0;
+  /** The estimated peak of reachable live bytes at the collector's last run. */
+  private estimate = 0;
+  /**
+   * The most live bytes rose above what they were at the last explicit release (or collection),
+   * since the collector last ran and in the span before: a step's forward and optimizer memory
+   * (backward frees its temporaries explicitly), reachable at the step's peak even where the
+   * collector returns it.
+   */
+  private riseBase = 0;
+  private rise = 0;
+  private priorRise = 0;
   private doomed: GPUBuffer[] = [];
   /** Slab chunks share a buffer only where the device's storage offset alignment allows it. */
   private readonly slabsAllowed: boolean;
@@ -126,14 +147,20 @@ export class BufferPool {
 
   acquire(bytes: number): GpuBlock {
     this.lastCreatedBytes = 0;
+    if (this.collecting) this.endCollection();
+    const block = this.take(bytes);
+    if (this.liveBytes > this.peakSinceCollection) this.peakSinceCollection = this.liveBytes;
+    if (this.liveBytes - this.riseBase > this.rise) this.rise = this.liveBytes - this.riseBase;
+    return block;
+  }
+
+  private take(bytes: number): GpuBlock {
     if (bytes <= SLAB_MAX_BYTES && this.slabsAllowed) return this.chunk(chunkBytes(bytes));
     // Past the device's limit the rounding would refuse a size that fits exactly: use it as is.
     const bucket = bucketBytes(bytes);
     const size = bucket > this.device.limits.maxStorageBufferBindingSize ? Math.ceil(bytes / 4) * 4 : bucket;
     const reused = this.free.get(size)?.pop();
     this.liveBytes += size;
-    this.ownLiveBytes += size;
-    if (this.ownLiveBytes > this.peakOwnLiveBytes) this.peakOwnLiveBytes = this.ownLiveBytes;
     if (reused) {
       this.idleBytes -= size;
       this.idleOrder.delete(reused);
@@ -141,6 +168,7 @@ export class BufferPool {
     }
     const create = () => this.device.createBuffer({ size, usage: usage() });
     this.lastCreatedBytes = size;
+    this.createdBuffers++;
     if (size < WATCHED_BYTES) return new GpuBlock(create(), 0, size);
     // A big allocation may not fit: the GPU says so asynchronously, and the next read raises it.
     const live = this.liveBytes;
@@ -167,6 +195,7 @@ export class BufferPool {
       if (cut < 2) this.slabsCut.set(size, cut + 1);
       const bytes = Math.max(SLAB_BYTES, (8 << cut) * size);
       const buffer = this.device.createBuffer({ size: bytes, usage: usage() });
+      this.createdBuffers++;
       const chunks: GpuBlock[] = [];
       const slab = new Slab(buffer, chunks);
       for (let offset = bytes - size; offset >= 0; offset -= size) chunks.push(new GpuBlock(buffer, offset, size, slab));
@@ -179,54 +208,92 @@ export class BufferPool {
     const slab = open[open.length - 1];
     const block = slab.free.pop()!;
     if (!slab.free.length) open.pop();
-    slab.used++;
+    if (slab.used++ === 0) this.emptySlabs.delete(slab);
     this.liveBytes += size;
     this.slabFreeBytes -= size;
     return block;
   }
 
-  release(block: GpuBlock): void {
+  /** Takes a block back; `collected` when the garbage collector found its tensor (see POOL_HEADROOM_BYTES). */
+  release(block: GpuBlock, collected = false): void {
     const size = block.size;
     this.liveBytes -= size;
+    if (collected) {
+      if (!this.collecting) {
+        this.collecting = true;
+        this.peakBeforeRun = this.peakSinceCollection;
+        this.returnedInRun = 0;
+      }
+      this.returnedInRun += size;
+    } else this.riseBase = this.liveBytes;
     if (block.slab) {
       const slab = block.slab;
       slab.used--;
       this.slabFreeBytes += size;
       slab.free.push(block);
       // A full slab with room again goes below the one chunks now come from.
-      const open = this.openSlabs.get(size)!;
-      if (slab.free.length === 1) open.unshift(slab);
-      // Past the limit, a slab of big chunks whose chunks are all free goes (after the next
-      // submit). Slabs of small chunks stay: they hold little, and destroying them would make a
-      // loop of tiny ops cut new slabs (and bind groups) over and over.
-      if (slab.used === 0 && size >= BIG_CHUNK_BYTES && this.slabFreeBytes > this.maxSlabFreeBytes) {
-        open.splice(open.indexOf(slab), 1);
-        this.slabs.splice(this.slabs.indexOf(slab), 1);
-        this.slabFreeBytes -= slab.buffer.size;
-        this.doomed.push(slab.buffer);
-      }
-      return;
+      if (slab.free.length === 1) this.openSlabs.get(size)!.unshift(slab);
+      if (slab.used === 0) this.emptySlabs.add(slab);
+    } else {
+      let list = this.free.get(size);
+      if (!list) this.free.set(size, (list = []));
+      // Kept by id, highest first, so acquire takes the lowest: a loop that runs again takes the
+      // same buffers in the same order, whatever order the collector returned them in, and so
+      // finds the bind groups it made the first time (cached by block).
+      let at = list.length;
+      while (at > 0 && list[at - 1].id < block.id) at--;
+      list.splice(at, 0, block);
+      this.idleOrder.add(block);
+      this.idleBytes += size;
     }
-    this.ownLiveBytes -= size;
-    let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
-    // Kept by id, highest first, so acquire takes the lowest: a loop that runs again takes the
-    // same buffers in the same order, whatever order the collector returned them in, and so
-    // finds the bind groups it made the first time (cached by block).
-    let at = list.length;
-    while (at > 0 && list[at - 1].id < block.id) at--;
-    list.splice(at, 0, block);
-    this.idleOrder.add(block);
-    this.idleBytes += size;
-    const limit = Math.max(this.maxPooledBytes, this.peakOwnLiveBytes);
+    this.keepWithinLimit(block);
+  }
+
+  /** The limit on pooled bytes now (see POOL_HEADROOM_BYTES). */
+  get limitBytes(): number {
+    // While the collector returns tensors, only what this run shows counts: an earlier run may have
+    // found only part of the garbage (a minor collection), and what it left was no measure.
+    const held = this.collecting ? this.collectedEstimate() : Math.max(this.peakSinceCollection, this.estimate);
+    return this.headroomBytes + this.liveFactor * held;
+  }
+
+  /** While the collector returns tensors: what it leaves plus a step's rise, or the peak before less what it returned. */
+  private collectedEstimate(): number {
+    return Math.max(this.liveBytes + Math.max(this.rise, this.priorRise), this.peakBeforeRun - this.returnedInRun);
+  }
+
+  /** A run of the collector's releases is over: what it left tells how much the program really keeps. */
+  private endCollection(): void {
+    this.estimate = this.collectedEstimate();
+    this.collecting = false;
+    this.peakSinceCollection = this.riseBase = this.liveBytes;
+    this.priorRise = this.rise;
+    this.rise = 0;
+  }
+
+  /** Past the limit: destroys idle buffers released longest ago, then slabs longest wholly free (after the next submit). */
+  private keepWithinLimit(released: GpuBlock): void {
+    const limit = this.limitBytes;
+    if (this.pooledBytes <= limit) return;
     for (const oldest of this.idleOrder) {
-      if (this.idleBytes <= limit || oldest === block) break;
+      if (this.pooledBytes <= limit || oldest === released) break;
       const sameSize = this.free.get(oldest.size)!;
       sameSize.splice(sameSize.indexOf(oldest), 1);
       this.idleOrder.delete(oldest);
       this.idleBytes -= oldest.size;
       // Recorded work may still use it: destroyed once that work is submitted.
       this.doomed.push(oldest.buffer);
+    }
+    for (const slab of this.emptySlabs) {
+      if (this.pooledBytes <= limit) break;
+      // A slab a step's temporary just left is about to be used again: only the collector's returns (garbage) take it.
+      if (slab === released.slab && !this.collecting) continue;
+      this.emptySlabs.delete(slab);
+      const open = this.openSlabs.get(slab.chunks[0].size)!;
+      open.splice(open.indexOf(slab), 1);
+      this.slabs.splice(this.slabs.indexOf(slab), 1);
+      this.slabFreeBytes -= slab.buffer.size;
+      this.doomed.push(slab.buffer);
     }
   }
 
@@ -235,16 +302,19 @@ export class BufferPool {
     for (const list of this.free.values()) for (const b of list) b.buffer.destroy();
     this.free.clear();
     this.idleOrder.clear();
-    const idle = new Set(this.slabs.filter((s) => s.used === 0));
-    for (const slab of idle) slab.buffer.destroy();
-    this.slabs = this.slabs.filter((s) => !idle.has(s));
+    for (const slab of this.emptySlabs) slab.buffer.destroy();
+    this.slabs = this.slabs.filter((s) => !this.emptySlabs.has(s));
     for (const [size, open] of this.openSlabs)
       this.openSlabs.set(
         size,
-        open.filter((slab) => !idle.has(slab)),
+        open.filter((slab) => !this.emptySlabs.has(slab)),
       );
+    this.emptySlabs.clear();
     this.idleBytes = 0;
-    this.peakOwnLiveBytes = this.ownLiveBytes;
+    this.collecting = false;
+    this.peakSinceCollection = this.liveBytes;
+    this.estimate = this.rise = this.priorRise = 0;
+    this.riseBase = this.liveBytes;
     this.slabFreeBytes = this.slabs.reduce((n, s) => n + s.buffer.size - s.used * s.chunks[0].size, 0);
   }
 

@@ -3,6 +3,7 @@ import { warmPipelines } from './warm-pipelines';
 import { fail } from '../../core/errors';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype';
 import { contiguousStrides, isContiguous } from '../../core/shape';
+import { releasedByCollector } from '../../core/storage-ref';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
 import type {
@@ -40,6 +41,7 @@ import { GpuFaults } from './faults';
 import { QueueBacklog } from './queue-backlog';
 import { timestampCostMs } from './timestamps';
 import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
+import { noteGpuAllocation } from '../../core/reclaim';
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -224,6 +226,7 @@ export class WebGpuBackend implements Backend {
   allocate(length: number, dtype: DType): GpuStorage {
     this.faults.checkSize(length * 4, length);
     const block = this.pool.acquire(length * 4);
+    noteGpuAllocation(block.size);
     return new GpuStorage(block, length, dtype, this.pool.lastCreatedBytes);
   }
 
@@ -237,6 +240,7 @@ export class WebGpuBackend implements Backend {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
     this.faults.checkSize(data.length * 4, data.length);
     const block = this.pool.acquire(data.length * 4);
+    noteGpuAllocation(block.size);
     const storage = new GpuStorage(block, data.length, dtype, this.pool.lastCreatedBytes);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
     this.dispatcher.flush();
@@ -245,7 +249,7 @@ export class WebGpuBackend implements Backend {
   }
 
   release(storage: Storage): void {
-    this.pool.release((storage as GpuStorage).block);
+    this.pool.release((storage as GpuStorage).block, releasedByCollector());
   }
 
   async read(view: View): Promise<TypedArray> {
