@@ -47,6 +47,31 @@ describe('loops of dropped big tensors as cells', () => {
   }
 });
 
+/** Ops that compute (randn, mul, add) rather than allocate: the GPU's work and its temporaries in flight. */
+const COMPUTING_LOOP = `let peak = 0
+for (let i = 0; i < 40; i++) {
+  const a = torch.randn([4 * 1024 * 1024], { device: 'webgpu' })
+  const b = a.mul(2).add(1)
+  const m = torch.memory()
+  peak = Math.max(peak, m.liveBytes + m.pooledBytes)
+}
+peak`;
+
+describe('a loop of computing ops on dropped 16 MB tensors', () => {
+  it.skipIf(noWebgpu)(
+    '40 iterations of randn, mul and add (three 16 MB tensors each) stay under 256 MB',
+    async () => {
+      const { run } = testKernel({ fakeClock: false });
+      const result = await run(COMPUTING_LOOP);
+      expect(result.ok, result.shown.join('\n')).toBe(true);
+      const peak = Number(result.shown[0].replace('result: ', ''));
+      console.log(`computing loop: peak live+pooled ${(peak / MB).toFixed(0)} MB`);
+      expect(peak).toBeLessThanOrEqual(LIMIT);
+    },
+    120_000,
+  );
+});
+
 /**
  * Tensors the cells can still reach survive the reclaims: held in an array, a closure, a module's
  * field and a Map while a loop drops 16 MB tensors (many collections), then read back.

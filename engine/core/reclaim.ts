@@ -14,16 +14,16 @@
  * the last reclaim, `gpuPressure.high` is set, the notebook's loop guards (workers/interrupt.ts)
  * read it and the loop awaits `reclaim()`. It makes V8 run a full collection and checks that one
  * ran (`collectNow`), then gives the finalizers the tasks they need to hand the storages back. A
- * loop that keeps what it makes (nothing comes back) doubles the budget, up to 1 GiB, so it pays
- * for few collections; one that drops what it makes is back to 64 MB, or the live bytes the
- * reclaim left where more. Reachable tensors are never
- * touched: the collector frees only what nothing can reach, as it always did, only sooner.
+ * loop that keeps most of what it makes doubles the budget, up to 1 GiB, so it pays for few
+ * collections; any other is back to 64 MB, or to the live bytes the reclaim left where they are
+ * at least twice that. Reachable tensors are never touched: the collector frees only what
+ * nothing can reach, as it always did, only sooner.
  */
 import { availableDevices, getBackend } from './runtime';
 
 /** Storages at least this big count towards the budget (smaller ones cost the collector nothing). */
 export const RECLAIM_MIN_BYTES = 64 * 1024;
-/** GPU bytes allocated between reclaims at first, and whenever reclaims bring memory back (or the live bytes a reclaim left, where more). */
+/** GPU bytes allocated between reclaims at first, and after a reclaim unless the loop kept most of what it made (see `reclaim`). */
 export const RECLAIM_BUDGET = 64 * 1024 * 1024;
 const MAX_BUDGET = 1024 * 1024 * 1024;
 
@@ -35,6 +35,8 @@ export const gpuPressure = { high: false };
 
 let allocatedSince = 0;
 let budget = RECLAIM_BUDGET;
+/** Live bytes the last reclaim left. */
+let liveAfterLast = 0;
 let kicks = 0;
 let kickMs = 0;
 let kickSteps = 0;
@@ -145,10 +147,14 @@ export async function reclaim(): Promise<void> {
     if (before - live >= allocated / 2 || (turn >= 2 && live === last)) break;
     last = live;
   }
-  const freed = before - liveBytes();
-  // What the program holds sets the budget too: a big model's loop pays for a collection per
-  // allocation of its own size, so it holds at most about twice what PyTorch would.
-  budget = freed >= allocated / 2 ? Math.min(Math.max(RECLAIM_BUDGET, liveBytes()), MAX_BUDGET) : Math.min(2 * budget, MAX_BUDGET);
+  // A loop that keeps most of what it makes (live bytes grew by more than half of it since the
+  // last reclaim) doubles the budget; any other gets the first, or the live bytes where they are
+  // at least twice that (a big model's loop collects once per allocation of its own size).
+  const live = liveBytes();
+  const kept = live - liveAfterLast;
+  liveAfterLast = live;
+  if (kept > allocated / 2) budget = Math.min(2 * budget, MAX_BUDGET);
+  else budget = Math.min(live >= 2 * RECLAIM_BUDGET ? live : RECLAIM_BUDGET, MAX_BUDGET);
   allocatedSince = 0;
   gpuPressure.high = false;
 }
