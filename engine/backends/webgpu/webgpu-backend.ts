@@ -1,8 +1,8 @@
 /** The WebGPU backend: pooled buffers, cached pipelines, batched dispatches, strided kernels. */
 import { warmPipelines } from './warm-pipelines';
 import { fail } from '../../core/errors';
-import { allocArray, type DType, type TypedArray } from '../../core/dtype';
-import { contiguousStrides, isContiguous } from '../../core/shape';
+import type { DType, TypedArray } from '../../core/dtype';
+import { isContiguous } from '../../core/shape';
 import { releasedByCollector } from '../../core/storage-ref';
 import { exprKey, type ArgReduceOp, type Expr, type ReduceOp } from '../../ops/op-types';
 import { argReduceCost, cumsumCost, elementwiseCost, exprFacts, updateCost } from '../../profile/kernel-cost';
@@ -30,7 +30,7 @@ import { scanRowsGpu, sortRowsGpu } from './sort-scan';
 import { BufferPool, type GpuBlock } from './buffer-pool';
 import { Dispatcher, grid1d } from './dispatcher';
 import { elementwiseGroups, elementwiseSource, floatBits, planElementwise } from './kernels/elementwise';
-import { INDEX_ERROR_BYTES, IndexErrors } from './index-errors';
+import { IndexErrors } from './index-errors';
 import { reduceKernel, type ReduceKernels } from './reduce-kernels';
 import { matmulKernel } from './matmul-kernel';
 import { gatherKernel, scatterAddKernel, scatterKernel, searchSortedKernel, type IndexKernels } from './index-kernels';
@@ -41,6 +41,8 @@ import { GpuFaults } from './faults';
 import { QueueBacklog } from './queue-backlog';
 import { timestampCostMs } from './timestamps';
 import { bufferOf, GpuStorage, startGeneration } from './gpu-storage';
+import { openDevice } from './open-device';
+import { readBack, type ReadParts } from './readback';
 import { noteGpuAllocation } from '../../core/reclaim';
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -55,6 +57,8 @@ export class WebGpuBackend implements Backend {
   private readonly kernels: IndexKernels;
   /** The dispatcher and temporary storage the reductions (reduce-kernels.ts) use. */
   private readonly reduceKernels: ReduceKernels;
+  /** What reading a tensor back (readback.ts) uses. */
+  private readonly readParts: ReadParts;
 
   /**
    * `instance` and `adapter` are held so they live as long as the device: Dawn in Node tears the
@@ -87,6 +91,16 @@ export class WebGpuBackend implements Backend {
     this.reduceKernels = {
       dispatcher: this.dispatcher,
       allocate: (length, dtype) => this.allocate(length, dtype),
+      release: (storage) => this.release(storage),
+    };
+    this.readParts = {
+      gpu,
+      dispatcher: this.dispatcher,
+      faults: this.faults,
+      indexErrors: this.indexErrors,
+      pool: this.pool,
+      allocate: (length, dtype) => this.allocate(length, dtype),
+      copyStrided: (view, out) => this.elementwise({ kind: 'input', index: 0, dtype: view.dtype }, [view], out),
       release: (storage) => this.release(storage),
     };
     this.lost = gpu.lost.then((info) => {
@@ -166,24 +180,8 @@ export class WebGpuBackend implements Backend {
   private finishedThrough = 0;
 
   static async create(gpu: GPU): Promise<WebGpuBackend | null> {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return null;
-    const l = adapter.limits;
-    const device = await adapter.requestDevice({
-      requiredFeatures: (['timestamp-query', 'chromium-experimental-timestamp-query-inside-passes'] as GPUFeatureName[]).filter((f) => adapter.features.has(f)),
-      requiredLimits: {
-        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-        maxBufferSize: l.maxBufferSize,
-        maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-        // Slab chunks bind by dynamic offset (one bind group per slab): kernels with more storage
-        // arguments than the default 4 bind the rest per block, a new bind group as blocks change.
-        maxDynamicStorageBuffersPerPipelineLayout: l.maxDynamicStorageBuffersPerPipelineLayout,
-      },
-    });
-    const info = adapter.info;
-    const description = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter';
-    return new WebGpuBackend(device, description, gpu, adapter);
+    const opened = await openDevice(gpu);
+    return opened && new WebGpuBackend(opened.device, opened.description, gpu, opened.adapter);
   }
 
   get kernelCount(): number {
@@ -238,10 +236,7 @@ export class WebGpuBackend implements Backend {
 
   upload(data: TypedArray, dtype: DType): Storage {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
-    this.faults.checkSize(data.length * 4, data.length);
-    const block = this.pool.acquire(data.length * 4);
-    noteGpuAllocation(block.size);
-    const storage = new GpuStorage(block, data.length, dtype, this.pool.lastCreatedBytes);
+    const storage = this.allocate(data.length, dtype);
     // A pooled buffer may still be read by recorded work: submit that first to keep the order.
     this.dispatcher.flush();
     if (words.length > 0) this.gpu.queue.writeBuffer(storage.block.buffer, storage.block.offset, words.buffer, words.byteOffset, words.length * 4);
@@ -252,51 +247,8 @@ export class WebGpuBackend implements Backend {
     this.pool.release((storage as GpuStorage).block, releasedByCollector());
   }
 
-  async read(view: View): Promise<TypedArray> {
-    if (this.faults.lost) this.faults.failLost();
-    const n = numelOf(view.shape);
-    const out = allocArray(view.dtype, n);
-    if (n === 0) return out;
-    let source = view;
-    let temp: GpuStorage | null = null;
-    if (!isContiguous(view.shape, view.strides)) {
-      temp = this.allocate(n, view.dtype);
-      source = { storage: temp, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0, dtype: view.dtype };
-      this.elementwise({ kind: 'input', index: 0, dtype: view.dtype }, [view], source);
-    }
-    // Index kernels since the last read: their error words come back in the same staging buffer.
-    const checked = this.indexErrors.unread;
-    const errorsAt = Math.ceil(n / 2) * 8; // getMappedRange's offsets are multiples of 8
-    const staging = this.gpu.createBuffer({
-      size: checked ? errorsAt + INDEX_ERROR_BYTES : n * 4,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    const block = bufferOf(source);
-    this.dispatcher.copy(block.buffer, block.offset + source.offset * 4, staging, 0, n * 4);
-    if (checked) this.indexErrors.copyTo(staging, errorsAt);
-    this.dispatcher.flush();
-    const submitted = this.dispatcher.submits;
-    if (temp) this.release(temp);
-    try {
-      await this.faults.raise();
-      await staging.mapAsync(GPUMapMode.READ);
-      // The read waited for every submit before it: idle unless more came meanwhile.
-      this.dispatcher.policy.gpuIdle = this.dispatcher.submits === submitted && !this.dispatcher.hasPendingWork;
-    } catch (error) {
-      staging.destroy();
-      // Out of memory: give back what the pool holds, so the next attempt has room.
-      this.pool.trim();
-      throw error;
-    }
-    const words = staging.getMappedRange(0, n * 4);
-    if (view.dtype === 'bool') out.set(new Uint32Array(words));
-    else if (view.dtype === 'int32') out.set(new Int32Array(words));
-    else out.set(new Float32Array(words));
-    const errors = checked ? new Int32Array(staging.getMappedRange(errorsAt, INDEX_ERROR_BYTES).slice(0)) : null;
-    staging.unmap();
-    staging.destroy();
-    if (errors) this.indexErrors.raise(errors);
-    return out;
+  read(view: View): Promise<TypedArray> {
+    return readBack(this.readParts, view);
   }
 
   elementwise(expr: Expr, inputs: readonly View[], out: View, scalars: readonly number[] = []): void {
